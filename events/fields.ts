@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+/**
+ * Field rules shared by every event of contract version 1 (../shared/contract/EVENTS.md).
+ * Messages name the rule, never the value: validation errors end up in logs and
+ * dead letters, and a value may be a patient's name or address.
+ */
+
+/** Unbounded strings in the contract are at most 500 characters. */
+export const DEFAULT_MAX_LENGTH = 500;
+
+// C0 controls, DEL and C1 controls: any of them in a header-bound field could split a header.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const CLINIC_ID_PATTERN = /^[a-z0-9-]{1,64}$/;
+
+export const text = (max = DEFAULT_MAX_LENGTH) => z.string().trim().min(1).max(max);
+
+/**
+ * A string that can reach an email header (names, service and therapist names, addresses).
+ * The control-character check runs before trimming: a trailing CR/LF is an injection attempt,
+ * not whitespace to tidy away.
+ */
+export const headerSafeText = (max = DEFAULT_MAX_LENGTH) =>
+  z
+    .string()
+    .refine((value) => !CONTROL_CHARACTER.test(value), {
+      message: 'must not contain control characters',
+      abort: true,
+    })
+    .pipe(text(max));
+
+export const identifier = () =>
+  z.string().trim().regex(ID_PATTERN, { message: 'must be 1-128 characters of A-Z a-z 0-9 . _ : -' });
+
+export const clinicId = () =>
+  z.string().trim().regex(CLINIC_ID_PATTERN, { message: 'must be 1-64 characters of a-z 0-9 -' });
+
+/** ISO 8601 date-time that names its offset, so it is one instant wherever it is read. */
+export const instant = () =>
+  z
+    .string()
+    .trim()
+    .pipe(
+      z.iso
+        .datetime({ offset: true, message: 'must be an ISO 8601 date-time with an offset (Z or ±hh:mm)' })
+        .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'must be a real date-time' }),
+    );
+
+export const isoDate = () =>
+  z
+    .string()
+    .trim()
+    .pipe(
+      z.iso
+        .date({ message: 'must be an ISO 8601 date (YYYY-MM-DD)' })
+        .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), { message: 'must be a real date' }),
+    );
+
+function isIanaTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return value.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+export const timeZone = () =>
+  z.string().trim().max(64).refine(isIanaTimeZone, { message: 'must be an IANA time zone such as Europe/Berlin' });
+
+function isLanguageTag(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+export const locale = () =>
+  z.string().trim().max(35).refine(isLanguageTag, { message: 'must be a BCP 47 language tag such as en or de-AT' });
+
+export const emailAddress = () =>
+  z
+    .string()
+    .refine((value) => !CONTROL_CHARACTER.test(value), {
+      message: 'must not contain control characters',
+      abort: true,
+    })
+    .pipe(
+      z
+        .string()
+        .trim()
+        .max(254)
+        .pipe(z.email({ message: 'must be an email address' })),
+    );
+
+export const integerBetween = (min: number, max: number) =>
+  z
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be an integer' })
+    .min(min, { message: `must be at least ${min}` })
+    .max(max, { message: `must be at most ${max}` });
+
+export const therapist = () =>
+  z.object({
+    therapistId: text(),
+    name: headerSafeText(),
+  });
+
+/** The fields every detail carries. */
+export const commonFields = {
+  eventId: identifier(),
+  occurredAt: instant(),
+  clinicId: clinicId(),
+};
