@@ -1,0 +1,203 @@
+import { cleanText, html, joinLines, safeUrl, type SafeHtml } from './html';
+
+/**
+ * The content of an email as a small block model. Every template builds blocks; the
+ * layout renders the same blocks to HTML (escaped by construction, inline styles) and to
+ * plain text, so the two parts never drift apart.
+ */
+
+export type Inline = string | { strong: string } | { link: string; text: string };
+
+export type Block =
+  | { type: 'heading'; level: 1 | 2 | 3; text: string }
+  | { type: 'paragraph'; content: string | readonly Inline[]; muted?: boolean }
+  | { type: 'list'; ordered?: boolean; items: readonly (string | readonly Inline[])[] }
+  /** Label/value pairs, e.g. the appointment's date, time and therapist. */
+  | { type: 'facts'; rows: readonly { label: string; value: string }[] }
+  /** Someone's own words, line breaks kept (e.g. the therapist's note). */
+  | { type: 'quote'; text: string; attribution?: string }
+  | { type: 'panel'; tone: 'info' | 'warning'; blocks: readonly Block[] }
+  /** A group of blocks; `lang` when its text is in another language than the email's. */
+  | { type: 'section'; blocks: readonly Block[]; lang?: string }
+  | { type: 'button'; href: string; text: string };
+
+export const COLORS = {
+  text: '#1f2933',
+  muted: '#4b5563',
+  accent: '#0b5d57',
+  page: '#f3f5f4',
+  card: '#ffffff',
+  rule: '#d9e2e1',
+  infoBg: '#eef6f5',
+  warnBg: '#fff5eb',
+  warnBorder: '#b54708',
+} as const;
+
+export const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+const S = {
+  h1: `margin:0 0 16px;font-family:${FONT};font-size:24px;line-height:1.3;font-weight:700;color:${COLORS.accent};`,
+  h2: `margin:28px 0 12px;font-family:${FONT};font-size:19px;line-height:1.35;font-weight:700;color:${COLORS.accent};`,
+  h3: `margin:20px 0 8px;font-family:${FONT};font-size:17px;line-height:1.4;font-weight:700;color:${COLORS.text};`,
+  p: `margin:0 0 14px;font-family:${FONT};font-size:16px;line-height:1.55;color:${COLORS.text};`,
+  pMuted: `margin:0 0 14px;font-family:${FONT};font-size:14px;line-height:1.5;color:${COLORS.muted};`,
+  list: `margin:0 0 14px;padding:0 0 0 24px;font-family:${FONT};font-size:16px;line-height:1.55;color:${COLORS.text};`,
+  li: 'margin:0 0 6px;',
+  facts: `width:100%;margin:0 0 16px;border-collapse:collapse;font-family:${FONT};font-size:16px;line-height:1.5;color:${COLORS.text};`,
+  th: `padding:8px 12px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:600;white-space:nowrap;`,
+  td: `padding:8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;`,
+  quote: `margin:0 0 16px;padding:12px 16px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};font-family:${FONT};font-size:16px;line-height:1.55;color:${COLORS.text};`,
+  quoteP: 'margin:0 0 8px;',
+  cite: `display:block;margin-top:4px;font-style:normal;font-size:14px;color:${COLORS.muted};`,
+  info: `margin:20px 0;padding:4px 16px 2px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};`,
+  warning: `margin:20px 0;padding:4px 16px 2px;border-left:4px solid ${COLORS.warnBorder};background:${COLORS.warnBg};`,
+  button: `display:inline-block;padding:12px 22px;border-radius:6px;background:${COLORS.accent};color:#ffffff;font-family:${FONT};font-size:16px;font-weight:600;line-height:1.2;text-decoration:none;`,
+  link: `color:${COLORS.accent};text-decoration:underline;`,
+} as const;
+
+/** Text with its line breaks kept as <br>. */
+function textHtml(text: string): SafeHtml {
+  return html`${cleanText(text)
+    .split('\n')
+    .map((line, i) => (i === 0 ? html`${line}` : html`<br />${line}`))}`;
+}
+
+function inlineHtml(content: string | readonly Inline[]): SafeHtml {
+  if (typeof content === 'string') return textHtml(content);
+  return html`${content.map((part) => {
+    if (typeof part === 'string') return textHtml(part);
+    if ('strong' in part) return html`<strong>${part.strong}</strong>`;
+    const href = safeUrl(part.link);
+    return href ? html`<a href="${href}" style="${S.link}">${part.text}</a>` : html`${part.text}`;
+  })}`;
+}
+
+function inlineText(content: string | readonly Inline[]): string {
+  if (typeof content === 'string') return cleanText(content);
+  return content
+    .map((part) => {
+      if (typeof part === 'string') return cleanText(part);
+      if ('strong' in part) return cleanText(part.strong);
+      const href = safeUrl(part.link);
+      return href ? `${cleanText(part.text)} (${href})` : cleanText(part.text);
+    })
+    .join('');
+}
+
+/** Paragraphs (blank-line separated) of untrusted multi-line text, each line break kept as <br>. */
+function multilineHtml(text: string): SafeHtml[] {
+  return cleanText(text)
+    .trim()
+    .split(/\n\s*\n/)
+    .map((paragraph) => {
+      return html`<p style="${S.quoteP}">${textHtml(paragraph)}</p>`;
+    });
+}
+
+export function blocksToHtml(blocks: readonly Block[]): SafeHtml {
+  return joinLines(blocks.map(blockToHtml));
+}
+
+function blockToHtml(block: Block): SafeHtml {
+  switch (block.type) {
+    case 'heading':
+      if (block.level === 1) return html`<h1 style="${S.h1}">${block.text}</h1>`;
+      if (block.level === 2) return html`<h2 style="${S.h2}">${block.text}</h2>`;
+      return html`<h3 style="${S.h3}">${block.text}</h3>`;
+    case 'paragraph':
+      return html`<p style="${block.muted ? S.pMuted : S.p}">${inlineHtml(block.content)}</p>`;
+    case 'list': {
+      const items = joinLines(block.items.map((item) => html`<li style="${S.li}">${inlineHtml(item)}</li>`));
+      return block.ordered
+        ? html`<ol style="${S.list}">
+            ${items}
+          </ol>`
+        : html`<ul style="${S.list}">
+            ${items}
+          </ul>`;
+    }
+    case 'facts':
+      return html`<table style="${S.facts}">
+        <tbody>
+          ${joinLines(
+            block.rows.map(
+              (row) =>
+                html`<tr>
+                  <th scope="row" style="${S.th}">${row.label}</th>
+                  <td style="${S.td}">${row.value}</td>
+                </tr>`,
+            ),
+          )}
+        </tbody>
+      </table>`;
+    case 'quote':
+      return html`<blockquote style="${S.quote}">
+        ${multilineHtml(block.text)}${
+          block.attribution ? html`<cite style="${S.cite}">${block.attribution}</cite>` : ''
+        }
+      </blockquote>`;
+    case 'panel':
+      return html`<div style="${block.tone === 'warning' ? S.warning : S.info}">${blocksToHtml(block.blocks)}</div>`;
+    case 'section':
+      return block.lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(block.lang)
+        ? html`<div lang="${block.lang}">${blocksToHtml(block.blocks)}</div>`
+        : html`<div>${blocksToHtml(block.blocks)}</div>`;
+    case 'button': {
+      const href = safeUrl(block.href);
+      if (!href) return html``;
+      return html`<p style="${S.p}margin:20px 0;"><a href="${href}" style="${S.button}">${block.text}</a></p>`;
+    }
+  }
+}
+
+function underline(text: string, char: string): string {
+  return `${text}\n${char.repeat(Math.min(Array.from(text).length, 72))}`;
+}
+
+function indentAfterFirst(text: string, indent: string): string {
+  return text.replace(/\n/g, `\n${indent}`);
+}
+
+export function blocksToText(blocks: readonly Block[]): string {
+  return blocks
+    .map(blockToText)
+    .filter((part) => part !== '')
+    .join('\n\n');
+}
+
+function blockToText(block: Block): string {
+  switch (block.type) {
+    case 'heading': {
+      const text = cleanText(block.text);
+      if (block.level === 1) return underline(text, '=');
+      if (block.level === 2) return underline(text, '-');
+      return `» ${text}`;
+    }
+    case 'paragraph':
+      return inlineText(block.content);
+    case 'list':
+      return block.items
+        .map((item, i) => {
+          const marker = block.ordered ? `${i + 1}. ` : '- ';
+          return marker + indentAfterFirst(inlineText(item), ' '.repeat(marker.length));
+        })
+        .join('\n');
+    case 'facts':
+      return block.rows.map((row) => `${cleanText(row.label)}: ${cleanText(row.value)}`).join('\n');
+    case 'quote': {
+      const body = cleanText(block.text)
+        .trim()
+        .split('\n')
+        .map((line) => (line.trim() === '' ? '>' : `> ${line}`))
+        .join('\n');
+      return block.attribution ? `${body}\n> — ${cleanText(block.attribution)}` : body;
+    }
+    case 'panel':
+    case 'section':
+      return blocksToText(block.blocks);
+    case 'button': {
+      const href = safeUrl(block.href);
+      return href ? `${cleanText(block.text)}: ${href}` : '';
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * HTML that is safe by construction. `html` is a tagged template: its literal parts are
+ * trusted (they are source code), every interpolated value is escaped unless it is itself
+ * a `SafeHtml` made by `html`. Nothing outside this module can mark a string as safe.
+ */
+
+const brand = Symbol('SafeHtml');
+
+export class SafeHtml {
+  readonly #value: string;
+  constructor(key: symbol, value: string) {
+    if (key !== brand) throw new TypeError('SafeHtml can only be made by the html template tag');
+    this.#value = value;
+  }
+  toString(): string {
+    return this.#value;
+  }
+}
+
+export type HtmlValue = SafeHtml | string | number | boolean | null | undefined | readonly HtmlValue[];
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for element content and double-quoted attribute values. */
+export function escapeHtml(value: string): string {
+  return cleanText(value).replace(/[&<>"']/g, (char) => ENTITIES[char]!);
+}
+
+/**
+ * Untrusted text made fit for an email: line endings normalised to `\n`, control
+ * characters (other than newline and tab) and lone surrogates removed.
+ */
+export function cleanText(value: string): string {
+  return value
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/g, '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+function interpolate(value: HtmlValue): string {
+  if (value instanceof SafeHtml) return value.toString();
+  if (Array.isArray(value)) return value.map(interpolate).join('');
+  if (value === null || value === undefined || value === false || value === true) return '';
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: readonly HtmlValue[]): SafeHtml {
+  let out = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) out += interpolate(values[i]) + (strings[i + 1] ?? '');
+  return new SafeHtml(brand, out);
+}
+
+/** Joins safe fragments one per line (keeps the HTML's lines short for mail transport). */
+export function joinLines(parts: readonly SafeHtml[]): SafeHtml {
+  return new SafeHtml(brand, parts.map(String).join('\n'));
+}
+
+/** Only http(s), mailto and tel links are allowed into an email; anything else is dropped. */
+export function safeUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  try {
+    const url = new URL(trimmed);
+    return ['https:', 'http:', 'mailto:', 'tel:'].includes(url.protocol) ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}

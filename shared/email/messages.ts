@@ -1,0 +1,360 @@
+import type { Language } from './format';
+
+/**
+ * Every fixed string of every email, per language. The English and German tables have
+ * the same shape (the type checker holds them to it); adding a language is one table.
+ * Values passed in are already formatted (dates, times) and are escaped later, by the
+ * renderer, never here.
+ */
+export interface Messages {
+  greeting(firstName: string): string;
+  signOff: string;
+  signature(clinicName?: string): string;
+  /** "Wed 3 Mar at 15:30" */
+  when(date: string, time: string): string;
+  /** "15:30–16:30 (Central European Standard Time)" */
+  timeRange(start: string, end: string, zone: string): string;
+  labels: { date: string; time: string; duration: string; service: string; therapist: string; location: string };
+  contact(phone?: string): string;
+  bookVia(phone?: string): string;
+  /** The calendar entry's title (the calendar file may name the service; subjects may not). */
+  calendarSummary(service: string, therapist: string): string;
+  confirmation: {
+    subject(when: string): string;
+    preheader: string;
+    heading: string;
+    intro: string;
+    calendar: string;
+    beforeHeading: string;
+    before: readonly string[];
+  };
+  reschedule: {
+    subject(when: string): string;
+    preheader: string;
+    heading: string;
+    intro: string;
+    previously(when: string): string;
+    calendar: string;
+  };
+  cancellation: {
+    subject(when: string): string;
+    preheader: string;
+    heading: string;
+    byPatient: string;
+    byClinic: string;
+    rebook: string;
+    bookButton: string;
+    calendar: string;
+  };
+  reminder: {
+    subjectToday(time: string): string;
+    subjectTomorrow(time: string): string;
+    subjectOn(when: string): string;
+    preheader: string;
+    heading: string;
+    intro: string;
+    cantMakeIt: string;
+  };
+  followUp: {
+    subjectToday: string;
+    subjectOn(date: string): string;
+    preheader: string;
+    heading: string;
+    intro(date: string, therapist: string): string;
+    progressHeading: string;
+    pain(before: number | undefined, after: number | undefined): string;
+    painScale: string;
+    trendIntro: string;
+    trendItem(date: string, before: number | undefined, after: number | undefined): string;
+    plan(session: number, planned: number): string;
+    sessionHeading: string;
+    areasHeading: string;
+    exercisesHeading: string;
+    exercisesIntro: string;
+    noteHeading(therapist: string): string;
+    nextVisitHeading: string;
+    nextVisit(therapist: string, days: number, date: string): string;
+    bookButton: string;
+  };
+  exercise: { dose: string; frequency: string; stopIf: string };
+  checkIn: {
+    subject: string;
+    preheader: string;
+    heading: string;
+    intro(date: string, therapist: string): string;
+    soreness: string;
+    exercisesHeading: string;
+    exercisesIntro: string;
+    plan(completed: number, planned: number): string;
+    bookHeading: string;
+    bookPrompt: string;
+    bookButton: string;
+  };
+  safety: { heading: string; callClinic: string; urgent: string };
+  footer: { appointment: string; followUps: string; unsubscribe: string; disclaimer: string };
+}
+
+const en: Messages = {
+  greeting: (firstName) => `Hello ${firstName},`,
+  signOff: 'Warm regards,',
+  signature: (clinicName) => (clinicName ? `The team at ${clinicName}` : 'Your care team'),
+  when: (date, time) => `${date} at ${time}`,
+  timeRange: (start, end, zone) => `${start}–${end} (${zone})`,
+  labels: {
+    date: 'Date',
+    time: 'Time',
+    duration: 'Duration',
+    service: 'Treatment',
+    therapist: 'Therapist',
+    location: 'Location',
+  },
+  contact: (phone) =>
+    phone
+      ? `If you have any questions, call us on ${phone}.`
+      : 'If you have any questions, please get in touch with the clinic.',
+  bookVia: (phone) => (phone ? `To book, call us on ${phone}.` : 'To book, please get in touch with the clinic.'),
+  calendarSummary: (service, therapist) => `${service} with ${therapist}`,
+  confirmation: {
+    subject: (when) => `Your appointment on ${when}`,
+    preheader: 'Your appointment is booked. Here are the details.',
+    heading: 'Your appointment is booked',
+    intro: 'Thank you for booking with us. We look forward to seeing you. Here are the details:',
+    calendar: 'A calendar invitation is attached, so you can add the appointment to your calendar.',
+    beforeHeading: 'Before your visit',
+    before: [
+      'Please arrive 5–10 minutes early.',
+      'Wear comfortable clothing.',
+      'Let your therapist know about any change in your health or medication since your last visit.',
+      'If you need to change or cancel, please let us know as early as you can.',
+    ],
+  },
+  reschedule: {
+    subject: (when) => `Your appointment has moved to ${when}`,
+    preheader: 'Your appointment has a new time.',
+    heading: 'Your appointment has moved',
+    intro: 'Your appointment has been moved. Here are the new details:',
+    previously: (when) => `It was previously on ${when}.`,
+    calendar: 'The attached calendar invitation updates the appointment in your calendar.',
+  },
+  cancellation: {
+    subject: (when) => `Your appointment on ${when} is cancelled`,
+    preheader: 'Your appointment has been cancelled.',
+    heading: 'Your appointment is cancelled',
+    byPatient: 'As you asked, we have cancelled your appointment:',
+    byClinic: 'We are sorry, but we have had to cancel your appointment. We apologise for the inconvenience.',
+    rebook: 'Whenever you would like to book again, we will be glad to see you.',
+    bookButton: 'Book a new appointment',
+    calendar: 'The attached calendar file removes the appointment from your calendar.',
+  },
+  reminder: {
+    subjectToday: (time) => `Reminder: your appointment today at ${time}`,
+    subjectTomorrow: (time) => `Reminder: your appointment tomorrow at ${time}`,
+    subjectOn: (when) => `Reminder: your appointment on ${when}`,
+    preheader: 'A friendly reminder of your upcoming appointment.',
+    heading: 'See you soon',
+    intro: 'This is a friendly reminder of your upcoming appointment:',
+    cantMakeIt:
+      'If you can no longer make it, please let us know as soon as possible so that we can offer the time to someone else.',
+  },
+  followUp: {
+    subjectToday: "Your self-care plan after today's visit",
+    subjectOn: (date) => `Your self-care plan after your visit on ${date}`,
+    preheader: 'How to look after yourself over the next few days.',
+    heading: 'Thank you for coming in',
+    intro: (date, therapist) =>
+      `Thank you for your visit on ${date} with ${therapist}. Here is how to look after yourself over the next few days.`,
+    progressHeading: 'Your progress',
+    pain: (before, after) => {
+      if (before !== undefined && after !== undefined) {
+        return `You rated your pain ${before} out of 10 before the session and ${after} out of 10 afterwards.`;
+      }
+      if (before !== undefined) return `You rated your pain ${before} out of 10 before the session.`;
+      return `You rated your pain ${after} out of 10 after the session.`;
+    },
+    painScale: '0 means no pain and 10 the worst pain you can imagine.',
+    trendIntro: 'Your pain ratings across your sessions:',
+    trendItem: (date, before, after) =>
+      [before !== undefined ? `${before} before` : undefined, after !== undefined ? `${after} after` : undefined]
+        .filter(Boolean)
+        .join(', ')
+        .replace(/^/, `${date}: `),
+    plan: (session, planned) => `Session ${session} of ${planned} in your treatment plan.`,
+    sessionHeading: 'After your session',
+    areasHeading: 'Caring for the areas we worked on',
+    exercisesHeading: 'Your exercises',
+    exercisesIntro:
+      'Your therapist chose these exercises for you. Move slowly and within a comfortable range: a mild stretch is fine, pain is not.',
+    noteHeading: (therapist) => `A note from ${therapist}`,
+    nextVisitHeading: 'Your next visit',
+    nextVisit: (therapist, days, date) =>
+      `${therapist} recommends your next session in about ${days} ${days === 1 ? 'day' : 'days'}, around ${date}.`,
+    bookButton: 'Book your next visit',
+  },
+  exercise: { dose: 'How much', frequency: 'How often', stopIf: 'Stop and contact us if you notice' },
+  checkIn: {
+    subject: 'How are you feeling?',
+    preheader: 'A quick check-in after your recent visit.',
+    heading: 'How are you feeling?',
+    intro: (date, therapist) =>
+      `It has been a few days since your visit on ${date} with ${therapist}, and we hope you are feeling the benefit.`,
+    soreness:
+      'Any soreness from the session should have eased by now. If it has not, or something does not feel right, please get in touch: we are happy to help.',
+    exercisesHeading: 'Your exercises',
+    exercisesIntro: 'Keeping up with your exercises helps the benefits of treatment last. Here they are again:',
+    plan: (completed, planned) => `You have completed ${completed} of ${planned} sessions in your treatment plan.`,
+    bookHeading: 'Time to book your next session?',
+    bookPrompt:
+      'Your treatment plan has sessions left and you do not have one booked yet. Regular sessions help you make steady progress.',
+    bookButton: 'Book your next session',
+  },
+  safety: {
+    heading: 'When to contact us',
+    callClinic: 'Please call the clinic if you notice:',
+    urgent: 'Call emergency services straight away if you have:',
+  },
+  footer: {
+    appointment: 'You are receiving this email because you have an appointment with us.',
+    followUps: 'You are receiving this email because you agreed to receive self-care follow-ups after your visits.',
+    unsubscribe: 'Unsubscribe from self-care emails',
+    disclaimer:
+      'This email gives general advice and does not replace a consultation. In an emergency, call your local emergency number.',
+  },
+};
+
+const de: Messages = {
+  greeting: (firstName) => `Hallo ${firstName},`,
+  signOff: 'Herzliche Grüße',
+  signature: (clinicName) => (clinicName ? `Ihr Team von ${clinicName}` : 'Ihr Praxisteam'),
+  when: (date, time) => `${date} um ${time}`,
+  timeRange: (start, end, zone) => `${start}–${end} Uhr (${zone})`,
+  labels: {
+    date: 'Datum',
+    time: 'Uhrzeit',
+    duration: 'Dauer',
+    service: 'Behandlung',
+    therapist: 'Therapeut/in',
+    location: 'Ort',
+  },
+  contact: (phone) =>
+    phone ? `Bei Fragen erreichen Sie uns unter ${phone}.` : 'Bei Fragen wenden Sie sich bitte an die Praxis.',
+  bookVia: (phone) =>
+    phone
+      ? `Für einen Termin erreichen Sie uns unter ${phone}.`
+      : 'Für einen Termin wenden Sie sich bitte an die Praxis.',
+  calendarSummary: (service, therapist) => `${service} bei ${therapist}`,
+  confirmation: {
+    subject: (when) => `Ihr Termin am ${when}`,
+    preheader: 'Ihr Termin ist gebucht. Hier sind die Details.',
+    heading: 'Ihr Termin ist gebucht',
+    intro: 'Vielen Dank für Ihre Buchung. Wir freuen uns auf Sie. Hier sind die Details:',
+    calendar:
+      'Im Anhang finden Sie eine Kalendereinladung, mit der Sie den Termin in Ihren Kalender übernehmen können.',
+    beforeHeading: 'Vor Ihrem Besuch',
+    before: [
+      'Bitte kommen Sie 5–10 Minuten vor Beginn.',
+      'Tragen Sie bequeme Kleidung.',
+      'Teilen Sie uns mit, wenn sich seit Ihrem letzten Besuch etwas an Ihrer Gesundheit oder Ihren Medikamenten geändert hat.',
+      'Wenn Sie den Termin verschieben oder absagen müssen, sagen Sie uns bitte so früh wie möglich Bescheid.',
+    ],
+  },
+  reschedule: {
+    subject: (when) => `Ihr Termin wurde auf ${when} verschoben`,
+    preheader: 'Ihr Termin hat eine neue Uhrzeit.',
+    heading: 'Ihr Termin wurde verschoben',
+    intro: 'Ihr Termin wurde verschoben. Hier sind die neuen Details:',
+    previously: (when) => `Zuvor war er für ${when} geplant.`,
+    calendar: 'Die angehängte Kalendereinladung aktualisiert den Termin in Ihrem Kalender.',
+  },
+  cancellation: {
+    subject: (when) => `Ihr Termin am ${when} ist abgesagt`,
+    preheader: 'Ihr Termin wurde abgesagt.',
+    heading: 'Ihr Termin ist abgesagt',
+    byPatient: 'Wie gewünscht haben wir Ihren Termin abgesagt:',
+    byClinic: 'Leider mussten wir Ihren Termin absagen. Bitte entschuldigen Sie die Unannehmlichkeiten.',
+    rebook: 'Wann immer Sie einen neuen Termin möchten: Wir freuen uns auf Sie.',
+    bookButton: 'Neuen Termin buchen',
+    calendar: 'Die angehängte Kalenderdatei entfernt den Termin aus Ihrem Kalender.',
+  },
+  reminder: {
+    subjectToday: (time) => `Erinnerung: Ihr Termin heute um ${time}`,
+    subjectTomorrow: (time) => `Erinnerung: Ihr Termin morgen um ${time}`,
+    subjectOn: (when) => `Erinnerung: Ihr Termin am ${when}`,
+    preheader: 'Eine freundliche Erinnerung an Ihren nächsten Termin.',
+    heading: 'Bis bald',
+    intro: 'Wir möchten Sie freundlich an Ihren nächsten Termin erinnern:',
+    cantMakeIt:
+      'Falls Sie den Termin nicht wahrnehmen können, sagen Sie uns bitte so bald wie möglich Bescheid, damit wir ihn anderweitig vergeben können.',
+  },
+  followUp: {
+    subjectToday: 'Ihr Selbstpflege-Plan nach Ihrem heutigen Besuch',
+    subjectOn: (date) => `Ihr Selbstpflege-Plan nach Ihrem Besuch am ${date}`,
+    preheader: 'So unterstützen Sie Ihre Erholung in den nächsten Tagen.',
+    heading: 'Danke für Ihren Besuch',
+    intro: (date, therapist) =>
+      `Vielen Dank für Ihren Besuch am ${date} bei ${therapist}. Hier lesen Sie, wie Sie Ihre Erholung in den nächsten Tagen unterstützen.`,
+    progressHeading: 'Ihr Verlauf',
+    pain: (before, after) => {
+      if (before !== undefined && after !== undefined) {
+        return `Sie haben Ihre Schmerzen vor der Behandlung mit ${before} von 10 und danach mit ${after} von 10 bewertet.`;
+      }
+      if (before !== undefined) return `Sie haben Ihre Schmerzen vor der Behandlung mit ${before} von 10 bewertet.`;
+      return `Sie haben Ihre Schmerzen nach der Behandlung mit ${after} von 10 bewertet.`;
+    },
+    painScale: '0 bedeutet keine Schmerzen, 10 die stärksten vorstellbaren Schmerzen.',
+    trendIntro: 'Ihre Schmerzwerte über Ihre Behandlungen hinweg:',
+    trendItem: (date, before, after) =>
+      [before !== undefined ? `${before} vorher` : undefined, after !== undefined ? `${after} nachher` : undefined]
+        .filter(Boolean)
+        .join(', ')
+        .replace(/^/, `${date}: `),
+    plan: (session, planned) => `Behandlung ${session} von ${planned} in Ihrem Behandlungsplan.`,
+    sessionHeading: 'Nach Ihrer Behandlung',
+    areasHeading: 'Pflege der behandelten Bereiche',
+    exercisesHeading: 'Ihre Übungen',
+    exercisesIntro:
+      'Diese Übungen wurden für Sie ausgewählt. Bewegen Sie sich langsam und im angenehmen Bereich: Ein leichtes Ziehen ist in Ordnung, Schmerz nicht.',
+    noteHeading: (therapist) => `Eine Nachricht von ${therapist}`,
+    nextVisitHeading: 'Ihr nächster Besuch',
+    nextVisit: (therapist, days, date) =>
+      `${therapist} empfiehlt Ihre nächste Behandlung in etwa ${days} ${days === 1 ? 'Tag' : 'Tagen'}, um den ${date}.`,
+    bookButton: 'Nächsten Termin buchen',
+  },
+  exercise: { dose: 'Umfang', frequency: 'Wie oft', stopIf: 'Hören Sie auf und melden Sie sich bei uns bei' },
+  checkIn: {
+    subject: 'Wie geht es Ihnen?',
+    preheader: 'Eine kurze Nachfrage nach Ihrem letzten Besuch.',
+    heading: 'Wie geht es Ihnen?',
+    intro: (date, therapist) =>
+      `Ihr Besuch am ${date} bei ${therapist} ist nun ein paar Tage her, und wir hoffen, dass es Ihnen gut tut.`,
+    soreness:
+      'Ein eventueller Muskelkater nach der Behandlung sollte inzwischen abgeklungen sein. Wenn nicht, oder wenn sich etwas nicht richtig anfühlt, melden Sie sich gern bei uns: Wir helfen Ihnen weiter.',
+    exercisesHeading: 'Ihre Übungen',
+    exercisesIntro:
+      'Regelmäßiges Üben hilft, dass die Wirkung der Behandlung anhält. Hier sind Ihre Übungen noch einmal:',
+    plan: (completed, planned) =>
+      `Sie haben ${completed} von ${planned} Behandlungen Ihres Behandlungsplans abgeschlossen.`,
+    bookHeading: 'Zeit für Ihren nächsten Termin?',
+    bookPrompt:
+      'In Ihrem Behandlungsplan sind noch Behandlungen offen, und Sie haben derzeit keinen Termin gebucht. Regelmäßige Behandlungen helfen Ihnen, stetig Fortschritte zu machen.',
+    bookButton: 'Nächsten Termin buchen',
+  },
+  safety: {
+    heading: 'Wann Sie sich bei uns melden sollten',
+    callClinic: 'Bitte rufen Sie in der Praxis an bei:',
+    urgent: 'Rufen Sie sofort den Notruf bei:',
+  },
+  footer: {
+    appointment: 'Sie erhalten diese E-Mail, weil Sie einen Termin bei uns haben.',
+    followUps:
+      'Sie erhalten diese E-Mail, weil Sie Nachsorge-E-Mails zur Selbstpflege nach Ihren Besuchen zugestimmt haben.',
+    unsubscribe: 'Nachsorge-E-Mails abbestellen',
+    disclaimer:
+      'Diese E-Mail enthält allgemeine Hinweise und ersetzt keine Beratung. Im Notfall wählen Sie bitte die örtliche Notrufnummer.',
+  },
+};
+
+const TABLES: Record<Language, Messages> = { en, de };
+
+export function messagesFor(language: Language): Messages {
+  return TABLES[language];
+}
