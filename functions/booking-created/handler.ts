@@ -1,0 +1,4 @@
+import { onBookingCreated } from '../../shared/domain/bookings';
+import { createEventHandler } from '../../shared/runtime/handlers';
+
+export const handler = createEventHandler('BookingCreated', onBookingCreated);

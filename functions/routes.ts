@@ -1,0 +1,37 @@
+import { eventCatalog, type DetailType } from '../events/catalog';
+
+/**
+ * Which function reacts to which events: the one list that both the CDK stack (one rule
+ * per function) and the local stack (in-process routing) read, so what runs on a laptop is
+ * what is deployed. Adding a function is one folder under functions/ and one line here.
+ */
+export interface FunctionRoute {
+  /** Folder under functions/ and the stem of the deployed function's logical id. */
+  readonly name: string;
+  /** Contract events whose rule targets this function. */
+  readonly events: readonly DetailType[];
+  /** Invoked by EventBridge Scheduler rather than by a bus rule. */
+  readonly scheduled?: 'reminder' | 'check-in';
+}
+
+export const functionRoutes: readonly FunctionRoute[] = [
+  { name: 'booking-created', events: ['BookingCreated'] },
+  { name: 'booking-rescheduled', events: ['BookingRescheduled'] },
+  { name: 'booking-cancelled', events: ['BookingCancelled'] },
+  { name: 'session-completed', events: ['SessionCompleted'] },
+  { name: 'treatment-plan-created', events: ['TreatmentPlanCreated'] },
+  { name: 'contact-preferences-updated', events: ['ContactPreferencesUpdated'] },
+  { name: 'reminder-due', events: [], scheduled: 'reminder' },
+  { name: 'check-in-due', events: [], scheduled: 'check-in' },
+];
+
+/** Path of a function's handler module, relative to the project root. */
+export const handlerEntry = (route: FunctionRoute) => `functions/${route.name}/handler.ts`;
+
+/** The EventBridge rule pattern for a function: its events' sources and detail-types. */
+export function eventPatternFor(route: FunctionRoute): { source: string[]; 'detail-type': string[] } {
+  return {
+    source: [...new Set(route.events.map((type) => eventCatalog[type].source))],
+    'detail-type': [...route.events],
+  };
+}

@@ -1,0 +1,277 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type Put,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from '../domain/model';
+import {
+  ConcurrentUpdateError,
+  type ClaimResult,
+  type EmailClaim,
+  type PatientFile,
+  type RecordChange,
+  type Store,
+} from '../domain/ports';
+import { tableDefinition } from '../table-definition';
+
+/** How long a processed-event marker is kept: well past EventBridge's 24 h retry window and archive replays of a month. */
+const PROCESSED_MARKER_DAYS = 35;
+
+/**
+ * Keys live here and only here. A booking is its own partition (changes to it carry no
+ * patient id), holding the booking and the emails sent about it; a patient's partition
+ * holds their profile, sessions and plans, so one Query reads everything a follow-up needs.
+ */
+export const keys = {
+  booking: (clinicId: string, bookingId: string) => ({ pk: `C#${clinicId}#B#${bookingId}`, sk: 'BOOKING' }),
+  email: (clinicId: string, bookingId: string, key: string) => ({
+    pk: `C#${clinicId}#B#${bookingId}`,
+    sk: `EMAIL#${key}`,
+  }),
+  patientPartition: (clinicId: string, patientId: string) => `C#${clinicId}#P#${patientId}`,
+  patient: (clinicId: string, patientId: string) => ({ pk: keys.patientPartition(clinicId, patientId), sk: 'PROFILE' }),
+  session: (clinicId: string, patientId: string, bookingId: string) => ({
+    pk: keys.patientPartition(clinicId, patientId),
+    sk: `SESSION#${bookingId}`,
+  }),
+  plan: (clinicId: string, patientId: string, planId: string) => ({
+    pk: keys.patientPartition(clinicId, patientId),
+    sk: `PLAN#${planId}`,
+  }),
+  processedEvent: (detailType: string, eventId: string) => ({ pk: `EVENT#${detailType}#${eventId}`, sk: 'PROCESSED' }),
+};
+
+const toItem = (value: Record<string, unknown>) =>
+  marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+
+function itemFor(change: RecordChange): Record<string, unknown> {
+  const version = (change.version ?? 0) + 1;
+  switch (change.type) {
+    case 'booking': {
+      const { record } = change;
+      const byPatient =
+        record.patientId && record.startsAt
+          ? {
+              [tableDefinition.indexes[0].partitionKey]: keys.patientPartition(record.clinicId, record.patientId),
+              [tableDefinition.indexes[0].sortKey]: `${new Date(record.startsAt).toISOString()}#${record.bookingId}`,
+            }
+          : {};
+      return {
+        ...keys.booking(record.clinicId, record.bookingId),
+        ...byPatient,
+        status: record.status,
+        version,
+        data: record,
+      };
+    }
+    case 'patient':
+      return { ...keys.patient(change.record.clinicId, change.record.patientId), version, data: change.record };
+    case 'session': {
+      const { record } = change;
+      return { ...keys.session(record.clinicId, record.patientId, record.bookingId), version, data: record };
+    }
+    case 'plan': {
+      const { record } = change;
+      return { ...keys.plan(record.clinicId, record.patientId, record.planId), version, data: record };
+    }
+  }
+}
+
+function versionedPut(tableName: string, change: RecordChange): Put {
+  const expected = change.version;
+  return {
+    TableName: tableName,
+    Item: toItem(itemFor(change)),
+    ...(expected === undefined
+      ? { ConditionExpression: 'attribute_not_exists(pk)' }
+      : {
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': { N: String(expected) } },
+        }),
+  };
+}
+
+function versioned<T>(item: Record<string, AttributeValue> | undefined): Versioned<T> | undefined {
+  if (!item) return undefined;
+  const { data, version } = unmarshall(item) as { data: T; version: number };
+  return { record: data, version };
+}
+
+export function createDynamoStore(client: DynamoDBClient, tableName: string): Store {
+  const getVersioned = async <T>(key: { pk: string; sk: string }) => {
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: tableName, Key: marshall(key), ConsistentRead: true }),
+    );
+    return versioned<T>(Item);
+  };
+
+  return {
+    getBooking: (clinicId, bookingId) => getVersioned<BookingRecord>(keys.booking(clinicId, bookingId)),
+    getPatient: (clinicId, patientId) => getVersioned<PatientRecord>(keys.patient(clinicId, patientId)),
+
+    async getPatientFile(clinicId, patientId) {
+      const file: PatientFile = { sessions: [], plans: [] };
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': { S: keys.patientPartition(clinicId, patientId) } },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const sk = item.sk?.S ?? '';
+          if (sk === 'PROFILE') file.patient = versioned<PatientRecord>(item);
+          else if (sk.startsWith('SESSION#')) file.sessions.push(versioned<SessionRecord>(item)!);
+          else if (sk.startsWith('PLAN#')) file.plans.push(versioned<PlanRecord>(item)!);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return file;
+    },
+
+    async save(changes) {
+      try {
+        if (changes.length === 1) {
+          await client.send(new PutItemCommand(versionedPut(tableName, changes[0]!)));
+        } else if (changes.length > 1) {
+          await client.send(
+            new TransactWriteItemsCommand({
+              TransactItems: changes.map((change) => ({ Put: versionedPut(tableName, change) })),
+            }),
+          );
+        }
+      } catch (error) {
+        const conflict =
+          error instanceof ConditionalCheckFailedException ||
+          (error instanceof TransactionCanceledException &&
+            (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
+        if (conflict) throw new ConcurrentUpdateError('the record changed since it was read');
+        throw error;
+      }
+    },
+
+    async hasActiveBookingAfter(clinicId, patientId, after) {
+      const index = tableDefinition.indexes[0];
+      let startKey: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: index.indexName,
+            KeyConditionExpression: '#pk = :pk AND #sk > :after',
+            FilterExpression: '#status = :active',
+            ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey, '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pk': { S: keys.patientPartition(clinicId, patientId) },
+              ':after': { S: after.toISOString() },
+              ':active': { S: 'active' },
+            },
+            ProjectionExpression: 'pk',
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        if ((page.Items ?? []).length > 0) return true;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return false;
+    },
+
+    async claimEmail(claim: EmailClaim): Promise<ClaimResult> {
+      try {
+        await client.send(
+          new PutItemCommand({
+            TableName: tableName,
+            Item: toItem({
+              ...keys.email(claim.clinicId, claim.bookingId, claim.key),
+              kind: claim.kind,
+              status: 'claimed',
+              token: claim.token,
+              claimedAt: claim.claimedAt.toISOString(),
+            }),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { status: 'claimed' };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = error.Item ? unmarshall(error.Item) : {};
+        if (existing.status === 'sent') return { status: 'sent' };
+        return { status: 'in-flight', claimedAt: new Date(String(existing.claimedAt ?? 0)) };
+      }
+    },
+
+    async recordEmailSent(claim, messageId, sentAt) {
+      await client.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: marshall(keys.email(claim.clinicId, claim.bookingId, claim.key)),
+          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
+          ConditionExpression: '#token = :token',
+          ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+          ExpressionAttributeValues: marshall({
+            ':sent': 'sent',
+            ':messageId': messageId,
+            ':sentAt': sentAt.toISOString(),
+            ':token': claim.token,
+          }),
+        }),
+      );
+    },
+
+    async releaseEmailClaim(claim) {
+      try {
+        await client.send(
+          new DeleteItemCommand({
+            TableName: tableName,
+            Key: marshall(keys.email(claim.clinicId, claim.bookingId, claim.key)),
+            ConditionExpression: '#token = :token AND #status = :claimed',
+            ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+            ExpressionAttributeValues: marshall({ ':token': claim.token, ':claimed': 'claimed' }),
+          }),
+        );
+      } catch (error) {
+        // Someone else's claim, or already gone: nothing of ours to release.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async isEventProcessed(detailType, eventId) {
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: marshall(keys.processedEvent(detailType, eventId)),
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        }),
+      );
+      return Item !== undefined;
+    },
+
+    async markEventProcessed(detailType, eventId, at) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: toItem({
+            ...keys.processedEvent(detailType, eventId),
+            processedAt: at.toISOString(),
+            [tableDefinition.timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + PROCESSED_MARKER_DAYS * 86_400,
+          }),
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import type { BookingCancelled, BookingCreated, BookingRescheduled } from '../../events/schemas';
+import type { Appointment } from '../email/types';
+import type { BookingRecord, PatientRecord, Versioned } from './model';
+import { type Dependencies, type RecordChange, type ScheduledJob } from './ports';
+import {
+  applyBookingCancelled,
+  applyBookingCreated,
+  applyBookingRescheduled,
+  applyPatientFromBooking,
+} from './records';
+import { withOptimisticRetry } from './optimistic';
+import { sendOnce } from './send-once';
+import { deliverAwaitingFollowUps } from './sessions';
+
+/** A reminder delivered later than this after its moment is not sent: a late reminder misleads. */
+export const REMINDER_LATENESS_TOLERANCE_MS = 30 * 60 * 1000;
+
+export type BookingTrigger = 'BookingCreated' | 'BookingRescheduled' | 'BookingCancelled';
+
+export interface BookingOutcome {
+  applied: boolean;
+  emails: Record<string, string>;
+  remindersScheduled: number;
+  remindersRemoved: number;
+}
+
+const shortHash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);
+
+/** All reminder schedules of a booking share this prefix, whatever time they are for. */
+export const reminderPrefix = (clinicId: string, bookingId: string) => `rem-${shortHash(clinicId, bookingId)}-`;
+
+export interface ReminderPayload {
+  clinicId: string;
+  bookingId: string;
+  startsAt: string;
+  offsetMinutes: number;
+}
+
+/** The reminders a booking should have now: one per offset, for its current time, none in the past. */
+export function desiredReminders(booking: BookingRecord, offsetsMinutes: number[], now: Date): ScheduledJob[] {
+  if (booking.status !== 'active' || !booking.created || !booking.startsAt) return [];
+  const start = Date.parse(booking.startsAt);
+  return offsetsMinutes
+    .map((offsetMinutes) => ({ offsetMinutes, at: new Date(start - offsetMinutes * 60_000) }))
+    .filter(({ at }) => at.getTime() > now.getTime())
+    .map(({ offsetMinutes, at }) => ({
+      name: `${reminderPrefix(booking.clinicId, booking.bookingId)}${Math.floor(start / 1000)}-${offsetMinutes}`,
+      at,
+      target: 'reminder' as const,
+      payload: {
+        clinicId: booking.clinicId,
+        bookingId: booking.bookingId,
+        startsAt: new Date(start).toISOString(),
+        offsetMinutes,
+      } satisfies ReminderPayload,
+    }));
+}
+
+export function appointmentOf(booking: BookingRecord): Appointment | undefined {
+  const { startsAt, durationMinutes, timezone, service, therapist } = booking;
+  if (!startsAt || !durationMinutes || !timezone || !service || !therapist) return undefined;
+  return {
+    bookingId: booking.bookingId,
+    clinicId: booking.clinicId,
+    startsAt,
+    durationMinutes,
+    timezone,
+    serviceName: service.name,
+    therapistName: therapist.name,
+    location: booking.location,
+    sequence: booking.sequence,
+  };
+}
+
+const recipientOf = (patient: PatientRecord) => ({
+  firstName: patient.firstName ?? '',
+  locale: patient.locale ?? 'en',
+});
+
+/** Brings the booking's reminder schedules in line with the booking: creates what is missing, removes the rest. */
+async function syncReminders(deps: Dependencies, booking: BookingRecord) {
+  const desired = desiredReminders(booking, deps.settings.reminderOffsetsMinutes, deps.clock.now());
+  const existing = await deps.scheduler.list(reminderPrefix(booking.clinicId, booking.bookingId));
+  const wanted = new Set(desired.map((job) => job.name));
+  const toRemove = existing.filter((name) => !wanted.has(name));
+  const toCreate = desired.filter((job) => !existing.includes(job.name));
+  for (const job of toCreate) await deps.scheduler.ensure(job);
+  for (const name of toRemove) await deps.scheduler.remove(name);
+  return { remindersScheduled: toCreate.length, remindersRemoved: toRemove.length };
+}
+
+/**
+ * Makes the world match the booking record after an event: schedules, then the one email
+ * this trigger owes. It runs again in full when the same event is delivered again, which is
+ * how a retry after a failure at any step finishes the work without repeating any of it.
+ */
+async function settleBooking(
+  deps: Dependencies,
+  booking: BookingRecord,
+  trigger: { type: BookingTrigger; eventId: string },
+): Promise<Omit<BookingOutcome, 'applied'>> {
+  const schedules = await syncReminders(deps, booking);
+  const emails: Record<string, string> = {};
+  const patient = booking.patientId ? await deps.store.getPatient(booking.clinicId, booking.patientId) : undefined;
+  const appointment = appointmentOf(booking);
+  const email = patient?.record.email;
+  const startsInFuture = booking.startsAt !== undefined && Date.parse(booking.startsAt) > deps.clock.now().getTime();
+  if (!patient || !email || !appointment || !booking.created || !startsInFuture) return { ...schedules, emails };
+
+  const recipient = recipientOf(patient.record);
+  const base = { clinicId: booking.clinicId, bookingId: booking.bookingId, to: email };
+  if (booking.status === 'cancelled') {
+    // Owed once, whichever of creation and cancellation arrives last.
+    if (trigger.type === 'BookingCancelled' || trigger.type === 'BookingCreated') {
+      emails.cancellation = await sendOnce(deps, {
+        ...base,
+        key: 'cancellation',
+        model: { kind: 'cancellation', recipient, appointment, cancelledBy: booking.cancellation!.cancelledBy },
+      });
+    }
+  } else if (trigger.type === 'BookingCreated') {
+    emails.confirmation = await sendOnce(deps, {
+      ...base,
+      key: 'confirmation',
+      model: { kind: 'confirmation', recipient, appointment },
+    });
+  } else if (trigger.type === 'BookingRescheduled' && booking.timeChange?.eventId === trigger.eventId) {
+    // Only the reschedule that set the current time speaks; an overtaken one stays silent.
+    emails.reschedule = await sendOnce(deps, {
+      ...base,
+      key: `reschedule#${trigger.eventId}`,
+      model: { kind: 'reschedule', recipient, appointment, previousStartsAt: booking.previousStartsAt },
+    });
+  }
+  return { ...schedules, emails };
+}
+
+async function applyAndSettle(
+  deps: Dependencies,
+  clinicId: string,
+  bookingId: string,
+  trigger: { type: BookingTrigger; eventId: string },
+  merge: (
+    booking: Versioned<BookingRecord> | undefined,
+  ) => Promise<{ booking: BookingRecord | undefined; extra: RecordChange[] }>,
+): Promise<BookingOutcome> {
+  const { applied, booking } = await withOptimisticRetry(async () => {
+    const current = await deps.store.getBooking(clinicId, bookingId);
+    const { booking: next, extra } = await merge(current);
+    const changes: RecordChange[] = [...extra];
+    if (next) changes.push({ type: 'booking', record: next, version: current?.version });
+    if (changes.length > 0) await deps.store.save(changes);
+    return { applied: next !== undefined, booking: next ?? current?.record };
+  });
+  if (!booking) return { applied, emails: {}, remindersScheduled: 0, remindersRemoved: 0 };
+  return { applied, ...(await settleBooking(deps, booking, trigger)) };
+}
+
+export async function onBookingCreated(deps: Dependencies, event: BookingCreated): Promise<BookingOutcome> {
+  const { clinicId } = event;
+  const { patientId } = event.patient;
+  const outcome = await applyAndSettle(
+    deps,
+    clinicId,
+    event.booking.bookingId,
+    { type: 'BookingCreated', eventId: event.eventId },
+    async (current) => {
+      const patient = await deps.store.getPatient(clinicId, patientId);
+      const nextPatient = applyPatientFromBooking(patient?.record, event);
+      return {
+        booking: applyBookingCreated(current?.record, event),
+        extra: nextPatient ? [{ type: 'patient', record: nextPatient, version: patient?.version }] : [],
+      };
+    },
+  );
+  await deliverAwaitingFollowUps(deps, clinicId, patientId);
+  return outcome;
+}
+
+export function onBookingRescheduled(deps: Dependencies, event: BookingRescheduled): Promise<BookingOutcome> {
+  return applyAndSettle(
+    deps,
+    event.clinicId,
+    event.bookingId,
+    { type: 'BookingRescheduled', eventId: event.eventId },
+    async (current) => ({ booking: applyBookingRescheduled(current?.record, event), extra: [] }),
+  );
+}
+
+export function onBookingCancelled(deps: Dependencies, event: BookingCancelled): Promise<BookingOutcome> {
+  return applyAndSettle(
+    deps,
+    event.clinicId,
+    event.bookingId,
+    { type: 'BookingCancelled', eventId: event.eventId },
+    async (current) => ({ booking: applyBookingCancelled(current?.record, event), extra: [] }),
+  );
+}
+
+export type ReminderOutcome =
+  | 'sent'
+  | 'already-sent'
+  | 'claim-stuck'
+  | 'booking-missing'
+  | 'booking-cancelled'
+  | 'booking-moved'
+  | 'too-late'
+  | 'no-consent'
+  | 'no-address';
+
+/**
+ * The reminder's moment has come. The schedule only says which booking and which time it
+ * was made for; everything else is read now, so a reminder never describes an old time,
+ * never goes to a cancelled visit, and respects consent as it stands today.
+ */
+export async function onReminderDue(deps: Dependencies, payload: ReminderPayload): Promise<ReminderOutcome> {
+  const booking = (await deps.store.getBooking(payload.clinicId, payload.bookingId))?.record;
+  if (!booking || !booking.created || !booking.patientId) return 'booking-missing';
+  if (booking.status === 'cancelled') return 'booking-cancelled';
+  const start = Date.parse(payload.startsAt);
+  if (!booking.startsAt || Date.parse(booking.startsAt) !== start) return 'booking-moved';
+  const now = deps.clock.now().getTime();
+  const due = start - payload.offsetMinutes * 60_000;
+  if (now >= start || now - due > REMINDER_LATENESS_TOLERANCE_MS) return 'too-late';
+  const patient = (await deps.store.getPatient(booking.clinicId, booking.patientId))?.record;
+  if (!patient?.consent.reminders) return 'no-consent';
+  const appointment = appointmentOf(booking);
+  if (!patient.email || !appointment) return 'no-address';
+  return sendOnce(deps, {
+    clinicId: booking.clinicId,
+    bookingId: booking.bookingId,
+    to: patient.email,
+    key: `reminder#${new Date(start).toISOString()}#${payload.offsetMinutes}`,
+    model: { kind: 'reminder', recipient: recipientOf(patient), appointment },
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * CareLoop's records, as the domain sees them: plain data, no storage keys, no AWS types.
+ * Every change carries a stamp (when it happened at the source, and which event said so),
+ * so records can be merged in any delivery order and end where the in-order sequence ends.
+ */
+
+export interface Stamp {
+  occurredAt: string;
+  eventId: string;
+}
+
+/** Orders two stamps: by instant first, then by eventId so ties are broken the same way everywhere. */
+export function compareStamps(a: Stamp, b: Stamp): number {
+  const byTime = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
+  if (byTime !== 0) return byTime;
+  return a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+}
+
+export const isNewer = (candidate: Stamp, current: Stamp | undefined) =>
+  current === undefined || compareStamps(candidate, current) > 0;
+
+export interface Person {
+  therapistId: string;
+  name: string;
+}
+
+export interface BookingRecord {
+  clinicId: string;
+  bookingId: string;
+  /** Known once BookingCreated has arrived; changes can arrive before it. */
+  patientId?: string;
+  created?: Stamp;
+  status: 'active' | 'cancelled';
+  startsAt?: string;
+  durationMinutes?: number;
+  timezone?: string;
+  service?: { code: string; name: string };
+  therapist?: Person;
+  location?: { name?: string; address?: string };
+  /** The change that set the current time (BookingCreated or the newest BookingRescheduled). */
+  timeChange?: Stamp;
+  /** Start time before the newest reschedule, for the reschedule email. */
+  previousStartsAt?: string;
+  cancellation?: { stamp: Stamp; cancelledBy: 'patient' | 'clinic' };
+  /** iCalendar SEQUENCE: one more for each applied reschedule or cancellation. */
+  sequence: number;
+}
+
+export interface PatientRecord {
+  clinicId: string;
+  patientId: string;
+  firstName?: string;
+  lastName?: string;
+  locale?: string;
+  /** Zone of the patient's newest booking: shown in follow-ups for sessions with no booking on record. */
+  timezone?: string;
+  profileChange?: Stamp;
+  email?: string;
+  emailChange?: Stamp;
+  consent: { reminders: boolean; followUps: boolean };
+  consentChange: { reminders?: Stamp; followUps?: Stamp };
+}
+
+export interface SessionRecord {
+  clinicId: string;
+  patientId: string;
+  bookingId: string;
+  stamp: Stamp;
+  completedAt: string;
+  therapist: Person;
+  techniques: string[];
+  focusAreas: string[];
+  painBefore?: number;
+  painAfter?: number;
+  exerciseIds: string[];
+  note?: string;
+  nextVisitInDays?: number;
+  /** The follow-up could not go out yet because the patient's address is not known. */
+  awaitingContact: boolean;
+}
+
+export interface PlanRecord {
+  clinicId: string;
+  patientId: string;
+  planId: string;
+  stamp: Stamp;
+  goals: string[];
+  plannedSessions: number;
+  sessionsPerWeek?: number;
+  startsOn?: string;
+}
+
+/** A record together with the version it was read at, for optimistic concurrency. */
+export interface Versioned<T> {
+  record: T;
+  version: number;
+}

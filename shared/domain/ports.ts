@@ -1,0 +1,116 @@
+import type { EmailAttachment, EmailKind } from '../email/types';
+import type { SelfCareLibrary } from '../self-care/library';
+import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from './model';
+
+/**
+ * What the domain needs from the outside world. Adapters implement these for DynamoDB,
+ * SES v2, EventBridge Scheduler and the clock; tests can implement them in memory.
+ */
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  attachments: EmailAttachment[];
+  headers: { name: string; value: string }[];
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export type ScheduledTarget = 'reminder' | 'check-in';
+
+export interface ScheduledJob {
+  /** Deterministic, so that creating it twice is detected as a conflict, not a second job. */
+  name: string;
+  at: Date;
+  target: ScheduledTarget;
+  payload: Record<string, unknown>;
+}
+
+export interface JobScheduler {
+  /** Creates the job; an existing job of that name counts as done. */
+  ensure(job: ScheduledJob): Promise<void>;
+  /** Removes the job; a job that no longer exists counts as done. */
+  remove(name: string): Promise<void>;
+  /** Names of the jobs that start with the prefix. */
+  list(prefix: string): Promise<string[]>;
+}
+
+/** Raised by a versioned write whose record changed since it was read. */
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+}
+
+/** A send is in flight in another invocation: retry later rather than send twice or not at all. */
+export class EmailInFlightError extends Error {
+  override readonly name = 'EmailInFlightError';
+}
+
+export interface EmailClaim {
+  clinicId: string;
+  bookingId: string;
+  /** Unique per trigger within the booking, e.g. `confirmation` or `reminder#<start>#<offset>`. */
+  key: string;
+  kind: EmailKind;
+  token: string;
+  claimedAt: Date;
+}
+
+export type ClaimResult = { status: 'claimed' } | { status: 'sent' } | { status: 'in-flight'; claimedAt: Date };
+
+export interface PatientFile {
+  patient?: Versioned<PatientRecord>;
+  sessions: Versioned<SessionRecord>[];
+  plans: Versioned<PlanRecord>[];
+}
+
+export interface Store {
+  getBooking(clinicId: string, bookingId: string): Promise<Versioned<BookingRecord> | undefined>;
+  getPatient(clinicId: string, patientId: string): Promise<Versioned<PatientRecord> | undefined>;
+  /** The patient's profile, sessions and plans in one read. */
+  getPatientFile(clinicId: string, patientId: string): Promise<PatientFile>;
+  /** Writes the records together or not at all; `version` is what was read (undefined: new record). */
+  save(changes: RecordChange[]): Promise<void>;
+  /** Whether the patient has an active booking starting after the instant. */
+  hasActiveBookingAfter(clinicId: string, patientId: string, after: Date): Promise<boolean>;
+
+  claimEmail(claim: EmailClaim): Promise<ClaimResult>;
+  recordEmailSent(claim: EmailClaim, messageId: string, sentAt: Date): Promise<void>;
+  releaseEmailClaim(claim: EmailClaim): Promise<void>;
+
+  isEventProcessed(detailType: string, eventId: string): Promise<boolean>;
+  markEventProcessed(detailType: string, eventId: string, at: Date): Promise<void>;
+}
+
+export type RecordChange =
+  | { type: 'booking'; record: BookingRecord; version: number | undefined }
+  | { type: 'patient'; record: PatientRecord; version: number | undefined }
+  | { type: 'session'; record: SessionRecord; version: number | undefined }
+  | { type: 'plan'; record: PlanRecord; version: number | undefined };
+
+/** Facts worth a log line: ids, kinds and outcomes only, never names, addresses, notes or scores. */
+export type DomainLog = (message: string, fields: Record<string, string | number | boolean | string[]>) => void;
+
+export interface Settings {
+  senderAddress: string;
+  /** Minutes before the start, largest first. */
+  reminderOffsetsMinutes: number[];
+  checkInDelayMinutes: number;
+}
+
+export interface Dependencies {
+  store: Store;
+  mailer: Mailer;
+  scheduler: JobScheduler;
+  clock: Clock;
+  settings: Settings;
+  library: SelfCareLibrary;
+  log: DomainLog;
+}

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type { SessionCompleted } from '../../events/schemas';
+import type { PainPoint, PlanProgress, SessionSummary } from '../email/types';
+import type { PatientRecord, PlanRecord, SessionRecord, Versioned } from './model';
+import type { Dependencies, PatientFile, ScheduledJob } from './ports';
+import { applySessionCompleted } from './records';
+import { sendOnce, type SendOnceResult } from './send-once';
+import { withOptimisticRetry } from './optimistic';
+
+export interface CheckInPayload {
+  clinicId: string;
+  patientId: string;
+  bookingId: string;
+}
+
+export const checkInJobName = (clinicId: string, bookingId: string) =>
+  `chk-${createHash('sha256').update(`${clinicId}\u0000${bookingId}`).digest('hex').slice(0, 20)}`;
+
+const byCompletion = (a: SessionRecord, b: SessionRecord) => Date.parse(a.completedAt) - Date.parse(b.completedAt);
+
+/** The plan in force when the session took place: the newest one agreed before it. */
+export function planFor(session: SessionRecord, plans: PlanRecord[]): PlanRecord | undefined {
+  const completed = Date.parse(session.completedAt);
+  return plans
+    .filter((plan) => Date.parse(plan.stamp.occurredAt) <= completed)
+    .sort((a, b) => Date.parse(b.stamp.occurredAt) - Date.parse(a.stamp.occurredAt))[0];
+}
+
+/** "Session N of M": sessions completed since the plan was agreed, up to and including this one. */
+export function planProgress(
+  session: SessionRecord,
+  sessions: SessionRecord[],
+  plans: PlanRecord[],
+): PlanProgress | undefined {
+  const plan = planFor(session, plans);
+  if (!plan) return undefined;
+  const since = Date.parse(plan.stamp.occurredAt);
+  const upTo = Date.parse(session.completedAt);
+  const sessionNumber = sessions.filter((other) => {
+    const at = Date.parse(other.completedAt);
+    return at >= since && at <= upTo;
+  }).length;
+  return { sessionNumber, plannedSessions: plan.plannedSessions };
+}
+
+export function painTrend(session: SessionRecord, sessions: SessionRecord[]): PainPoint[] {
+  const upTo = Date.parse(session.completedAt);
+  return sessions
+    .filter((other) => Date.parse(other.completedAt) <= upTo)
+    .filter((other) => other.painBefore !== undefined || other.painAfter !== undefined)
+    .sort(byCompletion)
+    .map(({ completedAt, painBefore, painAfter }) => ({ completedAt, painBefore, painAfter }));
+}
+
+async function summaryOf(deps: Dependencies, session: SessionRecord, patient: PatientRecord): Promise<SessionSummary> {
+  const booking = (await deps.store.getBooking(session.clinicId, session.bookingId))?.record;
+  return {
+    bookingId: session.bookingId,
+    completedAt: session.completedAt,
+    timezone: booking?.timezone ?? patient.timezone ?? 'UTC',
+    therapistName: session.therapist.name,
+    techniques: session.techniques,
+    focusAreas: session.focusAreas,
+    painBefore: session.painBefore,
+    painAfter: session.painAfter,
+    exerciseIds: session.exerciseIds,
+    note: session.note,
+    nextVisitInDays: session.nextVisitInDays,
+  };
+}
+
+export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent';
+
+/**
+ * Sends the session's self-care follow-up and schedules its check-in, or, when the
+ * patient's address is not known yet, marks the session so the follow-up goes out when it is.
+ */
+async function followUp(
+  deps: Dependencies,
+  file: PatientFile,
+  session: Versioned<SessionRecord>,
+): Promise<FollowUpOutcome> {
+  const patient = file.patient?.record;
+  const { record } = session;
+  if (!patient?.email) {
+    if (!record.awaitingContact) {
+      await deps.store.save([
+        { type: 'session', record: { ...record, awaitingContact: true }, version: session.version },
+      ]);
+    }
+    return 'awaiting-contact';
+  }
+  if (record.awaitingContact) {
+    await deps.store.save([
+      { type: 'session', record: { ...record, awaitingContact: false }, version: session.version },
+    ]);
+  }
+  await scheduleCheckIn(deps, record);
+  if (!patient.consent.followUps) return 'no-consent';
+  const sessions = file.sessions.map((entry) => entry.record);
+  const plans = file.plans.map((entry) => entry.record);
+  return sendOnce(deps, {
+    clinicId: record.clinicId,
+    bookingId: record.bookingId,
+    to: patient.email,
+    key: 'follow-up',
+    model: {
+      kind: 'follow-up',
+      recipient: { firstName: patient.firstName ?? '', locale: patient.locale ?? 'en' },
+      session: await summaryOf(deps, record, patient),
+      painTrend: painTrend(record, sessions),
+      planProgress: planProgress(record, sessions, plans),
+    },
+  });
+}
+
+async function scheduleCheckIn(deps: Dependencies, session: SessionRecord) {
+  const at = new Date(Date.parse(session.completedAt) + deps.settings.checkInDelayMinutes * 60_000);
+  if (at.getTime() <= deps.clock.now().getTime()) return;
+  const job: ScheduledJob = {
+    name: checkInJobName(session.clinicId, session.bookingId),
+    at,
+    target: 'check-in',
+    payload: {
+      clinicId: session.clinicId,
+      patientId: session.patientId,
+      bookingId: session.bookingId,
+    } satisfies CheckInPayload,
+  };
+  await deps.scheduler.ensure(job);
+}
+
+export interface SessionOutcome {
+  applied: boolean;
+  followUp: FollowUpOutcome;
+  unknownExerciseIds: string[];
+}
+
+export async function onSessionCompleted(deps: Dependencies, event: SessionCompleted): Promise<SessionOutcome> {
+  const requested = event.selfCare?.exercises ?? [];
+  const known = requested.filter((id) => deps.library.findExercise(id) !== undefined);
+  const unknownExerciseIds = requested.filter((id) => !known.includes(id));
+  const applied = await withOptimisticRetry(async () => {
+    const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
+    const current = file.sessions.find((entry) => entry.record.bookingId === event.bookingId);
+    const next = applySessionCompleted(current?.record, event, [...new Set(known)]);
+    if (next) await deps.store.save([{ type: 'session', record: next, version: current?.version }]);
+    return next !== undefined;
+  });
+  const outcome = await withOptimisticRetry(async () => {
+    const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
+    const session = file.sessions.find((entry) => entry.record.bookingId === event.bookingId)!;
+    return followUp(deps, file, session);
+  });
+  return { applied, followUp: outcome, unknownExerciseIds };
+}
+
+/** Follow-ups held back for want of an address go out once one is known. */
+export async function deliverAwaitingFollowUps(deps: Dependencies, clinicId: string, patientId: string) {
+  const file = await deps.store.getPatientFile(clinicId, patientId);
+  if (!file.patient?.record.email) return 0;
+  const waiting = file.sessions.filter((entry) => entry.record.awaitingContact);
+  for (const session of waiting) await withOptimisticRetry(() => followUp(deps, file, session));
+  return waiting.length;
+}
+
+export type CheckInOutcome = SendOnceResult | 'session-missing' | 'no-consent' | 'no-address';
+
+export async function onCheckInDue(deps: Dependencies, payload: CheckInPayload): Promise<CheckInOutcome> {
+  const file = await deps.store.getPatientFile(payload.clinicId, payload.patientId);
+  const session = file.sessions.find((entry) => entry.record.bookingId === payload.bookingId)?.record;
+  const patient = file.patient?.record;
+  if (!session) return 'session-missing';
+  if (!patient?.consent.followUps) return 'no-consent';
+  if (!patient.email) return 'no-address';
+  const sessions = file.sessions.map((entry) => entry.record);
+  const plans = file.plans.map((entry) => entry.record);
+  const progress = planProgress(session, sessions, plans);
+  const plan = planFor(session, plans);
+  const sessionsSincePlan = plan
+    ? sessions.filter((other) => Date.parse(other.completedAt) >= Date.parse(plan.stamp.occurredAt)).length
+    : 0;
+  const sessionsLeft = plan !== undefined && sessionsSincePlan < plan.plannedSessions;
+  const promptToBook =
+    sessionsLeft && !(await deps.store.hasActiveBookingAfter(payload.clinicId, payload.patientId, deps.clock.now()));
+  return sendOnce(deps, {
+    clinicId: payload.clinicId,
+    bookingId: payload.bookingId,
+    to: patient.email,
+    key: 'check-in',
+    model: {
+      kind: 'check-in',
+      recipient: { firstName: patient.firstName ?? '', locale: patient.locale ?? 'en' },
+      session: await summaryOf(deps, session, patient),
+      planProgress: progress,
+      promptToBook,
+    },
+  });
+}
