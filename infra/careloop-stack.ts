@@ -1,0 +1,360 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { eventPatternFor, functionRoutes, handlerEntry, type FunctionRoute } from '../functions/routes';
+import { ENV } from '../shared/config';
+import { tableDefinition } from '../shared/table-definition';
+import { hoursToMinutes, type Settings } from './settings';
+
+/** The repository root (where package-lock.json and functions/ live). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Tuning shared by every function; exported so tests assert the same numbers. */
+export const FUNCTION_DEFAULTS = {
+  memorySize: 256,
+  timeout: Duration.seconds(30),
+  /** Lambda's own retries of a failed async invocation, then the on-failure DLQ. */
+  asyncRetryAttempts: 2,
+  asyncMaxEventAge: Duration.hours(6),
+  /** EventBridge's retries when it cannot hand the event to Lambda (throttling, KMS, ...). */
+  ruleRetryAttempts: 8,
+  ruleMaxEventAge: Duration.hours(6),
+  logRetention: logs.RetentionDays.THREE_MONTHS,
+  dlqRetention: Duration.days(14),
+} as const;
+
+/**
+ * ESM output still bundles CommonJS dependencies that call `require`; esbuild's shim needs a
+ * real one in scope. Aliased import so it cannot clash with names in the bundle.
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __careloopCreateRequire } from 'node:module'; const require = __careloopCreateRequire(import.meta.url);";
+
+export interface CareLoopStackProps extends StackProps {
+  readonly settings: Settings;
+  /** Where handlerEntry() paths are resolved; the repository root unless a test says otherwise. */
+  readonly projectRoot?: string;
+}
+
+export class CareLoopStack extends Stack {
+  readonly key: kms.Key;
+  readonly table: dynamodb.TableV2;
+  readonly bus: events.EventBus;
+  readonly archive: events.Archive;
+  readonly rejectedEventsQueue: sqs.Queue;
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  readonly schedulerRole: iam.Role;
+  readonly schedulerDeadLetterQueue: sqs.Queue;
+  readonly configurationSet: ses.ConfigurationSet;
+  readonly emailIdentity: ses.EmailIdentity;
+  /** Deployed function of each route, by route name. */
+  readonly functions: ReadonlyMap<string, nodejs.NodejsFunction>;
+  /** EventBridge rule of each event route, by route name. */
+  readonly rules: ReadonlyMap<string, events.Rule>;
+
+  constructor(scope: Construct, id: string, props: CareLoopStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const projectRoot = props.projectRoot ?? PROJECT_ROOT;
+    const prefix = `careloop-${settings.stage}`;
+
+    // ---- Encryption: one customer-managed key for data at rest --------------------------
+    this.key = new kms.Key(this, 'DataKey', {
+      alias: `alias/${prefix}`,
+      description: `CareLoop ${settings.stage}: table, queues, logs and event archive`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts log groups with the key only if its key policy lets it.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogs',
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    // Rule-target dead-letter queues are encrypted with the key: EventBridge writes to them.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeRuleDeadLetterQueues',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': this.formatArn({
+              service: 'events',
+              resource: 'rule',
+              resourceName: `${settings.busName}/*`,
+            }),
+          },
+        },
+      }),
+    );
+
+    const newQueue = (queueId: string) =>
+      new sqs.Queue(this, queueId, {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        retentionPeriod: FUNCTION_DEFAULTS.dlqRetention,
+      });
+
+    // ---- DynamoDB ------------------------------------------------------------------------
+    const string = dynamodb.AttributeType.STRING;
+    this.table = new dynamodb.TableV2(this, 'Table', {
+      partitionKey: { name: tableDefinition.partitionKey, type: string },
+      sortKey: { name: tableDefinition.sortKey, type: string },
+      globalSecondaryIndexes: tableDefinition.indexes.map((index) => ({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: string },
+        sortKey: { name: index.sortKey, type: string },
+      })),
+      timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // ---- EventBridge bus and archive -------------------------------------------------------
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: settings.busName,
+      description: 'CareLoop clinic events (booking, care, patients)',
+    });
+    // Not bus.archive(): in aws-cdk-lib 2.276 that helper drops kmsKey.
+    this.archive = new events.Archive(this, 'BusArchive', {
+      sourceEventBus: this.bus,
+      description: `Every event on ${settings.busName}, for replay`,
+      // An empty prefix matches every source: the archive keeps all events on the bus.
+      eventPattern: { source: events.Match.prefix('') },
+      retention: Duration.days(365),
+      kmsKey: this.key,
+    });
+
+    this.rejectedEventsQueue = newQueue('RejectedEventsQueue');
+
+    // ---- SES v2 --------------------------------------------------------------------------
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      configurationSetName: prefix,
+      // Emails carry appointment and care details: never deliver them in clear text.
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      reputationMetrics: true,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.emailIdentity = new ses.EmailIdentity(this, 'EmailIdentity', {
+      identity: settings.senderDomain
+        ? ses.Identity.domain(settings.senderDomain)
+        : ses.Identity.email(settings.senderAddress),
+      configurationSet: this.configurationSet,
+      ...(settings.senderDomain ? { dkimIdentity: ses.DkimIdentity.easyDkim() } : {}),
+    });
+    const configurationSetArn = this.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: this.configurationSet.configurationSetName,
+    });
+
+    // ---- EventBridge Scheduler -------------------------------------------------------------
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
+      scheduleGroupName: prefix,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.schedulerDeadLetterQueue = newQueue('SchedulerDeadLetterQueue');
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      description: 'Assumed by EventBridge Scheduler to invoke the reminder and check-in functions',
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    this.schedulerDeadLetterQueue.grantSendMessages(this.schedulerRole);
+    const schedulesArn = this.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
+    });
+
+    // Functions invoked by Scheduler get fixed names: every function's environment carries
+    // their ARNs, and a function cannot reference its own (or a mutual) Fn::GetAtt.
+    const functionName = (route: FunctionRoute) => `${prefix}-${route.name}`;
+    const functionArn = (route: FunctionRoute) =>
+      this.formatArn({
+        service: 'lambda',
+        resource: 'function',
+        resourceName: functionName(route),
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    const scheduledRoute = (kind: 'reminder' | 'check-in') => {
+      const route = functionRoutes.find((r) => r.scheduled === kind);
+      if (!route) throw new Error(`functions/routes.ts has no route with scheduled: '${kind}'`);
+      return route;
+    };
+    const reminderRoute = scheduledRoute('reminder');
+    const checkInRoute = scheduledRoute('check-in');
+
+    const environment: Record<string, string> = {
+      [ENV.tableName]: this.table.tableName,
+      [ENV.senderAddress]: settings.senderAddress,
+      [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName,
+      [ENV.scheduleGroupName]: this.scheduleGroup.scheduleGroupName,
+      [ENV.schedulerRoleArn]: this.schedulerRole.roleArn,
+      [ENV.schedulerDeadLetterArn]: this.schedulerDeadLetterQueue.queueArn,
+      [ENV.reminderFunctionArn]: functionArn(reminderRoute),
+      [ENV.checkInFunctionArn]: functionArn(checkInRoute),
+      [ENV.reminderOffsetsMinutes]: settings.reminderOffsetsHours.map(hoursToMinutes).join(','),
+      [ENV.checkInDelayMinutes]: String(hoursToMinutes(settings.checkInDelayHours)),
+      [ENV.rejectedEventsQueueUrl]: this.rejectedEventsQueue.queueUrl,
+      POWERTOOLS_SERVICE_NAME: 'careloop',
+      LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const missing = Object.values(ENV).filter((name) => !(name in environment));
+    if (missing.length > 0) throw new Error(`CareLoopStack sets no value for ${missing.join(', ')}`);
+
+    // ---- Functions -------------------------------------------------------------------------
+    const functions = new Map<string, nodejs.NodejsFunction>();
+    const rules = new Map<string, events.Rule>();
+    for (const route of functionRoutes) {
+      const id = pascalCase(route.name);
+      const logGroup = new logs.LogGroup(this, `${id}Logs`, {
+        retention: FUNCTION_DEFAULTS.logRetention,
+        encryptionKey: this.key,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      const onFailureQueue = newQueue(`${id}FailureQueue`);
+      const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
+        functionName: functionName(route),
+        description: route.scheduled
+          ? `CareLoop ${route.scheduled} due (invoked by EventBridge Scheduler)`
+          : `CareLoop: ${route.events.join(', ')}`,
+        entry: path.join(projectRoot, handlerEntry(route)),
+        handler: 'handler',
+        projectRoot,
+        depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: FUNCTION_DEFAULTS.memorySize,
+        timeout: FUNCTION_DEFAULTS.timeout,
+        logGroup,
+        environment,
+        bundling: {
+          format: nodejs.OutputFormat.ESM,
+          mainFields: ['module', 'main'],
+          banner: ESM_REQUIRE_BANNER,
+          minify: true,
+          sourceMap: true,
+          sourcesContent: false,
+          // The SDK versions are pinned in package.json; ship them rather than the runtime's.
+          bundleAwsSDK: true,
+        },
+        retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,
+        maxEventAge: FUNCTION_DEFAULTS.asyncMaxEventAge,
+        onFailure: new SqsDestination(onFailureQueue),
+      });
+      functions.set(route.name, fn);
+
+      this.table.grantReadWriteData(fn);
+      this.rejectedEventsQueue.grantSendMessages(fn);
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'SendEmailFromCareLoopIdentity',
+          actions: ['ses:SendEmail'],
+          resources: [this.emailIdentity.emailIdentityArn, configurationSetArn],
+          conditions: { StringEquals: { 'ses:FromAddress': settings.senderAddress } },
+        }),
+      );
+
+      if (route.events.length > 0) {
+        // Event handlers create, move and delete the reminder and check-in schedules.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'ManageCareLoopSchedules',
+            actions: [
+              'scheduler:CreateSchedule',
+              'scheduler:UpdateSchedule',
+              'scheduler:GetSchedule',
+              'scheduler:DeleteSchedule',
+            ],
+            resources: [schedulesArn],
+          }),
+        );
+        // Reminder sync lists a booking's schedules by name prefix; ListSchedules has no
+        // resource-level permissions (Resource must be "*"), the handler always passes GroupName.
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            sid: 'ListCareLoopSchedules',
+            actions: ['scheduler:ListSchedules'],
+            resources: ['*'],
+          }),
+        );
+        this.schedulerRole.grantPassRole(fn.grantPrincipal);
+
+        const rule = new events.Rule(this, `${id}Rule`, {
+          eventBus: this.bus,
+          description: `${route.events.join(', ')} -> ${functionName(route)}`,
+          eventPattern: eventPatternFor(route),
+        });
+        rule.addTarget(
+          new targets.LambdaFunction(fn, {
+            deadLetterQueue: newQueue(`${id}RuleDeadLetterQueue`),
+            retryAttempts: FUNCTION_DEFAULTS.ruleRetryAttempts,
+            maxEventAge: FUNCTION_DEFAULTS.ruleMaxEventAge,
+          }),
+        );
+        rules.set(route.name, rule);
+      }
+    }
+    this.functions = functions;
+    this.rules = rules;
+
+    // Scheduler may invoke the two scheduled functions and nothing else.
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'InvokeScheduledFunctions',
+        actions: ['lambda:InvokeFunction'],
+        resources: [reminderRoute, checkInRoute].map((route) => functions.get(route.name)!.functionArn),
+      }),
+    );
+
+    // ---- Outputs ---------------------------------------------------------------------------
+    new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'RejectedEventsQueueUrl', { value: this.rejectedEventsQueue.queueUrl });
+    new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', { value: this.schedulerDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.scheduleGroupName });
+    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+  }
+}
+
+/** `booking-created` -> `BookingCreated` (construct ids of a route's resources). */
+export const pascalCase = (name: string) =>
+  name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');

@@ -1,0 +1,191 @@
+/**
+ * Deploy-time settings of the CareLoop stack, read from CDK context (`cdk.json` or
+ * `-c key=value`) with defaults, and validated before any construct is built so a typo
+ * fails `cdk synth` with a message that names the context key to fix.
+ *
+ * Pure: the caller passes a context getter and an environment, so tests need no App.
+ */
+
+export interface Settings {
+  /** Deployment stage; part of the stack name and of physical names (`careloop-<stage>`). */
+  readonly stage: string;
+  /** Name of the custom EventBridge bus the front ends send to. */
+  readonly busName: string;
+  /** From address of every email; an SES identity is created for it (or for senderDomain). */
+  readonly senderAddress: string;
+  /** When given, the whole domain is verified (Easy DKIM) instead of the single address. */
+  readonly senderDomain?: string;
+  /** Hours before the appointment start at which reminders go out, largest first, no duplicates. */
+  readonly reminderOffsetsHours: readonly number[];
+  /** Hours after a completed session at which the check-in goes out. */
+  readonly checkInDelayHours: number;
+  readonly region: string;
+  readonly account?: string;
+}
+
+/** Context keys read by {@link resolveSettings}; each is also the key named in errors. */
+export const CONTEXT_KEYS = [
+  'stage',
+  'busName',
+  'senderAddress',
+  'senderDomain',
+  'reminderOffsetsHours',
+  'checkInDelayHours',
+  'region',
+  'account',
+] as const;
+export type ContextKey = (typeof CONTEXT_KEYS)[number];
+
+export const DEFAULT_SETTINGS = {
+  stage: 'dev',
+  busName: 'clinic-events',
+  senderAddress: 'appointments@example.com',
+  reminderOffsetsHours: [24],
+  checkInDelayHours: 72,
+  region: 'eu-central-1',
+} as const;
+
+/** Upper bound of offsets and delays: EventBridge Scheduler one-time schedules are fine far out, but a year is plenty. */
+const MAX_HOURS = 24 * 366;
+
+export class SettingsError extends Error {
+  constructor(readonly problems: readonly { key: ContextKey; message: string }[]) {
+    super(
+      `Invalid CareLoop deploy settings:\n${problems
+        .map((p) => `  - context key "${p.key}": ${p.message} (set it with -c ${p.key}=... or in cdk.json "context")`)
+        .join('\n')}`,
+    );
+    this.name = 'SettingsError';
+  }
+}
+
+const STAGE = /^[a-z0-9-]{1,20}$/;
+const BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
+// Deliberately strict: the address ends up in a From header and in an IAM condition.
+const EMAIL =
+  /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const DOMAIN = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT = /^\d{12}$/;
+
+const show = (value: unknown) => {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+};
+
+/** Reads the context value; empty strings (e.g. `-c senderDomain=`) count as not given. */
+function read(getContext: (key: string) => unknown, key: ContextKey): unknown {
+  const value = getContext(key);
+  return value === '' || value === null ? undefined : value;
+}
+
+/** A number of hours that converts to a whole number of minutes, > 0 and ≤ a year. */
+function parseHours(value: unknown): number | undefined {
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value.trim()) : NaN;
+  if (!Number.isFinite(number) || number <= 0 || number > MAX_HOURS) return undefined;
+  if (!Number.isInteger(Math.round(number * 60 * 1e6) / 1e6)) return undefined;
+  return number;
+}
+
+/** Accepts an array (cdk.json), a JSON array string, a comma list (`-c reminderOffsetsHours=24,2`) or one number. */
+function parseHoursList(value: unknown): number[] | undefined {
+  let items: unknown[];
+  if (Array.isArray(value)) items = value;
+  else if (typeof value === 'number') items = [value];
+  else if (typeof value === 'string') {
+    const text = value.trim();
+    if (text.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (!Array.isArray(parsed)) return undefined;
+        items = parsed;
+      } catch {
+        return undefined;
+      }
+    } else items = text.split(',');
+  } else return undefined;
+  if (items.length === 0 || items.length > 5) return undefined;
+  const hours = items.map(parseHours);
+  if (hours.some((h) => h === undefined)) return undefined;
+  return [...new Set(hours as number[])].sort((a, b) => b - a);
+}
+
+export function resolveSettings(
+  getContext: (key: string) => unknown,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Settings {
+  const problems: { key: ContextKey; message: string }[] = [];
+  const text = (key: ContextKey, fallback: string | undefined, pattern: RegExp, rule: string): string | undefined => {
+    const raw = read(getContext, key) ?? fallback;
+    if (raw === undefined) return undefined;
+    const value = typeof raw === 'string' ? raw.trim() : raw;
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      problems.push({ key, message: `${rule}, got ${show(raw)}` });
+      return undefined;
+    }
+    return value;
+  };
+
+  const stage = text('stage', DEFAULT_SETTINGS.stage, STAGE, 'must be 1-20 characters of [a-z0-9-]');
+  const busName = text('busName', DEFAULT_SETTINGS.busName, BUS_NAME, 'must be 1-256 characters of [A-Za-z0-9._-]');
+  if (busName === 'default') problems.push({ key: 'busName', message: 'must name a custom bus, not "default"' });
+  const senderAddress = text('senderAddress', DEFAULT_SETTINGS.senderAddress, EMAIL, 'must be a plain email address');
+  const senderDomain = text(
+    'senderDomain',
+    undefined,
+    DOMAIN,
+    'must be a domain name such as mail.example.com',
+  )?.toLowerCase();
+  if (senderAddress && senderDomain && !senderAddress.toLowerCase().endsWith(`@${senderDomain}`)) {
+    problems.push({
+      key: 'senderAddress',
+      message: `must be an address in senderDomain "${senderDomain}" (SES sends only from verified identities), got "${senderAddress}"`,
+    });
+  }
+
+  const rawOffsets = read(getContext, 'reminderOffsetsHours');
+  const reminderOffsetsHours =
+    rawOffsets === undefined ? [...DEFAULT_SETTINGS.reminderOffsetsHours] : parseHoursList(rawOffsets);
+  if (!reminderOffsetsHours) {
+    problems.push({
+      key: 'reminderOffsetsHours',
+      message: `must be 1-5 positive numbers of hours (whole minutes, at most ${MAX_HOURS}) as a JSON array or comma list such as "24,2", got ${show(rawOffsets)}`,
+    });
+  }
+
+  const rawDelay = read(getContext, 'checkInDelayHours');
+  const checkInDelayHours = rawDelay === undefined ? DEFAULT_SETTINGS.checkInDelayHours : parseHours(rawDelay);
+  if (checkInDelayHours === undefined) {
+    problems.push({
+      key: 'checkInDelayHours',
+      message: `must be a positive number of hours (whole minutes, at most ${MAX_HOURS}), got ${show(rawDelay)}`,
+    });
+  }
+
+  const region = text(
+    'region',
+    env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
+    REGION,
+    'must be an AWS region such as eu-central-1',
+  );
+  const account = text('account', env.CDK_DEFAULT_ACCOUNT || undefined, ACCOUNT, 'must be a 12-digit AWS account id');
+
+  if (problems.length > 0) throw new SettingsError(problems);
+  return {
+    stage: stage!,
+    busName: busName!,
+    senderAddress: senderAddress!,
+    ...(senderDomain ? { senderDomain } : {}),
+    reminderOffsetsHours: reminderOffsetsHours!,
+    checkInDelayHours: checkInDelayHours!,
+    region: region!,
+    ...(account ? { account } : {}),
+  };
+}
+
+/** Minutes as the functions read them (REMINDER_OFFSETS_MINUTES, CHECK_IN_DELAY_MINUTES). */
+export const hoursToMinutes = (hours: number) => Math.round(hours * 60);

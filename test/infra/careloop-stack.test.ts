@@ -1,0 +1,380 @@
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventPatternFor, functionRoutes } from '../../functions/routes';
+import { CareLoopStack } from '../../infra/careloop-stack';
+import { resolveSettings } from '../../infra/settings';
+import { ENV } from '../../shared/config';
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
+
+const eventRoutes = functionRoutes.filter((route) => route.events.length > 0);
+const scheduledRoutes = functionRoutes.filter((route) => route.scheduled);
+
+/**
+ * Bundling skipped (the template is what matters here) and the built-in CloudFormation
+ * validation off (about 7 s per synth; `cdk synth` runs it): synth takes well under a second.
+ */
+function synth(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const settings = resolveSettings((key) => context[key], {});
+  const stack = new CareLoopStack(app, `CareLoop-${settings.stage}`, { settings, env: { region: settings.region } });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const actionsOf = (statement: Statement) => [statement.Action].flat();
+const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+describe('CareLoopStack with default settings', () => {
+  let stack: CareLoopStack;
+  let template: Template;
+  let resources: Record<string, Resource>;
+  const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
+  const fnId = (name: string) => idOf(stack.functions.get(name)!);
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const keyId = () => idOf(stack.key);
+  /** Every statement of every IAM policy attached to the role with this logical id. */
+  const statementsOfRole = (roleId: string) =>
+    ofType('AWS::IAM::Policy')
+      .filter(([, p]) =>
+        (p.Properties.Roles as unknown[]).some((r) => JSON.stringify(r) === JSON.stringify({ Ref: roleId })),
+      )
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+  const roleIdOfFunction = (name: string) =>
+    (resources[fnId(name)]!.Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+  beforeAll(() => {
+    ({ stack, template } = synth());
+    resources = template.toJSON().Resources;
+  });
+
+  describe('event routing', () => {
+    it('has exactly one rule per event route and none for scheduled functions', () => {
+      template.resourceCountIs('AWS::Events::Rule', eventRoutes.length);
+      expect(eventRoutes.length).toBe(6);
+      const targetArns = ofType('AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn));
+      for (const route of scheduledRoutes) expect(targetArns).not.toContainEqual(getAtt(fnId(route.name)));
+    });
+
+    it.each(eventRoutes.map((route) => [route.name, route] as const))(
+      'routes %s events from the CareLoop bus to its own function',
+      (name, route) => {
+        const rules = template.findResources('AWS::Events::Rule', {
+          Properties: { EventPattern: eventPatternFor(route) },
+        });
+        expect(Object.keys(rules)).toHaveLength(1);
+        const rule = Object.values(rules)[0]!;
+        expect(rule.Properties.EventBusName).toEqual({ Ref: idOf(stack.bus) });
+        expect(rule.Properties.Targets).toHaveLength(1);
+        expect(rule.Properties.Targets[0].Arn).toEqual(getAtt(fnId(name)));
+      },
+    );
+
+    it('matches the contract source and detail-type of each event', () => {
+      const pattern = (name: string) =>
+        ofType('AWS::Events::Rule').find(([, r]) => r.Properties.Targets[0].Arn['Fn::GetAtt'][0] === fnId(name))?.[1]
+          .Properties.EventPattern;
+      expect(pattern('booking-created')).toEqual({ source: ['clinic.booking'], 'detail-type': ['BookingCreated'] });
+      expect(pattern('session-completed')).toEqual({ source: ['clinic.care'], 'detail-type': ['SessionCompleted'] });
+      expect(pattern('contact-preferences-updated')).toEqual({
+        source: ['clinic.patients'],
+        'detail-type': ['ContactPreferencesUpdated'],
+      });
+    });
+
+    it('gives every rule target its own dead-letter queue and a bounded retry policy', () => {
+      const dlqs = new Set<string>();
+      for (const [, rule] of ofType('AWS::Events::Rule')) {
+        const [target] = rule.Properties.Targets;
+        const dlqId = target.DeadLetterConfig.Arn['Fn::GetAtt'][0] as string;
+        expect(resources[dlqId]?.Type).toBe('AWS::SQS::Queue');
+        dlqs.add(dlqId);
+        expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });
+      }
+      expect(dlqs.size).toBe(eventRoutes.length);
+    });
+  });
+
+  describe('functions', () => {
+    it('deploys one function per route with the shared runtime settings', () => {
+      template.resourceCountIs('AWS::Lambda::Function', functionRoutes.length);
+      for (const route of functionRoutes) {
+        expect(resources[fnId(route.name)]!.Properties).toMatchObject({
+          FunctionName: `careloop-dev-${route.name}`,
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          MemorySize: 256,
+          Timeout: 30,
+          Handler: 'index.handler',
+        });
+      }
+    });
+
+    it('sends failed async invocations to a per-function queue after two retries at most', () => {
+      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', functionRoutes.length);
+      const destinations = new Set<string>();
+      for (const route of functionRoutes) {
+        const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(
+          ([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId(route.name) }),
+        );
+        expect(configs).toHaveLength(1);
+        const { MaximumRetryAttempts, MaximumEventAgeInSeconds, DestinationConfig } = configs[0]![1].Properties;
+        expect(MaximumRetryAttempts).toBe(2);
+        expect(MaximumEventAgeInSeconds).toBe(6 * 3600);
+        const queueId = DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+        expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
+        destinations.add(queueId);
+      }
+      expect(destinations.size).toBe(functionRoutes.length);
+    });
+
+    it('sets every configuration variable the functions read', () => {
+      for (const route of functionRoutes) {
+        const variables = resources[fnId(route.name)]!.Properties.Environment.Variables as Record<string, unknown>;
+        for (const name of Object.values(ENV)) expect(variables[name], `${route.name} ${name}`).toBeDefined();
+        expect(variables).toMatchObject({
+          TABLE_NAME: { Ref: idOf(stack.table) },
+          SENDER_ADDRESS: 'appointments@example.com',
+          SCHEDULE_GROUP_NAME: 'careloop-dev',
+          SCHEDULER_ROLE_ARN: getAtt(idOf(stack.schedulerRole)),
+          SCHEDULER_DLQ_ARN: getAtt(idOf(stack.schedulerDeadLetterQueue)),
+          REJECTED_EVENTS_QUEUE_URL: { Ref: idOf(stack.rejectedEventsQueue) },
+          REMINDER_OFFSETS_MINUTES: '1440',
+          CHECK_IN_DELAY_MINUTES: '4320',
+          POWERTOOLS_SERVICE_NAME: 'careloop',
+          LOG_LEVEL: 'INFO',
+          NODE_OPTIONS: '--enable-source-maps',
+        });
+        expect(JSON.stringify(variables.REMINDER_FUNCTION_ARN)).toContain(':function:careloop-dev-reminder-due"');
+        expect(JSON.stringify(variables.CHECK_IN_FUNCTION_ARN)).toContain(':function:careloop-dev-check-in-due"');
+      }
+    });
+
+    it('logs each function to its own encrypted log group kept 90 days', () => {
+      const groups = new Set<string>();
+      for (const route of functionRoutes) {
+        const groupId = resources[fnId(route.name)]!.Properties.LoggingConfig.LogGroup.Ref as string;
+        expect(resources[groupId]!.Properties).toEqual({ RetentionInDays: 90, KmsKeyId: getAtt(keyId()) });
+        groups.add(groupId);
+      }
+      expect(groups.size).toBe(functionRoutes.length);
+    });
+
+    it('lets every function read and write the table and its index, and report rejected events', () => {
+      const tableArn = getAtt(idOf(stack.table));
+      for (const route of functionRoutes) {
+        const statements = statementsOfRole(roleIdOfFunction(route.name));
+        const writes = statements.find((s) => actionsOf(s).includes('dynamodb:PutItem'));
+        expect(writes?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+        expect(actionsOf(writes!)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']));
+        const rejected = statements.find(
+          (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(idOf(stack.rejectedEventsQueue))),
+        );
+        expect(rejected && actionsOf(rejected)).toContain('sqs:SendMessage');
+      }
+    });
+
+    it('lets functions send email only from the sender identity through the configuration set', () => {
+      for (const route of functionRoutes) {
+        const ses = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('ses:')),
+        );
+        expect(ses).toHaveLength(1);
+        expect(actionsOf(ses[0]!)).toEqual(['ses:SendEmail']);
+        expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'appointments@example.com' } });
+        const resourcesText = JSON.stringify(ses[0]!.Resource);
+        expect(resourcesText).toContain(`:identity/",{"Ref":"${idOf(stack.emailIdentity)}"}`);
+        expect(resourcesText).toContain(`:configuration-set/`);
+        expect(resourcesText).not.toContain('"*"');
+      }
+    });
+
+    it('lets event functions manage schedules in the CareLoop group only and pass only the scheduler role', () => {
+      for (const route of eventRoutes) {
+        const statements = statementsOfRole(roleIdOfFunction(route.name));
+        const scheduling = statements.filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('scheduler:') && a !== 'scheduler:ListSchedules'),
+        );
+        expect(scheduling).toHaveLength(1);
+        expect(actionsOf(scheduling[0]!).sort()).toEqual([
+          'scheduler:CreateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+          'scheduler:UpdateSchedule',
+        ]);
+        expect(JSON.stringify(scheduling[0]!.Resource)).toMatch(
+          /:scheduler:eu-central-1:.*:schedule\/careloop-dev\/\*"/,
+        );
+        // ListSchedules supports no resource-level permissions: it alone is granted on "*".
+        const listing = statements.filter((s) => actionsOf(s).includes('scheduler:ListSchedules'));
+        expect(listing.map((s) => [actionsOf(s), s.Resource])).toEqual([[['scheduler:ListSchedules'], '*']]);
+        const passRole = statements.filter((s) => actionsOf(s).includes('iam:PassRole'));
+        expect(passRole.map((s) => s.Resource)).toEqual([getAtt(idOf(stack.schedulerRole))]);
+      }
+      for (const route of scheduledRoutes) {
+        const statements = statementsOfRole(roleIdOfFunction(route.name));
+        expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole')).toEqual(
+          [],
+        );
+      }
+    });
+  });
+
+  describe('data and encryption', () => {
+    it('uses one customer-managed key with rotation, kept on stack deletion, usable by CloudWatch Logs', () => {
+      template.resourceCountIs('AWS::KMS::Key', 1);
+      const [, key] = ofType('AWS::KMS::Key')[0]!;
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.DeletionPolicy).toBe('Retain');
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual(
+        expect.objectContaining({ Principal: { Service: 'logs.eu-central-1.amazonaws.com' } }),
+      );
+    });
+
+    it('stores data in an on-demand table with PITR, the CMK, TTL, the patient index and deletion protection', () => {
+      template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+      const [, table] = ofType('AWS::DynamoDB::GlobalTable')[0]!;
+      expect(table.DeletionPolicy).toBe('Retain');
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'byPatient',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+          },
+        ],
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      });
+      expect(table.Properties.Replicas).toEqual([
+        expect.objectContaining({
+          Region: 'eu-central-1',
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { KMSMasterKeyId: getAtt(keyId()) },
+        }),
+      ]);
+    });
+
+    it('encrypts every queue with the CMK and refuses non-TLS access', () => {
+      const queues = ofType('AWS::SQS::Queue');
+      // per function on-failure + per rule DLQ + scheduler DLQ + rejected events
+      expect(queues).toHaveLength(functionRoutes.length + eventRoutes.length + 2);
+      for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(keyId()));
+      template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
+      template.allResourcesProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('bus, email and scheduler', () => {
+    it('creates the clinic-events bus and an encrypted archive of all its events', () => {
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'clinic-events' });
+      template.resourceCountIs('AWS::Events::Archive', 1);
+      template.hasResourceProperties('AWS::Events::Archive', {
+        SourceArn: getAtt(idOf(stack.bus)),
+        EventPattern: { source: [{ prefix: '' }] },
+        RetentionDays: 365,
+        KmsKeyIdentifier: getAtt(keyId()),
+      });
+    });
+
+    it('creates the SES configuration set and the sender identity bound to it', () => {
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'careloop-dev' });
+      template.hasResourceProperties('AWS::SES::EmailIdentity', {
+        EmailIdentity: 'appointments@example.com',
+        ConfigurationSetAttributes: { ConfigurationSetName: { Ref: idOf(stack.configurationSet) } },
+      });
+    });
+
+    it('creates the schedule group', () => {
+      template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+      template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'careloop-dev' });
+    });
+
+    it('has a scheduler role, for this account only, that may invoke only the reminder and check-in functions', () => {
+      const role = resources[idOf(stack.schedulerRole)]!;
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        }),
+      ]);
+      const statements = statementsOfRole(idOf(stack.schedulerRole));
+      const invoke = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
+      expect(invoke).toHaveLength(1);
+      expect(actionsOf(invoke[0]!)).toEqual(['lambda:InvokeFunction']);
+      expect(invoke[0]!.Resource).toEqual([getAtt(fnId('reminder-due')), getAtt(fnId('check-in-due'))]);
+      const sqsStatement = statements.find((s) => actionsOf(s).includes('sqs:SendMessage'));
+      expect(sqsStatement?.Resource).toEqual(getAtt(idOf(stack.schedulerDeadLetterQueue)));
+      expect(statements.some((s) => actionsOf(s).includes('kms:GenerateDataKey*'))).toBe(true);
+      expect(statements.flatMap(actionsOf).every((a) => /^(lambda|sqs|kms):/.test(a))).toBe(true);
+    });
+
+    it('exports the names front ends and operators need', () => {
+      for (const output of [
+        'EventBusName',
+        'EventBusArn',
+        'TableName',
+        'RejectedEventsQueueUrl',
+        'ScheduleGroupName',
+      ]) {
+        template.hasOutput(output, {});
+      }
+      template.hasOutput('EventBusName', { Value: { Ref: idOf(stack.bus) } });
+    });
+  });
+});
+
+describe('CareLoopStack with custom settings', () => {
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = synth({
+      stage: 'prod',
+      busName: 'clinic-events-prod',
+      senderDomain: 'mail.example.org',
+      senderAddress: 'care@mail.example.org',
+      reminderOffsetsHours: '2,24',
+      checkInDelayHours: '48',
+    }));
+  });
+
+  it('verifies the sender domain with Easy DKIM instead of one address', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'mail.example.org' });
+    const identity = Object.values(template.findResources('AWS::SES::EmailIdentity'))[0]!;
+    expect(identity.Properties.DkimSigningAttributes?.DomainSigningPrivateKey).toBeUndefined();
+  });
+
+  it('passes offsets and delay to every function in minutes, largest offset first', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(functionRoutes.length);
+    for (const fn of functions) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        REMINDER_OFFSETS_MINUTES: '1440,120',
+        CHECK_IN_DELAY_MINUTES: '2880',
+        SENDER_ADDRESS: 'care@mail.example.org',
+        SCHEDULE_GROUP_NAME: 'careloop-prod',
+      });
+    }
+  });
+
+  it('names the bus, schedule group and configuration set after the settings', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'clinic-events-prod' });
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'careloop-prod' });
+    template.hasResourceProperties('AWS::SES::ConfigurationSet', { Name: 'careloop-prod' });
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { resolveSettings, SettingsError } from '../../infra/settings';
+
+/** A context getter backed by a plain object, as `-c key=value` or cdk.json would supply. */
+const context =
+  (values: Record<string, unknown>) =>
+  (key: string): unknown =>
+    values[key];
+
+const errorOf = (values: Record<string, unknown>, env: Record<string, string> = {}) => {
+  try {
+    resolveSettings(context(values), env);
+  } catch (error) {
+    return error as SettingsError;
+  }
+  throw new Error('expected resolveSettings to throw');
+};
+
+describe('resolveSettings', () => {
+  it('applies the documented defaults when no context is given', () => {
+    expect(resolveSettings(context({}), {})).toEqual({
+      stage: 'dev',
+      busName: 'clinic-events',
+      senderAddress: 'appointments@example.com',
+      reminderOffsetsHours: [24],
+      checkInDelayHours: 72,
+      region: 'eu-central-1',
+    });
+  });
+
+  it('takes region and account from the CDK environment when the context names none', () => {
+    const settings = resolveSettings(context({}), {
+      CDK_DEFAULT_REGION: 'us-west-2',
+      CDK_DEFAULT_ACCOUNT: '123456789012',
+    });
+    expect(settings.region).toBe('us-west-2');
+    expect(settings.account).toBe('123456789012');
+  });
+
+  it('prefers context over the CDK environment', () => {
+    const settings = resolveSettings(context({ region: 'eu-west-1', account: '210987654321' }), {
+      CDK_DEFAULT_REGION: 'us-west-2',
+      CDK_DEFAULT_ACCOUNT: '123456789012',
+    });
+    expect(settings).toMatchObject({ region: 'eu-west-1', account: '210987654321' });
+  });
+
+  it.each([
+    ['a comma list from -c', '24,2', [24, 2]],
+    ['a JSON array string from -c', '[2, 48]', [48, 2]],
+    ['an array from cdk.json', [24, 24, 0.5], [24, 0.5]],
+    ['a single number', 12, [12]],
+  ])('accepts reminderOffsetsHours as %s', (_label, value, expected) => {
+    expect(resolveSettings(context({ reminderOffsetsHours: value }), {}).reminderOffsetsHours).toEqual(expected);
+  });
+
+  it('reads string numbers for checkInDelayHours (as -c passes them)', () => {
+    expect(resolveSettings(context({ checkInDelayHours: '48' }), {}).checkInDelayHours).toBe(48);
+  });
+
+  it('keeps a sender domain and checks the address belongs to it', () => {
+    const settings = resolveSettings(
+      context({ senderDomain: 'Mail.Example.org', senderAddress: 'care@mail.example.org' }),
+      {},
+    );
+    expect(settings.senderDomain).toBe('mail.example.org');
+    expect(errorOf({ senderDomain: 'mail.example.org' }).message).toMatch(/"senderAddress".*senderDomain/);
+  });
+
+  it.each([
+    ['senderAddress', 'not-an-email'],
+    ['senderAddress', 'Front Desk <desk@example.com>'],
+    ['senderAddress', 'desk@example.com\r\nBcc: x@evil.test'],
+    ['stage', 'Prod'],
+    ['stage', 'a-stage-name-longer-than-20'],
+    ['stage', 'dev_1'],
+    ['busName', 'default'],
+    ['busName', 'has space'],
+    ['reminderOffsetsHours', 'abc'],
+    ['reminderOffsetsHours', '24,-1'],
+    ['reminderOffsetsHours', []],
+    ['reminderOffsetsHours', '[24'],
+    ['reminderOffsetsHours', '0.01'],
+    ['checkInDelayHours', 0],
+    ['checkInDelayHours', 'three days'],
+    ['region', 'Frankfurt'],
+    ['account', '1234'],
+  ])('rejects %s = %j with an error naming the context key', (key, value) => {
+    const error = errorOf({ [key]: value });
+    expect(error).toBeInstanceOf(SettingsError);
+    expect(error.problems.map((p) => p.key)).toEqual([key]);
+    expect(error.message).toContain(`context key "${key}"`);
+  });
+
+  it('reports every bad key at once', () => {
+    const error = errorOf({ stage: 'PROD', senderAddress: 'nope', reminderOffsetsHours: 'x' });
+    expect(error.problems.map((p) => p.key)).toEqual(['stage', 'senderAddress', 'reminderOffsetsHours']);
+  });
+});
