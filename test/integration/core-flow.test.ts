@@ -1,0 +1,242 @@
+import ICAL from 'ical.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, SENDER, type Harness } from '../support/harness';
+import { scenario } from '../support/scenario';
+
+let harness: Harness;
+
+beforeAll(async () => {
+  harness = await createHarness();
+});
+afterAll(async () => harness?.close());
+
+/** Moves the stack's clock to an instant, firing every schedule due on the way. */
+async function advanceTo(instant: string) {
+  const seconds = (Date.parse(instant) - harness.clock.now().getTime()) / 1000;
+  return seconds > 0 ? harness.advance(seconds) : 0;
+}
+
+const kinds = (emails: { subject: string }[]) => emails.map((email) => email.subject);
+
+function parseCalendar(content: string) {
+  const text =
+    /^[A-Za-z0-9+/=\s]+$/.test(content) && !content.includes('BEGIN:')
+      ? Buffer.from(content, 'base64').toString('utf8')
+      : content;
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  const event = calendar.getFirstSubcomponent('vevent')!;
+  return {
+    method: calendar.getFirstPropertyValue('method'),
+    uid: event.getFirstPropertyValue('uid'),
+    sequence: Number(event.getFirstPropertyValue('sequence')),
+    start: (event.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString(),
+  };
+}
+
+describe('BookingCreated', () => {
+  it('stores the booking and patient, and sends one confirmation with a calendar invitation for the booked instant', async () => {
+    const s = scenario();
+    await harness.publish('BookingCreated', s.created());
+
+    const [confirmation, ...others] = await harness.inbox(s.email);
+    expect(others).toHaveLength(0);
+    expect(confirmation!.from).toBe(SENDER);
+    expect(confirmation!.subject).toContain('15:30');
+    expect(confirmation!.body.text).toContain('15:30');
+    expect(confirmation!.body.html).toContain('15:30');
+    expect(confirmation!.subject).not.toMatch(/massage/i);
+    const invite = confirmation!.attachments.find((attachment) => attachment.contentType.startsWith('text/calendar'));
+    expect(invite).toBeDefined();
+    const calendar = parseCalendar(invite!.content);
+    expect(calendar.start).toBe('2027-03-03T14:30:00.000Z');
+    expect(calendar.method).toBe('REQUEST');
+    expect(calendar.sequence).toBe(0);
+
+    const items = await harness.items();
+    const booking = items.find((item) => item.pk === `C#riverside#B#${s.bookingId}` && item.sk === 'BOOKING');
+    const patient = items.find((item) => item.pk === `C#riverside#P#${s.patientId}` && item.sk === 'PROFILE');
+    expect(booking).toMatchObject({ status: 'active', data: { startsAt: '2027-03-03T15:30:00+01:00' } });
+    expect(patient).toMatchObject({ data: { email: s.email, firstName: 'Alex', consent: { reminders: true } } });
+  });
+
+  it('sends nothing more when the same event is delivered again, under another EventBridge id', async () => {
+    const s = scenario();
+    const event = s.created();
+    await harness.publish('BookingCreated', event);
+    await harness.publish('BookingCreated', event);
+    await Promise.all([harness.publish('BookingCreated', event), harness.publish('BookingCreated', event)]);
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+    expect(
+      harness.scheduler.schedules().filter((schedule) => schedule.target.input?.includes(s.bookingId)),
+    ).toHaveLength(1);
+  });
+
+  it('stores a booking recorded after its start, with no confirmation and no reminder', async () => {
+    const s = scenario({ startsAt: '2025-01-10T10:00:00+01:00', occurredAt: '2025-01-11T10:00:00Z' });
+    await harness.publish('BookingCreated', s.created());
+    expect(await harness.inbox(s.email)).toHaveLength(0);
+    expect(harness.scheduler.schedules().some((schedule) => schedule.target.input?.includes(s.bookingId))).toBe(false);
+    expect((await harness.items()).some((item) => item.pk === `C#riverside#B#${s.bookingId}`)).toBe(true);
+  });
+
+  it('schedules no reminder for a booking made inside the reminder offset', async () => {
+    const startsAt = new Date(harness.clock.now().getTime() + 3 * 3600_000).toISOString();
+    const s = scenario({ startsAt, occurredAt: harness.clock.now().toISOString() });
+    await harness.publish('BookingCreated', s.created());
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+    expect(harness.scheduler.schedules().some((schedule) => schedule.target.input?.includes(s.bookingId))).toBe(false);
+  });
+});
+
+describe('reminders, reschedules and cancellations', () => {
+  it('sends the reminder once, 24 hours before the start', async () => {
+    const s = scenario({ startsAt: '2027-05-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    await advanceTo('2027-05-09T13:29:00Z');
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+    await advanceTo('2027-05-09T13:31:00Z');
+    const emails = await harness.inbox(s.email);
+    expect(emails).toHaveLength(2);
+    expect(emails[1]!.subject).toMatch(/reminder/i);
+    expect(emails[1]!.body.text).toContain('15:30');
+
+    // The same schedule delivered again (Scheduler is at-least-once) sends nothing more.
+    const payload = {
+      clinicId: 'riverside',
+      bookingId: s.bookingId,
+      startsAt: '2027-05-10T13:30:00.000Z',
+      offsetMinutes: 1440,
+    };
+    await harness.invoke('reminder-due', payload);
+    expect(await harness.inbox(s.email)).toHaveLength(2);
+  });
+
+  it('sends no reminder for a booking cancelled after the reminder was scheduled, and confirms the cancellation', async () => {
+    const s = scenario({ startsAt: '2027-06-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    await harness.publish('BookingCancelled', s.cancelled({ occurredAt: '2027-03-02T10:00:00Z' }));
+    expect(harness.scheduler.schedules().some((schedule) => schedule.target.input?.includes(s.bookingId))).toBe(false);
+
+    const payload = {
+      clinicId: 'riverside',
+      bookingId: s.bookingId,
+      startsAt: '2027-06-10T13:30:00.000Z',
+      offsetMinutes: 1440,
+    };
+    await advanceTo('2027-06-09T13:31:00Z');
+    await harness.invoke('reminder-due', payload);
+
+    const emails = await harness.inbox(s.email);
+    expect(emails).toHaveLength(2);
+    expect(emails[1]!.subject).toMatch(/cancel/i);
+    const calendar = parseCalendar(emails[1]!.attachments[0]!.content);
+    expect(calendar.method).toBe('CANCEL');
+    expect(calendar.sequence).toBe(1);
+    expect(calendar.uid).toBe(parseCalendar(emails[0]!.attachments[0]!.content).uid);
+  });
+
+  it('moves the reminder with a reschedule: none for the old time, one for the new', async () => {
+    const s = scenario({ startsAt: '2027-07-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    await harness.publish('BookingRescheduled', s.rescheduled({ startsAt: '2027-07-12T10:00:00+02:00' }));
+
+    const emails = await harness.inbox(s.email);
+    expect(emails).toHaveLength(2);
+    expect(emails[1]!.body.text).toContain('10:00');
+    const first = parseCalendar(emails[0]!.attachments[0]!.content);
+    const second = parseCalendar(emails[1]!.attachments[0]!.content);
+    expect(second.uid).toBe(first.uid);
+    expect(second.sequence).toBeGreaterThan(first.sequence);
+    expect(second.start).toBe('2027-07-12T08:00:00.000Z');
+
+    // A stale schedule for the old time, had it survived, must not speak.
+    await harness.invoke('reminder-due', {
+      clinicId: 'riverside',
+      bookingId: s.bookingId,
+      startsAt: '2027-07-10T13:30:00.000Z',
+      offsetMinutes: 1440,
+    });
+    await advanceTo('2027-07-11T08:01:00Z');
+    const after = await harness.inbox(s.email);
+    expect(after).toHaveLength(3);
+    expect(after[2]!.subject).toMatch(/reminder/i);
+    expect(after[2]!.body.text).toContain('10:00');
+  });
+
+  it('does not revive a booking whose creation arrives after its cancellation, and still confirms the cancellation once', async () => {
+    const s = scenario({ startsAt: '2027-08-10T15:30:00+02:00' });
+    const cancel = s.cancelled();
+    await harness.publish('BookingCancelled', cancel);
+    await harness.publish('BookingCreated', s.created());
+    await harness.publish('BookingCancelled', cancel);
+    const emails = await harness.inbox(s.email);
+    expect(kinds(emails)).toHaveLength(1);
+    expect(emails[0]!.subject).toMatch(/cancel/i);
+    expect(harness.scheduler.schedules().some((schedule) => schedule.target.input?.includes(s.bookingId))).toBe(false);
+  });
+
+  it('sends no reminder to a patient who turned reminders off', async () => {
+    const s = scenario({ startsAt: '2027-09-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    await harness.publish(
+      'ContactPreferencesUpdated',
+      s.preferences({ occurredAt: '2027-03-02T00:00:00Z', consent: { reminders: false } }),
+    );
+    await advanceTo('2027-09-09T13:31:00Z');
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+  });
+});
+
+describe('SessionCompleted', () => {
+  it('sends a self-care follow-up with the exercises and the escaped note, then a check-in three days later', async () => {
+    const s = scenario({ startsAt: '2027-10-04T10:00:00+02:00' });
+    await harness.publish('TreatmentPlanCreated', s.planCreated({ occurredAt: '2027-02-26T16:00:00Z' }));
+    await harness.publish('BookingCreated', s.created());
+    await harness.publish(
+      'SessionCompleted',
+      s.sessionCompleted({
+        completedAt: '2027-10-04T11:00:00+02:00',
+        selfCare: {
+          exercises: ['chin-tuck', 'doorway-chest-stretch', 'no-such-exercise'],
+          note: 'Warm pack <b>tonight</b> & rest',
+        },
+      }),
+    );
+    const emails = await harness.inbox(s.email);
+    const followUp = emails.find((email) => email.body.text?.includes('Warm pack'));
+    expect(followUp).toBeDefined();
+    expect(followUp!.body.html).toContain('Warm pack &lt;b&gt;tonight&lt;/b&gt; &amp; rest');
+    expect(followUp!.body.html).not.toContain('<b>tonight</b>');
+    expect(followUp!.body.text).toMatch(/chin tuck/i);
+    expect(followUp!.body.text).toMatch(/doorway/i);
+    expect(followUp!.body.text).not.toContain('no-such-exercise');
+    expect(followUp!.body.text).toMatch(/1 of 6/);
+    expect(followUp!.subject).not.toMatch(/deep|tissue|neck|back|pain/i);
+
+    const checkIns = async () =>
+      (await harness.inbox(s.email)).filter((email) => /how are you feeling/i.test(email.subject));
+    await advanceTo('2027-10-07T08:59:00Z');
+    expect(await checkIns()).toHaveLength(0);
+    await advanceTo('2027-10-07T09:01:00Z');
+    const [checkIn, ...more] = await checkIns();
+    expect(more).toHaveLength(0);
+    expect(checkIn!.body.text).toMatch(/chin tuck/i);
+  });
+
+  it('holds the follow-up of a session that arrives before its booking until the address is known', async () => {
+    const s = scenario({ startsAt: '2027-11-04T10:00:00+01:00' });
+    await harness.publish('SessionCompleted', s.sessionCompleted({ completedAt: '2027-11-04T11:00:00+01:00' }));
+    expect(await harness.inbox(s.email)).toHaveLength(0);
+    await harness.publish('BookingCreated', s.created());
+    const emails = await harness.inbox(s.email);
+    expect(emails.filter((email) => email.body.text?.includes('warm pack'))).toHaveLength(1);
+  });
+
+  it('sends no follow-up to a patient who turned follow-ups off', async () => {
+    const s = scenario({ startsAt: '2027-12-04T10:00:00+01:00' });
+    await harness.publish('BookingCreated', s.created({ patient: { consent: { reminders: true, followUps: false } } }));
+    await harness.publish('SessionCompleted', s.sessionCompleted({ completedAt: '2027-12-04T11:00:00+01:00' }));
+    const emails = await harness.inbox(s.email);
+    expect(emails).toHaveLength(1);
+  });
+});

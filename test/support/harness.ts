@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { inject } from 'vitest';
+import type { DetailType, EventDetailInput } from '../../events/catalog';
+import { eventCatalog } from '../../events/catalog';
+import { LocalClock } from '../../infra/local/clock';
+import { createCareLoopTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { createSchedulerEmulator } from '../../infra/local/scheduler-emulator';
+import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
+import { ENV } from '../../shared/config';
+import { freePort } from './global-setup';
+
+export const SENDER = 'appointments@riverside.example';
+const ACCOUNT = '000000000000';
+const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${ACCOUNT}:function:careloop-test-${name}`;
+
+export const lambdaContext = (name: string): Context =>
+  ({
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: functionArn(name),
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: false,
+  }) as Context;
+
+/** An event as EventBridge delivers it to a rule's Lambda target. */
+export function envelope<T extends DetailType>(
+  detailType: T,
+  detail: EventDetailInput<T> | unknown,
+): EventBridgeEvent<string, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source: eventCatalog[detailType].source,
+    account: ACCOUNT,
+    time: new Date().toISOString(),
+    region: LOCAL_REGION,
+    resources: [],
+    detail,
+  };
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * The handlers as deployed, against DynamoDB Local, the SES emulator and the project's
+ * Scheduler emulator, with a clock that starts at real time and can be moved forward.
+ * Each harness has its own table, so test files do not see each other's records.
+ */
+export async function createHarness(options: { now?: Date } = {}) {
+  const tableName = `careloop-it-${randomUUID().slice(0, 8)}`;
+  const clock = new LocalClock();
+  if (options.now) clock.advance(Math.max(0, (options.now.getTime() - Date.now()) / 1000));
+  const handlers: Record<string, Handler> = {};
+  const scheduler = createSchedulerEmulator({
+    clock,
+    groups: ['careloop-test'],
+    invokeTarget: async (target) => {
+      const name = Object.keys(handlers).find((key) => target.arn === functionArn(key));
+      if (!name) throw new Error(`no function for ${target.arn}`);
+      await handlers[name]!(JSON.parse(target.input), lambdaContext(name));
+    },
+  });
+  const schedulerEndpoint = await scheduler.listen(await freePort(), '127.0.0.1');
+
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+    AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+    AWS_ENDPOINT_URL_SCHEDULER: schedulerEndpoint,
+    AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
+    [ENV.tableName]: tableName,
+    [ENV.senderAddress]: SENDER,
+    [ENV.scheduleGroupName]: 'careloop-test',
+    [ENV.schedulerRoleArn]: `arn:aws:iam::${ACCOUNT}:role/careloop-test-scheduler`,
+    [ENV.reminderFunctionArn]: functionArn('reminder-due'),
+    [ENV.checkInFunctionArn]: functionArn('check-in-due'),
+    [ENV.reminderOffsetsMinutes]: '1440',
+    [ENV.checkInDelayMinutes]: '4320',
+    [ENV.rejectedEventsQueueUrl]: 'http://127.0.0.1:9/000000000000/rejected',
+  });
+
+  const dynamo = new DynamoDBClient({});
+  await createCareLoopTable(dynamo, tableName);
+
+  const { useClock } = await import('../../shared/runtime/runtime');
+  useClock(clock);
+  const { functionRoutes } = await import('../../functions/routes');
+  for (const route of functionRoutes) {
+    handlers[route.name] = ((await import(`../../functions/${route.name}/handler.ts`)) as { handler: Handler }).handler;
+  }
+
+  const sesEndpoint = inject('sesEndpoint');
+  return {
+    clock,
+    scheduler,
+    tableName,
+    /** Delivers one event to the function whose rule matches it, as EventBridge would. */
+    async publish<T extends DetailType>(detailType: T, detail: EventDetailInput<T> | unknown) {
+      const route = functionRoutes.find((candidate) => candidate.events.includes(detailType))!;
+      return handlers[route.name]!(envelope(detailType, detail), lambdaContext(route.name));
+    },
+    invoke: (name: string, event: unknown) => handlers[name]!(event, lambdaContext(name)),
+    /** Moves the clock forward; schedules due on the way fire, each at its own moment. */
+    advance: (seconds: number) => scheduler.advance(seconds),
+    async inbox(to: string): Promise<StoredEmail[]> {
+      return (await readInbox(sesEndpoint)).filter((email) => email.destination.to.includes(to));
+    },
+    async items() {
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+      do {
+        const page = await dynamo.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+        items.push(
+          ...(page.Items ?? []).map((item: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue>) =>
+            unmarshall(item),
+          ),
+        );
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items;
+    },
+    async close() {
+      await scheduler.close();
+      dynamo.destroy();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof createHarness>>;

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { exampleInput } from './examples';
+
+/**
+ * The contract examples, made unique per test (booking, patient, address, event ids) so
+ * tests sharing a table and an inbox never see each other's records or emails.
+ */
+export function scenario(options: { startsAt?: string; occurredAt?: string } = {}) {
+  const tag = randomUUID().slice(0, 8);
+  const bookingId = `bk-${tag}`;
+  const patientId = `pt-${tag}`;
+  const email = `alex.${tag}@example.com`;
+  let sequence = 0;
+  const eventId = (name: string) => `evt-${tag}-${name}-${++sequence}`;
+  return {
+    tag,
+    bookingId,
+    patientId,
+    email,
+    created: (overrides: { booking?: object; patient?: object; eventId?: string; occurredAt?: string } = {}) =>
+      exampleInput('BookingCreated', {
+        eventId: overrides.eventId ?? eventId('created'),
+        occurredAt: overrides.occurredAt ?? options.occurredAt ?? '2027-03-01T09:12:00Z',
+        booking: {
+          ...exampleInput('BookingCreated').booking,
+          bookingId,
+          ...(options.startsAt ? { startsAt: options.startsAt } : {}),
+          ...overrides.booking,
+        },
+        patient: { ...exampleInput('BookingCreated').patient, patientId, email, ...overrides.patient },
+      }),
+    rescheduled: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('BookingRescheduled', { eventId: eventId('rescheduled'), bookingId, ...overrides }),
+    cancelled: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('BookingCancelled', { eventId: eventId('cancelled'), bookingId, ...overrides }),
+    sessionCompleted: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('SessionCompleted', { eventId: eventId('session'), bookingId, patientId, ...overrides }),
+    planCreated: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('TreatmentPlanCreated', { eventId: eventId('plan'), patientId, ...overrides }),
+    preferences: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('ContactPreferencesUpdated', { eventId: eventId('prefs'), patientId, ...overrides }),
+  };
+}
