@@ -21,7 +21,7 @@ export const ENV = {
 
 const minutesList = z
   .string()
-  .regex(/^\d+(,\d+)*$/, { message: 'must be a comma-separated list of whole minutes' })
+  .regex(/^[1-9]\d*(,[1-9]\d*)*$/, { message: 'must be a comma-separated list of whole minutes, each above 0' })
   .transform((value) => [...new Set(value.split(',').map(Number))].sort((a, b) => b - a));
 
 const runtimeConfigSchema = z.object({

@@ -5,6 +5,7 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
+  TransactionConflictException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -47,7 +48,10 @@ export const keys = {
     pk: keys.patientPartition(clinicId, patientId),
     sk: `PLAN#${planId}`,
   }),
-  processedEvent: (detailType: string, eventId: string) => ({ pk: `EVENT#${detailType}#${eventId}`, sk: 'PROCESSED' }),
+  processedEvent: (clinicId: string, detailType: string, eventId: string) => ({
+    pk: `C#${clinicId}#EVENT#${detailType}#${eventId}`,
+    sk: 'PROCESSED',
+  }),
 };
 
 const toItem = (value: Record<string, unknown>) =>
@@ -156,8 +160,11 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
       } catch (error) {
         const conflict =
           error instanceof ConditionalCheckFailedException ||
+          error instanceof TransactionConflictException ||
           (error instanceof TransactionCanceledException &&
-            (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ConditionalCheckFailed'));
+            (error.CancellationReasons ?? []).some(
+              (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+            ));
         if (conflict) throw new ConcurrentUpdateError('the record changed since it was read');
         throw error;
       }
@@ -249,11 +256,11 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
       }
     },
 
-    async isEventProcessed(detailType, eventId) {
+    async isEventProcessed(clinicId, detailType, eventId) {
       const { Item } = await client.send(
         new GetItemCommand({
           TableName: tableName,
-          Key: marshall(keys.processedEvent(detailType, eventId)),
+          Key: marshall(keys.processedEvent(clinicId, detailType, eventId)),
           ConsistentRead: true,
           ProjectionExpression: 'pk',
         }),
@@ -261,12 +268,12 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
       return Item !== undefined;
     },
 
-    async markEventProcessed(detailType, eventId, at) {
+    async markEventProcessed(clinicId, detailType, eventId, at) {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
           Item: toItem({
-            ...keys.processedEvent(detailType, eventId),
+            ...keys.processedEvent(clinicId, detailType, eventId),
             processedAt: at.toISOString(),
             [tableDefinition.timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + PROCESSED_MARKER_DAYS * 86_400,
           }),

@@ -76,6 +76,7 @@ export function appointmentOf(booking: BookingRecord): Appointment | undefined {
 const recipientOf = (patient: PatientRecord) => ({
   firstName: patient.firstName ?? '',
   locale: patient.locale ?? 'en',
+  email: patient.email,
 });
 
 /** Brings the booking's reminder schedules in line with the booking: creates what is missing, removes the rest. */
@@ -145,17 +146,32 @@ async function applyAndSettle(
     booking: Versioned<BookingRecord> | undefined,
   ) => Promise<{ booking: BookingRecord | undefined; extra: RecordChange[] }>,
 ): Promise<BookingOutcome> {
-  const { applied, booking } = await withOptimisticRetry(async () => {
+  const applied = await withOptimisticRetry(async () => {
     const current = await deps.store.getBooking(clinicId, bookingId);
     const { booking: next, extra } = await merge(current);
     const changes: RecordChange[] = [...extra];
     if (next) changes.push({ type: 'booking', record: next, version: current?.version });
     if (changes.length > 0) await deps.store.save(changes);
-    return { applied: next !== undefined, booking: next ?? current?.record };
+    return next !== undefined;
   });
-  if (!booking) return { applied, emails: {}, remindersScheduled: 0, remindersRemoved: 0 };
-  return { applied, ...(await settleBooking(deps, booking, trigger)) };
+  // Settle what the booking is now, not what this invocation wrote: another change may have
+  // landed in between, and settling a stale copy would leave its schedules or email behind.
+  const outcome: BookingOutcome = { applied, emails: {}, remindersScheduled: 0, remindersRemoved: 0 };
+  for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+    const before = await deps.store.getBooking(clinicId, bookingId);
+    if (!before) return outcome;
+    const settled = await settleBooking(deps, before.record, trigger);
+    Object.assign(outcome.emails, settled.emails);
+    outcome.remindersScheduled += settled.remindersScheduled;
+    outcome.remindersRemoved += settled.remindersRemoved;
+    const after = await deps.store.getBooking(clinicId, bookingId);
+    if (after?.version === before.version) return outcome;
+  }
+  return outcome;
 }
+
+/** A booking changing under every settle this many times in a row is settled by the changes themselves. */
+const MAX_SETTLE_ROUNDS = 5;
 
 export async function onBookingCreated(deps: Dependencies, event: BookingCreated): Promise<BookingOutcome> {
   const { clinicId } = event;

@@ -21,7 +21,23 @@ export interface OutgoingEmail {
 }
 
 export interface Mailer {
+  /** Throws MailerError when the email was not accepted. */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+/**
+ * The mail service did not accept an email. Carries the service's error code only: SES's
+ * own messages can quote the recipient's address, which must not reach logs.
+ */
+export class MailerError extends Error {
+  override readonly name = 'MailerError';
+  constructor(
+    readonly code: string,
+    /** The service answered with a refusal, so nothing went out and sending again is safe. */
+    readonly definitelyNotSent: boolean,
+  ) {
+    super(`the mail service refused the email (${code})${definitelyNotSent ? '' : '; it may have been sent'}`);
+  }
 }
 
 export type ScheduledTarget = 'reminder' | 'check-in';
@@ -85,8 +101,8 @@ export interface Store {
   recordEmailSent(claim: EmailClaim, messageId: string, sentAt: Date): Promise<void>;
   releaseEmailClaim(claim: EmailClaim): Promise<void>;
 
-  isEventProcessed(detailType: string, eventId: string): Promise<boolean>;
-  markEventProcessed(detailType: string, eventId: string, at: Date): Promise<void>;
+  isEventProcessed(clinicId: string, detailType: string, eventId: string): Promise<boolean>;
+  markEventProcessed(clinicId: string, detailType: string, eventId: string, at: Date): Promise<void>;
 }
 
 export type RecordChange =

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { renderEmail } from '../email/render';
 import type { EmailModel } from '../email/types';
-import { EmailInFlightError, type Dependencies, type EmailClaim } from './ports';
+import { EmailInFlightError, MailerError, type Dependencies, type EmailClaim } from './ports';
 
 /**
- * A claim older than this was taken by an invocation that died between calling SES and
- * recording the result. Whether SES sent it cannot be known, so it is not sent again
- * (a duplicate email is the worse failure for a patient); operations see it as a claim
- * without a send.
+ * A claim older than this belongs to an invocation that is no longer running (functions
+ * time out after 30 s) and died after claiming: between the claim and SES's answer, since
+ * nothing else happens there. Whether SES sent the email cannot be known, so it is not sent
+ * again (a duplicate is the worse failure for a patient); operations see a claim without a send.
  */
-export const STUCK_CLAIM_AFTER_MS = 5 * 60 * 1000;
+export const STUCK_CLAIM_AFTER_MS = 60 * 1000;
 
 export interface SendOnceRequest {
   clinicId: string;
@@ -25,12 +25,14 @@ export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck';
 
 /**
  * Sends an email at most once per (booking, key), and at least once unless an invocation
- * dies after SES accepted it: the claim is a conditional write before SES is called, the
- * SES message id is recorded after, and a failed SES call releases the claim so the retry
- * sends. The email is rendered here, at send time, from the records as they are now.
+ * dies while SES is answering: the email is rendered first (from the records as they are
+ * now), then claimed by a conditional write, then sent at once, and the SES message id is
+ * recorded after. A refusal from SES releases the claim so the retry sends; a failure that
+ * leaves it unknown whether SES sent keeps the claim, so nothing is sent twice.
  */
 export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Promise<SendOnceResult> {
   const { store, mailer, clock, settings, log, library } = deps;
+  const rendered = renderEmail(request.model, { now: clock.now(), organizerEmail: settings.senderAddress, library });
   const claim: EmailClaim = {
     clinicId: request.clinicId,
     bookingId: request.bookingId,
@@ -51,7 +53,6 @@ export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Pr
 
   let messageId: string;
   try {
-    const rendered = renderEmail(request.model, { now: clock.now(), organizerEmail: settings.senderAddress, library });
     ({ messageId } = await mailer.send({
       to: request.to,
       subject: rendered.subject,
@@ -61,7 +62,7 @@ export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Pr
       headers: request.headers ?? [],
     }));
   } catch (error) {
-    await store.releaseEmailClaim(claim).catch(() => undefined);
+    if (error instanceof MailerError && error.definitelyNotSent) await store.releaseEmailClaim(claim);
     throw error;
   }
   await store.recordEmailSent(claim, messageId, clock.now());

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { SessionCompleted } from '../../events/schemas';
 import type { PainPoint, PlanProgress, SessionSummary } from '../email/types';
-import type { PatientRecord, PlanRecord, SessionRecord, Versioned } from './model';
-import type { Dependencies, PatientFile, ScheduledJob } from './ports';
+import type { PatientRecord, PlanRecord, SessionRecord } from './model';
+import type { Dependencies, ScheduledJob } from './ports';
 import { applySessionCompleted } from './records';
 import { sendOnce, type SendOnceResult } from './send-once';
 import { withOptimisticRetry } from './optimistic';
@@ -69,50 +69,74 @@ async function summaryOf(deps: Dependencies, session: SessionRecord, patient: Pa
   };
 }
 
-export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent';
+export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent' | 'session-missing';
+
+async function readSession(deps: Dependencies, clinicId: string, patientId: string, bookingId: string) {
+  const file = await deps.store.getPatientFile(clinicId, patientId);
+  return { file, session: file.sessions.find((entry) => entry.record.bookingId === bookingId) };
+}
 
 /**
- * Sends the session's self-care follow-up and schedules its check-in, or, when the
- * patient's address is not known yet, marks the session so the follow-up goes out when it is.
+ * Sends the session's self-care follow-up and schedules its check-in; when the patient's
+ * address is not known yet, marks the session as waiting so the follow-up goes out when it
+ * is. Works from a fresh read each time, and clears the waiting mark only once the work is
+ * done, so a failure half-way leaves the session waiting for the next attempt.
  */
 async function followUp(
   deps: Dependencies,
-  file: PatientFile,
-  session: Versioned<SessionRecord>,
+  clinicId: string,
+  patientId: string,
+  bookingId: string,
 ): Promise<FollowUpOutcome> {
-  const patient = file.patient?.record;
-  const { record } = session;
-  if (!patient?.email) {
-    if (!record.awaitingContact) {
+  return withOptimisticRetry(async () => {
+    const { file, session } = await readSession(deps, clinicId, patientId, bookingId);
+    if (!session) return 'session-missing';
+    const patient = file.patient?.record;
+    const { record } = session;
+    if (!patient?.email) {
+      if (!record.awaitingContact) {
+        await deps.store.save([
+          { type: 'session', record: { ...record, awaitingContact: true }, version: session.version },
+        ]);
+      }
+      // An address written while we marked the session would find nothing waiting: look again.
+      const now = await deps.store.getPatient(clinicId, patientId);
+      if (!now?.record.email) return 'awaiting-contact';
+      return followUp(deps, clinicId, patientId, bookingId);
+    }
+    await scheduleCheckIn(deps, record);
+    let outcome: FollowUpOutcome = 'no-consent';
+    if (patient.consent.followUps) {
+      const sessions = file.sessions.map((entry) => entry.record);
+      const plans = file.plans.map((entry) => entry.record);
+      outcome = await sendOnce(deps, {
+        clinicId: record.clinicId,
+        bookingId: record.bookingId,
+        to: patient.email,
+        key: 'follow-up',
+        model: {
+          kind: 'follow-up',
+          recipient: recipientOf(patient),
+          session: await summaryOf(deps, record, patient),
+          painTrend: painTrend(record, sessions),
+          planProgress: planProgress(record, sessions, plans),
+        },
+      });
+    }
+    if (record.awaitingContact) {
       await deps.store.save([
-        { type: 'session', record: { ...record, awaitingContact: true }, version: session.version },
+        { type: 'session', record: { ...record, awaitingContact: false }, version: session.version },
       ]);
     }
-    return 'awaiting-contact';
-  }
-  if (record.awaitingContact) {
-    await deps.store.save([
-      { type: 'session', record: { ...record, awaitingContact: false }, version: session.version },
-    ]);
-  }
-  await scheduleCheckIn(deps, record);
-  if (!patient.consent.followUps) return 'no-consent';
-  const sessions = file.sessions.map((entry) => entry.record);
-  const plans = file.plans.map((entry) => entry.record);
-  return sendOnce(deps, {
-    clinicId: record.clinicId,
-    bookingId: record.bookingId,
-    to: patient.email,
-    key: 'follow-up',
-    model: {
-      kind: 'follow-up',
-      recipient: { firstName: patient.firstName ?? '', locale: patient.locale ?? 'en' },
-      session: await summaryOf(deps, record, patient),
-      painTrend: painTrend(record, sessions),
-      planProgress: planProgress(record, sessions, plans),
-    },
+    return outcome;
   });
 }
+
+const recipientOf = (patient: PatientRecord) => ({
+  firstName: patient.firstName ?? '',
+  locale: patient.locale ?? 'en',
+  email: patient.email,
+});
 
 async function scheduleCheckIn(deps: Dependencies, session: SessionRecord) {
   const at = new Date(Date.parse(session.completedAt) + deps.settings.checkInDelayMinutes * 60_000);
@@ -139,7 +163,8 @@ export interface SessionOutcome {
 export async function onSessionCompleted(deps: Dependencies, event: SessionCompleted): Promise<SessionOutcome> {
   const requested = event.selfCare?.exercises ?? [];
   const known = requested.filter((id) => deps.library.findExercise(id) !== undefined);
-  const unknownExerciseIds = requested.filter((id) => !known.includes(id));
+  // Reported so a clinic can fix its library; only id-shaped values, since producers may send any text.
+  const unknownExerciseIds = requested.filter((id) => !known.includes(id) && /^[a-z0-9][a-z0-9-]{0,63}$/.test(id));
   const applied = await withOptimisticRetry(async () => {
     const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
     const current = file.sessions.find((entry) => entry.record.bookingId === event.bookingId);
@@ -147,11 +172,7 @@ export async function onSessionCompleted(deps: Dependencies, event: SessionCompl
     if (next) await deps.store.save([{ type: 'session', record: next, version: current?.version }]);
     return next !== undefined;
   });
-  const outcome = await withOptimisticRetry(async () => {
-    const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
-    const session = file.sessions.find((entry) => entry.record.bookingId === event.bookingId)!;
-    return followUp(deps, file, session);
-  });
+  const outcome = await followUp(deps, event.clinicId, event.patientId, event.bookingId);
   return { applied, followUp: outcome, unknownExerciseIds };
 }
 
@@ -160,7 +181,7 @@ export async function deliverAwaitingFollowUps(deps: Dependencies, clinicId: str
   const file = await deps.store.getPatientFile(clinicId, patientId);
   if (!file.patient?.record.email) return 0;
   const waiting = file.sessions.filter((entry) => entry.record.awaitingContact);
-  for (const session of waiting) await withOptimisticRetry(() => followUp(deps, file, session));
+  for (const session of waiting) await followUp(deps, clinicId, patientId, session.record.bookingId);
   return waiting.length;
 }
 
@@ -190,7 +211,7 @@ export async function onCheckInDue(deps: Dependencies, payload: CheckInPayload):
     key: 'check-in',
     model: {
       kind: 'check-in',
-      recipient: { firstName: patient.firstName ?? '', locale: patient.locale ?? 'en' },
+      recipient: recipientOf(patient),
       session: await summaryOf(deps, session, patient),
       planProgress: progress,
       promptToBook,

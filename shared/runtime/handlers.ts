@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { z } from 'zod';
-import type { DetailType, EventDetail } from '../../events/catalog';
+import { isDetailType, type DetailType, type EventDetail } from '../../events/catalog';
 import { InvalidEventError, describeIssues, parseEvent } from '../../events/validation';
 import type { Dependencies } from '../domain/ports';
 import { logger, runtime } from './runtime';
@@ -14,10 +14,13 @@ export interface HandlerResult {
   outcome?: Outcome;
 }
 
-const eventIdOf = (detail: unknown) =>
-  typeof detail === 'object' && detail !== null && typeof (detail as { eventId?: unknown }).eventId === 'string'
-    ? (detail as { eventId: string }).eventId.slice(0, 128)
-    : undefined;
+const LOGGABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The refused event's id, only when it has the shape of one: anything else could be any text. */
+const eventIdOf = (detail: unknown) => {
+  const eventId = typeof detail === 'object' && detail !== null ? (detail as { eventId?: unknown }).eventId : undefined;
+  return typeof eventId === 'string' && LOGGABLE_ID.test(eventId) ? eventId : undefined;
+};
 
 /**
  * A Lambda handler for one contract event: validate through the EventBridge envelope, skip
@@ -40,7 +43,7 @@ export function createEventHandler<T extends DetailType>(
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       logger.warn('event rejected', {
-        detailType: event['detail-type'],
+        detailType: isDetailType(event['detail-type']) ? event['detail-type'] : 'not in the contract',
         eventId: eventIdOf(event.detail),
         problems: error.problems,
       });
@@ -56,19 +59,19 @@ export function createEventHandler<T extends DetailType>(
     const { eventId, clinicId } = detail;
     logger.appendKeys({ detailType, eventId, clinicId });
     try {
-      if (await dependencies.store.isEventProcessed(detailType, eventId)) {
+      if (await dependencies.store.isEventProcessed(clinicId, detailType, eventId)) {
         logger.info('event already processed');
         return { status: 'duplicate' };
       }
       const outcome = await useCase(dependencies, detail);
-      await dependencies.store.markEventProcessed(detailType, eventId, dependencies.clock.now());
+      await dependencies.store.markEventProcessed(clinicId, detailType, eventId, dependencies.clock.now());
       logger.info('event processed', { outcome });
       return { status: 'processed', outcome };
     } finally {
       logger.removeKeys(['detailType', 'eventId', 'clinicId']);
     }
   };
-  return middy(handle).use(injectLambdaContext(logger));
+  return middy(handle).use(injectLambdaContext(logger, { logEvent: false }));
 }
 
 /**
@@ -90,5 +93,5 @@ export function createScheduledHandler<S extends z.ZodType>(
     logger.info('scheduled job done', { job: name, outcome });
     return { status: 'processed', outcome };
   };
-  return middy(handle).use(injectLambdaContext(logger));
+  return middy(handle).use(injectLambdaContext(logger, { logEvent: false }));
 }

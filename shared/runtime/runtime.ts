@@ -36,7 +36,7 @@ function build(): Runtime {
   const dynamo = new DynamoDBClient({});
   const dependencies: Dependencies = {
     store: createDynamoStore(dynamo, config.tableName),
-    mailer: createSesMailer(new SESv2Client({}), {
+    mailer: createSesMailer(new SESv2Client({ maxAttempts: 1 }), {
       from: config.senderAddress,
       configurationSet: config.sesConfigurationSet,
     }),

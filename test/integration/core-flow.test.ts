@@ -163,6 +163,32 @@ describe('reminders, reschedules and cancellations', () => {
     expect(after[2]!.body.text).toContain('10:00');
   });
 
+  it('ends with the reminder of the newest time when two reschedules are processed at once', async () => {
+    const s = scenario({ startsAt: '2027-07-20T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    const older = s.rescheduled({ occurredAt: '2027-03-02T08:00:00Z', startsAt: '2027-07-21T10:00:00+02:00' });
+    const newer = s.rescheduled({ occurredAt: '2027-03-02T09:00:00Z', startsAt: '2027-07-22T10:00:00+02:00' });
+    // A duplicate in flight is refused with a retryable error; Lambda retries it, as here.
+    const withRetries = async (deliver: () => Promise<unknown>) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await deliver();
+        } catch (error) {
+          if (attempt === 3) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    };
+    await Promise.all(
+      [newer, older, newer].map((event) => withRetries(() => harness.publish('BookingRescheduled', event))),
+    );
+    const reminders = harness.scheduler.schedules().filter((schedule) => schedule.target.input?.includes(s.bookingId));
+    expect(reminders.map((schedule) => schedule.fireAt.toISOString())).toEqual(['2027-07-21T08:00:00.000Z']);
+    const emails = await harness.inbox(s.email);
+    expect(emails.at(-1)!.body.text).toMatch(/22 July|Thu 22 Jul/);
+    expect(emails.filter((email) => /moved/i.test(email.subject)).length).toBeLessThanOrEqual(2);
+  });
+
   it('does not revive a booking whose creation arrives after its cancellation, and still confirms the cancellation once', async () => {
     const s = scenario({ startsAt: '2027-08-10T15:30:00+02:00' });
     const cancel = s.cancelled();

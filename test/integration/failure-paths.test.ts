@@ -1,7 +1,13 @@
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ListSchedulesCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -11,6 +17,7 @@ import { scenario } from '../support/scenario';
  */
 const ses = mockClient(SESv2Client);
 const sqs = mockClient(SQSClient);
+const scheduler = mockClient(SchedulerClient);
 let harness: Harness;
 
 beforeAll(async () => {
@@ -19,39 +26,83 @@ beforeAll(async () => {
 afterAll(async () => {
   ses.restore();
   sqs.restore();
+  scheduler.restore();
   await harness?.close();
 });
 afterEach(() => {
   ses.reset();
   sqs.reset();
+  scheduler.reset();
 });
 
-const throttling = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' });
+beforeEach(() => {
+  scheduler.on(ListSchedulesCommand).resolves({ Schedules: [] });
+  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:::schedule/x' });
+  scheduler.on(DeleteScheduleCommand).resolves({});
+});
+
+const sesError = (name: string, message: string, httpStatusCode?: number) =>
+  Object.assign(new Error(message), { name, $metadata: httpStatusCode === undefined ? {} : { httpStatusCode } });
+
+const emailItems = async (bookingId: string) =>
+  (await harness.items()).filter(
+    (item) => item.pk === `C#riverside#B#${bookingId}` && String(item.sk).startsWith('EMAIL#'),
+  );
 
 describe('SES failing half-way', () => {
+  it('retries SES throttling ("Maximum sending rate exceeded") and sends the confirmation once', async () => {
+    const s = scenario();
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(sesError('TooManyRequestsException', 'Maximum sending rate exceeded.', 429))
+      .resolves({ MessageId: 'ses-after-throttle' });
+
+    await harness.publish('BookingCreated', s.created());
+
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(await emailItems(s.bookingId)).toEqual([
+      expect.objectContaining({ sk: 'EMAIL#confirmation', status: 'sent', messageId: 'ses-after-throttle' }),
+    ]);
+  });
+
   it('releases the claim when SES refuses, so the retried invocation sends the confirmation exactly once', async () => {
     const s = scenario();
     const event = s.created();
-    ses.on(SendEmailCommand).rejectsOnce(throttling).resolves({ MessageId: 'ses-message-1' });
+    ses
+      .on(SendEmailCommand)
+      .rejectsOnce(sesError('MessageRejected', `Email address is not verified: ${s.email}`, 400))
+      .resolves({ MessageId: 'ses-message-1' });
 
-    await expect(harness.publish('BookingCreated', event)).rejects.toThrow('Maximum sending rate exceeded');
-    const afterFailure = await harness.items();
-    expect(
-      afterFailure.some((item) => item.pk === `C#riverside#B#${s.bookingId}` && String(item.sk).startsWith('EMAIL#')),
-    ).toBe(false);
-    expect(
-      afterFailure.some(
-        (item) => String(item.pk).startsWith('EVENT#BookingCreated#') && String(item.pk).includes(s.tag),
-      ),
-    ).toBe(false);
+    const failure = await harness.publish('BookingCreated', event).catch((error: Error) => error);
+    expect(failure).toMatchObject({ name: 'MailerError', code: 'MessageRejected', definitelyNotSent: true });
+    expect((failure as Error).message).not.toContain(s.email);
+    expect(await emailItems(s.bookingId)).toHaveLength(0);
+    const markers = (await harness.items()).filter((item) =>
+      String(item.pk).includes(`#EVENT#BookingCreated#evt-${s.tag}`),
+    );
+    expect(markers).toHaveLength(0);
 
     await harness.publish('BookingCreated', event);
     await harness.publish('BookingCreated', event);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
-    const claim = (await harness.items()).find(
-      (item) => item.pk === `C#riverside#B#${s.bookingId}` && item.sk === 'EMAIL#confirmation',
-    );
-    expect(claim).toMatchObject({ status: 'sent', messageId: 'ses-message-1', kind: 'confirmation' });
+    expect(await emailItems(s.bookingId)).toEqual([
+      expect.objectContaining({ status: 'sent', messageId: 'ses-message-1', kind: 'confirmation' }),
+    ]);
+  });
+
+  it('never sends twice when SES gave no answer: the retry waits while the claim is fresh, then leaves it', async () => {
+    const s = scenario();
+    const event = s.created();
+    ses.on(SendEmailCommand).rejectsOnce(sesError('TimeoutError', 'socket hang up')).resolves({ MessageId: 'late' });
+
+    await expect(harness.publish('BookingCreated', event)).rejects.toMatchObject({ definitelyNotSent: false });
+    expect(await emailItems(s.bookingId)).toEqual([expect.objectContaining({ status: 'claimed' })]);
+
+    await expect(harness.publish('BookingCreated', event)).rejects.toThrow(/being sent elsewhere/);
+    harness.clock.advance(120);
+    const retried = await harness.publish('BookingCreated', event);
+    expect(retried).toMatchObject({ status: 'processed', outcome: { emails: { confirmation: 'claim-stuck' } } });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
   it('does not send again while another invocation holds a fresh claim, and asks to be retried', async () => {
@@ -68,6 +119,27 @@ describe('SES failing half-way', () => {
     release();
     await first;
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+});
+
+describe('Scheduler failing half-way', () => {
+  it('still sends the follow-up that waited for the address when the first attempt to release it fails', async () => {
+    const s = scenario({ startsAt: '2027-11-04T10:00:00+01:00' });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    await harness.publish('SessionCompleted', s.sessionCompleted({ completedAt: '2027-11-04T11:00:00+01:00' }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .resolvesOnce({ ScheduleArn: 'reminder' })
+      .rejectsOnce(sesError('ThrottlingException', 'Rate exceeded', 429))
+      .resolves({ ScheduleArn: 'check-in' });
+
+    const created = s.created();
+    await expect(harness.publish('BookingCreated', created)).rejects.toThrow('Rate exceeded');
+    await harness.publish('BookingCreated', created);
+
+    const sent = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input.Content!.Simple!.Subject!.Data);
+    expect(sent.filter((subject) => /self-care/i.test(subject!))).toHaveLength(1);
+    expect(sent.filter((subject) => /^Your appointment on/.test(subject!))).toHaveLength(1);
   });
 });
 
