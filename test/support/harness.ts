@@ -5,28 +5,17 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { inject } from 'vitest';
 import type { DetailType, EventDetailInput } from '../../events/catalog';
 import { eventCatalog } from '../../events/catalog';
+import { functionRoutes } from '../../functions/routes';
 import { LocalClock } from '../../infra/local/clock';
-import { createCareLoopTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { createCareLoopTable, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { lambdaContext, loadLocalFunctions, localFunctionArn, LOCAL_ACCOUNT } from '../../infra/local/functions';
 import { createSchedulerEmulator } from '../../infra/local/scheduler-emulator';
 import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
-import { ENV } from '../../shared/config';
 import { freePort } from './global-setup';
 
 export const SENDER = 'appointments@riverside.example';
-const ACCOUNT = '000000000000';
-const functionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${ACCOUNT}:function:careloop-test-${name}`;
-
-export const lambdaContext = (name: string): Context =>
-  ({
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: functionArn(name),
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'test',
-    callbackWaitsForEmptyEventLoop: false,
-  }) as Context;
+const PREFIX = 'careloop-test';
+const ACCOUNT = LOCAL_ACCOUNT;
 
 /** An event as EventBridge delivers it to a rule's Lambda target. */
 export function envelope<T extends DetailType>(
@@ -60,46 +49,28 @@ export async function createHarness(options: { now?: Date } = {}) {
   const handlers: Record<string, Handler> = {};
   const scheduler = createSchedulerEmulator({
     clock,
-    groups: ['careloop-test'],
+    groups: [PREFIX],
     invokeTarget: async (target) => {
-      const name = Object.keys(handlers).find((key) => target.arn === functionArn(key));
+      const name = Object.keys(handlers).find((key) => target.arn === localFunctionArn(PREFIX, key));
       if (!name) throw new Error(`no function for ${target.arn}`);
       await handlers[name]!(JSON.parse(target.input), lambdaContext(name));
     },
   });
   const schedulerEndpoint = await scheduler.listen(await freePort(), '127.0.0.1');
 
-  Object.assign(process.env, {
-    AWS_REGION: LOCAL_REGION,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
-    AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
-    AWS_ENDPOINT_URL_SCHEDULER: schedulerEndpoint,
-    AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT',
-    [ENV.tableName]: tableName,
-    [ENV.senderAddress]: SENDER,
-    [ENV.scheduleGroupName]: 'careloop-test',
-    [ENV.schedulerRoleArn]: `arn:aws:iam::${ACCOUNT}:role/careloop-test-scheduler`,
-    [ENV.reminderFunctionArn]: functionArn('reminder-due'),
-    [ENV.checkInFunctionArn]: functionArn('check-in-due'),
-    [ENV.reminderOffsetsMinutes]: '1440',
-    [ENV.checkInDelayMinutes]: '4320',
-    [ENV.rejectedEventsQueueUrl]: 'http://127.0.0.1:9/000000000000/rejected',
-  });
-
+  // Keeps the report readable; run with POWERTOOLS_LOG_LEVEL=INFO to see the handlers' log lines.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  const sesEndpoint = inject('sesEndpoint');
+  const loaded = await loadLocalFunctions(
+    // Rejected events go to a port nothing listens on: tests of that path mock SQS.
+    { dynamodb: inject('dynamoEndpoint'), ses: sesEndpoint, scheduler: schedulerEndpoint, sqs: 'http://127.0.0.1:9' },
+    { prefix: PREFIX, tableName, scheduleGroupName: PREFIX, senderAddress: SENDER },
+    clock,
+  );
+  for (const [name, handler] of loaded) handlers[name] = handler;
   const dynamo = new DynamoDBClient({});
   await createCareLoopTable(dynamo, tableName);
 
-  const { useClock } = await import('../../shared/runtime/runtime');
-  useClock(clock);
-  const { functionRoutes } = await import('../../functions/routes');
-  for (const route of functionRoutes) {
-    handlers[route.name] = ((await import(`../../functions/${route.name}/handler.ts`)) as { handler: Handler }).handler;
-  }
-
-  const sesEndpoint = inject('sesEndpoint');
   return {
     clock,
     scheduler,

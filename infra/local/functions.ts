@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { functionRoutes, type FunctionRoute } from '../../functions/routes';
+import { ENV } from '../../shared/config';
+import type { Clock } from '../../shared/domain/ports';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
+
+/**
+ * The deployed handler modules, loaded into this process with the configuration the CDK
+ * stack would give them: only endpoints and names differ, never code paths.
+ */
+
+export const LOCAL_ACCOUNT = '000000000000';
+
+export type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+export const localFunctionName = (prefix: string, route: FunctionRoute | string) =>
+  `${prefix}-${typeof route === 'string' ? route : route.name}`;
+
+export const localFunctionArn = (prefix: string, name: string) =>
+  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${localFunctionName(prefix, name)}`;
+
+/** A context with what Lambda gives a handler; no deadline, as an in-process call has none. */
+export function lambdaContext(functionName: string): Context {
+  return {
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: '256',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `local/${randomUUID()}`,
+    callbackWaitsForEmptyEventLoop: false,
+  } as Context;
+}
+
+export interface LocalEndpoints {
+  dynamodb: string;
+  ses: string;
+  scheduler: string;
+  /** Where the rejected-events queue is answered. */
+  sqs: string;
+}
+
+export interface LocalFunctionSettings {
+  /** Resource name prefix, e.g. `careloop-local`. */
+  prefix: string;
+  tableName: string;
+  scheduleGroupName: string;
+  senderAddress: string;
+  reminderOffsetsMinutes?: number[];
+  checkInDelayMinutes?: number;
+}
+
+/** The environment every handler reads: the same variables the CDK stack sets. */
+export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFunctionSettings): Record<string, string> {
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    [ENV.tableName]: settings.tableName,
+    [ENV.senderAddress]: settings.senderAddress,
+    [ENV.scheduleGroupName]: settings.scheduleGroupName,
+    [ENV.schedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${settings.prefix}-scheduler`,
+    [ENV.schedulerDeadLetterArn]: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${settings.prefix}-scheduler-dlq`,
+    [ENV.reminderFunctionArn]: localFunctionArn(settings.prefix, 'reminder-due'),
+    [ENV.checkInFunctionArn]: localFunctionArn(settings.prefix, 'check-in-due'),
+    [ENV.reminderOffsetsMinutes]: (settings.reminderOffsetsMinutes ?? [24 * 60]).join(','),
+    [ENV.checkInDelayMinutes]: String(settings.checkInDelayMinutes ?? 3 * 24 * 60),
+    [ENV.rejectedEventsQueueUrl]: `${endpoints.sqs}/${LOCAL_ACCOUNT}/${settings.prefix}-rejected-events`,
+  };
+}
+
+/**
+ * Sets the handlers' environment on this process, points their clock at the local one,
+ * and imports every function in routes.ts. Call once per process.
+ */
+export async function loadLocalFunctions(
+  endpoints: LocalEndpoints,
+  settings: LocalFunctionSettings,
+  clock: Clock,
+): Promise<Map<string, LocalHandler>> {
+  Object.assign(process.env, handlerEnvironment(endpoints, settings));
+  const { useClock } = await import('../../shared/runtime/runtime');
+  useClock(clock);
+  const handlers = new Map<string, LocalHandler>();
+  for (const route of functionRoutes) {
+    const module = (await import(`../../functions/${route.name}/handler.ts`)) as { handler: LocalHandler };
+    handlers.set(route.name, module.handler);
+  }
+  return handlers;
+}

@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { eventPatternFor, functionRoutes } from '../../functions/routes';
+import { LocalClock } from './clock';
+import {
+  createCareLoopTable,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  startDynamoDbLocal,
+  type DynamoDbLocal,
+} from './dynamodb-local';
+import { createEventBridgeEmulator } from './eventbridge-emulator';
+import { lambdaContext, loadLocalFunctions, localFunctionArn, localFunctionName, LOCAL_ACCOUNT } from './functions';
+import { createSchedulerEmulator } from './scheduler-emulator';
+import { startSesLocal } from './ses-local';
+
+/**
+ * The whole backend on one machine: DynamoDB Local, the SES emulator, the project's
+ * EventBridge and Scheduler emulators, and the deployed handler modules in process, wired
+ * by the same routes and environment variables the CDK stack uses (see contract/LOCAL.md).
+ */
+
+export interface LocalStackOptions {
+  host: string;
+  eventsPort: number;
+  dynamodbPort: number;
+  sesPort: number;
+  schedulerPort: number;
+  /** Keep DynamoDB's data in this folder across restarts; in memory when absent. */
+  persistPath?: string;
+  busName: string;
+  senderAddress: string;
+  reminderOffsetsMinutes?: number[];
+  checkInDelayMinutes?: number;
+}
+
+export interface DeadLetter {
+  source: unknown;
+  detailType: unknown;
+  detail: unknown;
+  error: string;
+  at: string;
+}
+
+export const LOCAL_PREFIX = 'careloop-local';
+export const LOCAL_TABLE = `${LOCAL_PREFIX}-table`;
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`${name} must be a port number, got "${raw}"`);
+  return value;
+}
+
+/** Defaults of LOCAL.md; each can be changed by an environment variable. */
+export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2)): LocalStackOptions {
+  const persist = argv.includes('--persist');
+  return {
+    host: process.env.CARELOOP_HOST ?? '127.0.0.1',
+    eventsPort: envNumber('CARELOOP_EVENTS_PORT', 4010),
+    dynamodbPort: envNumber('CARELOOP_DYNAMODB_PORT', 8000),
+    sesPort: envNumber('CARELOOP_SES_PORT', 8005),
+    schedulerPort: envNumber('CARELOOP_SCHEDULER_PORT', 4011),
+    persistPath: persist ? resolve(process.env.CARELOOP_DATA_DIR ?? '.local-data/dynamodb') : undefined,
+    busName: process.env.CARELOOP_BUS_NAME ?? 'clinic-events',
+    senderAddress: process.env.CARELOOP_SENDER_ADDRESS ?? 'appointments@careloop.local',
+    reminderOffsetsMinutes: process.env.CARELOOP_REMINDER_OFFSETS_MINUTES?.split(',').map(Number),
+    checkInDelayMinutes: process.env.CARELOOP_CHECK_IN_DELAY_MINUTES
+      ? Number(process.env.CARELOOP_CHECK_IN_DELAY_MINUTES)
+      : undefined,
+  };
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<string>((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+
+const listen = (server: Server, port: number, host: string) =>
+  new Promise<number>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolveListen((server.address() as AddressInfo).port);
+    });
+  });
+
+export interface LocalStack {
+  endpoints: { events: string; dynamodb: string; ses: string; scheduler: string };
+  /** What a front end sets to reach the stack with the AWS SDK. */
+  frontEndEnvironment: Record<string, string>;
+  clock: LocalClock;
+  deadLetters: DeadLetter[];
+  startupMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const started = Date.now();
+  const clock = new LocalClock();
+  const deadLetters: DeadLetter[] = [];
+  let ready = false;
+  let stopping = false;
+  type Emulators = {
+    events: ReturnType<typeof createEventBridgeEmulator>;
+    scheduler: ReturnType<typeof createSchedulerEmulator>;
+  };
+  let emulators: Emulators | undefined;
+
+  // The control server answers first, so /_local/health can say 503 until everything is up.
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) json(res, 500, { message: error instanceof Error ? error.message : String(error) });
+    });
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const body = await readBody(req);
+    if (url.pathname === '/_local/health' && req.method === 'GET') {
+      return json(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'starting',
+        endpoints: ready ? stack?.endpoints : undefined,
+        tables: ready ? [LOCAL_TABLE] : [],
+      });
+    }
+    if (url.pathname === '/_local/clock') {
+      if (req.method === 'GET') return json(res, 200, { now: clock.now().toISOString() });
+      if (req.method === 'POST') {
+        let advanceSeconds: unknown;
+        try {
+          advanceSeconds = (JSON.parse(body || '{}') as { advanceSeconds?: unknown }).advanceSeconds;
+        } catch {
+          return json(res, 400, { message: 'body must be JSON: {"advanceSeconds": N}' });
+        }
+        if (typeof advanceSeconds !== 'number' || !Number.isFinite(advanceSeconds) || advanceSeconds < 0) {
+          return json(res, 400, {
+            message: 'advanceSeconds: must be a number of seconds, 0 or more (the clock only moves forward)',
+          });
+        }
+        if (!emulators) return json(res, 503, { message: 'the local stack is still starting' });
+        const fired = await emulators.scheduler.advance(advanceSeconds);
+        return json(res, 200, { now: clock.now().toISOString(), fired });
+      }
+    }
+    if (url.pathname === '/_local/dead-letters' && req.method === 'GET') return json(res, 200, deadLetters);
+    if (url.pathname === '/' && req.method === 'POST') {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      if (!emulators)
+        return json(res, 503, { __type: 'ServiceUnavailable', message: 'the local stack is still starting' });
+      if (target.startsWith('AWSEvents.')) return emulators.events.handle(req, res, body);
+      if (target === 'AmazonSQS.SendMessage') return receiveRejectedEvent(res, body);
+    }
+    json(res, 404, { message: `nothing answers ${req.method} ${url.pathname} here` });
+  };
+
+  /** The handlers' rejected-events queue: on AWS an SQS queue, here the dead letters. */
+  const receiveRejectedEvent = (res: ServerResponse, body: string) => {
+    const { MessageBody } = JSON.parse(body) as { MessageBody: string };
+    deadLetters.push(JSON.parse(MessageBody) as DeadLetter);
+    const md5 = createHash('md5').update(MessageBody).digest('hex');
+    json(
+      res,
+      200,
+      { MessageId: crypto.randomUUID(), MD5OfMessageBody: md5 },
+      { 'content-type': 'application/x-amz-json-1.0' },
+    );
+  };
+
+  const eventsPort = await listen(server, options.eventsPort, options.host);
+  const events = `http://${options.host}:${eventsPort}`;
+
+  let dynamo: DynamoDbLocal | undefined;
+  let ses: Awaited<ReturnType<typeof startSesLocal>> | undefined;
+  let stack: LocalStack | undefined;
+  const stopAll = async () => {
+    stopping = true;
+    ready = false;
+    await emulators?.scheduler.close().catch(() => undefined);
+    await emulators?.events.idle().catch(() => undefined);
+    const serverClosed = new Promise((done) => server.close(done));
+    // Clients keep connections alive; close() alone would wait for them forever.
+    server.closeAllConnections();
+    await Promise.all([dynamo?.stop(), ses?.stop(), serverClosed]);
+  };
+
+  try {
+    if (options.persistPath) mkdirSync(options.persistPath, { recursive: true });
+    [dynamo, ses] = await Promise.all([
+      startDynamoDbLocal({ port: options.dynamodbPort, host: options.host, persistPath: options.persistPath }),
+      startSesLocal({ port: options.sesPort, host: options.host }),
+    ]);
+    const dynamoClient = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    await createCareLoopTable(dynamoClient, LOCAL_TABLE);
+    dynamoClient.destroy();
+
+    const handlers = new Map<string, (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>();
+    const byArn = new Map(functionRoutes.map((route) => [localFunctionArn(LOCAL_PREFIX, route.name), route.name]));
+    const scheduler = createSchedulerEmulator({
+      clock,
+      groups: [LOCAL_PREFIX],
+      invokeTarget: async (target) => {
+        const name = byArn.get(target.arn);
+        const handler = name ? handlers.get(name) : undefined;
+        if (!name || !handler) throw new Error(`no local function has the ARN ${target.arn}`);
+        await handler(JSON.parse(target.input), lambdaContext(localFunctionName(LOCAL_PREFIX, name)));
+      },
+      onDeadLetter: (schedule, error) =>
+        deadLetters.push({
+          source: 'aws.scheduler',
+          detailType: 'Scheduled Event',
+          detail: { schedule: schedule.name, target: schedule.target.arn, input: safeJson(schedule.target.input) },
+          error: error instanceof Error ? error.message : String(error),
+          at: new Date().toISOString(),
+        }),
+    });
+    const schedulerPort = await scheduler.listen(options.schedulerPort, options.host);
+    const schedulerEndpoint = schedulerPort;
+
+    const loaded = await loadLocalFunctions(
+      { dynamodb: dynamo.endpoint, ses: ses.endpoint, scheduler: schedulerEndpoint, sqs: events },
+      {
+        prefix: LOCAL_PREFIX,
+        tableName: LOCAL_TABLE,
+        scheduleGroupName: LOCAL_PREFIX,
+        senderAddress: options.senderAddress,
+        reminderOffsetsMinutes: options.reminderOffsetsMinutes,
+        checkInDelayMinutes: options.checkInDelayMinutes,
+      },
+      clock,
+    );
+    for (const [name, handler] of loaded) handlers.set(name, handler);
+
+    const eventBus = createEventBridgeEmulator({
+      busName: options.busName,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      clock,
+      targets: functionRoutes
+        .filter((route) => route.events.length > 0)
+        .map((route) => ({
+          name: route.name,
+          pattern: eventPatternFor(route),
+          invoke: (event) => handlers.get(route.name)!(event, lambdaContext(localFunctionName(LOCAL_PREFIX, route))),
+        })),
+      onDeadLetter: (entry) => deadLetters.push(entry),
+      onRefusedEntry: (entry) => deadLetters.push(entry),
+    });
+    emulators = { events: eventBus, scheduler };
+    scheduler.startTimer(1000);
+
+    stack = {
+      endpoints: { events, dynamodb: dynamo.endpoint, ses: ses.endpoint, scheduler: schedulerEndpoint },
+      frontEndEnvironment: {
+        AWS_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_ENDPOINT_URL_EVENTBRIDGE: events,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        CARELOOP_EVENT_BUS: options.busName,
+        CARELOOP_TABLE: LOCAL_TABLE,
+      },
+      clock,
+      deadLetters,
+      startupMs: Date.now() - started,
+      stop: stopAll,
+    };
+    ready = !stopping;
+    return stack;
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

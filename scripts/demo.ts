@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createPublisher, type PublishEvent } from '../events/publisher';
+
+/**
+ * `npm run demo`, against a running `npm start`: one patient's story told through the
+ * project's own typed publisher, the way a booking front end and a clinic app would tell it.
+ */
+
+// This project pins the SDK releases that support Node 20 (see the README); their notice about
+// later releases is not something a developer running the local stack can act on.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const eventsEndpoint =
+  process.env.AWS_ENDPOINT_URL_EVENTBRIDGE ?? `http://127.0.0.1:${process.env.CARELOOP_EVENTS_PORT ?? 4010}`;
+const inboxEndpoint = process.env.CARELOOP_INBOX_URL ?? `http://127.0.0.1:${process.env.CARELOOP_SES_PORT ?? 8005}`;
+const busName = process.env.CARELOOP_BUS_NAME ?? 'clinic-events';
+
+const tag = randomUUID().slice(0, 6);
+const clinicId = 'riverside';
+const patientId = `pt-demo-${tag}`;
+const bookingId = `bk-demo-${tag}`;
+const email = `alex.meyer.${tag}@example.com`;
+const therapist = { therapistId: 'th-dana', name: 'Dana Kim' };
+
+async function call<T>(path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`${eventsEndpoint}${path}`, init);
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+const stackNow = async () => new Date((await call<{ now: string }>('/_local/clock')).now);
+
+async function advance(seconds: number, why: string) {
+  const { now, fired } = await call<{ now: string; fired: number }>('/_local/clock', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ advanceSeconds: Math.round(seconds) }),
+  });
+  console.log(`⏩ clock +${(seconds / 3600).toFixed(1)} h (${why}): now ${now}, ${fired} schedule(s) fired`);
+}
+
+interface StoredEmail {
+  subject: string;
+  destination: { to: string[] };
+}
+
+async function inbox(): Promise<StoredEmail[]> {
+  const response = await fetch(`${inboxEndpoint}/store`);
+  const { emails } = (await response.json()) as { emails: StoredEmail[] };
+  return emails.filter((message) => message.destination.to.includes(email));
+}
+
+/** Events are delivered asynchronously, as on AWS: wait until the inbox has what we expect. */
+async function waitForEmails(count: number) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const emails = await inbox();
+    if (emails.length >= count) return emails;
+    if (Date.now() > deadline) throw new Error(`expected ${count} emails for ${email}, found ${emails.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+let seen = 0;
+async function step(title: string, events: PublishEvent[], expectEmails: number) {
+  const results = await publisher.publish(events);
+  for (const result of results) {
+    if (result.status !== 'published')
+      throw new Error(`${result.detailType} was not published: ${JSON.stringify(result)}`);
+    console.log(`📤 ${result.detailType} (${result.eventId}) → EventBridge id ${result.eventBridgeId}`);
+  }
+  await report(title, expectEmails);
+}
+
+async function report(title: string, expectEmails: number) {
+  const emails = await waitForEmails(seen + expectEmails);
+  for (const message of emails.slice(seen)) console.log(`   ✉️  "${message.subject}"`);
+  if (expectEmails === 0) console.log('   (no email, as expected)');
+  seen = emails.length;
+  console.log(`✔ ${title}\n`);
+}
+
+const publisher = createPublisher({
+  client: new EventBridgeClient({
+    endpoint: eventsEndpoint,
+    // The local stack accepts any credentials and region; real ones in the environment win.
+    region: process.env.AWS_REGION ?? 'eu-central-1',
+    credentials: {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    },
+  }),
+  eventBusName: busName,
+});
+
+async function main() {
+  const health = await fetch(`${eventsEndpoint}/_local/health`).catch(() => undefined);
+  if (health?.status !== 200) {
+    console.error(`No local stack answers at ${eventsEndpoint}. Start it first with \`npm start\` in another shell.`);
+    process.exit(1);
+  }
+
+  let now = await stackNow();
+  const at = (hoursFromNow: number) => new Date(now.getTime() + hoursFromNow * 3600_000);
+  // An appointment three days out, at 15:30 Berlin time.
+  const day = at(72).toISOString().slice(0, 10);
+  const startsAt = new Date(`${day}T15:30:00+01:00`);
+  const movedTo = new Date(startsAt.getTime() + 24 * 3600_000 - 5.5 * 3600_000);
+  const stamp = () => new Date().toISOString();
+
+  console.log(`CareLoop demo: patient ${patientId}, booking ${bookingId}, inbox address ${email}\n`);
+
+  await step(
+    'A treatment plan of 6 sessions is agreed after the intake assessment (stored; no email)',
+    [
+      {
+        detailType: 'TreatmentPlanCreated',
+        detail: {
+          eventId: `evt-${tag}-plan`,
+          occurredAt: now.toISOString(),
+          clinicId,
+          patientId,
+          plan: { planId: `plan-${tag}`, goals: ['pain-relief', 'mobility'], plannedSessions: 6, sessionsPerWeek: 1 },
+        },
+      },
+    ],
+    0,
+  );
+
+  await step(
+    'The patient books a therapeutic massage: confirmation with a calendar invitation',
+    [
+      {
+        detailType: 'BookingCreated',
+        detail: {
+          eventId: `evt-${tag}-booked`,
+          occurredAt: stamp(),
+          clinicId,
+          booking: {
+            bookingId,
+            startsAt: startsAt.toISOString(),
+            durationMinutes: 60,
+            timezone: 'Europe/Berlin',
+            service: { code: 'therapeutic-massage-60', name: 'Therapeutic massage (60 min)' },
+            therapist,
+            location: { name: 'Riverside Physio', address: '12 River Street, Berlin' },
+          },
+          patient: { patientId, firstName: 'Alex', lastName: 'Meyer', email, locale: 'en' },
+        },
+      },
+    ],
+    1,
+  );
+
+  await step(
+    'The patient moves the appointment to the next morning: reschedule email with an updated invitation',
+    [
+      {
+        detailType: 'BookingRescheduled',
+        detail: {
+          eventId: `evt-${tag}-moved`,
+          occurredAt: stamp(),
+          clinicId,
+          bookingId,
+          startsAt: movedTo.toISOString(),
+        },
+      },
+    ],
+    1,
+  );
+
+  now = await stackNow();
+  await advance(
+    (movedTo.getTime() - 24 * 3600_000 - now.getTime()) / 1000 + 60,
+    'to one minute after the reminder is due',
+  );
+  await report('The reminder goes out 24 hours before the new time (none for the old time)', 1);
+
+  now = await stackNow();
+  await advance((movedTo.getTime() + 65 * 60_000 - now.getTime()) / 1000, 'to just after the session');
+  const completedAt = await stackNow();
+  await step(
+    'The therapist records the session: self-care follow-up with guidance, exercises and the note',
+    [
+      {
+        detailType: 'SessionCompleted',
+        detail: {
+          eventId: `evt-${tag}-session`,
+          occurredAt: completedAt.toISOString(),
+          clinicId,
+          bookingId,
+          patientId,
+          completedAt: completedAt.toISOString(),
+          therapist,
+          techniques: ['deep-tissue', 'trigger-point'],
+          focusAreas: ['neck', 'upper-back'],
+          painBefore: 7,
+          painAfter: 4,
+          selfCare: {
+            exercises: ['chin-tuck', 'doorway-chest-stretch'],
+            note: 'Use a warm pack on your upper back for 15 minutes this evening.',
+          },
+          nextVisitInDays: 7,
+        },
+      },
+    ],
+    1,
+  );
+
+  await advance(3 * 24 * 3600 + 60, 'three days later');
+  await report('The check-in asks how the patient feels, repeats the exercises and invites them to book', 1);
+
+  console.log(`Open the inbox to read the ${seen} emails: ${inboxEndpoint}`);
+  console.log(`Dead letters (should be empty): ${eventsEndpoint}/_local/dead-letters`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`Demo failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

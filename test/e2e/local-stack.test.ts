@@ -1,0 +1,243 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../support/global-setup';
+import { scenario } from '../support/scenario';
+
+/**
+ * `npm start` as a front-end developer meets it: a separate process, reached only through
+ * the AWS SDK and HTTP on the addresses it prints. Events are delivered asynchronously, as
+ * on AWS, so expectations poll.
+ */
+
+let child: ChildProcess;
+let output = '';
+let ports: { events: number; dynamodb: number; ses: number; scheduler: number };
+let eventBridge: EventBridgeClient;
+let dynamo: DynamoDBClient;
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+const events = () => `http://127.0.0.1:${ports.events}`;
+const inboxUrl = () => `http://127.0.0.1:${ports.ses}`;
+
+beforeAll(async () => {
+  ports = { events: await freePort(), dynamodb: await freePort(), ses: await freePort(), scheduler: await freePort() };
+  child = spawn('npm', ['start', '--silent'], {
+    env: {
+      ...process.env,
+      CARELOOP_EVENTS_PORT: String(ports.events),
+      CARELOOP_DYNAMODB_PORT: String(ports.dynamodb),
+      CARELOOP_SES_PORT: String(ports.ses),
+      CARELOOP_SCHEDULER_PORT: String(ports.scheduler),
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const health = await fetch(`${events()}/_local/health`).catch(() => undefined);
+    if (health?.status === 200) break;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not become ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  eventBridge = new EventBridgeClient({ endpoint: events(), region: 'eu-central-1', credentials });
+  dynamo = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, region: 'eu-central-1', credentials });
+}, 90_000);
+
+afterAll(async () => {
+  eventBridge?.destroy();
+  dynamo?.destroy();
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+interface StoredEmail {
+  subject: string;
+  destination: { to: string[] };
+  body: { text?: string; html?: string };
+  headers?: { name: string; value: string }[];
+  attachments: { contentType: string }[];
+}
+
+async function inbox(to: string): Promise<StoredEmail[]> {
+  const { emails } = (await (await fetch(`${inboxUrl()}/store`)).json()) as { emails: StoredEmail[] };
+  return emails.filter((email) => email.destination.to.includes(to));
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until no more email arrives for a moment: for asserting that something was NOT sent. */
+async function settled(to: string) {
+  let last = -1;
+  for (;;) {
+    const count = (await inbox(to)).length;
+    if (count === last) return inbox(to);
+    last = count;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+}
+
+const entry = (detailType: string, detail: unknown, source?: string): PutEventsRequestEntry => ({
+  EventBusName: 'clinic-events',
+  Source:
+    source ??
+    (detailType.startsWith('Booking')
+      ? 'clinic.booking'
+      : detailType === 'ContactPreferencesUpdated'
+        ? 'clinic.patients'
+        : 'clinic.care'),
+  DetailType: detailType,
+  Detail: JSON.stringify(detail),
+});
+
+const put = (...entries: PutEventsRequestEntry[]) => eventBridge.send(new PutEventsCommand({ Entries: entries }));
+
+async function clock(advanceSeconds?: number): Promise<{ now: string; fired?: number }> {
+  const response = await fetch(`${events()}/_local/clock`, {
+    method: advanceSeconds === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: advanceSeconds === undefined ? undefined : JSON.stringify({ advanceSeconds }),
+  });
+  return (await response.json()) as { now: string; fired?: number };
+}
+
+const futureStart = async (hours: number) => new Date(Date.parse((await clock()).now) + hours * 3600_000).toISOString();
+
+describe('npm start', () => {
+  it('prints the endpoints and how long start-up took', () => {
+    expect(output).toMatch(/ready in \d+(\.\d)? s/);
+    expect(output).toContain(`http://127.0.0.1:${ports.events}`);
+    expect(output).toContain(`export AWS_ENDPOINT_URL_EVENTBRIDGE=http://127.0.0.1:${ports.events}`);
+  });
+
+  it('confirms a booking published with the AWS SDK, stores it, and reminds 24 hours before', async () => {
+    const s = scenario({ startsAt: await futureStart(72) });
+    const result = await put(entry('BookingCreated', s.created()));
+    expect(result.FailedEntryCount).toBe(0);
+    expect(result.Entries![0]!.EventId).toBeTruthy();
+
+    const [confirmation] = await eventually(
+      () => inbox(s.email),
+      (emails) => emails.length === 1,
+    );
+    expect(confirmation!.attachments[0]!.contentType).toContain('text/calendar');
+    const { Items } = await dynamo.send(new ScanCommand({ TableName: 'careloop-local-table' }));
+    expect(Items!.map((item) => unmarshall(item)).some((item) => item.pk === `C#riverside#B#${s.bookingId}`)).toBe(
+      true,
+    );
+
+    const { fired } = await clock(48 * 3600 + 60);
+    expect(fired).toBeGreaterThanOrEqual(1);
+    const emails = await inbox(s.email);
+    expect(emails.map((email) => email.subject)).toEqual([
+      expect.stringContaining('Your appointment'),
+      expect.stringMatching(/^Reminder/),
+    ]);
+  });
+
+  it('acts once on an event published twice, and ends cancelled when the cancellation overtakes the booking', async () => {
+    const s = scenario({ startsAt: await futureStart(100) });
+    const created = s.created();
+    await put(entry('BookingCreated', created), entry('BookingCreated', created));
+    await eventually(
+      () => inbox(s.email),
+      (emails) => emails.length >= 1,
+    );
+    expect(await settled(s.email)).toHaveLength(1);
+
+    const o = scenario({ startsAt: await futureStart(100) });
+    await put(entry('BookingCancelled', o.cancelled()));
+    await put(entry('BookingCreated', o.created()));
+    const emails = await eventually(
+      () => inbox(o.email),
+      (list) => list.length >= 1,
+    );
+    expect((await settled(o.email)).map((email) => email.subject)).toEqual([expect.stringMatching(/cancelled/)]);
+    expect(emails[0]!.subject).toMatch(/cancelled/);
+  });
+
+  it('refuses what breaks the contract: per entry at PutEvents, or in the dead letters with the failing field', async () => {
+    const s = scenario({ startsAt: await futureStart(100) });
+    const answer = await put(
+      { EventBusName: 'clinic-events', Source: 'clinic.booking', DetailType: 'BookingCreated', Detail: '{not json' },
+      entry('BookingCreated', s.created({ patient: { email: 'not-an-address' } })),
+    );
+    expect(answer.FailedEntryCount).toBe(1);
+    expect(answer.Entries![0]!.ErrorCode).toBe('MalformedDetail');
+    const letters = (await (await fetch(`${events()}/_local/dead-letters`)).json()) as {
+      detail: unknown;
+      error: string;
+    }[];
+    expect(letters).toContainEqual(
+      expect.objectContaining({ detail: '{not json', error: 'detail: Detail is malformed.' }),
+    );
+    const deadLetters = await eventually(
+      async () =>
+        (await (await fetch(`${events()}/_local/dead-letters`)).json()) as {
+          error: string;
+          detail: { booking: { bookingId: string } };
+        }[],
+      (list) => list.some((letter) => letter.detail?.booking?.bookingId === s.bookingId),
+    );
+    const letter = deadLetters.find((item) => item.detail?.booking?.bookingId === s.bookingId)!;
+    expect(letter.error).toContain('patient.email');
+    expect(await inbox(s.email)).toHaveLength(0);
+  });
+
+  it('refuses more than 10 entries and an unknown bus, as EventBridge does', async () => {
+    const s = scenario();
+    const many = Array.from({ length: 11 }, () => entry('BookingCreated', s.created()));
+    await expect(put(...many)).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(put({ ...entry('BookingCreated', s.created()), EventBusName: 'no-such-bus' })).rejects.toMatchObject({
+      name: 'ResourceNotFoundException',
+    });
+  });
+
+  it('confirms a burst of 100 bookings, each exactly once', async () => {
+    const startsAt = await futureStart(200);
+    const scenarios = Array.from({ length: 100 }, () => scenario({ startsAt }));
+    for (let i = 0; i < scenarios.length; i += 10) {
+      const result = await put(...scenarios.slice(i, i + 10).map((s) => entry('BookingCreated', s.created())));
+      expect(result.FailedEntryCount).toBe(0);
+    }
+    const tags = new Set(scenarios.map((s) => s.email));
+    const count = async () => {
+      const { emails } = (await (await fetch(`${inboxUrl()}/store`)).json()) as { emails: StoredEmail[] };
+      return emails.filter((email) => tags.has(email.destination.to[0]!));
+    };
+    const received = await eventually(count, (emails) => emails.length >= 100, 30_000);
+    expect(received).toHaveLength(100);
+    expect(new Set(received.map((email) => email.destination.to[0])).size).toBe(100);
+  }, 60_000);
+});
+
+describe('shutdown', () => {
+  it('stops every emulator on SIGTERM, leaving no Java process behind', async () => {
+    const javaFor = () =>
+      spawnSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${ports.dynamodb}`], { encoding: 'utf8' }).stdout.trim();
+    expect(javaFor()).not.toBe('');
+    // 'close', not 'exit': npm exits as soon as it has passed the signal on; the stack's own output ends later.
+    const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    child.kill('SIGTERM');
+    await exited;
+    expect(output).toContain('Stopped.');
+    await eventually(
+      async () => javaFor(),
+      (pids) => pids === '',
+      5_000,
+    );
+    expect(javaFor()).toBe('');
+    await expect(fetch(`${events()}/_local/health`)).rejects.toThrow();
+  }, 20_000);
+});
