@@ -1,4 +1,5 @@
 import { eventCatalog, type DetailType } from '../events/catalog';
+import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../events/ses-feedback';
 
 /**
  * Which function reacts to which events: the one list that both the CDK stack (one rule
@@ -12,6 +13,10 @@ export interface FunctionRoute {
   readonly events: readonly DetailType[];
   /** Invoked by EventBridge Scheduler rather than by a bus rule. */
   readonly scheduled?: 'reminder' | 'check-in';
+  /** Served over HTTPS by a Lambda function URL (the one-click unsubscribe link). */
+  readonly http?: true;
+  /** Invoked by AWS's own events on the account's default bus, where SES publishes mail feedback. */
+  readonly awsEvents?: { readonly source: readonly string[]; readonly 'detail-type': readonly string[] };
 }
 
 export const functionRoutes: readonly FunctionRoute[] = [
@@ -23,6 +28,12 @@ export const functionRoutes: readonly FunctionRoute[] = [
   { name: 'contact-preferences-updated', events: ['ContactPreferencesUpdated'] },
   { name: 'reminder-due', events: [], scheduled: 'reminder' },
   { name: 'check-in-due', events: [], scheduled: 'check-in' },
+  { name: 'unsubscribe', events: [], http: true },
+  {
+    name: 'ses-feedback',
+    events: [],
+    awsEvents: { source: [SES_EVENT_SOURCE], 'detail-type': [...SES_FEEDBACK_DETAIL_TYPES] },
+  },
 ];
 
 /** Path of a function's handler module, relative to the project root. */

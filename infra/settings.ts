@@ -1,3 +1,5 @@
+import { parseQuietHours } from '../shared/domain/quiet-hours';
+
 /**
  * Deploy-time settings of the CareLoop stack, read from CDK context (`cdk.json` or
  * `-c key=value`) with defaults, and validated before any construct is built so a typo
@@ -19,6 +21,8 @@ export interface Settings {
   readonly reminderOffsetsHours: readonly number[];
   /** Hours after a completed session at which the check-in goes out. */
   readonly checkInDelayHours: number;
+  /** Local hours in which reminders and check-ins are not delivered (`21:00-08:00`), or `off`. */
+  readonly quietHours: string;
   readonly region: string;
   readonly account?: string;
 }
@@ -31,6 +35,7 @@ export const CONTEXT_KEYS = [
   'senderDomain',
   'reminderOffsetsHours',
   'checkInDelayHours',
+  'quietHours',
   'region',
   'account',
 ] as const;
@@ -42,6 +47,7 @@ export const DEFAULT_SETTINGS = {
   senderAddress: 'appointments@example.com',
   reminderOffsetsHours: [24],
   checkInDelayHours: 72,
+  quietHours: '21:00-08:00',
   region: 'eu-central-1',
 } as const;
 
@@ -166,6 +172,13 @@ export function resolveSettings(
     });
   }
 
+  const quietHours = String(read(getContext, 'quietHours') ?? DEFAULT_SETTINGS.quietHours).trim();
+  try {
+    parseQuietHours(quietHours);
+  } catch (error) {
+    problems.push({ key: 'quietHours', message: (error as Error).message });
+  }
+
   const region = text(
     'region',
     env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
@@ -182,6 +195,7 @@ export function resolveSettings(
     ...(senderDomain ? { senderDomain } : {}),
     reminderOffsetsHours: reminderOffsetsHours!,
     checkInDelayHours: checkInDelayHours!,
+    quietHours,
     region: region!,
     ...(account ? { account } : {}),
   };

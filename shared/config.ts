@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseQuietHours } from './domain/quiet-hours';
 
 /**
  * Runtime configuration of every function, read once per cold start from the environment.
@@ -17,6 +18,9 @@ export const ENV = {
   reminderOffsetsMinutes: 'REMINDER_OFFSETS_MINUTES',
   checkInDelayMinutes: 'CHECK_IN_DELAY_MINUTES',
   rejectedEventsQueueUrl: 'REJECTED_EVENTS_QUEUE_URL',
+  quietHours: 'QUIET_HOURS',
+  unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
+  unsubscribeSecretId: 'UNSUBSCRIBE_SECRET_ID',
 } as const;
 
 const minutesList = z
@@ -40,6 +44,19 @@ const runtimeConfigSchema = z.object({
     .positive()
     .default(3 * 24 * 60),
   rejectedEventsQueueUrl: z.string().min(1),
+  quietHours: z
+    .string()
+    .default('21:00-08:00')
+    .transform((value, context) => {
+      try {
+        return parseQuietHours(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  unsubscribeBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
+  unsubscribeSecretId: z.string().min(1),
 });
 
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;

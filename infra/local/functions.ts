@@ -38,8 +38,10 @@ export interface LocalEndpoints {
   dynamodb: string;
   ses: string;
   scheduler: string;
-  /** Where the rejected-events queue is answered. */
-  sqs: string;
+  /** Where SQS (the rejected-events queue) and Secrets Manager are answered: see side-services.ts. */
+  sideServices: string;
+  /** Base of one-click unsubscribe links. */
+  unsubscribe: string;
 }
 
 export interface LocalFunctionSettings {
@@ -50,7 +52,12 @@ export interface LocalFunctionSettings {
   senderAddress: string;
   reminderOffsetsMinutes?: number[];
   checkInDelayMinutes?: number;
+  /** `21:00-08:00` by default; `off` to deliver at any hour. */
+  quietHours?: string;
 }
+
+/** The secret that signs unsubscribe links on the local stack (Secrets Manager holds it on AWS). */
+export const LOCAL_UNSUBSCRIBE_SECRET_ID = 'careloop-local/unsubscribe-signing-key';
 
 /** The environment every handler reads: the same variables the CDK stack sets. */
 export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFunctionSettings): Record<string, string> {
@@ -61,7 +68,8 @@ export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFun
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
-    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SQS: endpoints.sideServices,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.sideServices,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     [ENV.tableName]: settings.tableName,
     [ENV.senderAddress]: settings.senderAddress,
@@ -72,7 +80,10 @@ export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFun
     [ENV.checkInFunctionArn]: localFunctionArn(settings.prefix, 'check-in-due'),
     [ENV.reminderOffsetsMinutes]: (settings.reminderOffsetsMinutes ?? [24 * 60]).join(','),
     [ENV.checkInDelayMinutes]: String(settings.checkInDelayMinutes ?? 3 * 24 * 60),
-    [ENV.rejectedEventsQueueUrl]: `${endpoints.sqs}/${LOCAL_ACCOUNT}/${settings.prefix}-rejected-events`,
+    [ENV.rejectedEventsQueueUrl]: `${endpoints.sideServices}/${LOCAL_ACCOUNT}/${settings.prefix}-rejected-events`,
+    [ENV.quietHours]: settings.quietHours ?? '21:00-08:00',
+    [ENV.unsubscribeBaseUrl]: endpoints.unsubscribe,
+    [ENV.unsubscribeSecretId]: LOCAL_UNSUBSCRIBE_SECRET_ID,
   };
 }
 

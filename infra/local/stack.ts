@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +14,15 @@ import {
   type DynamoDbLocal,
 } from './dynamodb-local';
 import { createEventBridgeEmulator } from './eventbridge-emulator';
-import { lambdaContext, loadLocalFunctions, localFunctionArn, localFunctionName, LOCAL_ACCOUNT } from './functions';
+import {
+  lambdaContext,
+  loadLocalFunctions,
+  localFunctionArn,
+  localFunctionName,
+  LOCAL_ACCOUNT,
+  LOCAL_UNSUBSCRIBE_SECRET_ID,
+} from './functions';
+import { createSideServices } from './side-services';
 import { createSchedulerEmulator } from './scheduler-emulator';
 import { startSesLocal } from './ses-local';
 
@@ -120,6 +128,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     scheduler: ReturnType<typeof createSchedulerEmulator>;
   };
   let emulators: Emulators | undefined;
+  const sideServices = createSideServices({
+    onRejectedEvent: (record) => deadLetters.push(record),
+    // A fresh key per run: links from an earlier run's emails stop working, as after a rotation.
+    secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: randomBytes(32).toString('base64') },
+  });
 
   // The control server answers first, so /_local/health can say 503 until everything is up.
   const server = createServer((req, res) => {
@@ -127,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!res.headersSent) json(res, 500, { message: error instanceof Error ? error.message : String(error) });
     });
   });
+  const handlers = new Map<string, (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const body = await readBody(req);
@@ -157,27 +171,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     }
     if (url.pathname === '/_local/dead-letters' && req.method === 'GET') return json(res, 200, deadLetters);
+    if (url.pathname.startsWith('/unsubscribe/')) {
+      const unsubscribe = handlers.get('unsubscribe');
+      if (!unsubscribe) return json(res, 503, { message: 'the local stack is still starting' });
+      // On AWS a Lambda function URL; here the same handler, given the same event shape.
+      const response = (await unsubscribe(
+        functionUrlEvent(req, url, body),
+        lambdaContext(localFunctionName(LOCAL_PREFIX, 'unsubscribe')),
+      )) as { statusCode: number; headers?: Record<string, string>; body?: string };
+      res.writeHead(response.statusCode, response.headers ?? {});
+      return res.end(response.body ?? '');
+    }
     if (url.pathname === '/' && req.method === 'POST') {
       const target = String(req.headers['x-amz-target'] ?? '');
       if (!emulators)
         return json(res, 503, { __type: 'ServiceUnavailable', message: 'the local stack is still starting' });
       if (target.startsWith('AWSEvents.')) return emulators.events.handle(req, res, body);
-      if (target === 'AmazonSQS.SendMessage') return receiveRejectedEvent(res, body);
+      if (sideServices.handle(target, body, res)) return;
     }
     json(res, 404, { message: `nothing answers ${req.method} ${url.pathname} here` });
-  };
-
-  /** The handlers' rejected-events queue: on AWS an SQS queue, here the dead letters. */
-  const receiveRejectedEvent = (res: ServerResponse, body: string) => {
-    const { MessageBody } = JSON.parse(body) as { MessageBody: string };
-    deadLetters.push(JSON.parse(MessageBody) as DeadLetter);
-    const md5 = createHash('md5').update(MessageBody).digest('hex');
-    json(
-      res,
-      200,
-      { MessageId: crypto.randomUUID(), MD5OfMessageBody: md5 },
-      { 'content-type': 'application/x-amz-json-1.0' },
-    );
   };
 
   const eventsPort = await listen(server, options.eventsPort, options.host);
@@ -211,7 +223,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await createCareLoopTable(dynamoClient, LOCAL_TABLE);
     dynamoClient.destroy();
 
-    const handlers = new Map<string, (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>();
     const byArn = new Map(functionRoutes.map((route) => [localFunctionArn(LOCAL_PREFIX, route.name), route.name]));
     const scheduler = createSchedulerEmulator({
       clock,
@@ -235,7 +246,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const schedulerEndpoint = schedulerPort;
 
     const loaded = await loadLocalFunctions(
-      { dynamodb: dynamo.endpoint, ses: ses.endpoint, scheduler: schedulerEndpoint, sqs: events },
+      {
+        dynamodb: dynamo.endpoint,
+        ses: ses.endpoint,
+        scheduler: schedulerEndpoint,
+        sideServices: events,
+        unsubscribe: `${events}/unsubscribe/`,
+      },
       {
         prefix: LOCAL_PREFIX,
         tableName: LOCAL_TABLE,
@@ -296,4 +313,40 @@ function safeJson(text: string | undefined): unknown {
   } catch {
     return text;
   }
+}
+
+/** The event a Lambda function URL hands its function (payload format 2.0). */
+function functionUrlEvent(req: IncomingMessage, url: URL, body: string) {
+  const headers = Object.fromEntries(
+    Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+  );
+  const method = req.method ?? 'GET';
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: crypto.randomUUID(),
+      routeKey: '$default',
+      stage: '$default',
+      time: new Date().toUTCString(),
+      timeEpoch: Date.now(),
+    },
+    body: body === '' ? undefined : body,
+    isBase64Encoded: false,
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
@@ -47,6 +48,11 @@ export const keys = {
   plan: (clinicId: string, patientId: string, planId: string) => ({
     pk: keys.patientPartition(clinicId, patientId),
     sk: `PLAN#${planId}`,
+  }),
+  /** Addresses are hashed: the key says whether an address is suppressed without holding it. */
+  suppressedAddress: (address: string) => ({
+    pk: `SUPPRESSED#${createHash('sha256').update(address.trim().toLowerCase()).digest('hex')}`,
+    sk: 'ADDRESS',
   }),
   processedEvent: (clinicId: string, detailType: string, eventId: string) => ({
     pk: `C#${clinicId}#EVENT#${detailType}#${eventId}`,
@@ -254,6 +260,27 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
         // Someone else's claim, or already gone: nothing of ours to release.
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
+    },
+
+    async isAddressSuppressed(address) {
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: marshall(keys.suppressedAddress(address)),
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        }),
+      );
+      return Item !== undefined;
+    },
+
+    async suppressAddress(address, reason, at) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: toItem({ ...keys.suppressedAddress(address), reason, suppressedAt: at.toISOString() }),
+        }),
+      );
     },
 
     async isEventProcessed(clinicId, detailType, eventId) {

@@ -10,7 +10,8 @@ import {
   applyPatientFromBooking,
 } from './records';
 import { withOptimisticRetry } from './optimistic';
-import { sendOnce } from './send-once';
+import { outsideQuietHours, type QuietHours } from './quiet-hours';
+import { sendOnce, type SendOnceResult } from './send-once';
 import { deliverAwaitingFollowUps } from './sessions';
 
 /** A reminder delivered later than this after its moment is not sent: a late reminder misleads. */
@@ -38,11 +39,20 @@ export interface ReminderPayload {
 }
 
 /** The reminders a booking should have now: one per offset, for its current time, none in the past. */
-export function desiredReminders(booking: BookingRecord, offsetsMinutes: number[], now: Date): ScheduledJob[] {
+export function desiredReminders(
+  booking: BookingRecord,
+  offsetsMinutes: number[],
+  now: Date,
+  quietHours?: QuietHours,
+): ScheduledJob[] {
   if (booking.status !== 'active' || !booking.created || !booking.startsAt) return [];
   const start = Date.parse(booking.startsAt);
+  const timezone = booking.timezone ?? 'UTC';
   return offsetsMinutes
-    .map((offsetMinutes) => ({ offsetMinutes, at: new Date(start - offsetMinutes * 60_000) }))
+    .map((offsetMinutes) => ({
+      offsetMinutes,
+      at: outsideQuietHours(new Date(start - offsetMinutes * 60_000), timezone, quietHours, 'earlier'),
+    }))
     .filter(({ at }) => at.getTime() > now.getTime())
     .map(({ offsetMinutes, at }) => ({
       name: `${reminderPrefix(booking.clinicId, booking.bookingId)}${Math.floor(start / 1000)}-${offsetMinutes}`,
@@ -81,7 +91,8 @@ const recipientOf = (patient: PatientRecord) => ({
 
 /** Brings the booking's reminder schedules in line with the booking: creates what is missing, removes the rest. */
 async function syncReminders(deps: Dependencies, booking: BookingRecord) {
-  const desired = desiredReminders(booking, deps.settings.reminderOffsetsMinutes, deps.clock.now());
+  const { reminderOffsetsMinutes, quietHours } = deps.settings;
+  const desired = desiredReminders(booking, reminderOffsetsMinutes, deps.clock.now(), quietHours);
   const existing = await deps.scheduler.list(reminderPrefix(booking.clinicId, booking.bookingId));
   const wanted = new Set(desired.map((job) => job.name));
   const toRemove = existing.filter((name) => !wanted.has(name));
@@ -215,15 +226,7 @@ export function onBookingCancelled(deps: Dependencies, event: BookingCancelled):
 }
 
 export type ReminderOutcome =
-  | 'sent'
-  | 'already-sent'
-  | 'claim-stuck'
-  | 'booking-missing'
-  | 'booking-cancelled'
-  | 'booking-moved'
-  | 'too-late'
-  | 'no-consent'
-  | 'no-address';
+  SendOnceResult | 'booking-missing' | 'booking-cancelled' | 'booking-moved' | 'too-late' | 'no-consent' | 'no-address';
 
 /**
  * The reminder's moment has come. The schedule only says which booking and which time it

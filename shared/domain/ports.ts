@@ -1,5 +1,6 @@
 import type { EmailAttachment, EmailKind } from '../email/types';
 import type { SelfCareLibrary } from '../self-care/library';
+import type { QuietHours } from './quiet-hours';
 import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from './model';
 
 /**
@@ -101,9 +102,15 @@ export interface Store {
   recordEmailSent(claim: EmailClaim, messageId: string, sentAt: Date): Promise<void>;
   releaseEmailClaim(claim: EmailClaim): Promise<void>;
 
+  /** Whether mail to this address bounced permanently or drew a complaint. */
+  isAddressSuppressed(address: string): Promise<boolean>;
+  suppressAddress(address: string, reason: SuppressionReason, at: Date): Promise<void>;
+
   isEventProcessed(clinicId: string, detailType: string, eventId: string): Promise<boolean>;
   markEventProcessed(clinicId: string, detailType: string, eventId: string, at: Date): Promise<void>;
 }
+
+export type SuppressionReason = 'bounce' | 'complaint';
 
 export type RecordChange =
   | { type: 'booking'; record: BookingRecord; version: number | undefined }
@@ -119,6 +126,16 @@ export interface Settings {
   /** Minutes before the start, largest first. */
   reminderOffsetsMinutes: number[];
   checkInDelayMinutes: number;
+  /** Reminders and check-ins are not delivered inside these hours of the booking's zone. */
+  quietHours?: QuietHours;
+}
+
+/** One-click unsubscribe links (RFC 8058) for follow-ups and check-ins, signed so they cannot be forged. */
+export interface UnsubscribeLinks {
+  /** An absolute URL (https on AWS) that unsubscribes this patient from follow-ups and check-ins. */
+  urlFor(clinicId: string, patientId: string): Promise<string>;
+  /** The patient a token was issued for, or undefined when it is not one of ours. */
+  verify(token: string): Promise<{ clinicId: string; patientId: string } | undefined>;
 }
 
 export interface Dependencies {
@@ -128,5 +145,6 @@ export interface Dependencies {
   clock: Clock;
   settings: Settings;
   library: SelfCareLibrary;
+  unsubscribeLinks: UnsubscribeLinks;
   log: DomainLog;
 }

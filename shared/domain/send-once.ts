@@ -18,10 +18,14 @@ export interface SendOnceRequest {
   key: string;
   to: string;
   model: EmailModel;
-  headers?: { name: string; value: string }[];
+  /**
+   * For follow-ups and check-ins: a one-click unsubscribe link (RFC 8058), shown in the
+   * footer and sent as List-Unsubscribe / List-Unsubscribe-Post. Transactional emails have none.
+   */
+  unsubscribeUrl?: string;
 }
 
-export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck';
+export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-suppressed';
 
 /**
  * Sends an email at most once per (booking, key), and at least once unless an invocation
@@ -32,7 +36,15 @@ export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck';
  */
 export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Promise<SendOnceResult> {
   const { store, mailer, clock, settings, log, library } = deps;
-  const rendered = renderEmail(request.model, { now: clock.now(), organizerEmail: settings.senderAddress, library });
+  // A hard bounce or a complaint stops all mail to that address until the patient gives another.
+  if (await store.isAddressSuppressed(request.to)) return 'address-suppressed';
+  const { unsubscribeUrl } = request;
+  const rendered = renderEmail(request.model, {
+    now: clock.now(),
+    organizerEmail: settings.senderAddress,
+    library,
+    unsubscribeUrl,
+  });
   const claim: EmailClaim = {
     clinicId: request.clinicId,
     bookingId: request.bookingId,
@@ -59,7 +71,12 @@ export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Pr
       html: rendered.html,
       text: rendered.text,
       attachments: rendered.attachments,
-      headers: request.headers ?? [],
+      headers: unsubscribeUrl
+        ? [
+            { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
+            { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+          ]
+        : [],
     }));
   } catch (error) {
     if (error instanceof MailerError && error.definitelyNotSent) await store.releaseEmailClaim(claim);

@@ -6,6 +6,7 @@ import type { Dependencies, ScheduledJob } from './ports';
 import { applySessionCompleted } from './records';
 import { sendOnce, type SendOnceResult } from './send-once';
 import { withOptimisticRetry } from './optimistic';
+import { outsideQuietHours } from './quiet-hours';
 
 export interface CheckInPayload {
   clinicId: string;
@@ -104,12 +105,14 @@ async function followUp(
       if (!now?.record.email) return 'awaiting-contact';
       return followUp(deps, clinicId, patientId, bookingId);
     }
-    await scheduleCheckIn(deps, record);
+    const summary = await summaryOf(deps, record, patient);
+    await scheduleCheckIn(deps, record, summary.timezone);
     let outcome: FollowUpOutcome = 'no-consent';
     if (patient.consent.followUps) {
       const sessions = file.sessions.map((entry) => entry.record);
       const plans = file.plans.map((entry) => entry.record);
       outcome = await sendOnce(deps, {
+        unsubscribeUrl: await deps.unsubscribeLinks.urlFor(clinicId, patientId),
         clinicId: record.clinicId,
         bookingId: record.bookingId,
         to: patient.email,
@@ -117,7 +120,7 @@ async function followUp(
         model: {
           kind: 'follow-up',
           recipient: recipientOf(patient),
-          session: await summaryOf(deps, record, patient),
+          session: summary,
           painTrend: painTrend(record, sessions),
           planProgress: planProgress(record, sessions, plans),
         },
@@ -138,8 +141,10 @@ const recipientOf = (patient: PatientRecord) => ({
   email: patient.email,
 });
 
-async function scheduleCheckIn(deps: Dependencies, session: SessionRecord) {
-  const at = new Date(Date.parse(session.completedAt) + deps.settings.checkInDelayMinutes * 60_000);
+async function scheduleCheckIn(deps: Dependencies, session: SessionRecord, timezone: string) {
+  const { checkInDelayMinutes, quietHours } = deps.settings;
+  const due = new Date(Date.parse(session.completedAt) + checkInDelayMinutes * 60_000);
+  const at = outsideQuietHours(due, timezone, quietHours, 'later');
   if (at.getTime() <= deps.clock.now().getTime()) return;
   const job: ScheduledJob = {
     name: checkInJobName(session.clinicId, session.bookingId),
@@ -209,6 +214,7 @@ export async function onCheckInDue(deps: Dependencies, payload: CheckInPayload):
     bookingId: payload.bookingId,
     to: patient.email,
     key: 'check-in',
+    unsubscribeUrl: await deps.unsubscribeLinks.urlFor(payload.clinicId, payload.patientId),
     model: {
       kind: 'check-in',
       recipient: recipientOf(patient),

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import {
@@ -11,6 +12,7 @@ import {
   type RejectedEventSink,
 } from '../adapters/aws';
 import { createDynamoStore } from '../adapters/dynamo-store';
+import { createSecretsManagerKeyLoader, createUnsubscribeLinks } from '../adapters/unsubscribe-links';
 import { loadRuntimeConfig } from '../config';
 import type { Clock, Dependencies } from '../domain/ports';
 import { selfCareLibrary } from '../self-care/library';
@@ -51,8 +53,14 @@ function build(): Runtime {
       senderAddress: config.senderAddress,
       reminderOffsetsMinutes: config.reminderOffsetsMinutes,
       checkInDelayMinutes: config.checkInDelayMinutes,
+      quietHours: config.quietHours,
     },
     library: selfCareLibrary,
+    unsubscribeLinks: createUnsubscribeLinks({
+      baseUrl: config.unsubscribeBaseUrl,
+      // Fetched on first use only: most invocations send no follow-up and need no key.
+      loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
+    }),
     log: (message, fields) => logger.info(message, fields),
   };
   return {

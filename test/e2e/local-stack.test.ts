@@ -195,6 +195,42 @@ describe('npm start', () => {
     expect(await inbox(s.email)).toHaveLength(0);
   });
 
+  it('sends a follow-up with a one-click unsubscribe link that works over plain http', async () => {
+    const s = scenario({ startsAt: await futureStart(30) });
+    await put(entry('BookingCreated', s.created()));
+    const completedAt = await futureStart(31);
+    await put(entry('SessionCompleted', s.sessionCompleted({ completedAt, occurredAt: completedAt })));
+    const emails = await eventually(
+      () => inbox(s.email),
+      (list) => list.length >= 2,
+    );
+    const followUp = emails.find((email) => /self-care/i.test(email.subject))!;
+    const header = (name: string) => followUp.headers?.find((h) => h.name === name)?.value;
+    expect(header('List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    const url = /^<(http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/[^>]+)>$/.exec(header('List-Unsubscribe') ?? '')![1]!;
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    const oneClick = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+    const { Items } = await dynamo.send(new ScanCommand({ TableName: 'careloop-local-table' }));
+    const profile = Items!.map((item) => unmarshall(item)).find((item) => item.pk === `C#riverside#P#${s.patientId}`);
+    expect(profile?.data.consent).toEqual({ reminders: true, followUps: false });
+    expect(
+      (
+        await fetch(
+          url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+          { method: 'POST' },
+        )
+      ).status,
+    ).toBe(400);
+  });
+
   it('refuses more than 10 entries and an unknown bus, as EventBridge does', async () => {
     const s = scenario();
     const many = Array.from({ length: 11 }, () => entry('BookingCreated', s.created()));

@@ -12,6 +12,9 @@ type Statement = { Action: string | string[]; Resource: unknown; Condition?: unk
 
 const eventRoutes = functionRoutes.filter((route) => route.events.length > 0);
 const scheduledRoutes = functionRoutes.filter((route) => route.scheduled);
+const awsEventRoutes = functionRoutes.filter((route) => route.awsEvents);
+/** Functions that email patients: every one but the unsubscribe page and the SES feedback handler. */
+const emailingRoutes = functionRoutes.filter((route) => !route.http && !route.awsEvents);
 
 /**
  * Bundling skipped (the template is what matters here) and the built-in CloudFormation
@@ -52,7 +55,7 @@ describe('CareLoopStack with default settings', () => {
 
   describe('event routing', () => {
     it('has exactly one rule per event route and none for scheduled functions', () => {
-      template.resourceCountIs('AWS::Events::Rule', eventRoutes.length);
+      template.resourceCountIs('AWS::Events::Rule', eventRoutes.length + awsEventRoutes.length);
       expect(eventRoutes.length).toBe(6);
       const targetArns = ofType('AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn));
       for (const route of scheduledRoutes) expect(targetArns).not.toContainEqual(getAtt(fnId(route.name)));
@@ -93,7 +96,24 @@ describe('CareLoopStack with default settings', () => {
         dlqs.add(dlqId);
         expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 });
       }
-      expect(dlqs.size).toBe(eventRoutes.length);
+      expect(dlqs.size).toBe(eventRoutes.length + awsEventRoutes.length);
+    });
+
+    it("takes SES bounces and complaints from the account's default bus, where SES publishes them", () => {
+      const rules = template.findResources('AWS::Events::Rule', {
+        Properties: { EventPattern: { source: ['aws.ses'] } },
+      });
+      const [rule] = Object.values(rules);
+      expect(rule!.Properties.EventBusName).toBe('default');
+      expect(rule!.Properties.EventPattern['detail-type']).toEqual(['Email Bounced', 'Email Complaint Received']);
+      expect(rule!.Properties.Targets[0].Arn).toEqual(getAtt(fnId('ses-feedback')));
+      template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: Match.objectLike({
+          Enabled: true,
+          MatchingEventTypes: ['bounce', 'complaint'],
+          EventBridgeDestination: { EventBusArn: Match.anyValue() },
+        }),
+      });
     });
   });
 
@@ -133,7 +153,11 @@ describe('CareLoopStack with default settings', () => {
     it('sets every configuration variable the functions read', () => {
       for (const route of functionRoutes) {
         const variables = resources[fnId(route.name)]!.Properties.Environment.Variables as Record<string, unknown>;
-        for (const name of Object.values(ENV)) expect(variables[name], `${route.name} ${name}`).toBeDefined();
+        for (const name of Object.values(ENV)) {
+          // A function cannot carry its own URL; the unsubscribe page only verifies links.
+          if (route.http && name === ENV.unsubscribeBaseUrl) continue;
+          expect(variables[name], `${route.name} ${name}`).toBeDefined();
+        }
         expect(variables).toMatchObject({
           TABLE_NAME: { Ref: idOf(stack.table) },
           SENDER_ADDRESS: 'appointments@example.com',
@@ -143,6 +167,7 @@ describe('CareLoopStack with default settings', () => {
           REJECTED_EVENTS_QUEUE_URL: { Ref: idOf(stack.rejectedEventsQueue) },
           REMINDER_OFFSETS_MINUTES: '1440',
           CHECK_IN_DELAY_MINUTES: '4320',
+          QUIET_HOURS: '21:00-08:00',
           POWERTOOLS_SERVICE_NAME: 'careloop',
           LOG_LEVEL: 'INFO',
           NODE_OPTIONS: '--enable-source-maps',
@@ -162,7 +187,7 @@ describe('CareLoopStack with default settings', () => {
       expect(groups.size).toBe(functionRoutes.length);
     });
 
-    it('lets every function read and write the table and its index, and report rejected events', () => {
+    it('lets every function read and write the table and its index; only event handlers report rejected events', () => {
       const tableArn = getAtt(idOf(stack.table));
       for (const route of functionRoutes) {
         const statements = statementsOfRole(roleIdOfFunction(route.name));
@@ -172,12 +197,44 @@ describe('CareLoopStack with default settings', () => {
         const rejected = statements.find(
           (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(idOf(stack.rejectedEventsQueue))),
         );
-        expect(rejected && actionsOf(rejected)).toContain('sqs:SendMessage');
+        if (route.events.length > 0) expect(rejected && actionsOf(rejected)).toContain('sqs:SendMessage');
+        else expect(rejected).toBeUndefined();
+      }
+    });
+
+    it('serves the unsubscribe link from a public function URL, and gives every emailing function its address', () => {
+      template.hasResourceProperties('AWS::Lambda::Url', {
+        AuthType: 'NONE',
+        TargetFunctionArn: getAtt(fnId('unsubscribe')),
+      });
+      const urlId = ofType('AWS::Lambda::Url')[0]![0];
+      for (const route of emailingRoutes) {
+        const variables = resources[fnId(route.name)]!.Properties.Environment.Variables;
+        expect(variables.UNSUBSCRIBE_BASE_URL).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
+      }
+    });
+
+    it('keeps the unsubscribe signing key in Secrets Manager, readable only by functions that sign or verify links', () => {
+      const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret') as [[string, Resource]];
+      expect(secret.Properties.KmsKeyId).toEqual(getAtt(keyId()));
+      for (const route of functionRoutes) {
+        const reads = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
+          actionsOf(s).includes('secretsmanager:GetSecretValue'),
+        );
+        const expected = emailingRoutes.includes(route) || route.http ? 1 : 0;
+        expect(reads, route.name).toHaveLength(expected);
+        if (expected) expect(reads[0]!.Resource).toEqual({ Ref: secretId });
       }
     });
 
     it('lets functions send email only from the sender identity through the configuration set', () => {
-      for (const route of functionRoutes) {
+      for (const route of functionRoutes.filter((r) => !emailingRoutes.includes(r))) {
+        const ses = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('ses:')),
+        );
+        expect(ses, route.name).toHaveLength(0);
+      }
+      for (const route of emailingRoutes) {
         const ses = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('ses:')),
         );
@@ -268,7 +325,7 @@ describe('CareLoopStack with default settings', () => {
     it('encrypts every queue with the CMK and refuses non-TLS access', () => {
       const queues = ofType('AWS::SQS::Queue');
       // per function on-failure + per rule DLQ + scheduler DLQ + rejected events
-      expect(queues).toHaveLength(functionRoutes.length + eventRoutes.length + 2);
+      expect(queues).toHaveLength(functionRoutes.length + eventRoutes.length + awsEventRoutes.length + 2);
       for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(keyId()));
       template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
       template.allResourcesProperties('AWS::SQS::QueuePolicy', {

@@ -24,8 +24,15 @@ describe('resolveSettings', () => {
       senderAddress: 'appointments@example.com',
       reminderOffsetsHours: [24],
       checkInDelayHours: 72,
+      quietHours: '21:00-08:00',
       region: 'eu-central-1',
     });
+  });
+
+  it('accepts quiet hours as a local time range or off, and names the key when they are malformed', () => {
+    expect(resolveSettings(context({ quietHours: '22:00-07:30' }), {}).quietHours).toBe('22:00-07:30');
+    expect(resolveSettings(context({ quietHours: 'off' }), {}).quietHours).toBe('off');
+    expect(() => resolveSettings(context({ quietHours: '9pm' }), {})).toThrow(/context key "quietHours"/);
   });
 
   it('takes region and account from the CDK environment when the context names none', () => {

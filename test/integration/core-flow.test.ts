@@ -238,6 +238,16 @@ describe('SessionCompleted', () => {
     expect(followUp!.body.text).not.toContain('no-such-exercise');
     expect(followUp!.body.text).toMatch(/1 of 6/);
     expect(followUp!.subject).not.toMatch(/deep|tissue|neck|back|pain/i);
+    const header = (email: { headers?: { name: string; value: string }[] }, name: string) =>
+      email.headers?.find((candidate) => candidate.name === name)?.value;
+    const link = /^<(http:\/\/127\.0\.0\.1:4999\/unsubscribe\/[A-Za-z0-9_.-]+)>$/.exec(
+      header(followUp!, 'List-Unsubscribe') ?? '',
+    );
+    expect(link).not.toBeNull();
+    expect(header(followUp!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(followUp!.body.html).toContain(link![1]);
+    const confirmation = emails.find((email) => /^Your appointment on/.test(email.subject))!;
+    expect(header(confirmation, 'List-Unsubscribe')).toBeUndefined();
 
     const checkIns = async () =>
       (await harness.inbox(s.email)).filter((email) => /how are you feeling/i.test(email.subject));
@@ -247,6 +257,9 @@ describe('SessionCompleted', () => {
     const [checkIn, ...more] = await checkIns();
     expect(more).toHaveLength(0);
     expect(checkIn!.body.text).toMatch(/chin tuck/i);
+    expect(checkIn!.headers?.map((h) => h.name)).toEqual(
+      expect.arrayContaining(['List-Unsubscribe', 'List-Unsubscribe-Post']),
+    );
   });
 
   it('holds the follow-up of a session that arrives before its booking until the address is known', async () => {
@@ -264,5 +277,22 @@ describe('SessionCompleted', () => {
     await harness.publish('SessionCompleted', s.sessionCompleted({ completedAt: '2027-12-04T11:00:00+01:00' }));
     const emails = await harness.inbox(s.email);
     expect(emails).toHaveLength(1);
+  });
+});
+
+describe('bad input', () => {
+  it('keeps an event that breaks the contract in the rejected-events queue with the failing field, and writes nothing', async () => {
+    const s = scenario();
+    const event = s.created({ patient: { email: 'not-an-address' } });
+
+    const result = await harness.publish('BookingCreated', event);
+
+    expect(result).toEqual({ status: 'rejected' });
+    const rejected = harness.rejectedEvents.find((record) => JSON.stringify(record.detail).includes(s.bookingId));
+    expect(rejected).toMatchObject({ source: 'clinic.booking', detailType: 'BookingCreated', detail: event });
+    expect(rejected!.error).toContain('patient.email');
+    expect(rejected!.error).not.toContain('not-an-address');
+    expect((await harness.items()).some((item) => String(item.pk).includes(s.bookingId))).toBe(false);
+    expect(await harness.inbox(s.email)).toHaveLength(0);
   });
 });

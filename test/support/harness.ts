@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
@@ -8,12 +9,21 @@ import { eventCatalog } from '../../events/catalog';
 import { functionRoutes } from '../../functions/routes';
 import { LocalClock } from '../../infra/local/clock';
 import { createCareLoopTable, LOCAL_REGION } from '../../infra/local/dynamodb-local';
-import { lambdaContext, loadLocalFunctions, localFunctionArn, LOCAL_ACCOUNT } from '../../infra/local/functions';
+import {
+  lambdaContext,
+  loadLocalFunctions,
+  localFunctionArn,
+  LOCAL_ACCOUNT,
+  LOCAL_UNSUBSCRIBE_SECRET_ID,
+} from '../../infra/local/functions';
+import { createSideServices, type RejectedEventRecord } from '../../infra/local/side-services';
 import { createSchedulerEmulator } from '../../infra/local/scheduler-emulator';
 import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
 import { freePort } from './global-setup';
 
 export const SENDER = 'appointments@riverside.example';
+export const UNSUBSCRIBE_BASE = 'http://127.0.0.1:4999/unsubscribe/';
+export const UNSUBSCRIBE_KEY = 'test-unsubscribe-signing-key';
 const PREFIX = 'careloop-test';
 const ACCOUNT = LOCAL_ACCOUNT;
 
@@ -57,13 +67,35 @@ export async function createHarness(options: { now?: Date } = {}) {
     },
   });
   const schedulerEndpoint = await scheduler.listen(await freePort(), '127.0.0.1');
+  const rejectedEvents: RejectedEventRecord[] = [];
+  const side = createSideServices({
+    onRejectedEvent: (record) => rejectedEvents.push(record),
+    secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: UNSUBSCRIBE_KEY },
+  });
+  const sideServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (!side.handle(String(req.headers['x-amz-target']), Buffer.concat(chunks).toString('utf8'), res)) {
+        res.writeHead(404).end();
+      }
+    });
+  });
+  const sidePort = await freePort();
+  await new Promise<void>((resolve) => sideServer.listen(sidePort, '127.0.0.1', resolve));
+  const sideServicesEndpoint = `http://127.0.0.1:${sidePort}`;
 
   // Keeps the report readable; run with POWERTOOLS_LOG_LEVEL=INFO to see the handlers' log lines.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
   const sesEndpoint = inject('sesEndpoint');
   const loaded = await loadLocalFunctions(
-    // Rejected events go to a port nothing listens on: tests of that path mock SQS.
-    { dynamodb: inject('dynamoEndpoint'), ses: sesEndpoint, scheduler: schedulerEndpoint, sqs: 'http://127.0.0.1:9' },
+    {
+      dynamodb: inject('dynamoEndpoint'),
+      ses: sesEndpoint,
+      scheduler: schedulerEndpoint,
+      sideServices: sideServicesEndpoint,
+      unsubscribe: UNSUBSCRIBE_BASE,
+    },
     { prefix: PREFIX, tableName, scheduleGroupName: PREFIX, senderAddress: SENDER },
     clock,
   );
@@ -100,7 +132,10 @@ export async function createHarness(options: { now?: Date } = {}) {
       } while (startKey);
       return items;
     },
+    rejectedEvents,
     async close() {
+      sideServer.closeAllConnections();
+      await new Promise((resolve) => sideServer.close(resolve));
       await scheduler.close();
       dynamo.destroy();
     },

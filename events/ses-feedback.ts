@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/**
+ * SES's own email sending events, as a configuration set's EventBridge event destination
+ * (SES v2 `EventDestination.EventBridgeDestination`) puts them on the account's *default*
+ * event bus: `source` is `aws.ses`, `detail-type` names the event ("Email Bounced",
+ * "Email Complaint Received", "Email Delivered", …) and `detail` is the SES event record
+ * (`eventType`, `mail`, and `bounce` / `complaint` / `delivery` / …), the same record SES
+ * publishes to SNS and Firehose.
+ *
+ * Not part of the CareLoop contract (events/catalog.ts): SES owns this shape. Only the fields
+ * CareLoop reads are declared; everything else SES sends is stripped, never rejected.
+ *
+ * See https://docs.aws.amazon.com/ses/latest/dg/monitoring-eventbridge.html,
+ * https://docs.aws.amazon.com/eventbridge/latest/ref/events-ref-ses.html and
+ * https://docs.aws.amazon.com/ses/latest/dg/event-publishing-retrieving-sns-contents.html.
+ */
+
+export const SES_EVENT_SOURCE = 'aws.ses';
+
+/** The detail-types of the SES events that stop mail to an address. */
+export const SES_FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
+
+/** Every detail-type SES sends for email sending events, to name an ignored event by its kind. */
+export const SES_EMAIL_DETAIL_TYPES = [
+  'Email Sent',
+  'Email Delivered',
+  'Email Bounced',
+  'Email Complaint Received',
+  'Email Rejected',
+  'Email Opened',
+  'Email Clicked',
+  'Email Rendering Failed',
+  'Email Delivery Delayed',
+  'Email Subscribed',
+] as const;
+
+/** `eventType` values of SES event records. */
+export const SES_EVENT_TYPES = [
+  'Send',
+  'Delivery',
+  'Bounce',
+  'Complaint',
+  'Reject',
+  'Open',
+  'Click',
+  'Rendering Failure',
+  'DeliveryDelay',
+  'Subscription',
+] as const;
+
+/** `bounce.bounceType`: only a Permanent bounce is final; SES has already retried a Transient one. */
+export const SES_BOUNCE_TYPES = ['Permanent', 'Transient', 'Undetermined'] as const;
+
+// An address as the recipient's mail server reported it; the store normalises case and spaces.
+const recipientAddress = z.string().trim().min(1).max(320);
+const timestamp = z.iso.datetime({ offset: true });
+
+const mail = z.object({
+  /** SES's id of the message the event is about: safe to log, it names no one. */
+  messageId: z.string().optional(),
+});
+
+export const sesBounceDetailSchema = z.object({
+  eventType: z.literal('Bounce'),
+  mail: mail.optional(),
+  bounce: z.object({
+    bounceType: z.string().min(1),
+    bounceSubType: z.string().optional(),
+    bouncedRecipients: z.array(z.object({ emailAddress: recipientAddress })).min(1),
+    timestamp,
+    feedbackId: z.string().optional(),
+  }),
+});
+
+export const sesComplaintDetailSchema = z.object({
+  eventType: z.literal('Complaint'),
+  mail: mail.optional(),
+  complaint: z.object({
+    complainedRecipients: z.array(z.object({ emailAddress: recipientAddress })).min(1),
+    complaintFeedbackType: z.string().optional(),
+    timestamp,
+    feedbackId: z.string().optional(),
+  }),
+});
+
+/** The `detail` of an "Email Bounced" or "Email Complaint Received" event. */
+export const sesFeedbackDetailSchema = z.discriminatedUnion('eventType', [
+  sesBounceDetailSchema,
+  sesComplaintDetailSchema,
+]);
+
+export type SesFeedbackDetail = z.output<typeof sesFeedbackDetailSchema>;

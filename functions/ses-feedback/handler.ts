@@ -1,0 +1,101 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import {
+  SES_EMAIL_DETAIL_TYPES,
+  SES_EVENT_SOURCE,
+  SES_EVENT_TYPES,
+  SES_FEEDBACK_DETAIL_TYPES,
+  sesFeedbackDetailSchema,
+  type SesFeedbackDetail,
+} from '../../events/ses-feedback';
+import { describeIssues } from '../../events/validation';
+import { onMailFeedback, type MailFeedback } from '../../shared/domain/feedback';
+import type { HandlerResult } from '../../shared/runtime/handlers';
+import { logger, runtime } from '../../shared/runtime/runtime';
+
+/**
+ * The rule on the default event bus that brings SES's bounce and complaint events here: the
+ * configuration set's EventBridge destination can only publish to the default bus.
+ */
+export const sesFeedbackPattern = {
+  source: [SES_EVENT_SOURCE],
+  'detail-type': [...SES_FEEDBACK_DETAIL_TYPES],
+};
+
+const LOGGABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
+  typeof value === 'string' && (values as readonly string[]).includes(value);
+
+/** The event's kind, named only by values SES defines: anything else could be any text. */
+function kindOf(event: EventBridgeEvent<string, unknown>, detail: unknown): string {
+  if (event.source !== SES_EVENT_SOURCE) return 'not from SES';
+  const eventType = typeof detail === 'object' && detail !== null ? (detail as { eventType?: unknown }).eventType : '';
+  if (isOneOf(SES_EVENT_TYPES, eventType)) return eventType;
+  return isOneOf(SES_EMAIL_DETAIL_TYPES, event['detail-type']) ? event['detail-type'] : 'unknown';
+}
+
+/** A bounce or complaint by its record or by its detail-type: one that does not parse is reported. */
+const isFeedback = (event: EventBridgeEvent<string, unknown>, kind: string) =>
+  kind === 'Bounce' ||
+  kind === 'Complaint' ||
+  (event.source === SES_EVENT_SOURCE && isOneOf(SES_FEEDBACK_DETAIL_TYPES, event['detail-type']));
+
+/** What the domain needs from an SES bounce or complaint record. */
+export function feedbackOf(detail: SesFeedbackDetail): MailFeedback {
+  if (detail.eventType === 'Bounce') {
+    return {
+      kind: 'bounce',
+      bounceType: detail.bounce.bounceType,
+      recipients: detail.bounce.bouncedRecipients.map((recipient) => recipient.emailAddress),
+      at: detail.bounce.timestamp,
+    };
+  }
+  return {
+    kind: 'complaint',
+    recipients: detail.complaint.complainedRecipients.map((recipient) => recipient.emailAddress),
+    at: detail.complaint.timestamp,
+  };
+}
+
+/**
+ * SES's bounce and complaint events, from the configuration set's EventBridge destination.
+ * An event that is not a bounce or a complaint, or that does not parse, is logged by its
+ * kind and dropped: no retry can change it. A failure to write the suppression throws, and
+ * Lambda retries. Addresses never reach the log.
+ */
+const handle = async (event: EventBridgeEvent<string, unknown>, _context: Context): Promise<HandlerResult> => {
+  let detail = event.detail;
+  if (typeof detail === 'string') {
+    try {
+      detail = JSON.parse(detail);
+    } catch {
+      detail = undefined;
+    }
+  }
+  const kind = kindOf(event, detail);
+  if (!isFeedback(event, kind)) {
+    logger.info('SES event ignored', { eventType: kind });
+    return { status: 'processed', outcome: { suppressed: 0, ignored: 'not-feedback', eventType: kind } };
+  }
+  const parsed = sesFeedbackDetailSchema.safeParse(detail);
+  if (!parsed.success) {
+    logger.warn('SES event not understood', { eventType: kind, problems: describeIssues(parsed.error) });
+    return { status: 'rejected' };
+  }
+  const messageId = parsed.data.mail?.messageId;
+  logger.appendKeys({
+    sesEventType: kind,
+    sesMessageId: messageId && LOGGABLE_ID.test(messageId) ? messageId : undefined,
+  });
+  try {
+    const outcome = await onMailFeedback(runtime().dependencies, feedbackOf(parsed.data));
+    logger.info('SES feedback processed', { outcome });
+    return { status: 'processed', outcome };
+  } finally {
+    logger.removeKeys(['sesEventType', 'sesMessageId']);
+  }
+};
+
+export const handler = middy(handle).use(injectLambdaContext(logger, { logEvent: false }));

@@ -1,0 +1,199 @@
+import { COLORS } from '../email/blocks';
+import type { Language } from '../email/format';
+import { html, type SafeHtml } from '../email/html';
+
+/**
+ * The pages of the one-click unsubscribe endpoint: one centred card in the emails' colours,
+ * readable on a phone, no scripts, no images, nothing loaded from elsewhere (the endpoint's
+ * Content-Security-Policy allows inline styles and a form posting back to itself, nothing more).
+ */
+
+export type UnsubscribePage = 'confirm' | 'done' | 'invalid' | 'unavailable';
+
+interface PageText {
+  title: string;
+  heading: string;
+  paragraphs: readonly string[];
+  note?: string;
+  aside?: string;
+}
+
+interface PageMessages {
+  confirm: PageText & { button: string };
+  done: PageText;
+  invalid: PageText;
+  unavailable: PageText;
+}
+
+const STILL_TRANSACTIONAL: Record<Language, string> = {
+  en: 'Appointment confirmations and reminders will still arrive.',
+  de: 'Terminbestätigungen und Terminerinnerungen erhalten Sie weiterhin.',
+};
+
+const MESSAGES: Record<Language, PageMessages> = {
+  en: {
+    confirm: {
+      title: 'Unsubscribe from self-care emails',
+      heading: 'Unsubscribe from self-care emails?',
+      paragraphs: [
+        'After your sessions we send you self-care follow-ups with your exercises and advice, and a short check-in a few days later. You can stop these emails here.',
+      ],
+      note: STILL_TRANSACTIONAL.en,
+      button: 'Unsubscribe from self-care emails',
+      aside: 'If you did not mean to open this page, just close it: nothing changes.',
+    },
+    done: {
+      title: 'You have unsubscribed',
+      heading: 'You have unsubscribed',
+      paragraphs: ['You will no longer receive self-care follow-ups or check-ins from us.'],
+      note: STILL_TRANSACTIONAL.en,
+      aside: 'Changed your mind? Let your clinic know and they can turn self-care emails back on.',
+    },
+    invalid: {
+      title: 'This link does not work',
+      heading: 'This link does not work',
+      paragraphs: [
+        'The unsubscribe link is incomplete or has been changed. Please open it again from the email, or ask your clinic to stop self-care emails.',
+      ],
+    },
+    unavailable: {
+      title: 'Something went wrong',
+      heading: 'Something went wrong',
+      paragraphs: ['We could not process your request just now. Please try again in a few minutes.'],
+    },
+  },
+  de: {
+    confirm: {
+      title: 'Nachsorge-E-Mails abbestellen',
+      heading: 'Nachsorge-E-Mails abbestellen?',
+      paragraphs: [
+        'Nach Ihren Behandlungen senden wir Ihnen Nachsorge-E-Mails mit Ihren Übungen und Hinweisen zur Selbstpflege und einige Tage später eine kurze Nachfrage. Diese E-Mails können Sie hier abbestellen.',
+      ],
+      note: STILL_TRANSACTIONAL.de,
+      button: 'Nachsorge-E-Mails abbestellen',
+      aside: 'Wenn Sie diese Seite nicht öffnen wollten, schließen Sie sie einfach: Es ändert sich nichts.',
+    },
+    done: {
+      title: 'Nachsorge-E-Mails abbestellt',
+      heading: 'Sie haben die Nachsorge-E-Mails abbestellt',
+      paragraphs: ['Sie erhalten von uns keine Nachsorge-E-Mails und keine Nachfragen mehr.'],
+      note: STILL_TRANSACTIONAL.de,
+      aside:
+        'Sie haben es sich anders überlegt? Sagen Sie in Ihrer Praxis Bescheid, dann erhalten Sie die Nachsorge-E-Mails wieder.',
+    },
+    invalid: {
+      title: 'Dieser Link funktioniert nicht',
+      heading: 'Dieser Link funktioniert nicht',
+      paragraphs: [
+        'Der Abmeldelink ist unvollständig oder wurde verändert. Bitte öffnen Sie ihn erneut aus der E-Mail, oder bitten Sie Ihre Praxis, die Nachsorge-E-Mails abzustellen.',
+      ],
+    },
+    unavailable: {
+      title: 'Etwas ist schiefgelaufen',
+      heading: 'Etwas ist schiefgelaufen',
+      paragraphs: [
+        'Ihre Anfrage konnte gerade nicht bearbeitet werden. Bitte versuchen Sie es in ein paar Minuten erneut.',
+      ],
+    },
+  },
+};
+
+const LANGUAGES: readonly Language[] = ['en', 'de'];
+
+const primaryOf = (tag: string) => tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
+const known = (tag: string | undefined) =>
+  LANGUAGES.find((language) => tag !== undefined && primaryOf(tag) === language);
+
+/**
+ * The page language: the `lang` query parameter when it names English or German, else the
+ * best of them in Accept-Language (by q-value, then order), else English.
+ */
+export function pageLanguage(input: { lang?: string | undefined; acceptLanguage?: string | undefined }): Language {
+  const fromQuery = known(input.lang?.slice(0, 35));
+  if (fromQuery) return fromQuery;
+  const ranges = (input.acceptLanguage ?? '')
+    .slice(0, 1000)
+    .split(',')
+    .slice(0, 50)
+    .map((entry, index) => {
+      const [tag = '', ...params] = entry.split(';');
+      const q = params.map((param) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(param)?.[1]).find(Boolean);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((range) => range.tag && range.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const range of ranges) {
+    if (range.tag === '*') return 'en';
+    const language = known(range.tag);
+    if (language) return language;
+  }
+  return 'en';
+}
+
+/** The emails' font stack, unquoted: text interpolated into <style> is escaped, and entities mean nothing there. */
+const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
+
+/** Must stay free of & < > " ' (see FONT). */
+const CSS = `
+  *, *::before, *::after { box-sizing: border-box; }
+  html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+  body { margin: 0; padding: 24px 12px; background: ${COLORS.page}; color: ${COLORS.text};
+    font-family: ${FONT}; font-size: 1rem; line-height: 1.55; }
+  main { max-width: 34rem; margin: 0 auto; padding: 32px 32px 24px; background: ${COLORS.card};
+    border: 1px solid ${COLORS.rule}; border-radius: 8px; }
+  h1 { margin: 0 0 16px; font-size: 1.5rem; line-height: 1.3; color: ${COLORS.accent}; }
+  p { margin: 0 0 14px; }
+  .note { margin: 20px 0; padding: 10px 16px; border-left: 4px solid ${COLORS.accent}; background: ${COLORS.infoBg}; }
+  .aside { font-size: 0.875rem; color: ${COLORS.muted}; }
+  form { margin: 24px 0 20px; }
+  button { display: inline-block; min-height: 44px; padding: 12px 22px; border: 0; border-radius: 6px;
+    background: ${COLORS.accent}; color: #ffffff; font: inherit; font-weight: 600; line-height: 1.2; cursor: pointer; }
+  button:hover { background: #084844; }
+  button:focus-visible { outline: 3px solid ${COLORS.text}; outline-offset: 3px; }
+  @media (max-width: 480px) {
+    body { padding: 12px 6px; }
+    main { padding: 24px 18px 16px; }
+    button { width: 100%; }
+  }
+`;
+
+export interface PageOptions {
+  /** Where the confirmation form posts; by default back to the page's own URL (the token's URL). */
+  action?: string;
+}
+
+/** A complete HTML document for one of the endpoint's pages. */
+export function renderUnsubscribePage(page: UnsubscribePage, language: Language, options: PageOptions = {}): string {
+  const lang = LANGUAGES.includes(language) ? language : 'en';
+  const text: PageText & { button?: string } = MESSAGES[lang][page];
+  const button = text.button ? html`<button type="submit">${text.button}</button>` : undefined;
+  let form: SafeHtml | undefined;
+  if (page === 'confirm' && button) {
+    form =
+      options.action === undefined
+        ? html`<form method="post">${button}</form>`
+        : html`<form method="post" action="${options.action}">${button}</form>`;
+  }
+  return html`<!DOCTYPE html>
+    <html lang="${lang}" dir="ltr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <meta name="referrer" content="no-referrer" />
+        <meta name="color-scheme" content="light" />
+        <title>${text.title}</title>
+        <style>
+          ${CSS}
+        </style>
+      </head>
+      <body>
+        <main>
+          <h1>${text.heading}</h1>
+          ${text.paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
+          ${text.note ? html`<p class="note">${text.note}</p>` : ''} ${form}
+          ${text.aside ? html`<p class="aside">${text.aside}</p>` : ''}
+        </main>
+      </body>
+    </html>`.toString();
+}

@@ -1,0 +1,153 @@
+import { readFileSync } from 'node:fs';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lambdaContext } from '../../infra/local/functions';
+import { createHarness, type Harness } from '../support/harness';
+import { scenario } from '../support/scenario';
+
+type SesEvent = EventBridgeEvent<string, Record<string, unknown>>;
+type Fixture = 'bounce-permanent' | 'bounce-transient' | 'complaint' | 'delivery';
+
+let harness: Harness;
+let sesFeedback: (event: SesEvent) => Promise<unknown>;
+
+beforeAll(async () => {
+  harness = await createHarness();
+  // Not in routes.ts (the harness's list) yet: loaded after the harness has set the environment.
+  const { handler } = await import('../../functions/ses-feedback/handler');
+  sesFeedback = (event) => handler(event, lambdaContext('ses-feedback'));
+});
+afterAll(async () => harness?.close());
+
+/** SES's own event, as its EventBridge destination delivers it, about mail to `address`. */
+function sesEvent(fixture: Fixture, address: string): SesEvent {
+  const text = readFileSync(new URL(`../fixtures/ses/${fixture}.json`, import.meta.url), 'utf8');
+  return JSON.parse(text.replaceAll('recipient@example.com', address)) as SesEvent;
+}
+
+async function advanceTo(instant: string) {
+  const seconds = (Date.parse(instant) - harness.clock.now().getTime()) / 1000;
+  return seconds > 0 ? harness.advance(seconds) : 0;
+}
+
+const reminderPayload = (bookingId: string, startsAt: string) => ({
+  clinicId: 'riverside',
+  bookingId,
+  startsAt,
+  offsetMinutes: 1440,
+});
+
+const suppressionRecords = async () =>
+  (await harness.items()).filter((item) => String(item.pk).startsWith('SUPPRESSED#'));
+
+describe('SES feedback from the configuration set', () => {
+  it('stops the reminder after a hard bounce of the patient address', async () => {
+    const s = scenario({ startsAt: '2027-04-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+
+    expect(await sesFeedback(sesEvent('bounce-permanent', s.email))).toEqual({
+      status: 'processed',
+      outcome: { suppressed: 1, ignored: 'none' },
+    });
+
+    await advanceTo('2027-04-09T13:31:00Z');
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+    // The schedule fired on the way; delivered again, it says why nothing went out.
+    expect(await harness.invoke('reminder-due', reminderPayload(s.bookingId, '2027-04-10T13:30:00.000Z'))).toEqual({
+      status: 'processed',
+      outcome: 'address-suppressed',
+    });
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+  });
+
+  it('sends no self-care follow-up to a hard-bounced address', async () => {
+    const s = scenario({ startsAt: '2027-04-20T10:00:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    await sesFeedback(sesEvent('bounce-permanent', s.email));
+    const result = await harness.publish(
+      'SessionCompleted',
+      s.sessionCompleted({ completedAt: '2027-04-20T11:00:00+02:00' }),
+    );
+    expect(result).toMatchObject({ status: 'processed', outcome: { followUp: 'address-suppressed' } });
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+  });
+
+  it('suppresses nothing for a transient bounce: the reminder goes out', async () => {
+    const s = scenario({ startsAt: '2027-05-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    expect(await sesFeedback(sesEvent('bounce-transient', s.email))).toEqual({
+      status: 'processed',
+      outcome: { suppressed: 0, ignored: 'transient-bounce' },
+    });
+    await advanceTo('2027-05-09T13:31:00Z');
+    const emails = await harness.inbox(s.email);
+    expect(emails).toHaveLength(2);
+    expect(emails[1]!.subject).toMatch(/reminder/i);
+  });
+
+  it('stops the reminder after a complaint, whatever case SES reports the address in', async () => {
+    const s = scenario({ startsAt: '2027-06-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    expect(await sesFeedback(sesEvent('complaint', s.email.toUpperCase()))).toEqual({
+      status: 'processed',
+      outcome: { suppressed: 1, ignored: 'none' },
+    });
+    await advanceTo('2027-06-09T13:31:00Z');
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+    expect(await harness.invoke('reminder-due', reminderPayload(s.bookingId, '2027-06-10T13:30:00.000Z'))).toEqual({
+      status: 'processed',
+      outcome: 'address-suppressed',
+    });
+  });
+
+  it('sends to the new address once ContactPreferencesUpdated brings one, and still nothing to the old', async () => {
+    const s = scenario({ startsAt: '2027-07-10T15:30:00+02:00' });
+    const newEmail = `new.${s.tag}@example.org`;
+    await harness.publish('BookingCreated', s.created());
+    await sesFeedback(sesEvent('bounce-permanent', s.email));
+    await harness.publish(
+      'ContactPreferencesUpdated',
+      s.preferences({ occurredAt: '2027-03-02T00:00:00Z', email: newEmail }),
+    );
+
+    await advanceTo('2027-07-09T13:31:00Z');
+    expect(await harness.inbox(s.email)).toHaveLength(1);
+    const [reminder, ...others] = await harness.inbox(newEmail);
+    expect(others).toHaveLength(0);
+    expect(reminder!.subject).toMatch(/reminder/i);
+  });
+
+  it('ignores a delivery event and an event it cannot read, without throwing, and suppresses nothing', async () => {
+    const s = scenario({ startsAt: '2027-08-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    const before = (await suppressionRecords()).length;
+
+    expect(await sesFeedback(sesEvent('delivery', s.email))).toEqual({
+      status: 'processed',
+      outcome: { suppressed: 0, ignored: 'not-feedback', eventType: 'Delivery' },
+    });
+    const unreadable = sesEvent('bounce-permanent', s.email);
+    delete (unreadable.detail.bounce as Record<string, unknown>).bouncedRecipients;
+    expect(await sesFeedback(unreadable)).toEqual({ status: 'rejected' });
+    expect(await sesFeedback({ ...sesEvent('bounce-permanent', s.email), detail: { eventType: 'Nonsense' } })).toEqual({
+      status: 'rejected',
+    });
+
+    expect((await suppressionRecords()).length).toBe(before);
+    await advanceTo('2027-08-09T13:31:00Z');
+    expect(await harness.inbox(s.email)).toHaveLength(2);
+  });
+
+  it('keeps one suppression however often SES delivers the same bounce', async () => {
+    const s = scenario();
+    const before = (await suppressionRecords()).length;
+    const event = sesEvent('bounce-permanent', s.email);
+    await sesFeedback(event);
+    await Promise.all([sesFeedback(event), sesFeedback(event)]);
+    const records = await suppressionRecords();
+    expect(records).toHaveLength(before + 1);
+    // The key is a hash: the table says an address is suppressed without holding it.
+    expect(JSON.stringify(records)).not.toContain(s.email);
+  });
+});

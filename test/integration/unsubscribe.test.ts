@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { parseDetail } from '../../events/validation';
+import { handleUnsubscribeRequest } from '../../functions/unsubscribe/handler';
+import { createDynamoStore } from '../../shared/adapters/dynamo-store';
+import { createSecretsManagerKeyLoader, createUnsubscribeLinks } from '../../shared/adapters/unsubscribe-links';
+import { onContactPreferencesUpdated } from '../../shared/domain/patients';
+import type { Dependencies } from '../../shared/domain/ports';
+import { applyPatientFromBooking, applySessionCompleted } from '../../shared/domain/records';
+import { onCheckInDue } from '../../shared/domain/sessions';
+import { onUnsubscribe } from '../../shared/domain/unsubscribe';
+import { selfCareLibrary } from '../../shared/self-care/library';
+import { createCareLoopTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { scenario } from '../support/scenario';
+
+/**
+ * The unsubscribe endpoint against DynamoDB Local: the key comes through the Secrets Manager
+ * loader (Secrets Manager itself mocked), the records through the real store. Nothing here
+ * sends mail or schedules jobs: a mailer or scheduler call fails the test.
+ */
+const SECRET_ID = 'careloop/unsubscribe-signing-key';
+const KEY = 'integration-signing-key-0123456789abcdef';
+const NOW = new Date('2027-03-05T10:00:00Z');
+const BASE_URL = 'http://127.0.0.1:4010/unsubscribe/';
+
+const secrets = mockClient(SecretsManagerClient);
+let dynamo: DynamoDBClient;
+let deps: Dependencies;
+
+const unexpected = (what: string) => () => {
+  throw new Error(`unexpected ${what} call`);
+};
+
+beforeAll(async () => {
+  secrets.on(GetSecretValueCommand, { SecretId: SECRET_ID }).resolves({ SecretString: KEY });
+  dynamo = new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  const tableName = `careloop-it-unsub-${randomUUID().slice(0, 8)}`;
+  await createCareLoopTable(dynamo, tableName);
+  deps = {
+    store: createDynamoStore(dynamo, tableName),
+    mailer: { send: unexpected('mailer') },
+    scheduler: { ensure: unexpected('scheduler'), remove: unexpected('scheduler'), list: unexpected('scheduler') },
+    clock: { now: () => NOW },
+    settings: {
+      senderAddress: 'appointments@riverside.example',
+      reminderOffsetsMinutes: [1440],
+      checkInDelayMinutes: 4320,
+    },
+    library: selfCareLibrary,
+    unsubscribeLinks: createUnsubscribeLinks({
+      baseUrl: BASE_URL,
+      loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({ region: LOCAL_REGION }), SECRET_ID),
+    }),
+    log: () => {},
+  };
+});
+
+afterAll(() => {
+  secrets.restore();
+  dynamo?.destroy();
+});
+
+/** A patient as a booking left them: address known, reminders and follow-ups on. */
+async function knownPatient() {
+  const s = scenario();
+  const record = applyPatientFromBooking(undefined, parseDetail('BookingCreated', s.created()))!;
+  await deps.store.save([{ type: 'patient', record, version: undefined }]);
+  const url = await deps.unsubscribeLinks.urlFor('riverside', s.patientId);
+  return { s, url, path: new URL(url).pathname, read: () => deps.store.getPatient('riverside', s.patientId) };
+}
+
+const oneClick = (path: string) =>
+  handleUnsubscribeRequest(deps, { method: 'POST', path, body: 'List-Unsubscribe=One-Click' });
+
+describe('one-click unsubscribe', () => {
+  it('links to the endpoint with a token in the last path segment', async () => {
+    const { url } = await knownPatient();
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:4010\/unsubscribe\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('shows the confirmation page on GET and changes nothing', async () => {
+    const { path, read } = await knownPatient();
+    const before = await read();
+
+    const response = await handleUnsubscribeRequest(deps, { method: 'GET', path });
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('<form method="post">');
+    expect(response.body).toContain('Appointment confirmations and reminders will still arrive.');
+    expect(await read()).toEqual(before);
+  });
+
+  it('turns follow-ups off on a one-click POST, keeps reminders on, and stops the check-in', async () => {
+    const { s, path, read } = await knownPatient();
+    const session = applySessionCompleted(undefined, parseDetail('SessionCompleted', s.sessionCompleted()), [])!;
+    await deps.store.save([{ type: 'session', record: session, version: undefined }]);
+
+    const response = await oneClick(path);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toContain('You have unsubscribed');
+    const patient = (await read())!.record;
+    expect(patient.consent).toEqual({ reminders: true, followUps: false });
+    expect(patient.consentChange.followUps).toEqual({ occurredAt: NOW.toISOString(), eventId: 'unsubscribe-link' });
+    expect(patient.email).toBe(s.email);
+    await expect(
+      onCheckInDue(deps, { clinicId: 'riverside', patientId: s.patientId, bookingId: s.bookingId }),
+    ).resolves.toBe('no-consent');
+  });
+
+  it('is idempotent: a second POST answers the same and writes nothing', async () => {
+    const { path, read } = await knownPatient();
+    await oneClick(path);
+    const after = await read();
+
+    const again = await oneClick(path);
+
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('You have unsubscribed');
+    expect(await read()).toEqual(after);
+  });
+
+  it('writes once when clicks race (optimistic concurrency on the real table)', async () => {
+    const { s, read } = await knownPatient();
+    const before = (await read())!.version;
+
+    const outcomes = await Promise.all(
+      Array.from({ length: 5 }, () => onUnsubscribe(deps, { clinicId: 'riverside', patientId: s.patientId })),
+    );
+
+    expect(outcomes.filter((outcome) => outcome === 'unsubscribed')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome === 'already-unsubscribed')).toHaveLength(4);
+    expect((await read())!.version).toBe(before + 1);
+  });
+
+  it.each(['GET', 'POST'])('answers %s with a tampered token with 400 and changes nothing', async (method) => {
+    const { path, read } = await knownPatient();
+    const before = await read();
+    const tampered = path.slice(0, -1) + (path.endsWith('A') ? 'B' : 'A');
+
+    const response = await handleUnsubscribeRequest(deps, {
+      method,
+      path: tampered,
+      body: 'List-Unsubscribe=One-Click',
+    });
+
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('This link does not work');
+    expect(await read()).toEqual(before);
+  });
+
+  it('does not create a record for a valid link of a patient the clinic has no record of', async () => {
+    const unknown = `pt-${randomUUID().slice(0, 8)}`;
+    const path = new URL(await deps.unsubscribeLinks.urlFor('riverside', unknown)).pathname;
+
+    const response = await oneClick(path);
+
+    expect(response.statusCode).toBe(200);
+    expect(await deps.store.getPatient('riverside', unknown)).toBeUndefined();
+  });
+
+  it('lets a newer ContactPreferencesUpdated turn follow-ups on again, but not an older one', async () => {
+    const { s, path, read } = await knownPatient();
+    await oneClick(path);
+
+    const older = parseDetail(
+      'ContactPreferencesUpdated',
+      s.preferences({ occurredAt: '2027-03-05T09:30:00Z', consent: { followUps: true } }),
+    );
+    await onContactPreferencesUpdated(deps, older);
+    expect((await read())!.record.consent.followUps).toBe(false);
+
+    const newer = parseDetail(
+      'ContactPreferencesUpdated',
+      s.preferences({ occurredAt: '2027-03-06T08:00:00Z', consent: { followUps: true } }),
+    );
+    await onContactPreferencesUpdated(deps, newer);
+    expect((await read())!.record.consent).toEqual({ reminders: true, followUps: true });
+
+    // The link in the old email still works afterwards.
+    await oneClick(path);
+    expect((await read())!.record.consent.followUps).toBe(false);
+  });
+
+  it('read the signing key from Secrets Manager once', () => {
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+});
