@@ -289,6 +289,10 @@ export class CareLoopStack extends Stack {
           sourcesContent: false,
           // The SDK versions are pinned in package.json; ship them rather than the runtime's.
           bundleAwsSDK: true,
+          // A clinic's self-care library travels inside the bundle: too large for environment variables.
+          define: {
+            'process.env.CARELOOP_SELF_CARE_OVERRIDES': JSON.stringify(settings.selfCareOverrides ?? ''),
+          },
         },
         retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,
         maxEventAge: FUNCTION_DEFAULTS.asyncMaxEventAge,

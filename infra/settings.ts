@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseQuietHours } from '../shared/domain/quiet-hours';
+import { selfCareLibraryFromConfiguration } from '../shared/self-care/configured';
 
 /**
  * Deploy-time settings of the CareLoop stack, read from CDK context (`cdk.json` or
@@ -23,6 +26,8 @@ export interface Settings {
   readonly checkInDelayHours: number;
   /** Local hours in which reminders and check-ins are not delivered (`21:00-08:00`), or `off`. */
   readonly quietHours: string;
+  /** The clinic's self-care overrides (JSON text of the file named by `selfCareFile`), if any. */
+  readonly selfCareOverrides?: string;
   readonly region: string;
   readonly account?: string;
 }
@@ -36,6 +41,7 @@ export const CONTEXT_KEYS = [
   'reminderOffsetsHours',
   'checkInDelayHours',
   'quietHours',
+  'selfCareFile',
   'region',
   'account',
 ] as const;
@@ -179,6 +185,17 @@ export function resolveSettings(
     problems.push({ key: 'quietHours', message: (error as Error).message });
   }
 
+  const selfCareFile = read(getContext, 'selfCareFile');
+  let selfCareOverrides: string | undefined;
+  if (selfCareFile !== undefined) {
+    try {
+      selfCareOverrides = readFileSync(resolvePath(String(selfCareFile)), 'utf8');
+      selfCareLibraryFromConfiguration(selfCareOverrides);
+    } catch (error) {
+      problems.push({ key: 'selfCareFile', message: (error as Error).message });
+    }
+  }
+
   const region = text(
     'region',
     env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
@@ -196,6 +213,7 @@ export function resolveSettings(
     reminderOffsetsHours: reminderOffsetsHours!,
     checkInDelayHours: checkInDelayHours!,
     quietHours,
+    ...(selfCareOverrides ? { selfCareOverrides } : {}),
     region: region!,
     ...(account ? { account } : {}),
   };

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { eventPatternFor, functionRoutes } from '../../functions/routes';
+import { selfCareLibraryFromConfiguration } from '../../shared/self-care/configured';
 import { LocalClock } from './clock';
 import {
   createCareLoopTable,
@@ -40,6 +41,8 @@ export interface LocalStackOptions {
   schedulerPort: number;
   /** Keep DynamoDB's data in this folder across restarts; in memory when absent. */
   persistPath?: string;
+  /** A clinic's self-care overrides (JSON), as `-c selfCareFile=` gives the deployed functions. */
+  selfCareFile?: string;
   busName: string;
   senderAddress: string;
   reminderOffsetsMinutes?: number[];
@@ -76,6 +79,7 @@ export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2))
     sesPort: envNumber('CARELOOP_SES_PORT', 8005),
     schedulerPort: envNumber('CARELOOP_SCHEDULER_PORT', 4011),
     persistPath: persist ? resolve(process.env.CARELOOP_DATA_DIR ?? '.local-data/dynamodb') : undefined,
+    selfCareFile: process.env.CARELOOP_SELF_CARE_FILE,
     busName: process.env.CARELOOP_BUS_NAME ?? 'clinic-events',
     senderAddress: process.env.CARELOOP_SENDER_ADDRESS ?? 'appointments@careloop.local',
     reminderOffsetsMinutes: process.env.CARELOOP_REMINDER_OFFSETS_MINUTES?.split(',').map(Number),
@@ -211,6 +215,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   try {
     if (options.persistPath) mkdirSync(options.persistPath, { recursive: true });
+    if (options.selfCareFile) {
+      process.env.CARELOOP_SELF_CARE_OVERRIDES = readFileSync(resolve(options.selfCareFile), 'utf8');
+      selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES);
+    }
     [dynamo, ses] = await Promise.all([
       startDynamoDbLocal({ port: options.dynamodbPort, host: options.host, persistPath: options.persistPath }),
       startSesLocal({ port: options.sesPort, host: options.host }),

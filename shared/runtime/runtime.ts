@@ -15,7 +15,7 @@ import { createDynamoStore } from '../adapters/dynamo-store';
 import { createSecretsManagerKeyLoader, createUnsubscribeLinks } from '../adapters/unsubscribe-links';
 import { loadRuntimeConfig } from '../config';
 import type { Clock, Dependencies } from '../domain/ports';
-import { selfCareLibrary } from '../self-care/library';
+import { selfCareLibraryFromConfiguration } from '../self-care/configured';
 
 /**
  * The composition root: the one place where configuration becomes clients and adapters.
@@ -55,7 +55,8 @@ function build(): Runtime {
       checkInDelayMinutes: config.checkInDelayMinutes,
       quietHours: config.quietHours,
     },
-    library: selfCareLibrary,
+    // Deployed bundles have the clinic's file inlined here by esbuild; locally npm start sets it.
+    library: selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES),
     unsubscribeLinks: createUnsubscribeLinks({
       baseUrl: config.unsubscribeBaseUrl,
       // Fetched on first use only: most invocations send no follow-up and need no key.
