@@ -137,8 +137,13 @@ async function settleBooking(
       key: 'confirmation',
       model: { kind: 'confirmation', recipient, appointment },
     });
-  } else if (trigger.type === 'BookingRescheduled' && booking.timeChange?.eventId === trigger.eventId) {
-    // Only the reschedule that set the current time speaks; an overtaken one stays silent.
+  } else if (
+    trigger.type === 'BookingRescheduled' &&
+    booking.timeChange?.eventId === trigger.eventId &&
+    booking.reschedules?.find((change) => change.stamp.eventId === trigger.eventId)?.afterCreation
+  ) {
+    // Only the reschedule that set the current time speaks, and only if the confirmation did
+    // not already carry it; an overtaken one stays silent.
     emails.reschedule = await sendOnce(deps, {
       ...base,
       key: `reschedule#${trigger.eventId}`,

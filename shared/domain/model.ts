@@ -24,6 +24,14 @@ export interface Person {
   name: string;
 }
 
+/** The parts of an appointment a reschedule can change; absent fields are left as they were. */
+export interface AppointmentTime {
+  startsAt: string;
+  durationMinutes?: number;
+  timezone?: string;
+  therapist?: Person;
+}
+
 export interface BookingRecord {
   clinicId: string;
   bookingId: string;
@@ -37,6 +45,18 @@ export interface BookingRecord {
   service?: { code: string; name: string };
   therapist?: Person;
   location?: { name?: string; address?: string };
+  /** The times as BookingCreated gave them. */
+  booked?: AppointmentTime;
+  /**
+   * Every reschedule known, in any order of arrival. The current time is derived from the
+   * booking and these (see records.ts), never overwritten in place, so a change delivered
+   * late still lands where its occurredAt puts it.
+   */
+  reschedules?: (AppointmentTime & {
+    stamp: Stamp;
+    /** It reached a booking whose confirmation had been owed already, so it owes a reschedule email. */
+    afterCreation?: boolean;
+  })[];
   /** The change that set the current time (BookingCreated or the newest BookingRescheduled). */
   timeChange?: Stamp;
   /** Start time before the newest reschedule, for the reschedule email. */

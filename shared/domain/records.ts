@@ -7,7 +7,9 @@ import type {
   TreatmentPlanCreated,
 } from '../../events/schemas';
 import {
+  compareStamps,
   isNewer,
+  type AppointmentTime,
   type BookingRecord,
   type PatientRecord,
   type PlanRecord,
@@ -30,29 +32,53 @@ function emptyBooking(clinicId: string, bookingId: string): BookingRecord {
   return { clinicId, bookingId, status: 'active', sequence: 0 };
 }
 
+/**
+ * Derives the booking's current time from what is known: the booking as created, then every
+ * reschedule in occurredAt order, leaving out those the in-order history would have refused
+ * (made before the booking existed, or after it was cancelled). One function for every order
+ * of arrival is what makes the result independent of that order.
+ */
+function resolveTime(record: BookingRecord): BookingRecord {
+  const effective = (record.reschedules ?? [])
+    .filter((change) => !record.created || isNewer(change.stamp, record.created))
+    .filter((change) => !record.cancellation || isNewer(record.cancellation.stamp, change.stamp))
+    .sort((a, b) => compareStamps(a.stamp, b.stamp));
+  const steps = [...(record.booked ? [record.booked] : []), ...effective];
+  const latest = <K extends keyof AppointmentTime>(key: K) =>
+    steps.reduce<AppointmentTime[K] | undefined>((value, step) => step[key] ?? value, undefined);
+  const last = effective.at(-1);
+  return {
+    ...record,
+    startsAt: latest('startsAt'),
+    durationMinutes: latest('durationMinutes'),
+    timezone: latest('timezone'),
+    therapist: latest('therapist'),
+    timeChange: last?.stamp ?? record.created,
+    previousStartsAt: steps.length > 1 ? steps.at(-2)!.startsAt : undefined,
+    sequence: effective.length + (record.cancellation ? 1 : 0),
+  };
+}
+
 export function applyBookingCreated(
   current: BookingRecord | undefined,
   event: BookingCreated,
 ): BookingRecord | undefined {
   if (current?.created) return undefined;
-  const stamp = stampOf(event);
   const base = current ?? emptyBooking(event.clinicId, event.booking.bookingId);
   const { booking } = event;
-  // A reschedule that arrived first and is newer than the creation keeps its fields.
-  const keepRescheduled = base.timeChange !== undefined && isNewer(base.timeChange, stamp);
-  return {
+  return resolveTime({
     ...base,
     patientId: event.patient.patientId,
-    created: stamp,
+    created: stampOf(event),
     service: booking.service,
     location: booking.location,
-    startsAt: keepRescheduled ? base.startsAt : booking.startsAt,
-    durationMinutes: keepRescheduled ? (base.durationMinutes ?? booking.durationMinutes) : booking.durationMinutes,
-    timezone: keepRescheduled ? (base.timezone ?? booking.timezone) : booking.timezone,
-    therapist: keepRescheduled ? (base.therapist ?? booking.therapist) : booking.therapist,
-    timeChange: keepRescheduled ? base.timeChange : stamp,
-    previousStartsAt: keepRescheduled ? booking.startsAt : undefined,
-  };
+    booked: {
+      startsAt: booking.startsAt,
+      durationMinutes: booking.durationMinutes,
+      timezone: booking.timezone,
+      therapist: booking.therapist,
+    },
+  });
 }
 
 export function applyBookingRescheduled(
@@ -60,36 +86,43 @@ export function applyBookingRescheduled(
   event: BookingRescheduled,
 ): BookingRecord | undefined {
   const base = current ?? emptyBooking(event.clinicId, event.bookingId);
-  if (base.status === 'cancelled') return undefined;
+  if (base.reschedules?.some((change) => change.stamp.eventId === event.eventId)) return undefined;
   const stamp = stampOf(event);
-  if (!isNewer(stamp, base.timeChange)) return undefined;
-  // A reschedule older than the creation is already reflected in the creation's own times.
+  // Made after the cancellation: void, a cancelled booking stays cancelled. (One made before
+  // it but delivered after it still moved the appointment, as the in-order history says.)
+  if (base.cancellation && !isNewer(base.cancellation.stamp, stamp)) return undefined;
+  // Made before the booking existed: the creation already carries the time it chose.
   if (base.created && !isNewer(stamp, base.created)) return undefined;
-  return {
+  return resolveTime({
     ...base,
-    previousStartsAt: base.startsAt,
-    startsAt: event.startsAt,
-    durationMinutes: event.durationMinutes ?? base.durationMinutes,
-    timezone: event.timezone ?? base.timezone,
-    therapist: event.therapist ?? base.therapist,
-    timeChange: stamp,
-    sequence: base.sequence + 1,
-  };
+    reschedules: [
+      ...(base.reschedules ?? []),
+      {
+        stamp,
+        startsAt: event.startsAt,
+        durationMinutes: event.durationMinutes,
+        timezone: event.timezone,
+        therapist: event.therapist,
+        // Arriving before the booking, it is part of what the confirmation will say.
+        afterCreation: base.created !== undefined,
+      },
+    ],
+  });
 }
 
-/** Cancellation is terminal whatever its timestamp: nothing after it revives the booking. */
+/** Cancellation is terminal: the earliest one stands, and nothing after it revives the booking. */
 export function applyBookingCancelled(
   current: BookingRecord | undefined,
   event: BookingCancelled,
 ): BookingRecord | undefined {
   const base = current ?? emptyBooking(event.clinicId, event.bookingId);
-  if (base.status === 'cancelled') return undefined;
-  return {
+  const stamp = stampOf(event);
+  if (base.cancellation && !isNewer(base.cancellation.stamp, stamp)) return undefined;
+  return resolveTime({
     ...base,
     status: 'cancelled',
-    cancellation: { stamp: stampOf(event), cancelledBy: event.cancelledBy },
-    sequence: base.sequence + 1,
-  };
+    cancellation: { stamp, cancelledBy: event.cancelledBy },
+  });
 }
 
 function emptyPatient(clinicId: string, patientId: string): PatientRecord {

@@ -81,10 +81,19 @@ describe('booking record', () => {
     expect(ba.startsAt).toBe(ab.startsAt);
   });
 
-  it('keeps a cancelled booking cancelled when a reschedule follows', () => {
-    const booking = applyAll(create, cancel, reschedule)!;
+  it('ignores a reschedule made after the cancellation: a cancelled booking stays cancelled', () => {
+    const late = exampleDetail('BookingRescheduled', { eventId: 'evt-late', occurredAt: '2027-03-02T19:00:00Z' });
+    const booking = applyAll(create, cancel, (b) => applyBookingRescheduled(b, late))!;
     expect(booking.status).toBe('cancelled');
     expect(booking.startsAt).toBe('2027-03-03T15:30:00+01:00');
+  });
+
+  it('still records a reschedule made before the cancellation but delivered after it, without reviving', () => {
+    const inOrder = applyAll(create, reschedule, cancel)!;
+    const delivered = applyAll(create, cancel, reschedule)!;
+    expect(delivered.status).toBe('cancelled');
+    expect(delivered.startsAt).toBe(inOrder.startsAt);
+    expect(delivered.sequence).toBe(inOrder.sequence);
   });
 
   it('does not revive a booking whose creation arrives after its cancellation', () => {

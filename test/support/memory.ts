@@ -1,0 +1,159 @@
+import type { EmailKind } from '../../shared/email/types';
+import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from '../../shared/domain/model';
+import {
+  ConcurrentUpdateError,
+  type ClaimResult,
+  type Dependencies,
+  type EmailClaim,
+  type JobScheduler,
+  type Mailer,
+  type OutgoingEmail,
+  type ScheduledJob,
+  type Store,
+} from '../../shared/domain/ports';
+import { selfCareLibrary } from '../../shared/self-care/library';
+
+/**
+ * In-memory adapters with the same contract as the DynamoDB, SES and Scheduler ones
+ * (versioned conditional writes, conditional claims, idempotent schedules), for property
+ * tests that run thousands of event sequences through the domain in seconds. The real
+ * adapters are exercised against the emulators in test/integration and test/e2e.
+ */
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+export function createMemoryStore(): Store & { emailClaims: Map<string, { status: string; kind: EmailKind }> } {
+  const records = new Map<string, Versioned<unknown>>();
+  const emailClaims = new Map<string, { status: string; kind: EmailKind; token: string; claimedAt: Date }>();
+  const suppressed = new Set<string>();
+  const processed = new Set<string>();
+  const get = <T>(key: string) => {
+    const found = records.get(key);
+    return found ? (clone(found) as Versioned<T>) : undefined;
+  };
+  const keyOf = (type: string, record: { clinicId: string } & Record<string, unknown>) => {
+    switch (type) {
+      case 'booking':
+        return `booking/${record.clinicId}/${record.bookingId}`;
+      case 'patient':
+        return `patient/${record.clinicId}/${record.patientId}`;
+      case 'session':
+        return `session/${record.clinicId}/${record.patientId}/${record.bookingId}`;
+      default:
+        return `plan/${record.clinicId}/${record.patientId}/${record.planId}`;
+    }
+  };
+  const inPartition = <T>(prefix: string) =>
+    [...records.entries()].filter(([key]) => key.startsWith(prefix)).map(([, value]) => clone(value) as Versioned<T>);
+
+  return {
+    emailClaims,
+    getBooking: async (clinicId, bookingId) => get<BookingRecord>(`booking/${clinicId}/${bookingId}`),
+    getPatient: async (clinicId, patientId) => get<PatientRecord>(`patient/${clinicId}/${patientId}`),
+    async getPatientFile(clinicId, patientId) {
+      return {
+        patient: get<PatientRecord>(`patient/${clinicId}/${patientId}`),
+        sessions: inPartition<SessionRecord>(`session/${clinicId}/${patientId}/`),
+        plans: inPartition<PlanRecord>(`plan/${clinicId}/${patientId}/`),
+      };
+    },
+    async save(changes) {
+      const keyed = changes.map((change) => ({
+        key: keyOf(change.type, change.record as never),
+        change,
+      }));
+      for (const { key, change } of keyed) {
+        if ((records.get(key)?.version ?? undefined) !== change.version) {
+          throw new ConcurrentUpdateError('the record changed since it was read');
+        }
+      }
+      for (const { key, change } of keyed) {
+        records.set(key, { record: clone(change.record), version: (change.version ?? 0) + 1 });
+      }
+    },
+    async hasActiveBookingAfter(clinicId, patientId, after) {
+      return inPartition<BookingRecord>(`booking/${clinicId}/`).some(
+        ({ record }) =>
+          record.patientId === patientId &&
+          record.status === 'active' &&
+          record.startsAt !== undefined &&
+          Date.parse(record.startsAt) > after.getTime(),
+      );
+    },
+    async claimEmail(claim: EmailClaim): Promise<ClaimResult> {
+      const key = `${claim.clinicId}/${claim.bookingId}/${claim.key}`;
+      const existing = emailClaims.get(key);
+      if (existing) {
+        return existing.status === 'sent' ? { status: 'sent' } : { status: 'in-flight', claimedAt: existing.claimedAt };
+      }
+      emailClaims.set(key, { status: 'claimed', kind: claim.kind, token: claim.token, claimedAt: claim.claimedAt });
+      return { status: 'claimed' };
+    },
+    async recordEmailSent(claim) {
+      const existing = emailClaims.get(`${claim.clinicId}/${claim.bookingId}/${claim.key}`);
+      if (existing?.token === claim.token) existing.status = 'sent';
+    },
+    async releaseEmailClaim(claim) {
+      const key = `${claim.clinicId}/${claim.bookingId}/${claim.key}`;
+      const existing = emailClaims.get(key);
+      if (existing?.token === claim.token && existing.status === 'claimed') emailClaims.delete(key);
+    },
+    isAddressSuppressed: async (address) => suppressed.has(address.trim().toLowerCase()),
+    suppressAddress: async (address) => void suppressed.add(address.trim().toLowerCase()),
+    isEventProcessed: async (clinicId, detailType, eventId) => processed.has(`${clinicId}/${detailType}/${eventId}`),
+    markEventProcessed: async (clinicId, detailType, eventId) =>
+      void processed.add(`${clinicId}/${detailType}/${eventId}`),
+  };
+}
+
+export function createMemoryMailer(): Mailer & { sent: OutgoingEmail[] } {
+  const sent: OutgoingEmail[] = [];
+  return {
+    sent,
+    async send(email) {
+      sent.push(email);
+      return { messageId: `memory-${sent.length}` };
+    },
+  };
+}
+
+export function createMemoryScheduler(): JobScheduler & { jobs: Map<string, ScheduledJob> } {
+  const jobs = new Map<string, ScheduledJob>();
+  return {
+    jobs,
+    async ensure(job) {
+      if (!jobs.has(job.name)) jobs.set(job.name, clone(job));
+    },
+    async remove(name) {
+      jobs.delete(name);
+    },
+    async list(prefix) {
+      return [...jobs.keys()].filter((name) => name.startsWith(prefix));
+    },
+  };
+}
+
+export function createMemoryDependencies(now: Date) {
+  const store = createMemoryStore();
+  const mailer = createMemoryMailer();
+  const scheduler = createMemoryScheduler();
+  let current = now.getTime();
+  const dependencies: Dependencies = {
+    store,
+    mailer,
+    scheduler,
+    clock: { now: () => new Date(current) },
+    settings: {
+      senderAddress: 'appointments@clinic.example',
+      reminderOffsetsMinutes: [1440],
+      checkInDelayMinutes: 4320,
+    },
+    library: selfCareLibrary,
+    unsubscribeLinks: {
+      urlFor: async (clinicId, patientId) => `https://unsubscribe.example/${clinicId}.${patientId}`,
+      verify: async () => undefined,
+    },
+    log: () => undefined,
+  };
+  return { dependencies, store, mailer, scheduler, advanceTo: (instant: Date) => (current = instant.getTime()) };
+}
