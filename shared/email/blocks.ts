@@ -35,6 +35,9 @@ export const COLORS = {
 
 export const FONT = "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
+/** Width of a facts table's label column, in px (see `S.th`). */
+const FACTS_LABEL_WIDTH = 116;
+
 const S = {
   h1: `margin:0 0 16px;font-family:${FONT};font-size:24px;line-height:1.3;font-weight:700;color:${COLORS.accent};`,
   h2: `margin:28px 0 12px;font-family:${FONT};font-size:19px;line-height:1.35;font-weight:700;color:${COLORS.accent};`,
@@ -44,13 +47,18 @@ const S = {
   list: `margin:0 0 14px;padding:0 0 0 24px;font-family:${FONT};font-size:16px;line-height:1.55;color:${COLORS.text};`,
   li: 'margin:0 0 6px;',
   facts: `width:100%;margin:0 0 16px;border-collapse:collapse;font-family:${FONT};font-size:16px;line-height:1.5;color:${COLORS.text};`,
-  th: `padding:8px 12px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:600;white-space:nowrap;`,
+  /**
+   * One fixed label width for every facts table, so that the values of consecutive tables
+   * (one per exercise) line up instead of each table sizing its label column to its own
+   * content. Wide enough for the longest fixed label ("Therapeut/in"); a longer one wraps.
+   */
+  th: `width:${FACTS_LABEL_WIDTH}px;padding:8px 12px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:600;`,
   td: `padding:8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;`,
   quote: `margin:0 0 16px;padding:12px 16px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};font-family:${FONT};font-size:16px;line-height:1.55;color:${COLORS.text};`,
   quoteP: 'margin:0 0 8px;',
   cite: `display:block;margin-top:4px;font-style:normal;font-size:14px;color:${COLORS.muted};`,
-  info: `margin:20px 0;padding:4px 16px 2px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};`,
-  warning: `margin:20px 0;padding:4px 16px 2px;border-left:4px solid ${COLORS.warnBorder};background:${COLORS.warnBg};`,
+  info: `margin:20px 0;padding:16px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};`,
+  warning: `margin:20px 0;padding:16px;border-left:4px solid ${COLORS.warnBorder};background:${COLORS.warnBg};`,
   button: `display:inline-block;padding:12px 22px;border-radius:6px;background:${COLORS.accent};color:#ffffff;font-family:${FONT};font-size:16px;font-weight:600;line-height:1.2;text-decoration:none;`,
   link: `color:${COLORS.accent};text-decoration:underline;`,
 } as const;
@@ -94,30 +102,63 @@ function multilineHtml(text: string): SafeHtml[] {
     });
 }
 
-export function blocksToHtml(blocks: readonly Block[]): SafeHtml {
-  return joinLines(blocks.map(blockToHtml));
+/**
+ * Whether a block sits at the top or bottom edge of a panel. A panel's padding alone sets
+ * the space inside it, so the block's own outer margin on that side is dropped (otherwise
+ * a heading's 28px top margin makes the space above it much larger than below).
+ */
+interface Edges {
+  first?: boolean;
+  last?: boolean;
 }
 
-function blockToHtml(block: Block): SafeHtml {
+/** Who a quote is by, cleaned; empty when there is no (non-blank) attribution. */
+function attributionOf(block: { attribution?: string }): string {
+  return block.attribution ? cleanText(block.attribution).trim() : '';
+}
+
+export function blocksToHtml(blocks: readonly Block[], edges: Edges = {}): SafeHtml {
+  return joinLines(
+    blocks.map((block, i) =>
+      blockToHtml(block, {
+        first: edges.first === true && i === 0,
+        last: edges.last === true && i === blocks.length - 1,
+      }),
+    ),
+  );
+}
+
+/** A block style with its outer margin removed on the edges it sits at. */
+function edged(style: string, edges: Edges): string {
+  return `${style}${edges.first ? 'margin-top:0;' : ''}${edges.last ? 'margin-bottom:0;' : ''}`;
+}
+
+function blockToHtml(block: Block, edges: Edges): SafeHtml {
   switch (block.type) {
     case 'heading':
-      if (block.level === 1) return html`<h1 style="${S.h1}">${block.text}</h1>`;
-      if (block.level === 2) return html`<h2 style="${S.h2}">${block.text}</h2>`;
-      return html`<h3 style="${S.h3}">${block.text}</h3>`;
+      if (block.level === 1) return html`<h1 style="${edged(S.h1, edges)}">${block.text}</h1>`;
+      if (block.level === 2) return html`<h2 style="${edged(S.h2, edges)}">${block.text}</h2>`;
+      return html`<h3 style="${edged(S.h3, edges)}">${block.text}</h3>`;
     case 'paragraph':
-      return html`<p style="${block.muted ? S.pMuted : S.p}">${inlineHtml(block.content)}</p>`;
+      return html`<p style="${edged(block.muted ? S.pMuted : S.p, edges)}">${inlineHtml(block.content)}</p>`;
     case 'list': {
-      const items = joinLines(block.items.map((item) => html`<li style="${S.li}">${inlineHtml(item)}</li>`));
+      const lastItem = block.items.length - 1;
+      const items = joinLines(
+        block.items.map((item, i) => {
+          const style = edged(S.li, { last: edges.last === true && i === lastItem });
+          return html`<li style="${style}">${inlineHtml(item)}</li>`;
+        }),
+      );
       return block.ordered
-        ? html`<ol style="${S.list}">
+        ? html`<ol style="${edged(S.list, edges)}">
             ${items}
           </ol>`
-        : html`<ul style="${S.list}">
+        : html`<ul style="${edged(S.list, edges)}">
             ${items}
           </ul>`;
     }
     case 'facts':
-      return html`<table style="${S.facts}">
+      return html`<table style="${edged(S.facts, edges)}">
         <tbody>
           ${joinLines(
             block.rows.map(
@@ -130,22 +171,26 @@ function blockToHtml(block: Block): SafeHtml {
           )}
         </tbody>
       </table>`;
-    case 'quote':
-      return html`<blockquote style="${S.quote}">
-        ${multilineHtml(block.text)}${
-          block.attribution ? html`<cite style="${S.cite}">${block.attribution}</cite>` : ''
-        }
+    case 'quote': {
+      // The attribution reads "— Name" in both parts (see blockToText).
+      const attribution = attributionOf(block);
+      return html`<blockquote style="${edged(S.quote, edges)}">
+        ${multilineHtml(block.text)}${attribution ? html`<cite style="${S.cite}">— ${attribution}</cite>` : ''}
       </blockquote>`;
+    }
     case 'panel':
-      return html`<div style="${block.tone === 'warning' ? S.warning : S.info}">${blocksToHtml(block.blocks)}</div>`;
+      return html`<div style="${edged(block.tone === 'warning' ? S.warning : S.info, edges)}">
+        ${blocksToHtml(block.blocks, { first: true, last: true })}
+      </div>`;
     case 'section':
       return block.lang && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(block.lang)
-        ? html`<div lang="${block.lang}">${blocksToHtml(block.blocks)}</div>`
-        : html`<div>${blocksToHtml(block.blocks)}</div>`;
+        ? html`<div lang="${block.lang}">${blocksToHtml(block.blocks, edges)}</div>`
+        : html`<div>${blocksToHtml(block.blocks, edges)}</div>`;
     case 'button': {
       const href = safeUrl(block.href);
       if (!href) return html``;
-      return html`<p style="${S.p}margin:20px 0;"><a href="${href}" style="${S.button}">${block.text}</a></p>`;
+      const style = edged(`${S.p}margin:20px 0;`, edges);
+      return html`<p style="${style}"><a href="${href}" style="${S.button}">${block.text}</a></p>`;
     }
   }
 }
@@ -190,7 +235,8 @@ function blockToText(block: Block): string {
         .split('\n')
         .map((line) => (line.trim() === '' ? '>' : `> ${line}`))
         .join('\n');
-      return block.attribution ? `${body}\n> — ${cleanText(block.attribution)}` : body;
+      const attribution = attributionOf(block);
+      return attribution ? `${body}\n> — ${attribution}` : body;
     }
     case 'panel':
     case 'section':

@@ -23,6 +23,33 @@ const STOP_ARM = [...STOP_COMMON, 'pain that travels down the arm into the hand'
 
 const STOP_JAW = [...STOP_COMMON, 'your jaw locks or catches', 'clicking that comes with pain'] as const;
 
+/** The same reasons to stop, in German (`translations.de.stopIf`), item for item. */
+const STOP_COMMON_DE = [
+  'scharfe, stechende oder einschießende Schmerzen',
+  'Taubheit, Kribbeln oder Ameisenlaufen',
+  'Schwindel oder Schwächegefühl',
+] as const;
+
+const STOP_NECK_DE = [
+  ...STOP_COMMON_DE,
+  'Kopfschmerzen, die beginnen oder stärker werden',
+  'verschwommenes oder doppeltes Sehen oder Ohrgeräusche',
+] as const;
+
+const STOP_LEG_DE = [...STOP_COMMON_DE, 'Schmerzen, die ins Bein ausstrahlen'] as const;
+
+const STOP_ARM_DE = [...STOP_COMMON_DE, 'Schmerzen, die über den Arm bis in die Hand ausstrahlen'] as const;
+
+const STOP_JAW_DE = [
+  ...STOP_COMMON_DE,
+  'Blockieren oder Hängenbleiben des Kiefers',
+  'Knacken, das mit Schmerzen einhergeht',
+] as const;
+
+const CALF = 'a calf that becomes swollen, warm or red (call us or a doctor straight away)';
+const CALF_DE =
+  'eine Wade, die geschwollen, warm oder gerötet wird (rufen Sie sofort uns oder eine Ärztin bzw. einen Arzt an)';
+
 export const builtInExercises: readonly Exercise[] = [
   // Neck
   {
@@ -51,13 +78,7 @@ export const builtInExercises: readonly Exercise[] = [
         ],
         dose: '5 Sekunden halten; 10-mal wiederholen',
         frequency: '3-mal täglich und immer dann, wenn Sie merken, dass Sie sich zum Bildschirm vorbeugen',
-        stopIf: [
-          'scharfe, stechende oder einschießende Schmerzen',
-          'Taubheit, Kribbeln oder Ameisenlaufen',
-          'Schwindel oder Schwächegefühl',
-          'Kopfschmerzen, die beginnen oder stärker werden',
-          'verschwommenes oder doppeltes Sehen oder Ohrgeräusche',
-        ],
+        stopIf: STOP_NECK_DE,
       },
     },
   },
@@ -75,6 +96,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day',
     stopIf: STOP_NECK,
     areas: ['neck', 'shoulders'],
+    translations: {
+      de: {
+        title: 'Seitliche Nackendehnung',
+        purpose: 'Dehnt die Muskeln zwischen der Seite des Halses und der Oberseite der Schulter.',
+        steps: [
+          'Setzen Sie sich aufrecht hin und halten Sie sich mit der rechten Hand an der Kante der Sitzfläche fest, damit diese Schulter unten bleibt.',
+          'Neigen Sie das linke Ohr langsam zur linken Schulter, bis Sie eine sanfte Dehnung auf der rechten Halsseite spüren.',
+          'Schauen Sie dabei weiter nach vorn und atmen Sie langsam.',
+          'Kommen Sie langsam zurück zur Mitte und wiederholen Sie die Übung auf der anderen Seite.',
+        ],
+        dose: '20–30 Sekunden halten; 2–3-mal pro Seite',
+        frequency: '2–3-mal täglich',
+        stopIf: STOP_NECK_DE,
+      },
+    },
   },
   {
     id: 'levator-scapulae-stretch',
@@ -90,6 +126,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_NECK,
     areas: ['neck', 'shoulders', 'upper-back'],
+    translations: {
+      de: {
+        title: 'Dehnung von Nacken und Schulterblatt',
+        purpose: 'Dehnt den Muskel, der vom Hals zur oberen Ecke des Schulterblatts verläuft.',
+        steps: [
+          'Setzen Sie sich aufrecht hin und halten Sie sich mit der rechten Hand an der Sitzfläche fest.',
+          'Drehen Sie den Kopf etwa zur Hälfte nach links und senken Sie dann die Nase sanft in Richtung linke Achsel.',
+          'Wenn Sie etwas mehr Dehnung möchten, legen Sie die linke Hand leicht auf den Hinterkopf. Ziehen Sie nicht.',
+          'Kehren Sie langsam zur Mitte zurück und wiederholen Sie die Übung auf der anderen Seite.',
+        ],
+        dose: '20–30 Sekunden halten; 2–3-mal pro Seite',
+        frequency: '2-mal täglich',
+        stopIf: STOP_NECK_DE,
+      },
+    },
   },
   {
     id: 'neck-rotation',
@@ -105,6 +156,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '3 times a day',
     stopIf: STOP_NECK,
     areas: ['neck'],
+    translations: {
+      de: {
+        title: 'Sanftes Kopfdrehen',
+        purpose: 'Hält den Nacken nach der Behandlung in seinem ganzen Bewegungsumfang angenehm beweglich.',
+        steps: [
+          'Setzen Sie sich aufrecht hin, die Schultern locker.',
+          'Drehen Sie den Kopf langsam und schauen Sie über die rechte Schulter, so weit es angenehm ist.',
+          'Halten Sie kurz inne und drehen Sie den Kopf dann langsam, um über die linke Schulter zu schauen.',
+          'Bewegen Sie sich gleichmäßig; erzwingen Sie das Ende der Bewegung nicht.',
+        ],
+        dose: '10 langsame Drehungen zu jeder Seite',
+        frequency: '3-mal täglich',
+        stopIf: STOP_NECK_DE,
+      },
+    },
   },
   // Shoulders and upper back
   {
@@ -121,6 +187,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day',
     stopIf: STOP_ARM,
     areas: ['shoulders', 'upper-back'],
+    translations: {
+      de: {
+        title: 'Brustdehnung im Türrahmen',
+        purpose: 'Öffnet den Brustkorb und die Vorderseite der Schultern, die bei Schreibtischarbeit oft verspannen.',
+        steps: [
+          'Stellen Sie sich in einen Türrahmen und legen Sie die Unterarme an den Rahmen, die Ellbogen etwa auf Schulterhöhe.',
+          'Machen Sie mit einem Fuß einen Schritt nach vorn und lehnen Sie sich sanft durch die Tür, bis Sie eine Dehnung quer über Brust und Vorderseite der Schultern spüren.',
+          'Halten Sie den Rücken gerade und die Schultern unten, weg von den Ohren.',
+          'Atmen Sie langsam und lösen Sie die Dehnung dann mit einem Schritt zurück.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal wiederholen',
+        frequency: '2–3-mal täglich',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   {
     id: 'shoulder-blade-squeeze',
@@ -136,6 +217,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day',
     stopIf: STOP_ARM,
     areas: ['shoulders', 'upper-back'],
+    translations: {
+      de: {
+        title: 'Schulterblätter zusammenziehen',
+        purpose: 'Kräftigt die Muskeln zwischen den Schulterblättern, die eine aufrechte Haltung unterstützen.',
+        steps: [
+          'Setzen oder stellen Sie sich aufrecht hin, die Arme locker neben dem Körper.',
+          'Ziehen Sie die Schulterblätter sanft nach hinten und unten, als wollten Sie sie in Ihre Gesäßtaschen stecken.',
+          'Lassen Sie den Nacken locker und ziehen Sie die Schultern nicht hoch.',
+          'Halten Sie die Position und entspannen Sie dann langsam.',
+        ],
+        dose: '5 Sekunden halten; 10-mal wiederholen',
+        frequency: '2–3-mal täglich',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   {
     id: 'shoulder-rolls',
@@ -151,6 +247,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: 'Several times a day, especially during long periods of sitting',
     stopIf: STOP_ARM,
     areas: ['shoulders', 'neck'],
+    translations: {
+      de: {
+        title: 'Schulterkreisen',
+        purpose: 'Lockert Schultern und oberen Rücken nach dem Sitzen oder nach der Behandlung.',
+        steps: [
+          'Setzen oder stellen Sie sich hin, die Arme locker.',
+          'Ziehen Sie die Schultern langsam Richtung Ohren, rollen Sie sie nach hinten und lassen Sie sie dann nach unten sinken.',
+          'Machen Sie die Kreise gleichmäßig und so groß, wie es angenehm ist.',
+          'Kreisen Sie danach genauso oft nach vorn.',
+        ],
+        dose: '10-mal nach hinten kreisen, dann 10-mal nach vorn',
+        frequency: 'Mehrmals täglich, besonders wenn Sie lange sitzen',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   {
     id: 'pendulum',
@@ -166,6 +277,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day',
     stopIf: STOP_ARM,
     areas: ['shoulders'],
+    translations: {
+      de: {
+        title: 'Pendelübung für die Schulter',
+        purpose: 'Bewegt eine steife oder schmerzende Schulter sanft, ohne dass die Muskeln viel arbeiten müssen.',
+        steps: [
+          'Stellen Sie sich neben einen Tisch und stützen Sie die Hand der nicht betroffenen Seite darauf. Beugen Sie sich leicht nach vorn und lassen Sie den anderen Arm locker hängen.',
+          'Bewegen Sie Ihren Körper sanft hin und her, sodass der hängende Arm in kleinen Kreisen schwingt; die Schwerkraft übernimmt die Arbeit.',
+          'Kreisen Sie in die eine Richtung, dann in die andere, und schwingen Sie den Arm anschließend vor und zurück.',
+          'Richten Sie sich am Ende langsam auf.',
+        ],
+        dose: '30–60 Sekunden in jede Richtung',
+        frequency: '2–3-mal täglich',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   {
     id: 'wall-angels',
@@ -181,6 +307,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: 'Once or twice a day',
     stopIf: STOP_ARM,
     areas: ['upper-back', 'shoulders'],
+    translations: {
+      de: {
+        title: 'Armgleiten an der Wand',
+        purpose: 'Verbessert die Haltung des oberen Rückens und die Beweglichkeit der Schultern.',
+        steps: [
+          'Stellen Sie sich mit dem Rücken an eine Wand, die Füße eine kleine Schrittlänge von ihr entfernt, die Knie leicht gebeugt.',
+          'Heben Sie die Arme seitlich an, sodass sie mit gebeugten Ellbogen ein „U“ bilden, und bringen Sie die Rückseiten der Arme so weit an die Wand, wie es angenehm ist.',
+          'Schieben Sie die Arme langsam an der Wand nach oben und wieder nach unten; halten Sie dabei den unteren Rücken sanft an der Wand.',
+          'Gehen Sie nur so hoch, wie Sie es schaffen, ohne ins Hohlkreuz zu gehen oder die Schultern hochzuziehen.',
+        ],
+        dose: '8–10 langsame Wiederholungen',
+        frequency: 'Ein- bis zweimal täglich',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   {
     id: 'thoracic-extension-chair',
@@ -196,6 +337,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_COMMON,
     areas: ['upper-back'],
+    translations: {
+      de: {
+        title: 'Streckung des oberen Rückens im Sitzen',
+        purpose: 'Lindert Steifheit im oberen Rücken, die sich durch gebeugtes Sitzen aufbaut.',
+        steps: [
+          'Setzen Sie sich auf einen Stuhl, dessen Rückenlehne etwa bis zur Unterkante Ihrer Schulterblätter reicht.',
+          'Verschränken Sie die Arme vor der Brust oder stützen Sie den Kopf leicht mit den Händen.',
+          'Lehnen Sie sich sanft über die Oberkante der Lehne nach hinten und schauen Sie leicht nach oben, bis Sie spüren, wie sich Ihr oberer Rücken öffnet.',
+          'Richten Sie sich langsam wieder auf.',
+        ],
+        dose: '3–5 Sekunden halten; 8–10-mal wiederholen',
+        frequency: '2-mal täglich',
+        stopIf: STOP_COMMON_DE,
+      },
+    },
   },
   {
     id: 'open-book',
@@ -211,6 +367,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: 'Once or twice a day',
     stopIf: STOP_COMMON,
     areas: ['upper-back', 'shoulders'],
+    translations: {
+      de: {
+        title: 'Drehübung „Offenes Buch“',
+        purpose: 'Stellt die Drehbeweglichkeit des oberen Rückens wieder her und dehnt die Brust.',
+        steps: [
+          'Legen Sie sich auf die Seite, die Knie im rechten Winkel gebeugt und ein Kissen unter dem Kopf. Strecken Sie beide Arme vor sich aus, die Handflächen aufeinander.',
+          'Lassen Sie die Knie zusammen und auf dem Boden, heben Sie langsam den oberen Arm und öffnen Sie ihn wie ein Buch, sodass sich Ihr Brustkorb zur Decke dreht.',
+          'Folgen Sie Ihrer Hand mit den Augen und gehen Sie nur so weit, wie es angenehm ist.',
+          'Schließen Sie das Buch langsam wieder. Machen Sie alle Wiederholungen, drehen Sie sich dann um und üben Sie auf der anderen Seite.',
+        ],
+        dose: 'Am Ende 3 Sekunden innehalten; 8–10-mal pro Seite',
+        frequency: 'Ein- bis zweimal täglich',
+        stopIf: STOP_COMMON_DE,
+      },
+    },
   },
   {
     id: 'cat-cow',
@@ -226,6 +397,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: 'Once or twice a day',
     stopIf: STOP_LEG,
     areas: ['upper-back', 'lower-back'],
+    translations: {
+      de: {
+        title: 'Katze und Kuh',
+        purpose: 'Bewegt die ganze Wirbelsäule sanft, Abschnitt für Abschnitt.',
+        steps: [
+          'Gehen Sie in den Vierfüßlerstand, die Hände unter den Schultern, die Knie unter den Hüften.',
+          'Runden Sie beim Ausatmen langsam den Rücken zur Decke und lassen Sie den Kopf sinken.',
+          'Lassen Sie beim Einatmen den Rücken langsam in eine sanfte Wölbung nach unten sinken und heben Sie den Kopf.',
+          'Bewegen Sie sich langsam und bleiben Sie in einem angenehmen Bewegungsumfang.',
+        ],
+        dose: '8–10 langsame Bewegungen',
+        frequency: 'Ein- bis zweimal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   // Lower back
   {
@@ -242,6 +428,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: 'Once or twice a day',
     stopIf: [...STOP_LEG, 'knee pain (try a cushion between your heels and buttocks)'],
     areas: ['lower-back', 'hips'],
+    translations: {
+      de: {
+        title: 'Stellung des Kindes',
+        purpose: 'Eine entspannende Dehnung für den unteren Rücken und die Hüften.',
+        steps: [
+          'Knien Sie sich auf den Boden, die Knie etwas auseinander, und setzen Sie sich zurück in Richtung Fersen.',
+          'Wandern Sie mit den Händen nach vorn und senken Sie die Brust zum Boden. Legen Sie die Stirn auf die Hände oder ein Kissen.',
+          'Lassen Sie den Rücken entspannen und atmen Sie langsam in die unteren Rippen.',
+          'Um wieder hochzukommen, wandern Sie mit den Händen zurück zu den Knien.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal wiederholen',
+        frequency: 'Ein- bis zweimal täglich',
+        stopIf: [...STOP_LEG_DE, 'Knieschmerzen (versuchen Sie es mit einem Kissen zwischen Fersen und Gesäß)'],
+      },
+    },
   },
   {
     id: 'knee-to-chest',
@@ -257,6 +458,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_LEG,
     areas: ['lower-back', 'glutes'],
+    translations: {
+      de: {
+        title: 'Knie zur Brust',
+        purpose: 'Dehnt sanft den unteren Rücken und das Gesäß.',
+        steps: [
+          'Legen Sie sich auf den Rücken, beide Knie gebeugt, die Füße flach aufgestellt.',
+          'Fassen Sie mit beiden Händen hinter ein Knie und ziehen Sie es sanft zur Brust.',
+          'Lassen Sie den anderen Fuß auf dem Boden und den unteren Rücken entspannt.',
+          'Senken Sie das Bein langsam ab und wiederholen Sie die Übung mit dem anderen Bein.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Bein',
+        frequency: '2-mal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   {
     id: 'pelvic-tilt',
@@ -272,6 +488,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day',
     stopIf: STOP_LEG,
     areas: ['lower-back'],
+    translations: {
+      de: {
+        title: 'Beckenkippen',
+        purpose: 'Aktiviert die tiefen Bauchmuskeln und bewegt den unteren Rücken sanft.',
+        steps: [
+          'Legen Sie sich auf den Rücken, beide Knie gebeugt, die Füße flach auf dem Boden.',
+          'Spannen Sie die Bauchmuskeln sanft an und drücken Sie den unteren Rücken flach auf den Boden, indem Sie das Becken kippen.',
+          'Atmen Sie weiter: Halten Sie nicht die Luft an.',
+          'Halten Sie die Position und entspannen Sie dann.',
+        ],
+        dose: '5 Sekunden halten; 10-mal wiederholen',
+        frequency: '2–3-mal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   {
     id: 'lower-trunk-rotation',
@@ -287,6 +518,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_LEG,
     areas: ['lower-back', 'hips'],
+    translations: {
+      de: {
+        title: 'Knie zur Seite sinken lassen',
+        purpose: 'Lindert Steifheit im unteren Rücken mit einer sanften Drehbewegung.',
+        steps: [
+          'Legen Sie sich auf den Rücken, beide Knie gebeugt, die Füße flach aufgestellt und die Arme seitlich abgelegt.',
+          'Lassen Sie die Knie zusammen und die Schultern auf dem Boden und lassen Sie beide Knie langsam zu einer Seite sinken, so weit es angenehm ist.',
+          'Bringen Sie die Knie zurück zur Mitte und lassen Sie sie zur anderen Seite sinken.',
+          'Bewegen Sie sich langsam und gleichmäßig.',
+        ],
+        dose: '10-mal zu jeder Seite',
+        frequency: '2-mal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   // Hips and glutes
   {
@@ -303,6 +549,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: 'Once a day',
     stopIf: STOP_LEG,
     areas: ['glutes', 'lower-back', 'hips'],
+    translations: {
+      de: {
+        title: 'Brücke',
+        purpose: 'Kräftigt die Gesäßmuskeln, die den unteren Rücken und die Hüften stützen.',
+        steps: [
+          'Legen Sie sich auf den Rücken, die Knie gebeugt, die Füße flach und hüftbreit aufgestellt, die Arme neben dem Körper.',
+          'Spannen Sie das Gesäß an und heben Sie langsam die Hüften, bis Ihr Körper von den Schultern bis zu den Knien eine gerade Linie bildet.',
+          'Gehen Sie dabei nicht ins Hohlkreuz.',
+          'Halten Sie die Position und rollen Sie dann langsam, Wirbel für Wirbel, wieder ab.',
+        ],
+        dose: '3–5 Sekunden halten; 10-mal wiederholen',
+        frequency: 'Einmal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   {
     id: 'clamshell',
@@ -318,6 +579,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: 'Once a day',
     stopIf: STOP_LEG,
     areas: ['hips', 'glutes'],
+    translations: {
+      de: {
+        title: 'Muschel',
+        purpose: 'Kräftigt die Muskeln an der Außenseite der Hüfte.',
+        steps: [
+          'Legen Sie sich auf die Seite, Hüften und Knie gebeugt, die Füße zusammen. Legen Sie den Kopf auf Ihren Arm oder ein Kissen.',
+          'Lassen Sie die Füße aneinander und heben Sie langsam das obere Knie, so weit es geht, ohne das Becken nach hinten zu drehen.',
+          'Halten Sie kurz inne und senken Sie das Knie dann langsam ab.',
+          'Machen Sie alle Wiederholungen, drehen Sie sich dann um und üben Sie auf der anderen Seite.',
+        ],
+        dose: '10–15-mal pro Seite',
+        frequency: 'Einmal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   {
     id: 'figure-four-stretch',
@@ -333,6 +609,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_LEG,
     areas: ['glutes', 'hips', 'lower-back'],
+    translations: {
+      de: {
+        title: 'Gesäßdehnung in „Vierer“-Position',
+        purpose: 'Dehnt die tiefen Gesäßmuskeln und die Rückseite der Hüfte.',
+        steps: [
+          'Legen Sie sich auf den Rücken, beide Knie gebeugt, die Füße flach aufgestellt.',
+          'Legen Sie den rechten Knöchel auf das linke Knie.',
+          'Fassen Sie hinter den linken Oberschenkel und ziehen Sie ihn sanft zur Brust, bis Sie eine Dehnung in der rechten Gesäßhälfte spüren.',
+          'Lassen Sie Kopf und Schultern entspannt auf dem Boden. Lösen Sie die Dehnung langsam und wiederholen Sie sie auf der anderen Seite.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Seite',
+        frequency: '2-mal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   {
     id: 'hip-flexor-stretch',
@@ -348,6 +639,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_LEG,
     areas: ['hips', 'lower-back'],
+    translations: {
+      de: {
+        title: 'Hüftbeugerdehnung im Kniestand',
+        purpose: 'Dehnt die Vorderseite der Hüfte, die bei langem Sitzen oft fest wird.',
+        steps: [
+          'Knien Sie sich auf das rechte Knie (auf ein Kissen), den linken Fuß flach vor sich, beide Knie etwa im rechten Winkel. Halten Sie sich bei Bedarf an einem Stuhl fest, um das Gleichgewicht zu halten.',
+          'Rollen Sie das Steißbein sanft nach unten ein und verlagern Sie Ihr Gewicht nach vorn, bis Sie eine Dehnung vorne an der rechten Hüfte spüren.',
+          'Halten Sie den Oberkörper aufrecht; gehen Sie nicht ins Hohlkreuz.',
+          'Lösen Sie die Dehnung langsam und wiederholen Sie sie auf der anderen Seite.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Seite',
+        frequency: '2-mal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   // Hamstrings
   {
@@ -364,6 +670,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_LEG,
     areas: ['hamstrings', 'lower-back'],
+    translations: {
+      de: {
+        title: 'Dehnung der Oberschenkelrückseite im Liegen mit Handtuch',
+        purpose: 'Dehnt die Rückseite des Oberschenkels, ohne den unteren Rücken zu belasten.',
+        steps: [
+          'Legen Sie sich auf den Rücken, beide Knie gebeugt. Legen Sie ein Handtuch oder einen Gürtel als Schlaufe um die rechte Fußsohle.',
+          'Halten Sie die Enden des Handtuchs und strecken Sie das rechte Bein langsam zur Decke, bis Sie eine Dehnung an der Oberschenkelrückseite spüren.',
+          'Halten Sie das Knie fast gestreckt und den unteren Rücken entspannt auf dem Boden. Wippen Sie nicht.',
+          'Senken Sie das Bein langsam ab und wiederholen Sie die Übung mit dem anderen Bein.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Bein',
+        frequency: '2-mal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   {
     id: 'seated-hamstring-stretch',
@@ -379,6 +700,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day',
     stopIf: STOP_LEG,
     areas: ['hamstrings'],
+    translations: {
+      de: {
+        title: 'Dehnung der Oberschenkelrückseite im Sitzen',
+        purpose: 'Eine einfache Dehnung für die Oberschenkelrückseite, die Sie auf einem Stuhl machen können.',
+        steps: [
+          'Setzen Sie sich nah an die Vorderkante eines stabilen Stuhls. Strecken Sie das rechte Bein vor sich aus, die Ferse auf dem Boden, die Zehen nach oben.',
+          'Halten Sie den Rücken gerade und beugen Sie sich langsam aus der Hüfte nach vorn, bis Sie eine Dehnung an der rechten Oberschenkelrückseite spüren.',
+          'Machen Sie keinen Rundrücken und wippen Sie nicht.',
+          'Richten Sie sich langsam auf und wiederholen Sie die Übung mit dem anderen Bein.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Bein',
+        frequency: '2-mal täglich',
+        stopIf: STOP_LEG_DE,
+      },
+    },
   },
   // Calves
   {
@@ -393,8 +729,23 @@ export const builtInExercises: readonly Exercise[] = [
     ],
     dose: 'Hold 20–30 seconds; 3 times each leg',
     frequency: '2 times a day',
-    stopIf: [...STOP_LEG, 'a calf that becomes swollen, warm or red (call us or a doctor straight away)'],
+    stopIf: [...STOP_LEG, CALF],
     areas: ['calves'],
+    translations: {
+      de: {
+        title: 'Wadendehnung an der Wand',
+        purpose: 'Dehnt den großen Wadenmuskel.',
+        steps: [
+          'Stellen Sie sich mit dem Gesicht zur Wand und legen Sie die Hände auf Schulterhöhe an die Wand.',
+          'Machen Sie mit dem rechten Fuß einen Schritt nach hinten; halten Sie dieses Bein gestreckt und die Ferse am Boden. Beugen Sie das vordere Knie.',
+          'Lehnen Sie sich zur Wand, bis Sie eine Dehnung in der rechten Wade spüren. Der hintere Fuß zeigt dabei nach vorn.',
+          'Lösen Sie die Dehnung langsam und wechseln Sie das Bein.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Bein',
+        frequency: '2-mal täglich',
+        stopIf: [...STOP_LEG_DE, CALF_DE],
+      },
+    },
   },
   {
     id: 'soleus-stretch',
@@ -408,8 +759,23 @@ export const builtInExercises: readonly Exercise[] = [
     ],
     dose: 'Hold 20–30 seconds; 3 times each leg',
     frequency: '2 times a day',
-    stopIf: [...STOP_LEG, 'a calf that becomes swollen, warm or red (call us or a doctor straight away)'],
+    stopIf: [...STOP_LEG, CALF],
     areas: ['calves'],
+    translations: {
+      de: {
+        title: 'Wadendehnung mit gebeugtem Knie',
+        purpose: 'Dehnt den tieferen, unteren Wadenmuskel und den Bereich der Achillessehne.',
+        steps: [
+          'Stellen Sie sich mit dem Gesicht zur Wand, die Hände an der Wand, einen Fuß eine kleine Schrittlänge hinter dem anderen.',
+          'Lassen Sie beide Fersen am Boden und beugen Sie beide Knie; gehen Sie so weit in die Knie, bis Sie eine Dehnung unten in der hinteren Wade spüren.',
+          'Lassen Sie die hintere Ferse die ganze Zeit am Boden.',
+          'Lösen Sie die Dehnung langsam und wechseln Sie das Bein.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Bein',
+        frequency: '2-mal täglich',
+        stopIf: [...STOP_LEG_DE, CALF_DE],
+      },
+    },
   },
   {
     id: 'heel-raises',
@@ -423,8 +789,23 @@ export const builtInExercises: readonly Exercise[] = [
     ],
     dose: '10–15 times; 2 sets',
     frequency: 'Once a day',
-    stopIf: [...STOP_LEG, 'a calf that becomes swollen, warm or red (call us or a doctor straight away)'],
+    stopIf: [...STOP_LEG, CALF],
     areas: ['calves'],
+    translations: {
+      de: {
+        title: 'Fersenheben',
+        purpose: 'Kräftigt die Waden und hält die Durchblutung der Unterschenkel in Gang.',
+        steps: [
+          'Stellen Sie sich aufrecht hin, die Füße hüftbreit auseinander, und halten Sie sich zur Sicherheit an einer Stuhllehne oder Arbeitsplatte fest.',
+          'Gehen Sie langsam auf die Fußballen hoch.',
+          'Halten Sie oben kurz inne und senken Sie die Fersen dann langsam ab.',
+          'Verteilen Sie Ihr Gewicht gleichmäßig auf beide Füße.',
+        ],
+        dose: '10–15-mal; 2 Durchgänge',
+        frequency: 'Einmal täglich',
+        stopIf: [...STOP_LEG_DE, CALF_DE],
+      },
+    },
   },
   // Forearms and hands
   {
@@ -441,6 +822,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day, and during breaks from typing',
     stopIf: STOP_ARM,
     areas: ['forearms'],
+    translations: {
+      de: {
+        title: 'Unterarmdehnung, Handfläche nach oben',
+        purpose: 'Dehnt die Muskeln an der Innenseite des Unterarms, die beim Greifen und Tippen arbeiten.',
+        steps: [
+          'Strecken Sie den rechten Arm vor sich aus, den Ellbogen gestreckt, die Handfläche nach oben.',
+          'Beugen Sie mit der linken Hand das rechte Handgelenk sanft, sodass die Finger zum Boden zeigen.',
+          'Sie sollten eine Dehnung entlang der Innenseite des Unterarms spüren.',
+          'Lösen Sie die Dehnung langsam und wechseln Sie den Arm.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Arm',
+        frequency: '2–3-mal täglich und in Pausen vom Tippen',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   {
     id: 'wrist-extensor-stretch',
@@ -456,6 +852,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day, and during breaks from typing',
     stopIf: STOP_ARM,
     areas: ['forearms'],
+    translations: {
+      de: {
+        title: 'Unterarmdehnung, Handfläche nach unten',
+        purpose: 'Dehnt die Muskeln an der Oberseite des Unterarms, die bei Mausarbeit oft verspannen.',
+        steps: [
+          'Strecken Sie den rechten Arm vor sich aus, den Ellbogen gestreckt, die Handfläche nach unten.',
+          'Beugen Sie mit der linken Hand das rechte Handgelenk sanft, sodass die Finger zum Boden zeigen.',
+          'Sie sollten eine Dehnung entlang der Oberseite des Unterarms spüren.',
+          'Lösen Sie die Dehnung langsam und wechseln Sie den Arm.',
+        ],
+        dose: '20–30 Sekunden halten; 3-mal pro Arm',
+        frequency: '2–3-mal täglich und in Pausen vom Tippen',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   {
     id: 'tendon-glides',
@@ -471,6 +882,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '3 times a day',
     stopIf: STOP_ARM,
     areas: ['forearms'],
+    translations: {
+      de: {
+        title: 'Sehnengleitübungen für die Finger',
+        purpose: 'Hält die Sehnen der Finger und des Handgelenks geschmeidig gleitend.',
+        steps: [
+          'Halten Sie die Hand hoch, die Finger gestreckt.',
+          'Beugen Sie die Finger im Mittel- und Endgelenk zu einem Haken; die Fingergrundgelenke bleiben dabei gestreckt.',
+          'Machen Sie eine lockere Faust und strecken Sie die Finger dann wieder vollständig.',
+          'Gehen Sie langsam durch jede Position.',
+        ],
+        dose: '10-mal pro Hand',
+        frequency: '3-mal täglich',
+        stopIf: STOP_ARM_DE,
+      },
+    },
   },
   // Jaw
   {
@@ -487,6 +913,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '5–6 times a day',
     stopIf: STOP_JAW,
     areas: ['jaw'],
+    translations: {
+      de: {
+        title: 'Ruheposition des Kiefers',
+        purpose: 'Gewöhnt die Kiefermuskeln daran, locker zu bleiben, statt zu pressen.',
+        steps: [
+          'Schließen Sie die Lippen sanft und lassen Sie die Zähne leicht auseinander.',
+          'Legen Sie die Zungenspitze leicht an den Gaumen, direkt hinter die oberen Schneidezähne.',
+          'Lassen Sie Wangen und Kiefer weich werden und atmen Sie langsam durch die Nase.',
+          'Kehren Sie mehrmals am Tag bewusst in diese Position zurück, besonders wenn Sie konzentriert oder gestresst sind.',
+        ],
+        dose: '1 Minute ruhig atmen in dieser Position',
+        frequency: '5–6-mal täglich',
+        stopIf: STOP_JAW_DE,
+      },
+    },
   },
   {
     id: 'controlled-jaw-opening',
@@ -502,6 +943,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2–3 times a day',
     stopIf: STOP_JAW,
     areas: ['jaw'],
+    translations: {
+      de: {
+        title: 'Kontrollierte Mundöffnung',
+        purpose: 'Hilft dem Kiefer, sich gleichmäßig und ohne Anstrengung zu öffnen.',
+        steps: [
+          'Stellen Sie sich vor einen Spiegel. Legen Sie die Zungenspitze an den Gaumen.',
+          'Lassen Sie die Zunge dort und öffnen Sie den Mund langsam so weit, wie es angenehm ist. Achten Sie darauf, dass sich das Kinn gerade nach unten bewegt und nicht zur Seite.',
+          'Schließen Sie den Mund langsam.',
+          'Halten Sie die Bewegung klein und schmerzfrei.',
+        ],
+        dose: '10-mal langsam öffnen',
+        frequency: '2–3-mal täglich',
+        stopIf: STOP_JAW_DE,
+      },
+    },
   },
   // General
   {
@@ -518,6 +974,21 @@ export const builtInExercises: readonly Exercise[] = [
     frequency: '2 times a day, and whenever you feel tense',
     stopIf: [...STOP_COMMON, 'light-headedness (return to normal breathing)', 'feeling short of breath'],
     areas: ['general', 'neck', 'shoulders', 'jaw'],
+    translations: {
+      de: {
+        title: 'Entspannte Bauchatmung',
+        purpose: 'Beruhigt das Nervensystem und hilft den Nacken- und Schultermuskeln, loszulassen.',
+        steps: [
+          'Legen Sie sich mit gebeugten Knien auf den Rücken oder setzen Sie sich bequem hin. Legen Sie eine Hand auf die Brust und eine auf den Bauch.',
+          'Atmen Sie langsam durch die Nase ein, sodass sich der Bauch unter Ihrer Hand hebt, während die Brust weitgehend ruhig bleibt.',
+          'Atmen Sie langsam durch leicht gespitzte Lippen aus, etwas länger als beim Einatmen.',
+          'Atmen Sie locker und ohne Druck.',
+        ],
+        dose: '5 Minuten oder etwa 10 langsame Atemzüge',
+        frequency: '2-mal täglich und immer, wenn Sie sich angespannt fühlen',
+        stopIf: [...STOP_COMMON_DE, 'Benommenheit (atmen Sie dann wieder normal)', 'Kurzatmigkeit'],
+      },
+    },
   },
   {
     id: 'gentle-walk',
@@ -536,5 +1007,23 @@ export const builtInExercises: readonly Exercise[] = [
       'a calf that becomes painful, swollen, warm or red',
     ],
     areas: ['general', 'lower-back', 'hips', 'calves'],
+    translations: {
+      de: {
+        title: 'Ruhiger Spaziergang',
+        purpose: 'Leichte Bewegung, die Muskelkater und Steifheit nach der Behandlung lindert.',
+        steps: [
+          'Gehen Sie in angenehmem Tempo auf ebenem Untergrund, in gut stützenden Schuhen.',
+          'Lassen Sie die Arme natürlich mitschwingen und die Schultern locker.',
+          'Beginnen Sie mit kurzen Strecken und steigern Sie sich Tag für Tag, so wie es Ihnen möglich ist.',
+        ],
+        dose: '10–20 Minuten in gemütlichem Tempo',
+        frequency: 'Ein- bis zweimal täglich',
+        stopIf: [
+          ...STOP_COMMON_DE,
+          'Brustschmerzen oder ungewöhnliche Atemnot (wählen Sie den Notruf)',
+          'eine Wade, die schmerzhaft, geschwollen, warm oder gerötet wird',
+        ],
+      },
+    },
   },
 ];

@@ -9,6 +9,16 @@ const COLD =
   'If an area feels hot, swollen or bruised, use cold instead of heat: an ice pack wrapped in a thin towel for 10–15 minutes, a few times a day for the first 48 hours. Never put ice directly on the skin.';
 const MOVE = 'Gentle movement, such as an easy walk, usually eases soreness faster than resting completely.';
 
+/** The same advice in German (`translations.de`). */
+const HYDRATION_DE =
+  'Trinken Sie über den Tag wie gewohnt. Sie müssen nicht zusätzlich viel trinken; ausreichend Flüssigkeit hilft einfach, sich wohlzufühlen.';
+const HEAT_DE =
+  'Bei Steifheit oder verspannten Muskeln hilft Wärme: eine warme Dusche oder eine in ein Handtuch gewickelte Wärmflasche für 15–20 Minuten. Schlafen Sie nie auf einer Wärmflasche ein.';
+const COLD_DE =
+  'Wenn sich eine Stelle heiß, geschwollen oder geprellt anfühlt, kühlen Sie statt zu wärmen: ein in ein dünnes Tuch gewickeltes Kühlpack für 10–15 Minuten, in den ersten 48 Stunden mehrmals täglich. Eis nie direkt auf die Haut legen.';
+const MOVE_DE =
+  'Sanfte Bewegung, etwa ein ruhiger Spaziergang, lindert Muskelkater meist schneller als völlige Schonung.';
+
 export const builtInTechniques: readonly Guidance[] = [
   {
     code: 'general',
@@ -27,10 +37,10 @@ export const builtInTechniques: readonly Guidance[] = [
         title: 'Allgemeine Hinweise',
         points: [
           'Die meisten Menschen fühlen sich nach der Behandlung lockerer und entspannter. Manche sind ein oder zwei Tage etwas müde oder leicht verspannt; das ist häufig und sollte von Tag zu Tag nachlassen.',
-          'Sanfte Bewegung, etwa ein ruhiger Spaziergang, lindert Muskelkater meist schneller als völlige Schonung.',
-          'Trinken Sie über den Tag wie gewohnt. Sie müssen nicht zusätzlich viel trinken; ausreichend Flüssigkeit hilft einfach, sich wohlzufühlen.',
-          'Bei Steifheit oder verspannten Muskeln hilft Wärme: eine warme Dusche oder eine in ein Handtuch gewickelte Wärmflasche für 15–20 Minuten. Schlafen Sie nie auf einer Wärmflasche ein.',
-          'Wenn sich eine Stelle heiß, geschwollen oder geprellt anfühlt, kühlen Sie statt zu wärmen: ein in ein dünnes Tuch gewickeltes Kühlpack für 10–15 Minuten, in den ersten 48 Stunden mehrmals täglich. Eis nie direkt auf die Haut legen.',
+          MOVE_DE,
+          HYDRATION_DE,
+          HEAT_DE,
+          COLD_DE,
           'Stehen Sie nach längerem Liegen langsam auf, falls Ihnen schwindelig wird.',
         ],
       },
@@ -50,6 +60,21 @@ export const builtInTechniques: readonly Guidance[] = [
       'Soreness that is getting worse rather than better after 48 hours, or that has not settled after 3 days, is not expected: please let us know.',
     ],
     suggestedExercises: ['gentle-walk'],
+    translations: {
+      de: {
+        title: 'Nach einer Tiefengewebsmassage',
+        points: [
+          'Bei der Tiefengewebsmassage werden die tieferen Muskelschichten behandelt. Leichter Muskelkater oder Druckempfindlichkeit für 24–48 Stunden danach, ähnlich wie nach dem Sport, ist häufig und normal. Das sollte von Tag zu Tag etwas nachlassen.',
+          'Gelegentlich können leichte blaue Flecken entstehen, besonders dort, wo viel Spannung war. Sie verblassen von selbst.',
+          'Verzichten Sie etwa 24 Stunden lang auf hartes Training oder schweres Heben mit den behandelten Muskeln; normale Alltagsaktivitäten sind in Ordnung.',
+          MOVE_DE,
+          HYDRATION_DE,
+          HEAT_DE,
+          COLD_DE,
+          'Muskelkater, der nach 48 Stunden stärker statt schwächer wird oder nach 3 Tagen nicht abgeklungen ist, ist nicht zu erwarten: Bitte geben Sie uns Bescheid.',
+        ],
+      },
+    },
   },
   {
     code: 'myofascial-release',
@@ -61,6 +86,17 @@ export const builtInTechniques: readonly Guidance[] = [
       HEAT,
     ],
     suggestedExercises: ['gentle-walk', 'diaphragmatic-breathing'],
+    translations: {
+      de: {
+        title: 'Nach einer myofaszialen Behandlung (Myofascial Release)',
+        points: [
+          'Bei der myofaszialen Behandlung wird mit langsamem, anhaltendem Druck und Dehnung gearbeitet. Danach fühlen Sie sich vielleicht lockerer, leichter oder etwas müde; ein leichtes Ziehen für etwa einen Tag kann vorkommen.',
+          'Sanfte, regelmäßige Bewegung und Ihre Dehnübungen helfen, die neu gewonnene Beweglichkeit zu erhalten. Dehnen Sie langsam bis zu einem leichten Ziehen, nie bis zum Schmerz, und wippen Sie nicht.',
+          HYDRATION_DE,
+          HEAT_DE,
+        ],
+      },
+    },
   },
   {
     code: 'trigger-point',
@@ -73,6 +109,18 @@ export const builtInTechniques: readonly Guidance[] = [
       HYDRATION,
     ],
     suggestedExercises: ['diaphragmatic-breathing'],
+    translations: {
+      de: {
+        title: 'Nach einer Triggerpunkt-Therapie',
+        points: [
+          'Die behandelten Punkte können sich 1–2 Tage lang empfindlich oder wie geprellt anfühlen. Schmerzen, die von dort in andere Bereiche ausgestrahlt haben, sollten in den nächsten Tagen nachlassen.',
+          'Wärme hilft empfindlichen Punkten, sich zu beruhigen. Sanftes Dehnen der behandelten Muskeln im vollen, angenehmen Bewegungsumfang hilft ihnen, entspannt zu bleiben.',
+          'Bitte drücken Sie nicht selbst fest auf die Punkte, es sei denn, Ihr Therapeut oder Ihre Therapeutin hat es Ihnen gezeigt.',
+          'Achten Sie darauf, wodurch die Verspannung zurückkommt (lange Bildschirmarbeit, das Tragen von Taschen, Stress), und erzählen Sie uns beim nächsten Termin davon.',
+          HYDRATION_DE,
+        ],
+      },
+    },
   },
   {
     code: 'swedish',
@@ -83,6 +131,16 @@ export const builtInTechniques: readonly Guidance[] = [
       HYDRATION,
     ],
     suggestedExercises: ['diaphragmatic-breathing', 'gentle-walk'],
+    translations: {
+      de: {
+        title: 'Nach einer klassischen (schwedischen) Massage',
+        points: [
+          'Die klassische Massage ist entspannend und sanft. Danach ruhig, schläfrig oder etwas benommen zu sein, ist normal: Stehen Sie in Ruhe auf und lassen Sie den restlichen Tag, wenn möglich, ruhig angehen.',
+          'Leichter Muskelkater ist selten, kann aber dort auftreten, wo die Muskeln verspannt waren; er sollte innerhalb von ein bis zwei Tagen vergehen.',
+          HYDRATION_DE,
+        ],
+      },
+    },
   },
   {
     code: 'sports',
@@ -96,6 +154,19 @@ export const builtInTechniques: readonly Guidance[] = [
       COLD,
     ],
     suggestedExercises: ['gentle-walk'],
+    translations: {
+      de: {
+        title: 'Nach einer Sportmassage',
+        points: [
+          'Nach einer Sportmassage können sich die behandelten Muskeln beansprucht anfühlen, wie nach einer Trainingseinheit. Muskelkater für 24–48 Stunden ist häufig.',
+          'Trainieren Sie am nächsten Tag nur leicht (eine lockere Einheit oder aktive Erholung) und steigern Sie sich wieder auf volle Intensität, wenn der Muskelkater abklingt.',
+          'Wärmen Sie sich vor Ihrer nächsten intensiven Einheit gründlich auf.',
+          HYDRATION_DE,
+          HEAT_DE,
+          COLD_DE,
+        ],
+      },
+    },
   },
   {
     code: 'stretching',
@@ -107,6 +178,17 @@ export const builtInTechniques: readonly Guidance[] = [
       'Mild tightness the next day is normal; sharp pain is not.',
     ],
     suggestedExercises: ['gentle-walk'],
+    translations: {
+      de: {
+        title: 'Nach assistiertem Dehnen',
+        points: [
+          'Sie fühlen sich vielleicht lockerer und beweglicher. Regelmäßiges, sanftes Dehnen zu Hause hilft Ihnen, diese Beweglichkeit zu erhalten.',
+          'Dehnen Sie bis zu einem Gefühl leichter Spannung, nie bis zum Schmerz. Halten Sie jede Dehnung ruhig, atmen Sie langsam und wippen Sie nicht.',
+          'Dehnen fällt am leichtesten, wenn die Muskeln warm sind, zum Beispiel nach einem Spaziergang oder einer warmen Dusche.',
+          'Ein leichtes Spannungsgefühl am nächsten Tag ist normal, scharfe Schmerzen sind es nicht.',
+        ],
+      },
+    },
   },
 ];
 
@@ -141,6 +223,17 @@ export const builtInAreas: readonly Guidance[] = [
       'Warmth across the back of the neck and shoulders helps with stiffness.',
     ],
     suggestedExercises: ['chin-tuck', 'upper-trapezius-stretch', 'levator-scapulae-stretch', 'neck-rotation'],
+    translations: {
+      de: {
+        title: 'Ihr Nacken',
+        points: [
+          'Stellen Sie Bildschirme auf Augenhöhe ein und machen Sie alle 30–45 Minuten eine kurze Bewegungspause.',
+          'Schlafen Sie mit einem Kissen, das Ihren Nacken in einer Linie mit der übrigen Wirbelsäule hält.',
+          'Lassen Sie Ihren Nacken nicht selbst „knacken“.',
+          'Wärme im hinteren Nacken- und Schulterbereich hilft bei Steifheit.',
+        ],
+      },
+    },
   },
   {
     code: 'shoulders',
@@ -151,6 +244,16 @@ export const builtInAreas: readonly Guidance[] = [
       'When sitting, let your arms rest supported rather than hanging or held up.',
     ],
     suggestedExercises: ['doorway-chest-stretch', 'shoulder-rolls', 'shoulder-blade-squeeze', 'pendulum'],
+    translations: {
+      de: {
+        title: 'Ihre Schultern',
+        points: [
+          'Tragen Sie Taschen abwechselnd auf beiden Schultern oder nutzen Sie einen Rucksack mit beiden Trägern.',
+          'Bewegen Sie Ihre Schultern in einem angenehmen Bewegungsumfang; vermeiden Sie es, die Arme lange erhoben oder nach vorn gestreckt zu halten.',
+          'Lassen Sie im Sitzen die Arme abgestützt ruhen, statt sie hängen zu lassen oder hochzuhalten.',
+        ],
+      },
+    },
   },
   {
     code: 'upper-back',
@@ -161,6 +264,16 @@ export const builtInAreas: readonly Guidance[] = [
       'Warmth between the shoulder blades can ease stiffness.',
     ],
     suggestedExercises: ['thoracic-extension-chair', 'open-book', 'wall-angels', 'cat-cow', 'doorway-chest-stretch'],
+    translations: {
+      de: {
+        title: 'Ihr oberer Rücken',
+        points: [
+          'Unterbrechen Sie langes Sitzen: Stehen Sie etwa jede halbe Stunde auf, strecken Sie sich und kreisen Sie die Schultern.',
+          'Sitzen Sie mit gestütztem Rücken und dem Bildschirm auf Augenhöhe, damit Sie nicht nach vorn zusammensinken.',
+          'Wärme zwischen den Schulterblättern kann Steifheit lindern.',
+        ],
+      },
+    },
   },
   {
     code: 'lower-back',
@@ -179,6 +292,17 @@ export const builtInAreas: readonly Guidance[] = [
       'childs-pose',
       'gentle-walk',
     ],
+    translations: {
+      de: {
+        title: 'Ihr unterer Rücken',
+        points: [
+          'Bleiben Sie in Bewegung: Kurze, regelmäßige Spaziergänge tun dem Rücken besser als Bettruhe.',
+          'Gehen Sie beim Heben in die Knie, halten Sie die Last nah am Körper und vermeiden Sie Drehbewegungen.',
+          'Wechseln Sie im Sitzen regelmäßig die Position; ein kleines Kissen hinter dem unteren Rücken kann helfen.',
+          'Wärme tut einem steifen unteren Rücken oft gut.',
+        ],
+      },
+    },
   },
   {
     code: 'hips',
@@ -188,6 +312,15 @@ export const builtInAreas: readonly Guidance[] = [
       'When standing, keep your weight even on both feet rather than leaning into one hip.',
     ],
     suggestedExercises: ['hip-flexor-stretch', 'clamshell', 'figure-four-stretch', 'bridge'],
+    translations: {
+      de: {
+        title: 'Ihre Hüften',
+        points: [
+          'Sitzen Sie nicht lange mit übereinandergeschlagenen Beinen; stehen Sie regelmäßig auf und bewegen Sie sich.',
+          'Verteilen Sie im Stehen Ihr Gewicht gleichmäßig auf beide Füße, statt es auf eine Hüfte zu verlagern.',
+        ],
+      },
+    },
   },
   {
     code: 'glutes',
@@ -197,6 +330,15 @@ export const builtInAreas: readonly Guidance[] = [
       'Gentle stretching and strengthening help these muscles support your lower back and hips.',
     ],
     suggestedExercises: ['figure-four-stretch', 'bridge', 'clamshell'],
+    translations: {
+      de: {
+        title: 'Ihre Gesäßmuskeln',
+        points: [
+          'Wenn Sitzen unangenehm ist, nutzen Sie ein Kissen und stehen Sie oft auf, um sich zu bewegen.',
+          'Sanftes Dehnen und Kräftigen hilft diesen Muskeln, Ihren unteren Rücken und Ihre Hüften zu stützen.',
+        ],
+      },
+    },
   },
   {
     code: 'hamstrings',
@@ -207,6 +349,16 @@ export const builtInAreas: readonly Guidance[] = [
       'Warm up before running or sport.',
     ],
     suggestedExercises: ['supine-hamstring-stretch', 'seated-hamstring-stretch', 'bridge'],
+    translations: {
+      de: {
+        title: 'Die Rückseite Ihrer Oberschenkel',
+        points: [
+          'Dehnen Sie langsam und gleichmäßig; Wippen kann den Muskel überlasten.',
+          'Ein Dehngefühl an der Oberschenkelrückseite ist zu erwarten; Kribbeln oder Schmerzen, die ins Bein ausstrahlen, dagegen nicht. Hören Sie in diesem Fall auf.',
+          'Wärmen Sie sich vor dem Laufen oder Sport auf.',
+        ],
+      },
+    },
   },
   {
     code: 'calves',
@@ -217,6 +369,16 @@ export const builtInAreas: readonly Guidance[] = [
       'A calf that becomes swollen, warm, red and painful is not normal treatment soreness: seek medical help straight away.',
     ],
     suggestedExercises: ['calf-wall-stretch', 'soleus-stretch', 'heel-raises', 'gentle-walk'],
+    translations: {
+      de: {
+        title: 'Ihre Waden',
+        points: [
+          'Ruhiges Gehen und Wadendehnungen helfen den Waden, sich zu erholen.',
+          'Gut stützende Schuhe helfen; tragen Sie ein, zwei Tage lang nicht über längere Zeit sehr hohe oder ganz flache Schuhe.',
+          'Eine Wade, die geschwollen, warm, gerötet und schmerzhaft wird, ist kein normaler Muskelkater nach der Behandlung: Suchen Sie sofort ärztliche Hilfe.',
+        ],
+      },
+    },
   },
   {
     code: 'forearms',
@@ -227,6 +389,16 @@ export const builtInAreas: readonly Guidance[] = [
       'Warmth helps tight forearm muscles; cold helps if the wrist or elbow feels hot or swollen.',
     ],
     suggestedExercises: ['wrist-flexor-stretch', 'wrist-extensor-stretch', 'tendon-glides'],
+    translations: {
+      de: {
+        title: 'Ihre Unterarme und Handgelenke',
+        points: [
+          'Machen Sie kurze Pausen vom Tippen, von der Mausarbeit und vom Greifen von Werkzeugen: Schütteln Sie etwa alle 30 Minuten die Hände aus und dehnen Sie sich.',
+          'Halten Sie die Handgelenke beim Tippen gerade und locker.',
+          'Wärme hilft verspannten Unterarmmuskeln; Kälte hilft, wenn sich Handgelenk oder Ellbogen heiß oder geschwollen anfühlen.',
+        ],
+      },
+    },
   },
   {
     code: 'jaw',
@@ -238,6 +410,17 @@ export const builtInAreas: readonly Guidance[] = [
       'A warm, damp cloth on the side of the face for 10 minutes can ease tight jaw muscles.',
     ],
     suggestedExercises: ['jaw-relaxation', 'controlled-jaw-opening', 'diaphragmatic-breathing'],
+    translations: {
+      de: {
+        title: 'Ihr Kiefer',
+        points: [
+          'Essen Sie etwa einen Tag lang eher weiche Speisen und verzichten Sie auf Kaugummi sowie sehr zähe oder harte Lebensmittel.',
+          'Halten Sie die Zähne leicht auseinander und den Kiefer locker; achten Sie tagsüber darauf, ob Sie die Zähne zusammenbeißen, und lassen Sie dann bewusst los.',
+          'Stützen Sie beim Gähnen das Kinn mit der Hand.',
+          'Ein warmes, feuchtes Tuch seitlich auf dem Gesicht für 10 Minuten kann verspannte Kiefermuskeln lockern.',
+        ],
+      },
+    },
   },
 ];
 

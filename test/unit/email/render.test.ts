@@ -190,9 +190,31 @@ describe('renderEmail', () => {
   });
 
   it('marks library text that has no translation with its own language', () => {
-    const followUp = renderEmail(models('de')[4]!, afterSession);
-    expect(followUp.html).toMatch(/<div lang="en">\s*<h3[^>]*>After deep tissue massage<\/h3>/);
+    const library = createSelfCareLibrary({
+      techniques: [
+        { code: 'cupping', title: 'After cupping', points: ['Marks fade within a week.'], suggestedExercises: [] },
+      ],
+    });
+    const model = models('de')[4]!;
+    if (model.kind !== 'follow-up') throw new Error('expected the follow-up model');
+    const followUp = renderEmail(
+      { ...model, session: { ...model.session, techniques: ['cupping', 'deep-tissue'] } },
+      { ...afterSession, library },
+    );
+    expect(followUp.html).toMatch(/<div lang="en">\s*<h3[^>]*>After cupping<\/h3>/);
+    expect(followUp.html).not.toMatch(/<div lang="en">\s*<h3[^>]*>Nach einer Tiefengewebsmassage/);
     expect(followUp.html).not.toMatch(/<div lang="en">\s*<h3[^>]*>Kinn/);
+  });
+
+  it('renders the built-in self-care text of a German follow-up and check-in wholly in German', () => {
+    const [, , , , followUp, checkIn] = models('de').map((model) => renderEmail(model, afterSession));
+    for (const email of [followUp!, checkIn!]) {
+      expect(email.html).not.toContain('lang="en"');
+      expect(email.text).toContain('Brustdehnung im Türrahmen');
+      expect(email.text).not.toMatch(/Doorway|How much|sharp, stabbing|Drink water/);
+    }
+    expect(followUp!.text).toContain('Nach einer Tiefengewebsmassage');
+    expect(followUp!.text).toContain('Ihr Nacken');
   });
 
   it('attaches an .ics invitation to confirmations and reschedules and a cancelling one to cancellations', () => {

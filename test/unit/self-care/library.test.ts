@@ -89,8 +89,22 @@ describe('built-in self-care library', () => {
       lang: 'de',
       dose: '5 Sekunden halten; 10-mal wiederholen',
     });
-    const bridge = findExercise('bridge')!;
-    expect(localizeExercise(bridge, 'de')).toMatchObject({ lang: 'en', title: 'Bridge' });
+    expect(localizeExercise(findExercise('bridge')!, 'de')).toMatchObject({ lang: 'de', title: 'Brücke' });
+    const clinicOwn = createSelfCareLibrary({
+      exercises: [
+        {
+          id: 'towel-squeeze',
+          title: 'Towel squeeze',
+          purpose: 'Grip strength.',
+          steps: ['Roll a towel.', 'Squeeze it gently.'],
+          dose: '10 times',
+          frequency: 'Twice a day',
+          stopIf: ['sharp pain'],
+          areas: ['forearms'],
+        },
+      ],
+    }).findExercise('towel-squeeze')!;
+    expect(localizeExercise(clinicOwn, 'de')).toMatchObject({ lang: 'en', title: 'Towel squeeze' });
   });
 });
 

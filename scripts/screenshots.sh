@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Regenerates docs/screenshots/*.png from `npm run preview`: a documentation tool, not part
+# of the test suite. Needs Debian's chromium; pngquant and optipng make the files smaller
+# when they are installed.
+#
+#   bash scripts/screenshots.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CHROMIUM="${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}"
+if [ -z "$CHROMIUM" ]; then
+  echo "screenshots.sh: Chromium is not installed. On Debian/Ubuntu, as root:" >&2
+  echo "  apt-get update && apt-get install -y chromium pngquant optipng" >&2
+  echo "(or set CHROMIUM=/path/to/chromium)" >&2
+  exit 1
+fi
+export CHROMIUM
+
+npm run --silent preview
+
+# <preview name>: the emails shown in the README.
+shots=(
+  confirmation-en
+  reminder-en
+  reschedule-en
+  cancellation-en
+  follow-up-en
+  check-in-en
+  confirmation-de
+)
+
+mkdir -p docs/screenshots
+npx tsx scripts/screenshots.ts preview docs/screenshots "${shots[@]}"
+
+if command -v pngquant >/dev/null; then
+  for name in "${shots[@]}"; do
+    pngquant --force --skip-if-larger --strip --quality=70-95 --output "docs/screenshots/$name.png" "docs/screenshots/$name.png" || true
+  done
+else
+  echo "screenshots.sh: pngquant not found (apt-get install -y pngquant): keeping full-colour PNGs" >&2
+fi
+if command -v optipng >/dev/null; then
+  for name in "${shots[@]}"; do optipng -quiet -o2 "docs/screenshots/$name.png"; done
+fi
+
+limit=$((250 * 1024))
+for name in "${shots[@]}"; do
+  size=$(stat -c %s "docs/screenshots/$name.png")
+  printf '%-40s %4d KB\n' "docs/screenshots/$name.png" $((size / 1024))
+  if [ "$size" -gt "$limit" ]; then
+    echo "screenshots.sh: docs/screenshots/$name.png is larger than 250 KB" >&2
+    exit 1
+  fi
+done

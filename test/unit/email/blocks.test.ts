@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { blocksToHtml, blocksToText, type Block } from '../../../shared/email/blocks';
+
+function render(blocks: readonly Block[]): { html: string; text: string } {
+  return { html: String(blocksToHtml(blocks)), text: blocksToText(blocks) };
+}
+
+function styleOf(markup: string, tag: string): string {
+  const match = new RegExp(`<${tag}\\b[^>]*style="([^"]*)"`).exec(markup);
+  if (!match) throw new Error(`no <${tag}> with a style in ${markup}`);
+  return match[1]!;
+}
+
+/** The last value of a CSS property in an inline style (later declarations win). */
+function cssValue(style: string, property: string): string | undefined {
+  const values = [...style.matchAll(new RegExp(`(?:^|;)\\s*${property}\\s*:\\s*([^;]+)`, 'g'))].map((m) =>
+    m[1]!.trim(),
+  );
+  return values.at(-1);
+}
+
+describe('facts tables', () => {
+  it('give every label cell the same fixed width, whatever the labels and values', () => {
+    const { html } = render([
+      { type: 'facts', rows: [{ label: 'How much', value: '10 slow turns each way' }] },
+      {
+        type: 'facts',
+        rows: [{ label: 'How often', value: 'Several times a day, especially during long periods of sitting' }],
+      },
+      { type: 'facts', rows: [{ label: 'Therapist', value: 'Anna' }] },
+    ]);
+    const widths = [...html.matchAll(/<th scope="row" style="([^"]*)"/g)].map((m) => cssValue(m[1]!, 'width'));
+    expect(widths).toHaveLength(3);
+    expect(widths[0]).toMatch(/^\d+px$/);
+    expect(new Set(widths).size).toBe(1);
+  });
+});
+
+describe('panels', () => {
+  const panel: Block = {
+    type: 'panel',
+    tone: 'warning',
+    blocks: [
+      { type: 'heading', level: 2, text: 'When to contact us' },
+      {
+        type: 'section',
+        blocks: [
+          { type: 'paragraph', content: 'Call us if:' },
+          { type: 'list', items: ['a', 'b'] },
+        ],
+      },
+    ],
+  };
+
+  it('pad evenly and drop the outer margins of their first and last blocks', () => {
+    const { html } = render([panel]);
+    expect(cssValue(styleOf(html, 'div'), 'padding')).toBe('16px');
+    expect(cssValue(styleOf(html, 'h2'), 'margin-top')).toBe('0');
+    expect(cssValue(styleOf(html, 'ul'), 'margin-bottom')).toBe('0');
+    const items = [...html.matchAll(/<li style="([^"]*)"/g)].map((m) => m[1]!);
+    expect(cssValue(items[0]!, 'margin-bottom')).toBeUndefined();
+    expect(cssValue(items[1]!, 'margin-bottom')).toBe('0');
+    // The paragraph in the middle keeps its spacing.
+    expect(styleOf(html, 'p')).not.toMatch(/margin-(top|bottom):0/);
+  });
+
+  it('leave headings and lists outside panels as they are', () => {
+    const { html } = render([
+      { type: 'heading', level: 2, text: 'Exercises' },
+      { type: 'list', items: ['a'] },
+    ]);
+    expect(styleOf(html, 'h2')).toMatch(/^margin:28px 0 12px;/);
+    expect(styleOf(html, 'h2')).not.toContain('margin-top:0');
+    expect(styleOf(html, 'li')).toBe('margin:0 0 6px;');
+  });
+});
+
+describe('quotes', () => {
+  it('attribute the quote as "— Name" in both the HTML and the text part', () => {
+    const { html, text } = render([{ type: 'quote', text: 'Take it easy.', attribution: 'Anna Schmidt' }]);
+    expect(html).toMatch(/<cite[^>]*>— Anna Schmidt<\/cite>/);
+    expect(text).toBe('> Take it easy.\n> — Anna Schmidt');
+  });
+
+  it('escape a hostile attribution', () => {
+    const { html } = render([{ type: 'quote', text: 'Hi', attribution: '<script>x</script>"' }]);
+    expect(html).toContain('<cite');
+    expect(html).toContain('— &lt;script&gt;x&lt;/script&gt;&quot;</cite>');
+    expect(html).not.toContain('<script>');
+  });
+});
