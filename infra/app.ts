@@ -1,8 +1,11 @@
 import { App, Tags } from 'aws-cdk-lib';
 import { CareLoopStack } from './careloop-stack';
+import { applyCompliancePacks } from './nag';
 import { resolveSettings, SettingsError } from './settings';
 
 const app = new App();
+// AwsSolutions, HIPAA Security and Serverless (cdk-nag): an unacknowledged error fails the synth.
+applyCompliancePacks(app);
 
 let settings;
 try {

@@ -1,13 +1,13 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -18,6 +18,9 @@ import type { Construct } from 'constructs';
 import { eventPatternFor, functionRoutes, handlerEntry, type FunctionRoute } from '../functions/routes';
 import { ENV } from '../shared/config';
 import { tableDefinition } from '../shared/table-definition';
+import { applyPublisherPolicy } from './bus-policy';
+import { CareLoopOperations, terminalQueuesOf } from './operations';
+import { acknowledge, REASONS, wildcardResourceFinding } from './nag';
 import { hoursToMinutes, type Settings } from './settings';
 
 /** The repository root (where package-lock.json and functions/ live). */
@@ -60,6 +63,7 @@ export class CareLoopStack extends Stack {
   readonly schedulerRole: iam.Role;
   readonly schedulerDeadLetterQueue: sqs.Queue;
   readonly configurationSet: ses.ConfigurationSet;
+  readonly operations: CareLoopOperations;
   readonly emailIdentity: ses.EmailIdentity;
   /** Deployed function of each route, by route name. */
   readonly functions: ReadonlyMap<string, nodejs.NodejsFunction>;
@@ -117,13 +121,18 @@ export class CareLoopStack extends Stack {
       }),
     );
 
-    const newQueue = (queueId: string) =>
-      new sqs.Queue(this, queueId, {
+    // Every queue is a terminal one: failed invocations, undeliverable events and rejected events.
+    const newQueue = (queueId: string) => {
+      const queue = new sqs.Queue(this, queueId, {
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: this.key,
         enforceSSL: true,
         retentionPeriod: FUNCTION_DEFAULTS.dlqRetention,
       });
+      acknowledge(queue, 'AwsSolutions-SQS3', REASONS.terminalQueue);
+      acknowledge(queue, 'Serverless-SQSRedrivePolicy', REASONS.terminalQueue);
+      return queue;
+    };
 
     // ---- DynamoDB ------------------------------------------------------------------------
     const string = dynamodb.AttributeType.STRING;
@@ -142,12 +151,28 @@ export class CareLoopStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Besides PITR: a daily AWS Backup copy kept 35 days in a vault encrypted with the CMK (the
+    // HIPAA contingency-plan control; AWS Config's dynamodb-in-backup-plan checks it).
+    const backupVault = new backup.BackupVault(this, 'BackupVault', {
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const backupSelection = backup.BackupPlan.daily35DayRetention(this, 'BackupPlan', backupVault).addSelection(
+      'Table',
+      { resources: [backup.BackupResource.fromArn(this.table.tableArn)] },
+    );
+    acknowledge(
+      backupSelection,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      REASONS.backupServiceRole,
+    );
 
     // ---- EventBridge bus and archive -------------------------------------------------------
     this.bus = new events.EventBus(this, 'Bus', {
       eventBusName: settings.busName,
       description: 'CareLoop clinic events (booking, care, patients)',
     });
+    applyPublisherPolicy(this.bus, settings.publishers ?? []);
     // Not bus.archive(): in aws-cdk-lib 2.276 that helper drops kmsKey.
     this.archive = new events.Archive(this, 'BusArchive', {
       sourceEventBus: this.bus,
@@ -194,6 +219,9 @@ export class CareLoopStack extends Stack {
       }),
     });
     this.schedulerDeadLetterQueue.grantSendMessages(this.schedulerRole);
+    acknowledge(this.schedulerRole, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', REASONS.kmsGenerateDataKey);
+    acknowledge(this.schedulerRole, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', REASONS.kmsReEncrypt);
+    acknowledge(this.schedulerRole, 'HIPAA.Security-IAMNoInlinePolicy', REASONS.roleOwnPolicy);
     const schedulesArn = this.formatArn({
       service: 'scheduler',
       resource: 'schedule',
@@ -225,6 +253,8 @@ export class CareLoopStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    acknowledge(unsubscribeSecret, 'AwsSolutions-SMG4', REASONS.unsubscribeKeyRotation);
+    acknowledge(unsubscribeSecret, 'HIPAA.Security-SecretsManagerRotationEnabled', REASONS.unsubscribeKeyRotation);
 
     const environment: Record<string, string> = {
       [ENV.tableName]: this.table.tableName,
@@ -261,6 +291,19 @@ export class CareLoopStack extends Stack {
         removalPolicy: RemovalPolicy.RETAIN,
       });
       const onFailureQueue = newQueue(`${id}FailureQueue`);
+      // Its own role, which may write to its own log group only (AWSLambdaBasicExecutionRole,
+      // CDK's default, allows creating and writing any log group in the account).
+      const role = new iam.Role(this, `${id}Role`, {
+        description: `Execution role of ${functionName(route)}`,
+        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      });
+      logGroup.grantWrite(role);
+      acknowledge(role, 'HIPAA.Security-IAMNoInlinePolicy', REASONS.roleOwnPolicy);
+      acknowledge(
+        role,
+        'AwsSolutions-IAM5[Resource::*]',
+        route.events.length > 0 ? REASONS.xrayAndListSchedulesOnAnyResource : REASONS.xrayOnAnyResource,
+      );
       const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
         functionName: functionName(route),
         description: route.scheduled
@@ -278,7 +321,10 @@ export class CareLoopStack extends Stack {
         architecture: lambda.Architecture.ARM_64,
         memorySize: FUNCTION_DEFAULTS.memorySize,
         timeout: FUNCTION_DEFAULTS.timeout,
+        role,
         logGroup,
+        // Lambda's own segments only (timings, errors): no payload, nothing about patients.
+        tracing: lambda.Tracing.ACTIVE,
         environment,
         bundling: {
           format: nodejs.OutputFormat.ESM,
@@ -296,14 +342,44 @@ export class CareLoopStack extends Stack {
         },
         retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,
         maxEventAge: FUNCTION_DEFAULTS.asyncMaxEventAge,
-        onFailure: new SqsDestination(onFailureQueue),
+        onFailure: sendOnlyDestination(onFailureQueue),
       });
       functions.set(route.name, fn);
+      acknowledge(fn, 'HIPAA.Security-LambdaInsideVPC', REASONS.noVpc);
+      acknowledge(fn, 'HIPAA.Security-LambdaConcurrency', REASONS.noReservedConcurrency);
+      const dlqReason = route.http ? REASONS.synchronousNoDlq : REASONS.onFailureDestination;
+      acknowledge(fn, 'HIPAA.Security-LambdaDLQ', dlqReason);
+      acknowledge(fn, 'Serverless-LambdaDLQ', dlqReason);
 
-      this.table.grantReadWriteData(fn);
+      // Only the item actions the function's code calls (shared/adapters/dynamo-store.ts), and
+      // the CMK that encrypts the table, the queues and the secret.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'UseCareLoopTable',
+          actions: tableActionsOf(route),
+          resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+        }),
+      );
+      this.key.grant(fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
+      // CDK's grant on the CMK (table, queues): the two wildcards expand to data-key and
+      // re-encrypt actions only, on this one key.
+      acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', REASONS.kmsGenerateDataKey);
+      acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', REASONS.kmsReEncrypt);
+      acknowledge(role, wildcardResourceFinding(this, `${this.table.tableArn}/index/*`), REASONS.tableIndexes);
       const sendsEmail = !route.http && !route.awsEvents;
-      if (route.events.length > 0) this.rejectedEventsQueue.grantSendMessages(fn);
-      if (sendsEmail || route.http) unsubscribeSecret.grantRead(fn);
+      if (route.events.length > 0) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.rejectedEventsQueue.queueArn] }),
+        );
+      }
+      if (sendsEmail || route.http) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: [unsubscribeSecret.secretArn],
+          }),
+        );
+      }
       if (sendsEmail) {
         fn.addToRolePolicy(
           new iam.PolicyStatement({
@@ -318,6 +394,8 @@ export class CareLoopStack extends Stack {
         // Public by design: the link in an email is opened by a mail client or a browser,
         // and is worthless without its HMAC signature.
         unsubscribeUrl = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+        // The two resource policies (lambda:InvokeFunctionUrl, lambda:InvokeFunction) the URL needs.
+        acknowledge(fn, 'HIPAA.Security-LambdaFunctionPublicAccessProhibited', REASONS.publicUnsubscribeUrl);
       }
       if (route.awsEvents) {
         // SES publishes mail feedback to the account's default bus only.
@@ -344,12 +422,7 @@ export class CareLoopStack extends Stack {
         fn.addToRolePolicy(
           new iam.PolicyStatement({
             sid: 'ManageCareLoopSchedules',
-            actions: [
-              'scheduler:CreateSchedule',
-              'scheduler:UpdateSchedule',
-              'scheduler:GetSchedule',
-              'scheduler:DeleteSchedule',
-            ],
+            actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
             resources: [schedulesArn],
           }),
         );
@@ -362,6 +435,7 @@ export class CareLoopStack extends Stack {
             resources: ['*'],
           }),
         );
+        acknowledge(role, wildcardResourceFinding(this, schedulesArn), REASONS.schedulesOfGroup);
         this.schedulerRole.grantPassRole(fn.grantPrincipal);
 
         const rule = new events.Rule(this, `${id}Rule`, {
@@ -403,6 +477,18 @@ export class CareLoopStack extends Stack {
       }),
     );
 
+    // ---- Operations: alarms -> SNS topic, dashboard careloop-<stage> (docs/OPERATIONS.md) ----
+    this.operations = new CareLoopOperations(this, 'Operations', {
+      stage: settings.stage,
+      key: this.key,
+      functions,
+      queues: terminalQueuesOf(this),
+      scheduleGroupName: this.scheduleGroup.scheduleGroupName,
+      configurationSetName: this.configurationSet.configurationSetName,
+      alarmEmail: settings.alarmEmail,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.operations.topic.topicArn });
+
     // ---- Outputs ---------------------------------------------------------------------------
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
     new CfnOutput(this, 'EventBusArn', { value: this.bus.eventBusArn });
@@ -414,6 +500,28 @@ export class CareLoopStack extends Stack {
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
   }
 }
+
+/**
+ * The table actions a function's code calls (shared/adapters/dynamo-store.ts): the unsubscribe
+ * link reads and saves one patient; SES feedback only writes suppressions.
+ */
+function tableActionsOf(route: FunctionRoute): string[] {
+  if (route.http) return ['dynamodb:GetItem', 'dynamodb:PutItem'];
+  if (route.awsEvents) return ['dynamodb:PutItem'];
+  return ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+}
+
+/**
+ * Lambda's on-failure destination, like SqsDestination but granting only sqs:SendMessage (the
+ * CMK is granted with the table): SqsDestination's grantSendMessages adds GetQueueAttributes
+ * and GetQueueUrl, which Lambda does not use.
+ */
+const sendOnlyDestination = (queue: sqs.IQueue): lambda.IDestination => ({
+  bind: (_scope, fn) => {
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
+    return { destination: queue.queueArn };
+  },
+});
 
 /** `booking-created` -> `BookingCreated` (construct ids of a route's resources). */
 export const pascalCase = (name: string) =>

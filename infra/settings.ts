@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseQuietHours } from '../shared/domain/quiet-hours';
 import { selfCareLibraryFromConfiguration } from '../shared/self-care/configured';
+import { parsePublishers, type Publisher } from './bus-policy';
 
 /**
  * Deploy-time settings of the CareLoop stack, read from CDK context (`cdk.json` or
@@ -16,6 +17,8 @@ export interface Settings {
   readonly stage: string;
   /** Name of the custom EventBridge bus the front ends send to. */
   readonly busName: string;
+  /** Principals allowed to PutEvents on the bus, each for its own sources (bus resource policy); absent: no policy. */
+  readonly publishers?: readonly Publisher[];
   /** From address of every email; an SES identity is created for it (or for senderDomain). */
   readonly senderAddress: string;
   /** When given, the whole domain is verified (Easy DKIM) instead of the single address. */
@@ -28,6 +31,8 @@ export interface Settings {
   readonly quietHours: string;
   /** The clinic's self-care overrides (JSON text of the file named by `selfCareFile`), if any. */
   readonly selfCareOverrides?: string;
+  /** When given, subscribed by email to the alarm topic (the address must confirm the subscription). */
+  readonly alarmEmail?: string;
   readonly region: string;
   readonly account?: string;
 }
@@ -36,12 +41,14 @@ export interface Settings {
 export const CONTEXT_KEYS = [
   'stage',
   'busName',
+  'publishers',
   'senderAddress',
   'senderDomain',
   'reminderOffsetsHours',
   'checkInDelayHours',
   'quietHours',
   'selfCareFile',
+  'alarmEmail',
   'region',
   'account',
 ] as const;
@@ -145,6 +152,8 @@ export function resolveSettings(
   const stage = text('stage', DEFAULT_SETTINGS.stage, STAGE, 'must be 1-20 characters of [a-z0-9-]');
   const busName = text('busName', DEFAULT_SETTINGS.busName, BUS_NAME, 'must be 1-256 characters of [A-Za-z0-9._-]');
   if (busName === 'default') problems.push({ key: 'busName', message: 'must name a custom bus, not "default"' });
+  const { publishers, problems: publisherProblems } = parsePublishers(read(getContext, 'publishers'));
+  for (const message of publisherProblems) problems.push({ key: 'publishers', message });
   const senderAddress = text('senderAddress', DEFAULT_SETTINGS.senderAddress, EMAIL, 'must be a plain email address');
   const senderDomain = text(
     'senderDomain',
@@ -196,6 +205,8 @@ export function resolveSettings(
     }
   }
 
+  const alarmEmail = text('alarmEmail', undefined, EMAIL, 'must be a plain email address');
+
   const region = text(
     'region',
     env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
@@ -208,12 +219,14 @@ export function resolveSettings(
   return {
     stage: stage!,
     busName: busName!,
+    ...(publishers.length > 0 ? { publishers } : {}),
     senderAddress: senderAddress!,
     ...(senderDomain ? { senderDomain } : {}),
     reminderOffsetsHours: reminderOffsetsHours!,
     checkInDelayHours: checkInDelayHours!,
     quietHours,
     ...(selfCareOverrides ? { selfCareOverrides } : {}),
+    ...(alarmEmail ? { alarmEmail } : {}),
     region: region!,
     ...(account ? { account } : {}),
   };

@@ -71,6 +71,8 @@ export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFun
     AWS_ENDPOINT_URL_SQS: endpoints.sideServices,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.sideServices,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // CloudWatch reads metrics from log lines on AWS; on a laptop they would only bury the logs.
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     [ENV.tableName]: settings.tableName,
     [ENV.senderAddress]: settings.senderAddress,
     [ENV.scheduleGroupName]: settings.scheduleGroupName,

@@ -138,6 +138,37 @@ export interface UnsubscribeLinks {
   verify(token: string): Promise<{ clinicId: string; patientId: string } | undefined>;
 }
 
+/**
+ * The operational metrics CareLoop emits (CloudWatch namespace `CareLoop`). The one list:
+ * the adapter (shared/adapters/metrics.ts) and the alarms (infra/operations.ts) read these
+ * names, so the code and the alarms cannot drift apart.
+ */
+export const METRIC_NAMES = {
+  /** A contract event handled; dimensions detailType, status (processed, duplicate, rejected, failed). */
+  eventsProcessed: 'EventsProcessed',
+  /** An email claimed (conditional write) before SES is called; dimension kind. */
+  emailsClaimed: 'EmailsClaimed',
+  /** SES accepted an email; dimension kind. */
+  emailsSent: 'EmailsSent',
+  /** SES refused an email, so its claim was released for the retry; dimension kind. */
+  emailClaimsReleased: 'EmailClaimsReleased',
+  /** A claim left by an invocation that died mid-send: the email is not sent again; dimension kind. */
+  emailClaimsStuck: 'EmailClaimsStuck',
+  /** Not sent: the address bounced or complained before; dimension kind. */
+  emailsSuppressed: 'EmailsSuppressed',
+  /** A reminder or check-in schedule fired; dimensions job, outcome. */
+  scheduledJobs: 'ScheduledJobs',
+} as const;
+export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
+
+/**
+ * Counts for operations. Dimensions stay low-cardinality (email kind, event type, status,
+ * outcome): never ids, addresses or anything a patient wrote.
+ */
+export interface Metrics {
+  count(name: MetricName, dimensions?: Record<string, string>, value?: number): void;
+}
+
 export interface Dependencies {
   store: Store;
   mailer: Mailer;
@@ -147,4 +178,6 @@ export interface Dependencies {
   library: SelfCareLibrary;
   unsubscribeLinks: UnsubscribeLinks;
   log: DomainLog;
+  /** Optional so in-memory test doubles need none; the runtime (shared/runtime/runtime.ts) always sets it. */
+  metrics?: Metrics;
 }

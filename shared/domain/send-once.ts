@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { renderEmail } from '../email/render';
 import type { EmailModel } from '../email/types';
-import { EmailInFlightError, MailerError, type Dependencies, type EmailClaim } from './ports';
+import {
+  EmailInFlightError,
+  METRIC_NAMES,
+  MailerError,
+  type Dependencies,
+  type EmailClaim,
+  type MetricName,
+} from './ports';
 
 /**
  * A claim older than this belongs to an invocation that is no longer running (functions
@@ -35,9 +42,14 @@ export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-
  * leaves it unknown whether SES sent keeps the claim, so nothing is sent twice.
  */
 export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Promise<SendOnceResult> {
-  const { store, mailer, clock, settings, log, library } = deps;
+  const { store, mailer, clock, settings, log, library, metrics } = deps;
+  // Counted by kind only: never an id. The alarms in infra/operations.ts read these counts.
+  const count = (name: MetricName) => metrics?.count(name, { kind: request.model.kind });
   // A hard bounce or a complaint stops all mail to that address until the patient gives another.
-  if (await store.isAddressSuppressed(request.to)) return 'address-suppressed';
+  if (await store.isAddressSuppressed(request.to)) {
+    count(METRIC_NAMES.emailsSuppressed);
+    return 'address-suppressed';
+  }
   const { unsubscribeUrl } = request;
   const rendered = renderEmail(request.model, {
     now: clock.now(),
@@ -60,8 +72,11 @@ export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Pr
       throw new EmailInFlightError(`email ${request.key} for booking ${request.bookingId} is being sent elsewhere`);
     }
     log('email claim stuck: not sending again', { kind: claim.kind, bookingId: claim.bookingId, key: claim.key });
+    count(METRIC_NAMES.emailClaimsStuck);
     return 'claim-stuck';
   }
+  // 'already-sent' and 'in-flight' are not claims of this invocation: only a won claim counts.
+  count(METRIC_NAMES.emailsClaimed);
 
   let messageId: string;
   try {
@@ -79,9 +94,15 @@ export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Pr
         : [],
     }));
   } catch (error) {
-    if (error instanceof MailerError && error.definitelyNotSent) await store.releaseEmailClaim(claim);
+    if (error instanceof MailerError && error.definitelyNotSent) {
+      await store.releaseEmailClaim(claim);
+      count(METRIC_NAMES.emailClaimsReleased);
+    }
+    // Otherwise the claim stays without a send: what the "claimed without send" alarm counts.
     throw error;
   }
+  // Counted when SES accepted it (the patient gets it), even if recording the message id fails.
+  count(METRIC_NAMES.emailsSent);
   await store.recordEmailSent(claim, messageId, clock.now());
   log('email sent', { kind: claim.kind, bookingId: claim.bookingId, key: claim.key, messageId });
   return 'sent';

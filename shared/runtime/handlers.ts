@@ -4,8 +4,8 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { z } from 'zod';
 import { isDetailType, type DetailType, type EventDetail } from '../../events/catalog';
 import { InvalidEventError, describeIssues, parseEvent } from '../../events/validation';
-import type { Dependencies } from '../domain/ports';
-import { logger, runtime } from './runtime';
+import { METRIC_NAMES, type Dependencies } from '../domain/ports';
+import { logger, metrics, runtime } from './runtime';
 
 type Outcome = object | string;
 
@@ -15,6 +15,15 @@ export interface HandlerResult {
 }
 
 const LOGGABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Writes the invocation's metrics once, whether the handler returned or threw (the error still propagates). */
+const publishMetrics = (): middy.MiddlewareObj => ({
+  after: () => metrics.flush(),
+  onError: () => metrics.flush(),
+});
+
+/** A scheduled job's outcome as a metric dimension: the domain's outcome name, never an object. */
+const outcomeName = (outcome: Outcome) => (typeof outcome === 'string' ? outcome : 'done');
 
 /** The refused event's id, only when it has the shape of one: anything else could be any text. */
 const eventIdOf = (detail: unknown) => {
@@ -54,6 +63,11 @@ export function createEventHandler<T extends DetailType>(
         error: error.message,
         at: new Date().toISOString(),
       });
+      // Counted once it is in the rejected-events queue (a failed send throws, and Lambda retries).
+      metrics.count(METRIC_NAMES.eventsProcessed, {
+        detailType: isDetailType(event['detail-type']) ? event['detail-type'] : 'unknown',
+        status: 'rejected',
+      });
       return { status: 'rejected' };
     }
     const { eventId, clinicId } = detail;
@@ -61,17 +75,25 @@ export function createEventHandler<T extends DetailType>(
     try {
       if (await dependencies.store.isEventProcessed(clinicId, detailType, eventId)) {
         logger.info('event already processed');
+        metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'duplicate' });
         return { status: 'duplicate' };
       }
       const outcome = await useCase(dependencies, detail);
       await dependencies.store.markEventProcessed(clinicId, detailType, eventId, dependencies.clock.now());
       logger.info('event processed', { outcome });
+      metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'processed' });
       return { status: 'processed', outcome };
+    } catch (error) {
+      // Lambda retries it; after the retries it lands in the function's on-failure queue.
+      metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'failed' });
+      throw error;
     } finally {
       logger.removeKeys(['detailType', 'eventId', 'clinicId']);
     }
   };
-  return middy(handle).use(injectLambdaContext(logger, { logEvent: false }));
+  return middy(handle)
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(publishMetrics());
 }
 
 /**
@@ -87,11 +109,21 @@ export function createScheduledHandler<S extends z.ZodType>(
     const parsed = payloadSchema.safeParse(event);
     if (!parsed.success) {
       logger.error('scheduled payload rejected', { job: name, problems: describeIssues(parsed.error) });
+      metrics.count(METRIC_NAMES.scheduledJobs, { job: name, outcome: 'payload-rejected' });
       return { status: 'rejected' };
     }
-    const outcome = await useCase(runtime().dependencies, parsed.data);
+    let outcome: Outcome;
+    try {
+      outcome = await useCase(runtime().dependencies, parsed.data);
+    } catch (error) {
+      metrics.count(METRIC_NAMES.scheduledJobs, { job: name, outcome: 'failed' });
+      throw error;
+    }
     logger.info('scheduled job done', { job: name, outcome });
+    metrics.count(METRIC_NAMES.scheduledJobs, { job: name, outcome: outcomeName(outcome) });
     return { status: 'processed', outcome };
   };
-  return middy(handle).use(injectLambdaContext(logger, { logEvent: false }));
+  return middy(handle)
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .use(publishMetrics());
 }

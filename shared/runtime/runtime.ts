@@ -12,6 +12,7 @@ import {
   type RejectedEventSink,
 } from '../adapters/aws';
 import { createDynamoStore } from '../adapters/dynamo-store';
+import { createMetricsRecorder } from '../adapters/metrics';
 import { createSecretsManagerKeyLoader, createUnsubscribeLinks } from '../adapters/unsubscribe-links';
 import { loadRuntimeConfig } from '../config';
 import type { Clock, Dependencies } from '../domain/ports';
@@ -29,6 +30,14 @@ export interface Runtime {
 }
 
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'careloop' });
+
+/**
+ * Counts for CloudWatch (namespace CareLoop), written once per invocation by the handler
+ * factories in handlers.ts. A handler built without them must call `metrics.flush()` itself.
+ */
+export const metrics = createMetricsRecorder({
+  onError: (error) => logger.warn('metrics not published', { error: (error as Error).message }),
+});
 
 let current: Runtime | undefined;
 let clockOverride: Clock | undefined;
@@ -63,6 +72,7 @@ function build(): Runtime {
       loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
     }),
     log: (message, fields) => logger.info(message, fields),
+    metrics,
   };
   return {
     dependencies,

@@ -193,7 +193,10 @@ describe('CareLoopStack with default settings', () => {
         const statements = statementsOfRole(roleIdOfFunction(route.name));
         const writes = statements.find((s) => actionsOf(s).includes('dynamodb:PutItem'));
         expect(writes?.Resource).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
-        expect(actionsOf(writes!)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']));
+        // Each function gets the item actions its code calls (least-privilege.test.ts checks the sets).
+        if (route.events.length > 0 || route.scheduled) {
+          expect(actionsOf(writes!)).toEqual(expect.arrayContaining(['dynamodb:Query', 'dynamodb:UpdateItem']));
+        }
         const rejected = statements.find(
           (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(idOf(stack.rejectedEventsQueue))),
         );
@@ -255,12 +258,8 @@ describe('CareLoopStack with default settings', () => {
           actionsOf(s).some((a) => a.startsWith('scheduler:') && a !== 'scheduler:ListSchedules'),
         );
         expect(scheduling).toHaveLength(1);
-        expect(actionsOf(scheduling[0]!).sort()).toEqual([
-          'scheduler:CreateSchedule',
-          'scheduler:DeleteSchedule',
-          'scheduler:GetSchedule',
-          'scheduler:UpdateSchedule',
-        ]);
+        // The adapter creates and deletes; it never reads or updates a schedule.
+        expect(actionsOf(scheduling[0]!).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
         expect(JSON.stringify(scheduling[0]!.Resource)).toMatch(
           /:scheduler:eu-central-1:.*:schedule\/careloop-dev\/\*"/,
         );

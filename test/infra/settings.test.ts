@@ -92,11 +92,28 @@ describe('resolveSettings', () => {
     ['checkInDelayHours', 'three days'],
     ['region', 'Frankfurt'],
     ['account', '1234'],
+    ['publishers', '[{"principal":"*","sources":["clinic.booking"]}]'],
+    ['publishers', [{ principal: '111122223333', sources: ['clinic.billing'] }]],
+    ['alarmEmail', 'ops team'],
+    ['alarmEmail', 'Ops <ops@example.com>'],
   ])('rejects %s = %j with an error naming the context key', (key, value) => {
     const error = errorOf({ [key]: value });
     expect(error).toBeInstanceOf(SettingsError);
     expect(error.problems.map((p) => p.key)).toEqual([key]);
     expect(error.message).toContain(`context key "${key}"`);
+  });
+
+  it('keeps an alarm email when given and leaves it out otherwise', () => {
+    expect(resolveSettings(context({ alarmEmail: ' ops@riverside.example ' }), {}).alarmEmail).toBe(
+      'ops@riverside.example',
+    );
+    expect(resolveSettings(context({ alarmEmail: '' }), {})).not.toHaveProperty('alarmEmail');
+  });
+
+  it('keeps the publishers allowed on the bus when given and leaves them out otherwise', () => {
+    const publishers = [{ principal: 'arn:aws:iam::111122223333:role/booking-frontend', sources: ['clinic.booking'] }];
+    expect(resolveSettings(context({ publishers: JSON.stringify(publishers) }), {}).publishers).toEqual(publishers);
+    expect(resolveSettings(context({ publishers: [] }), {})).not.toHaveProperty('publishers');
   });
 
   it('reports every bad key at once', () => {

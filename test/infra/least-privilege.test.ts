@@ -1,0 +1,338 @@
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { functionRoutes, type FunctionRoute } from '../../functions/routes';
+import { CareLoopStack } from '../../infra/careloop-stack';
+import { resolveSettings } from '../../infra/settings';
+
+/**
+ * Least privilege across the whole synthesized template: every policy document, identity-based
+ * (roles and their policies) and resource-based (key, queue, bus policies), and each
+ * function's role against the AWS actions its code calls.
+ */
+
+type Json = Record<string, any>;
+type Resource = { Type: string; Properties?: Json };
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+  Principal?: unknown;
+  NotPrincipal?: unknown;
+  Condition?: unknown;
+}
+/** A statement and where it was found. */
+interface Found {
+  logicalId: string;
+  type: string;
+  /** Property path of the policy document, e.g. `PolicyDocument`, `KeyPolicy`, `Policies.0.PolicyDocument`. */
+  path: string;
+  statement: Statement;
+}
+
+const actionsOf = (statement: Statement) => [statement.Action ?? []].flat();
+const resourcesOf = (statement: Statement) => [statement.Resource ?? []].flat();
+const isWildcardAction = (action: string) => action === '*' || /^[a-z0-9-]+:\*$/i.test(action);
+const where = (found: Found) => `${found.logicalId} (${found.type}) ${found.path} ${found.statement.Sid ?? ''}`.trim();
+
+/** Every statement of every policy document in the template, wherever it sits. */
+function allStatements(resources: Record<string, Resource>): Found[] {
+  const found: Found[] = [];
+  const visit = (logicalId: string, type: string, value: unknown, path: string[]) => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(logicalId, type, item, [...path, String(index)]));
+      return;
+    }
+    if (typeof value !== 'object' || value === null) return;
+    const object = value as Json;
+    if (typeof object.Effect === 'string' && ('Action' in object || 'NotAction' in object)) {
+      // A statement on its own (AWS::Events::EventBusPolicy's Statement property).
+      found.push({ logicalId, type, path: path.join('.'), statement: object as Statement });
+      return;
+    }
+    if (Array.isArray(object.Statement)) {
+      for (const statement of object.Statement as Statement[]) {
+        found.push({ logicalId, type, path: path.join('.'), statement });
+      }
+      return;
+    }
+    for (const [key, child] of Object.entries(object)) visit(logicalId, type, child, [...path, key]);
+  };
+  for (const [logicalId, resource] of Object.entries(resources)) {
+    visit(logicalId, resource.Type, resource.Properties ?? {}, []);
+  }
+  return found;
+}
+
+const isTrustPolicy = (found: Found) => found.type === 'AWS::IAM::Role' && found.path === 'AssumeRolePolicyDocument';
+const isIdentityPolicy = (found: Found) =>
+  found.type === 'AWS::IAM::Policy' ||
+  found.type === 'AWS::IAM::ManagedPolicy' ||
+  (found.type === 'AWS::IAM::Role' && found.path.startsWith('Policies.'));
+
+const ACCOUNT_ROOT = {
+  AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] },
+};
+
+/**
+ * Where a wildcard is accepted, and why. A statement with a wildcard Action, or a Resource of
+ * "*", passes only when one of these matches it.
+ */
+const WILDCARD_EXCEPTIONS: { reason: string; wildcardAction?: boolean; matches: (found: Found) => boolean }[] = [
+  {
+    reason:
+      'scheduler:ListSchedules has no resource-level permissions (Resource must be "*"); the handlers always pass ' +
+      'GroupName, and every other scheduler action is limited to the CareLoop schedule group',
+    matches: (found) =>
+      isIdentityPolicy(found) && JSON.stringify(actionsOf(found.statement)) === '["scheduler:ListSchedules"]',
+  },
+  {
+    reason:
+      'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions; the functions run with ' +
+      'active tracing (Lambda segments only: timings and errors, no payload)',
+    matches: (found) =>
+      isIdentityPolicy(found) &&
+      actionsOf(found.statement).every((a) => a === 'xray:PutTraceSegments' || a === 'xray:PutTelemetryRecords'),
+  },
+  {
+    reason:
+      'In a key policy, Resource "*" means "this key": a key policy is a resource policy attached to the one key ' +
+      'and cannot name any other resource',
+    matches: (found) => found.type === 'AWS::KMS::Key' && found.path === 'KeyPolicy',
+  },
+  {
+    reason:
+      "The key policy's root statement (kms:* to this account's root) is the default key policy: it grants nothing " +
+      'by itself, it lets IAM policies in this account govern the key (and keeps the key manageable); it is a ' +
+      'resource policy, not an IAM grant to any principal',
+    wildcardAction: true,
+    matches: (found) =>
+      found.type === 'AWS::KMS::Key' &&
+      JSON.stringify(actionsOf(found.statement)) === '["kms:*"]' &&
+      JSON.stringify(found.statement.Principal) === JSON.stringify(ACCOUNT_ROOT),
+  },
+];
+
+/** AWS-managed policies a role may carry, and why. Every other role carries none. */
+const MANAGED_POLICY_EXCEPTIONS: { policy: string; assumedBy: string; reason: string }[] = [
+  {
+    policy: 'service-role/AWSBackupServiceRolePolicyForBackup',
+    assumedBy: 'backup.amazonaws.com',
+    reason:
+      "The role of the table's AWS Backup selection, assumable only by AWS Backup: the policy AWS documents for it, " +
+      'kept current by AWS as the backup service changes',
+  },
+];
+
+// ---- What each function's code calls (read from shared/adapters and shared/domain) ----------
+
+/** Lambda itself, with the function's role: its log group, active tracing. */
+const PLATFORM = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+/**
+ * The table, the queues and the secret are encrypted with the one CMK; DynamoDB, SQS and
+ * Secrets Manager call KMS with the caller's credentials. The set DynamoDB documents for
+ * principals using a table under a customer managed key.
+ */
+const CMK = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
+/**
+ * Lambda's on-failure destination (every function has one) sends with the function's role;
+ * event handlers also send refused events to the rejected-events queue (SendMessageCommand).
+ */
+const SEND_TO_QUEUE = ['sqs:SendMessage'];
+/**
+ * shared/adapters/dynamo-store.ts: GetItem (records, claims, suppressions, processed events),
+ * Query (a patient's file; the byPatient index), PutItem (versioned saves, claims, markers;
+ * TransactWriteItems of Puts is authorised as PutItem per item), UpdateItem (claim marked
+ * sent), DeleteItem (claim released). No Scan, no batch, no stream, no DescribeTable.
+ */
+const TABLE_ALL = [
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+/** Unsubscribe: getPatient (GetItem) and save of one record (PutItem). */
+const TABLE_UNSUBSCRIBE = ['dynamodb:GetItem', 'dynamodb:PutItem'];
+/** SES feedback: suppressAddress (PutItem) only. */
+const TABLE_FEEDBACK = ['dynamodb:PutItem'];
+/** createSesMailer: SendEmailCommand. */
+const EMAIL = ['ses:SendEmail'];
+/** createSecretsManagerKeyLoader: GetSecretValueCommand (signs or verifies unsubscribe links). */
+const SIGNING_KEY = ['secretsmanager:GetSecretValue'];
+/** createJobScheduler: CreateSchedule, DeleteSchedule, ListSchedules; creating one passes the scheduler role. */
+const SCHEDULES = ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:ListSchedules', 'iam:PassRole'];
+
+type Kind = 'event handler' | 'scheduled handler' | 'unsubscribe' | 'ses-feedback';
+const kindOf = (route: FunctionRoute): Kind =>
+  route.events.length > 0
+    ? 'event handler'
+    : route.scheduled
+      ? 'scheduled handler'
+      : route.http
+        ? 'unsubscribe'
+        : 'ses-feedback';
+
+const EXPECTED_ACTIONS: Record<Kind, string[]> = {
+  'event handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL, ...EMAIL, ...SIGNING_KEY, ...SCHEDULES],
+  'scheduled handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL, ...EMAIL, ...SIGNING_KEY],
+  unsubscribe: [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_UNSUBSCRIBE, ...SIGNING_KEY],
+  'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_FEEDBACK],
+};
+
+function synth() {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+  const settings = resolveSettings(() => undefined, {});
+  const stack = new CareLoopStack(app, `CareLoop-${settings.stage}`, { settings, env: { region: settings.region } });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+describe('least privilege', () => {
+  let stack: CareLoopStack;
+  let resources: Record<string, Resource>;
+  let statements: Found[];
+  const idOf = (element: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(element.node.defaultChild as CfnElement);
+  const ref = (logicalId: string) => JSON.stringify({ Ref: logicalId });
+  const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+  /** Statements that apply to a role: its inline policies and every AWS::IAM::Policy attached to it. */
+  const statementsOfRole = (roleId: string) =>
+    statements.filter(
+      (found) =>
+        (found.logicalId === roleId && found.path.startsWith('Policies.')) ||
+        ((found.type === 'AWS::IAM::Policy' || found.type === 'AWS::IAM::ManagedPolicy') &&
+          [resources[found.logicalId]!.Properties!.Roles ?? []]
+            .flat()
+            .some((role) => JSON.stringify(role) === ref(roleId))),
+    );
+  const roleOfFunction = (route: FunctionRoute) => {
+    const fn = resources[idOf(stack.functions.get(route.name)!)]!;
+    return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  };
+
+  beforeAll(() => {
+    const synthesized = synth();
+    stack = synthesized.stack;
+    resources = synthesized.template.toJSON().Resources;
+    statements = allStatements(resources);
+  });
+
+  it('finds the policy documents it checks (identity and resource policies)', () => {
+    const types = new Set(statements.map((found) => found.type));
+    for (const type of ['AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::SQS::QueuePolicy']) {
+      expect(types, type).toContain(type);
+    }
+    expect(statements.length).toBeGreaterThan(50);
+  });
+
+  it('allows no wildcard action ("*" or "service:*") anywhere, but for the named exceptions', () => {
+    const offending = statements
+      .filter((found) => found.statement.Effect === 'Allow')
+      .filter((found) => actionsOf(found.statement).some(isWildcardAction))
+      .filter((found) => !WILDCARD_EXCEPTIONS.some((e) => e.wildcardAction && e.matches(found)))
+      .map((found) => `${where(found)}: ${actionsOf(found.statement).join(', ')}`);
+    expect(offending).toEqual([]);
+  });
+
+  it('uses no NotAction, NotResource or NotPrincipal in an Allow (they grant everything else)', () => {
+    const offending = statements
+      .filter((found) => found.statement.Effect === 'Allow')
+      .filter(
+        (found) =>
+          'NotAction' in found.statement || 'NotResource' in found.statement || 'NotPrincipal' in found.statement,
+      )
+      .map(where);
+    expect(offending).toEqual([]);
+  });
+
+  it('grants on Resource "*" only for the named exceptions', () => {
+    const offending = statements
+      .filter((found) => found.statement.Effect === 'Allow' && !isTrustPolicy(found))
+      .filter((found) => resourcesOf(found.statement).includes('*'))
+      .filter((found) => !WILDCARD_EXCEPTIONS.some((e) => !e.wildcardAction && e.matches(found)))
+      .map((found) => `${where(found)}: ${actionsOf(found.statement).join(', ')} on *`);
+    expect(offending).toEqual([]);
+  });
+
+  it('exempts only Deny statements of resource policies from these rules (they only take away: TLS-only queues)', () => {
+    const denies = statements.filter((found) => found.statement.Effect === 'Deny');
+    expect(denies.length).toBeGreaterThan(0);
+    for (const found of denies) expect(isIdentityPolicy(found) || isTrustPolicy(found), where(found)).toBe(false);
+  });
+
+  it('attaches AWS-managed policies only where named, to roles only that service can assume', () => {
+    const attached = Object.entries(resources)
+      .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+      .flatMap(([roleId, role]) =>
+        ((role.Properties!.ManagedPolicyArns ?? []) as unknown[]).map((arn) => ({
+          roleId,
+          role,
+          arn: JSON.stringify(arn),
+        })),
+      );
+    for (const { roleId, role, arn } of attached) {
+      const exception = MANAGED_POLICY_EXCEPTIONS.find((e) => arn.includes(`:iam::aws:policy/${e.policy}`));
+      expect(exception, `${roleId}: ${arn}`).toBeDefined();
+      expect(role.Properties!.AssumeRolePolicyDocument.Statement).toEqual([
+        expect.objectContaining({ Principal: { Service: exception!.assumedBy } }),
+      ]);
+    }
+    for (const route of functionRoutes) {
+      expect(resources[roleOfFunction(route)]!.Properties!.ManagedPolicyArns, route.name).toBeUndefined();
+    }
+  });
+
+  it('gives every function a role of its own', () => {
+    const roles = functionRoutes.map(roleOfFunction);
+    expect(new Set(roles).size).toBe(functionRoutes.length);
+  });
+
+  it.each(functionRoutes.map((route) => [route.name, kindOf(route), route] as const))(
+    '%s (%s) may use only the actions its code calls',
+    (_name, kind, route) => {
+      const granted = statementsOfRole(roleOfFunction(route)).filter((found) => found.statement.Effect === 'Allow');
+      const actions = new Set(granted.flatMap((found) => actionsOf(found.statement)));
+      const expected = new Set(EXPECTED_ACTIONS[kind]);
+      expect({
+        extra: [...actions].filter((action) => !expected.has(action)).sort(),
+        missing: [...expected].filter((action) => !actions.has(action)).sort(),
+      }).toEqual({ extra: [], missing: [] });
+    },
+  );
+
+  it.each(functionRoutes.map((route) => [route.name, route] as const))(
+    '%s reaches only its own log group, the CareLoop table and key, and its queues',
+    (_name, route) => {
+      const fn = stack.functions.get(route.name)!;
+      const fnResource = resources[idOf(fn)]!;
+      const logGroupId = fnResource.Properties!.LoggingConfig.LogGroup.Ref as string;
+      const tableArn = getAtt(idOf(stack.table));
+      const queueIds = Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig')
+        .filter(([, r]) => JSON.stringify(r.Properties!.FunctionName) === ref(idOf(fn)))
+        .map(([, r]) => r.Properties!.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string);
+      const allowedQueues = [...queueIds, ...(route.events.length > 0 ? [idOf(stack.rejectedEventsQueue)] : [])].map(
+        getAtt,
+      );
+      for (const found of statementsOfRole(roleOfFunction(route))) {
+        const actions = actionsOf(found.statement);
+        const targets = resourcesOf(found.statement).map((r) => JSON.stringify(r));
+        const onlyOn = (allowed: unknown[]) =>
+          expect(
+            targets.every((t) => allowed.map((a) => JSON.stringify(a)).includes(t)),
+            `${where(found)} -> ${targets}`,
+          ).toBe(true);
+        if (actions.some((a) => a.startsWith('logs:'))) onlyOn([getAtt(logGroupId)]);
+        if (actions.some((a) => a.startsWith('dynamodb:')))
+          onlyOn([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+        if (actions.some((a) => a.startsWith('kms:'))) onlyOn([getAtt(idOf(stack.key))]);
+        if (actions.some((a) => a.startsWith('sqs:'))) onlyOn(allowedQueues);
+        if (actions.includes('iam:PassRole')) onlyOn([getAtt(idOf(stack.schedulerRole))]);
+      }
+    },
+  );
+});
