@@ -29,7 +29,8 @@ export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const message = isMissingField(issue) ? 'is required' : issue.message;
-    return path ? `${path}: ${message}` : message;
+    // A detail that is not an object at all fails at its root: name that too.
+    return `${path || 'detail'}: ${message}`;
   });
 }
 

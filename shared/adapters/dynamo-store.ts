@@ -223,6 +223,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const existing = error.Item ? unmarshall(error.Item) : {};
         if (existing.status === 'sent') return { status: 'sent' };
+        // The SDK retried our own write after its first answer was lost: the claim is ours.
+        if (existing.token === claim.token) return { status: 'claimed' };
         return { status: 'in-flight', claimedAt: new Date(String(existing.claimedAt ?? 0)) };
       }
     },

@@ -84,7 +84,10 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
       const key = `${claim.clinicId}/${claim.bookingId}/${claim.key}`;
       const existing = emailClaims.get(key);
       if (existing) {
-        return existing.status === 'sent' ? { status: 'sent' } : { status: 'in-flight', claimedAt: existing.claimedAt };
+        if (existing.status === 'sent') return { status: 'sent' };
+        return existing.token === claim.token
+          ? { status: 'claimed' }
+          : { status: 'in-flight', claimedAt: existing.claimedAt };
       }
       emailClaims.set(key, { status: 'claimed', kind: claim.kind, token: claim.token, claimedAt: claim.claimedAt });
       return { status: 'claimed' };
