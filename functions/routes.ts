@@ -11,8 +11,11 @@ export interface FunctionRoute {
   readonly name: string;
   /** Contract events whose rule targets this function. */
   readonly events: readonly DetailType[];
-  /** Invoked by EventBridge Scheduler rather than by a bus rule. */
-  readonly scheduled?: 'reminder' | 'check-in';
+  /**
+   * Consumes the due-jobs SQS queue, where EventBridge Scheduler sends each reminder and
+   * check-in as it falls due, rather than reacting to a bus rule.
+   */
+  readonly scheduled?: true;
   /** Served over HTTPS by a Lambda function URL (the one-click unsubscribe link). */
   readonly http?: true;
   /** Invoked by AWS's own events on the account's default bus, where SES publishes mail feedback. */
@@ -26,8 +29,7 @@ export const functionRoutes: readonly FunctionRoute[] = [
   { name: 'session-completed', events: ['SessionCompleted'] },
   { name: 'treatment-plan-created', events: ['TreatmentPlanCreated'] },
   { name: 'contact-preferences-updated', events: ['ContactPreferencesUpdated'] },
-  { name: 'reminder-due', events: [], scheduled: 'reminder' },
-  { name: 'check-in-due', events: [], scheduled: 'check-in' },
+  { name: 'due-jobs', events: [], scheduled: true },
   { name: 'unsubscribe', events: [], http: true },
   {
     name: 'ses-feedback',

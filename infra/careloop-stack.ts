@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -41,6 +42,21 @@ export const FUNCTION_DEFAULTS = {
 } as const;
 
 /**
+ * The due-jobs queue and its consumer: a burst of reminders due in the same minute waits in
+ * the queue and is sent at a rate SES accepts (docs/OPERATIONS.md, "Due jobs").
+ */
+export const DUE_JOBS = {
+  batchSize: 10,
+  /** The event source mapping's maximum concurrency: 2 is the least Lambda allows. */
+  maxConcurrency: 2,
+  /** AWS's advice for an SQS event source: at least six times the function's timeout. */
+  visibilityTimeout: Duration.seconds(FUNCTION_DEFAULTS.timeout.toSeconds() * 6),
+  /** Receives before a job goes to the due-jobs DLQ: throttled sends retry for about an hour. */
+  maxReceiveCount: 20,
+  retentionPeriod: Duration.days(4),
+} as const;
+
+/**
  * ESM output still bundles CommonJS dependencies that call `require`; esbuild's shim needs a
  * real one in scope. Aliased import so it cannot clash with names in the bundle.
  */
@@ -62,6 +78,9 @@ export class CareLoopStack extends Stack {
   readonly scheduleGroup: scheduler.ScheduleGroup;
   readonly schedulerRole: iam.Role;
   readonly schedulerDeadLetterQueue: sqs.Queue;
+  /** Where Scheduler sends reminders and check-ins as they fall due; the due-jobs function consumes it. */
+  readonly dueJobsQueue: sqs.Queue;
+  readonly dueJobsDeadLetterQueue: sqs.Queue;
   readonly configurationSet: ses.ConfigurationSet;
   readonly operations: CareLoopOperations;
   readonly emailIdentity: ses.EmailIdentity;
@@ -122,14 +141,15 @@ export class CareLoopStack extends Stack {
     );
 
     // Every queue is a terminal one: failed invocations, undeliverable events and rejected events.
-    const newQueue = (queueId: string) => {
+    const newQueue = (queueId: string, { redriveTarget = false } = {}) => {
       const queue = new sqs.Queue(this, queueId, {
         encryption: sqs.QueueEncryption.KMS,
         encryptionMasterKey: this.key,
         enforceSSL: true,
         retentionPeriod: FUNCTION_DEFAULTS.dlqRetention,
       });
-      acknowledge(queue, 'AwsSolutions-SQS3', REASONS.terminalQueue);
+      // AwsSolutions-SQS3 already accepts a queue that is another queue's dead-letter queue.
+      if (!redriveTarget) acknowledge(queue, 'AwsSolutions-SQS3', REASONS.terminalQueue);
       acknowledge(queue, 'Serverless-SQSRedrivePolicy', REASONS.terminalQueue);
       return queue;
     };
@@ -213,7 +233,7 @@ export class CareLoopStack extends Stack {
     });
     this.schedulerDeadLetterQueue = newQueue('SchedulerDeadLetterQueue');
     this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
-      description: 'Assumed by EventBridge Scheduler to invoke the reminder and check-in functions',
+      description: 'Assumed by EventBridge Scheduler to send due reminders and check-ins to the due-jobs queue',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
@@ -228,23 +248,29 @@ export class CareLoopStack extends Stack {
       resourceName: `${this.scheduleGroup.scheduleGroupName}/*`,
     });
 
-    // Functions invoked by Scheduler get fixed names: every function's environment carries
-    // their ARNs, and a function cannot reference its own (or a mutual) Fn::GetAtt.
+    // Schedules send to the due-jobs queue; its consumer's bounded concurrency, not the size
+    // of a burst, sets the sending rate. A job still failing after maxReceiveCount receives
+    // (a throttled send is retried after each visibility timeout) goes to the due-jobs DLQ.
+    this.dueJobsDeadLetterQueue = newQueue('DueJobsDeadLetterQueue', { redriveTarget: true });
+    this.dueJobsQueue = new sqs.Queue(this, 'DueJobsQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      visibilityTimeout: DUE_JOBS.visibilityTimeout,
+      retentionPeriod: DUE_JOBS.retentionPeriod,
+      deadLetterQueue: { queue: this.dueJobsDeadLetterQueue, maxReceiveCount: DUE_JOBS.maxReceiveCount },
+    });
+    // Scheduler may send to the due-jobs queue and nothing else (the CMK is granted with its DLQ).
+    this.schedulerRole.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'SendDueJobs',
+        actions: ['sqs:SendMessage'],
+        resources: [this.dueJobsQueue.queueArn],
+      }),
+    );
+
+    // Fixed function names (careloop-<stage>-<route>): what operators look for in the console.
     const functionName = (route: FunctionRoute) => `${prefix}-${route.name}`;
-    const functionArn = (route: FunctionRoute) =>
-      this.formatArn({
-        service: 'lambda',
-        resource: 'function',
-        resourceName: functionName(route),
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
-    const scheduledRoute = (kind: 'reminder' | 'check-in') => {
-      const route = functionRoutes.find((r) => r.scheduled === kind);
-      if (!route) throw new Error(`functions/routes.ts has no route with scheduled: '${kind}'`);
-      return route;
-    };
-    const reminderRoute = scheduledRoute('reminder');
-    const checkInRoute = scheduledRoute('check-in');
 
     // Signs one-click unsubscribe links. Generated by Secrets Manager, never seen by anyone.
     const unsubscribeSecret = new secretsmanager.Secret(this, 'UnsubscribeSigningKey', {
@@ -263,8 +289,7 @@ export class CareLoopStack extends Stack {
       [ENV.scheduleGroupName]: this.scheduleGroup.scheduleGroupName,
       [ENV.schedulerRoleArn]: this.schedulerRole.roleArn,
       [ENV.schedulerDeadLetterArn]: this.schedulerDeadLetterQueue.queueArn,
-      [ENV.reminderFunctionArn]: functionArn(reminderRoute),
-      [ENV.checkInFunctionArn]: functionArn(checkInRoute),
+      [ENV.dueJobsQueueArn]: this.dueJobsQueue.queueArn,
       [ENV.reminderOffsetsMinutes]: settings.reminderOffsetsHours.map(hoursToMinutes).join(','),
       [ENV.checkInDelayMinutes]: String(hoursToMinutes(settings.checkInDelayHours)),
       [ENV.rejectedEventsQueueUrl]: this.rejectedEventsQueue.queueUrl,
@@ -290,7 +315,8 @@ export class CareLoopStack extends Stack {
         encryptionKey: this.key,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      const onFailureQueue = newQueue(`${id}FailureQueue`);
+      // The due-jobs function is polled from SQS (synchronous): its queue's redrive policy keeps failures.
+      const onFailureQueue = route.scheduled ? undefined : newQueue(`${id}FailureQueue`);
       // Its own role, which may write to its own log group only (AWSLambdaBasicExecutionRole,
       // CDK's default, allows creating and writing any log group in the account).
       const role = new iam.Role(this, `${id}Role`, {
@@ -307,7 +333,7 @@ export class CareLoopStack extends Stack {
       const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
         functionName: functionName(route),
         description: route.scheduled
-          ? `CareLoop ${route.scheduled} due (invoked by EventBridge Scheduler)`
+          ? 'CareLoop reminders and check-ins due (the due-jobs queue, fed by EventBridge Scheduler)'
           : route.http
             ? 'CareLoop one-click unsubscribe link (function URL)'
             : route.awsEvents
@@ -340,14 +366,20 @@ export class CareLoopStack extends Stack {
             'process.env.CARELOOP_SELF_CARE_OVERRIDES': JSON.stringify(settings.selfCareOverrides ?? ''),
           },
         },
-        retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,
-        maxEventAge: FUNCTION_DEFAULTS.asyncMaxEventAge,
-        onFailure: sendOnlyDestination(onFailureQueue),
+        ...(onFailureQueue && {
+          retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,
+          maxEventAge: FUNCTION_DEFAULTS.asyncMaxEventAge,
+          onFailure: sendOnlyDestination(onFailureQueue),
+        }),
       });
       functions.set(route.name, fn);
       acknowledge(fn, 'HIPAA.Security-LambdaInsideVPC', REASONS.noVpc);
       acknowledge(fn, 'HIPAA.Security-LambdaConcurrency', REASONS.noReservedConcurrency);
-      const dlqReason = route.http ? REASONS.synchronousNoDlq : REASONS.onFailureDestination;
+      const dlqReason = route.http
+        ? REASONS.synchronousNoDlq
+        : route.scheduled
+          ? REASONS.sqsRedrive
+          : REASONS.onFailureDestination;
       acknowledge(fn, 'HIPAA.Security-LambdaDLQ', dlqReason);
       acknowledge(fn, 'Serverless-LambdaDLQ', dlqReason);
 
@@ -367,7 +399,7 @@ export class CareLoopStack extends Stack {
       acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', REASONS.kmsReEncrypt);
       acknowledge(role, wildcardResourceFinding(this, `${this.table.tableArn}/index/*`), REASONS.tableIndexes);
       const sendsEmail = !route.http && !route.awsEvents;
-      if (route.events.length > 0) {
+      if (route.events.length > 0 || route.scheduled) {
         fn.addToRolePolicy(
           new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.rejectedEventsQueue.queueArn] }),
         );
@@ -396,6 +428,17 @@ export class CareLoopStack extends Stack {
         unsubscribeUrl = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
         // The two resource policies (lambda:InvokeFunctionUrl, lambda:InvokeFunction) the URL needs.
         acknowledge(fn, 'HIPAA.Security-LambdaFunctionPublicAccessProhibited', REASONS.publicUnsubscribeUrl);
+      }
+      if (route.scheduled) {
+        // Partial batch responses: only the failed records of a batch are delivered again.
+        fn.addEventSource(
+          new SqsEventSource(this.dueJobsQueue, {
+            batchSize: DUE_JOBS.batchSize,
+            maxConcurrency: DUE_JOBS.maxConcurrency,
+            reportBatchItemFailures: true,
+          }),
+        );
+        acknowledge(fn, 'Serverless-LambdaEventSourceMappingDestination', REASONS.sqsEventSourceRedrive);
       }
       if (route.awsEvents) {
         // SES publishes mail feedback to the account's default bus only.
@@ -468,15 +511,6 @@ export class CareLoopStack extends Stack {
       events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
 
-    // Scheduler may invoke the two scheduled functions and nothing else.
-    this.schedulerRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'InvokeScheduledFunctions',
-        actions: ['lambda:InvokeFunction'],
-        resources: [reminderRoute, checkInRoute].map((route) => functions.get(route.name)!.functionArn),
-      }),
-    );
-
     // ---- Operations: alarms -> SNS topic, dashboard careloop-<stage> (docs/OPERATIONS.md) ----
     this.operations = new CareLoopOperations(this, 'Operations', {
       stage: settings.stage,
@@ -495,6 +529,8 @@ export class CareLoopStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'RejectedEventsQueueUrl', { value: this.rejectedEventsQueue.queueUrl });
     new CfnOutput(this, 'SchedulerDeadLetterQueueUrl', { value: this.schedulerDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'DueJobsQueueUrl', { value: this.dueJobsQueue.queueUrl });
+    new CfnOutput(this, 'DueJobsDeadLetterQueueUrl', { value: this.dueJobsDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });

@@ -42,7 +42,8 @@ export function wildcardResourceFinding(scope: IConstruct, resource: string): st
 export const REASONS = {
   terminalQueue:
     'Terminal queue: it holds what could not be processed (a Lambda on-failure destination, a rule or Scheduler ' +
-    'dead-letter target, or events refused by validation) until an operator inspects and redrives or discards it. ' +
+    "dead-letter target, the due-jobs queue's redrive target, or events refused by validation) until an operator " +
+    'inspects and redrives or discards it. ' +
     'Nothing consumes it automatically, so no receive can fail and a DLQ of its own would never receive anything. ' +
     'Encrypted with the CMK, TLS only, messages kept 14 days.',
   backupServiceRole:
@@ -86,12 +87,21 @@ export const REASONS = {
   noReservedConcurrency:
     'Not reserved: each clinic deploys into its own account, whose concurrency quota can be as low as 10, and ' +
     'Lambda refuses reservations that leave less than its minimum unreserved. Every invocation but the ' +
-    'unsubscribe link is asynchronous (EventBridge, Scheduler): a throttled event is retried by Lambda for up to ' +
-    '6 hours, then kept in the on-failure queue, so nothing is lost.',
+    'unsubscribe link is asynchronous (EventBridge) or polled from SQS: a throttled event is retried by Lambda ' +
+    'for up to 6 hours, then kept in the on-failure queue, and a due reminder or check-in waits in the due-jobs ' +
+    "queue (its event source mapping's maximum concurrency bounds that function), so nothing is lost.",
   onFailureDestination:
     'Failed asynchronous invocations go to an SQS on-failure destination (EventInvokeConfig, after 2 retries and ' +
     'at most 6 hours), the successor of DeadLetterConfig that also records the error and the request context; ' +
     'events EventBridge cannot deliver go to the rule target dead-letter queue.',
+  sqsRedrive:
+    'Polled from the due-jobs SQS queue (an event source mapping, a synchronous invocation): DeadLetterConfig and ' +
+    "on-failure destinations do not apply. Failed records are reported as batch item failures and the queue's " +
+    'redrive policy moves a job to the due-jobs dead-letter queue after 20 receives.',
+  sqsEventSourceRedrive:
+    'Lambda offers on-failure destinations for stream and Kafka event sources only, not for SQS: a record the ' +
+    'due-jobs function reports as failed goes back to the due-jobs queue, whose redrive policy moves it to the ' +
+    'due-jobs dead-letter queue (alarmed) after 20 receives.',
   synchronousNoDlq:
     'Invoked synchronously through its function URL: the browser or mail client receives the error page and can ' +
     'retry; DeadLetterConfig applies to asynchronous invocations only.',

@@ -25,6 +25,7 @@ export const RUNBOOK = {
   onFailure: 'on-failure-queues',
   ruleDeadLetter: 'rule-dead-letter-queues',
   schedulerDeadLetter: 'scheduler-dead-letter-queue',
+  dueJobsDeadLetter: 'due-jobs-dead-letter-queue',
   functionErrors: 'function-errors',
   functionThrottles: 'function-throttles',
   schedulerDelivery: 'scheduler-delivery-failures',
@@ -50,7 +51,8 @@ export const ALARM_SETTINGS = {
 } as const;
 
 /** Which kind of terminal queue: decides the runbook section of its alarm. */
-export type QueueKind = 'rejected-events' | 'on-failure' | 'rule-dead-letter' | 'scheduler-dead-letter';
+export type QueueKind =
+  'rejected-events' | 'on-failure' | 'rule-dead-letter' | 'scheduler-dead-letter' | 'due-jobs-dead-letter';
 
 export interface MonitoredQueue {
   /** Short name used in the alarm's name and description, e.g. `BookingCreatedFailureQueue`. */
@@ -89,20 +91,23 @@ const EMAIL_KINDS = Object.keys({
 export function queueKindOf(name: string): QueueKind | undefined {
   if (/RejectedEvents/i.test(name)) return 'rejected-events';
   if (/Scheduler.*DeadLetter/i.test(name)) return 'scheduler-dead-letter';
+  if (/DueJobs.*DeadLetter/i.test(name)) return 'due-jobs-dead-letter';
   if (/RuleDeadLetter/i.test(name)) return 'rule-dead-letter';
   if (/FailureQueue/i.test(name)) return 'on-failure';
   return undefined;
 }
 
 /**
- * Every SQS queue defined under `scope`, named by its construct id. In CareLoopStack every
- * queue is a terminal one (on-failure, rule DLQ, rejected events, scheduler DLQ), so a queue
- * added later is watched without anyone remembering to list it. Call it after the queues exist.
+ * Every terminal SQS queue defined under `scope`, named by its construct id: every queue
+ * without a redrive policy (on-failure, rule DLQ, rejected events, scheduler and due-jobs
+ * DLQs), so a queue added later is watched without anyone remembering to list it. A queue
+ * with a redrive policy (the due-jobs queue) is a working queue: its DLQ is the terminal one.
+ * Call it after the queues exist.
  */
 export function terminalQueuesOf(scope: IConstruct): MonitoredQueue[] {
   return scope.node
     .findAll()
-    .filter((construct): construct is sqs.Queue => construct instanceof sqs.Queue)
+    .filter((construct): construct is sqs.Queue => construct instanceof sqs.Queue && !construct.deadLetterQueue)
     .map((queue) => ({ name: queue.node.id, queue }));
 }
 
@@ -112,6 +117,8 @@ const runbookSectionOf = (kind: QueueKind | undefined): RunbookSection => {
       return RUNBOOK.rejectedEvents;
     case 'scheduler-dead-letter':
       return RUNBOOK.schedulerDeadLetter;
+    case 'due-jobs-dead-letter':
+      return RUNBOOK.dueJobsDeadLetter;
     case 'rule-dead-letter':
       return RUNBOOK.ruleDeadLetter;
     default:
@@ -276,7 +283,7 @@ export class CareLoopOperations extends Construct {
     };
     alarm('SchedulerTargetErrorsAlarm', 'scheduler-target-errors', scheduler.targetErrors, {
       threshold: 1,
-      what: `EventBridge Scheduler could not invoke the reminder or check-in function (group ${props.scheduleGroupName}); it retries, then sends the job to the scheduler DLQ.`,
+      what: `EventBridge Scheduler could not send a due reminder or check-in to the due-jobs queue (group ${props.scheduleGroupName}); it retries, then sends the job to the scheduler DLQ.`,
       runbook: RUNBOOK.schedulerDelivery,
     });
     alarm('SchedulerDroppedAlarm', 'scheduler-dropped', scheduler.dropped, {
@@ -475,7 +482,9 @@ function describeQueue(kind: QueueKind | undefined): string {
     case 'rejected-events':
       return 'an event that broke the contract was refused (it is never retried).';
     case 'scheduler-dead-letter':
-      return 'EventBridge Scheduler could not invoke the reminder or check-in function.';
+      return 'EventBridge Scheduler could not send a due reminder or check-in to the due-jobs queue.';
+    case 'due-jobs-dead-letter':
+      return 'a reminder or check-in still failed after 20 deliveries from the due-jobs queue.';
     case 'rule-dead-letter':
       return 'EventBridge could not invoke the function for an event.';
     case 'on-failure':

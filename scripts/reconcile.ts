@@ -32,7 +32,7 @@ const USAGE = `usage:
   --local   against \`npm start\` (CARELOOP_HOST and CARELOOP_*_PORT as for npm start)
 
 Without --local the configuration is the handlers' own environment (see shared/config.ts):
-TABLE_NAME, SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, REMINDER_FUNCTION_ARN, CHECK_IN_FUNCTION_ARN, ...
+TABLE_NAME, SCHEDULE_GROUP_NAME, SCHEDULER_ROLE_ARN, DUE_JOBS_QUEUE_ARN, ...
 Copy it from a deployed booking function, e.g.
   aws lambda get-function-configuration --function-name <booking-created function> --query Environment.Variables`;
 
@@ -151,7 +151,7 @@ export async function runReconcile(
       groupName: config.scheduleGroupName,
       roleArn: config.schedulerRoleArn,
       deadLetterArn: config.schedulerDeadLetterArn,
-      functionArns: { reminder: config.reminderFunctionArn, 'check-in': config.checkInFunctionArn },
+      queueArn: config.dueJobsQueueArn,
     });
     print(
       `Reminder schedules of active bookings in ${config.tableName} (schedule group ${config.scheduleGroupName}), ` +

@@ -13,8 +13,7 @@ export const ENV = {
   scheduleGroupName: 'SCHEDULE_GROUP_NAME',
   schedulerRoleArn: 'SCHEDULER_ROLE_ARN',
   schedulerDeadLetterArn: 'SCHEDULER_DLQ_ARN',
-  reminderFunctionArn: 'REMINDER_FUNCTION_ARN',
-  checkInFunctionArn: 'CHECK_IN_FUNCTION_ARN',
+  dueJobsQueueArn: 'DUE_JOBS_QUEUE_ARN',
   reminderOffsetsMinutes: 'REMINDER_OFFSETS_MINUTES',
   checkInDelayMinutes: 'CHECK_IN_DELAY_MINUTES',
   rejectedEventsQueueUrl: 'REJECTED_EVENTS_QUEUE_URL',
@@ -35,8 +34,7 @@ const runtimeConfigSchema = z.object({
   scheduleGroupName: z.string().min(1),
   schedulerRoleArn: z.string().min(1),
   schedulerDeadLetterArn: z.string().min(1).optional(),
-  reminderFunctionArn: z.string().min(1),
-  checkInFunctionArn: z.string().min(1),
+  dueJobsQueueArn: z.string().min(1),
   reminderOffsetsMinutes: minutesList.default([24 * 60]),
   checkInDelayMinutes: z.coerce
     .number()

@@ -17,8 +17,9 @@ export type LocalHandler = (event: unknown, context: Context) => Promise<unknown
 export const localFunctionName = (prefix: string, route: FunctionRoute | string) =>
   `${prefix}-${typeof route === 'string' ? route : route.name}`;
 
-export const localFunctionArn = (prefix: string, name: string) =>
-  `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${localFunctionName(prefix, name)}`;
+/** The due-jobs queue the local schedules send to (infra/local/queue-runner.ts plays SQS). */
+export const localDueJobsQueueArn = (prefix: string) =>
+  `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${prefix}-due-jobs`;
 
 /** A context with what Lambda gives a handler; no deadline, as an in-process call has none. */
 export function lambdaContext(functionName: string): Context {
@@ -78,8 +79,7 @@ export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFun
     [ENV.scheduleGroupName]: settings.scheduleGroupName,
     [ENV.schedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${settings.prefix}-scheduler`,
     [ENV.schedulerDeadLetterArn]: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${settings.prefix}-scheduler-dlq`,
-    [ENV.reminderFunctionArn]: localFunctionArn(settings.prefix, 'reminder-due'),
-    [ENV.checkInFunctionArn]: localFunctionArn(settings.prefix, 'check-in-due'),
+    [ENV.dueJobsQueueArn]: localDueJobsQueueArn(settings.prefix),
     [ENV.reminderOffsetsMinutes]: (settings.reminderOffsetsMinutes ?? [24 * 60]).join(','),
     [ENV.checkInDelayMinutes]: String(settings.checkInDelayMinutes ?? 3 * 24 * 60),
     [ENV.rejectedEventsQueueUrl]: `${endpoints.sideServices}/${LOCAL_ACCOUNT}/${settings.prefix}-rejected-events`,

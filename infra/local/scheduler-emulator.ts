@@ -91,6 +91,11 @@ export interface SchedulerEmulatorOptions {
   maxRetryAttempts?: number;
   /** Schedule groups that exist besides `default` (e.g. the one the CDK stack creates). */
   groups?: string[];
+  /**
+   * Awaited by `advance` after the schedules due at each moment have fired, before the clock
+   * moves on: a target that hands the work on (a queue) finishes it at the moment it was due.
+   */
+  settle?: () => Promise<void>;
   /** Used in ARNs; default: the region of the request's SigV4 credential scope, else us-east-1. */
   region?: string;
   /** Used in ARNs; default 000000000000. */
@@ -665,6 +670,14 @@ export function createSchedulerEmulator(options: SchedulerEmulatorOptions): Sche
     return fired;
   };
 
+  const settle = options.settle ?? (() => Promise.resolve());
+  /** Fires what is due now and lets its targets finish, so they see this moment. */
+  const fireDueAndSettle = async (): Promise<number> => {
+    const fired = await fireDueNow();
+    await settle();
+    return fired;
+  };
+
   /**
    * Time passes through each due moment in turn: the clock stops at every schedule's time,
    * so its target sees the time it was meant to run at, as on AWS, instead of the end of
@@ -673,15 +686,15 @@ export function createSchedulerEmulator(options: SchedulerEmulatorOptions): Sche
   const advanceThrough = async (seconds: number): Promise<number> => {
     if (!Number.isFinite(seconds) || seconds < 0) clock.advance(seconds);
     const target = clock.now().getTime() + seconds * 1000;
-    let fired = await fireDueNow();
+    let fired = await fireDueAndSettle();
     for (let next = nextDue(target); next; next = nextDue(target)) {
       const wait = next.fireAt.getTime() - clock.now().getTime();
       if (wait > 0) clock.advance(wait / 1000);
-      fired += await fireDueNow();
+      fired += await fireDueAndSettle();
     }
     const rest = target - clock.now().getTime();
     if (rest > 0) clock.advance(rest / 1000);
-    return fired + (await fireDueNow());
+    return fired + (await fireDueAndSettle());
   };
 
   let firing: Promise<unknown> = Promise.resolve();

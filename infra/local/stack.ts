@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSBatchResponse } from 'aws-lambda';
 import { eventPatternFor, functionRoutes } from '../../functions/routes';
 import { selfCareLibraryFromConfiguration } from '../../shared/self-care/configured';
 import { LocalClock } from './clock';
@@ -16,13 +17,21 @@ import {
 } from './dynamodb-local';
 import { createEventBridgeEmulator } from './eventbridge-emulator';
 import {
+  parseFaults,
+  startFaultProxies,
+  type FaultProxy,
+  type FaultService,
+  type LocalFaultOptions,
+} from './fault-proxy';
+import {
   lambdaContext,
   loadLocalFunctions,
-  localFunctionArn,
+  localDueJobsQueueArn,
   localFunctionName,
   LOCAL_ACCOUNT,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
 } from './functions';
+import { createQueueRunner, type QueueRunner } from './queue-runner';
 import { createSideServices } from './side-services';
 import { createSchedulerEmulator } from './scheduler-emulator';
 import { startSesLocal } from './ses-local';
@@ -47,6 +56,8 @@ export interface LocalStackOptions {
   senderAddress: string;
   reminderOffsetsMinutes?: number[];
   checkInDelayMinutes?: number;
+  /** Fault injection between the handlers and DynamoDB/SES/Scheduler (`CARELOOP_FAULTS`; see fault-proxy.ts). */
+  faults?: LocalFaultOptions;
 }
 
 export interface DeadLetter {
@@ -86,6 +97,7 @@ export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2))
     checkInDelayMinutes: process.env.CARELOOP_CHECK_IN_DELAY_MINUTES
       ? Number(process.env.CARELOOP_CHECK_IN_DELAY_MINUTES)
       : undefined,
+    faults: process.env.CARELOOP_FAULTS ? parseFaults(process.env.CARELOOP_FAULTS) : undefined,
   };
 }
 
@@ -118,6 +130,8 @@ export interface LocalStack {
   clock: LocalClock;
   deadLetters: DeadLetter[];
   startupMs: number;
+  /** The fault proxies in front of DynamoDB, SES and Scheduler, when `faults` is set. */
+  faultProxies?: Record<FaultService, FaultProxy>;
   stop(): Promise<void>;
 }
 
@@ -130,6 +144,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   type Emulators = {
     events: ReturnType<typeof createEventBridgeEmulator>;
     scheduler: ReturnType<typeof createSchedulerEmulator>;
+    dueJobs: QueueRunner;
   };
   let emulators: Emulators | undefined;
   const sideServices = createSideServices({
@@ -170,7 +185,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           });
         }
         if (!emulators) return json(res, 503, { message: 'the local stack is still starting' });
+        // advance() lets the due-jobs queue drain at each due moment; idle() covers schedules the timer fired.
         const fired = await emulators.scheduler.advance(advanceSeconds);
+        await emulators.dueJobs.idle();
         return json(res, 200, { now: clock.now().toISOString(), fired });
       }
     }
@@ -202,15 +219,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let dynamo: DynamoDbLocal | undefined;
   let ses: Awaited<ReturnType<typeof startSesLocal>> | undefined;
   let stack: LocalStack | undefined;
+  let faultProxies: Record<FaultService, FaultProxy> | undefined;
   const stopAll = async () => {
     stopping = true;
     ready = false;
     await emulators?.scheduler.close().catch(() => undefined);
+    await emulators?.dueJobs.close().catch(() => undefined);
     await emulators?.events.idle().catch(() => undefined);
     const serverClosed = new Promise((done) => server.close(done));
     // Clients keep connections alive; close() alone would wait for them forever.
     server.closeAllConnections();
-    await Promise.all([dynamo?.stop(), ses?.stop(), serverClosed]);
+    await Promise.all([
+      dynamo?.stop(),
+      ses?.stop(),
+      serverClosed,
+      ...Object.values(faultProxies ?? {}).map((p) => p.close()),
+    ]);
   };
 
   try {
@@ -231,16 +255,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await createCareLoopTable(dynamoClient, LOCAL_TABLE);
     dynamoClient.destroy();
 
-    const byArn = new Map(functionRoutes.map((route) => [localFunctionArn(LOCAL_PREFIX, route.name), route.name]));
+    // Schedules send to the due-jobs queue; its consumer is the due-jobs function, as on AWS.
+    const dueJobsRoute = functionRoutes.find((route) => route.scheduled)!;
+    const dueJobs = createQueueRunner({
+      arn: localDueJobsQueueArn(LOCAL_PREFIX),
+      consume: async (event) => {
+        const handler = handlers.get(dueJobsRoute.name);
+        if (!handler) throw new Error('the local stack is still starting');
+        return (await handler(event, lambdaContext(localFunctionName(LOCAL_PREFIX, dueJobsRoute)))) as SQSBatchResponse;
+      },
+      visibilityTimeoutMs: 1000,
+      onDeadLetter: (message, error) =>
+        deadLetters.push({
+          source: 'aws.sqs',
+          detailType: 'due job',
+          detail: { queue: localDueJobsQueueArn(LOCAL_PREFIX), body: safeJson(message.body) },
+          error,
+          at: new Date().toISOString(),
+        }),
+    });
     const scheduler = createSchedulerEmulator({
       clock,
       groups: [LOCAL_PREFIX],
       invokeTarget: async (target) => {
-        const name = byArn.get(target.arn);
-        const handler = name ? handlers.get(name) : undefined;
-        if (!name || !handler) throw new Error(`no local function has the ARN ${target.arn}`);
-        await handler(JSON.parse(target.input), lambdaContext(localFunctionName(LOCAL_PREFIX, name)));
+        if (target.arn !== dueJobs.arn) throw new Error(`no local queue has the ARN ${target.arn}`);
+        dueJobs.send(target.input);
       },
+      settle: () => dueJobs.idle(),
       onDeadLetter: (schedule, error) =>
         deadLetters.push({
           source: 'aws.scheduler',
@@ -252,12 +293,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     const schedulerPort = await scheduler.listen(options.schedulerPort, options.host);
     const schedulerEndpoint = schedulerPort;
+    // With faults on, the handlers reach each service through its proxy; what is printed stays real.
+    faultProxies = options.faults
+      ? await startFaultProxies(
+          options.faults,
+          { dynamodb: dynamo.endpoint, ses: ses.endpoint, scheduler: schedulerEndpoint },
+          options.host,
+        )
+      : undefined;
 
     const loaded = await loadLocalFunctions(
       {
-        dynamodb: dynamo.endpoint,
-        ses: ses.endpoint,
-        scheduler: schedulerEndpoint,
+        dynamodb: faultProxies?.dynamodb.endpoint ?? dynamo.endpoint,
+        ses: faultProxies?.ses.endpoint ?? ses.endpoint,
+        scheduler: faultProxies?.scheduler.endpoint ?? schedulerEndpoint,
         sideServices: events,
         unsubscribe: `${events}/unsubscribe/`,
       },
@@ -288,7 +337,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onDeadLetter: (entry) => deadLetters.push(entry),
       onRefusedEntry: (entry) => deadLetters.push(entry),
     });
-    emulators = { events: eventBus, scheduler };
+    emulators = { events: eventBus, scheduler, dueJobs };
     scheduler.startTimer(1000);
 
     stack = {
@@ -305,6 +354,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       deadLetters,
       startupMs: Date.now() - started,
+      faultProxies,
       stop: stopAll,
     };
     ready = !stopping;

@@ -8,7 +8,8 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { MailerError, type Clock, type JobScheduler, type Mailer, type ScheduledTarget } from '../domain/ports';
+import { MailerError, type Clock, type JobScheduler, type Mailer } from '../domain/ports';
+import { dueJobMessage } from '../due-jobs';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -92,16 +93,18 @@ export interface SchedulerTargets {
   groupName: string;
   roleArn: string;
   deadLetterArn?: string;
-  functionArns: Record<ScheduledTarget, string>;
+  /** The due-jobs queue: every schedule sends its payload there, with the job's kind. */
+  queueArn: string;
 }
 
 /** Scheduler's `at()` takes a wall time without zone; with ScheduleExpressionTimezone UTC that is the instant. */
 const atExpression = (at: Date) => `at(${at.toISOString().slice(0, 19)})`;
 
 /**
- * One-time schedules that invoke the reminder and check-in functions. They delete
- * themselves after firing; a schedule delayed past half an hour is dropped, since a late
- * reminder is worse than none.
+ * One-time schedules that send reminders and check-ins to the due-jobs queue (the body is
+ * the payload plus `kind`: shared/due-jobs.ts), whose consumer sends at a bounded rate. They
+ * delete themselves after firing; a schedule delayed past half an hour is dropped, since a
+ * late reminder is worse than none.
  */
 export function createJobScheduler(client: SchedulerClient, targets: SchedulerTargets): JobScheduler {
   return {
@@ -116,9 +119,9 @@ export function createJobScheduler(client: SchedulerClient, targets: SchedulerTa
             FlexibleTimeWindow: { Mode: 'OFF' },
             ActionAfterCompletion: 'DELETE',
             Target: {
-              Arn: targets.functionArns[job.target],
+              Arn: targets.queueArn,
               RoleArn: targets.roleArn,
-              Input: JSON.stringify(job.payload),
+              Input: dueJobMessage(job.target, job.payload),
               RetryPolicy: { MaximumEventAgeInSeconds: 1800, MaximumRetryAttempts: 10 },
               DeadLetterConfig: targets.deadLetterArn ? { Arn: targets.deadLetterArn } : undefined,
             },

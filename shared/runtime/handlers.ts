@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type { Context, EventBridgeEvent, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { isDetailType, type DetailType, type EventDetail } from '../../events/catalog';
 import { InvalidEventError, describeIssues, parseEvent } from '../../events/validation';
-import { METRIC_NAMES, type Dependencies } from '../domain/ports';
+import { EmailInFlightError, MailerError, METRIC_NAMES, type Dependencies } from '../domain/ports';
+import { dueJobSchema, type DueJob } from '../due-jobs';
 import { logger, metrics, runtime } from './runtime';
 
 type Outcome = object | string;
@@ -96,34 +96,95 @@ export function createEventHandler<T extends DetailType>(
     .use(publishMetrics());
 }
 
+/** The use case of each kind of due job. */
+export type DueJobUseCases = {
+  [K in DueJob['kind']]: (deps: Dependencies, job: Extract<DueJob, { kind: K }>) => Promise<Outcome>;
+};
+
 /**
- * A Lambda handler invoked by EventBridge Scheduler with the payload the domain put in the
- * schedule. A payload that does not parse is logged and dropped: retrying cannot fix it.
+ * "Not now, nothing went out": SES throttled the send, or another invocation holds the
+ * email's claim. The queue delivers the job again after its visibility timeout.
  */
-export function createScheduledHandler<S extends z.ZodType>(
-  name: string,
-  payloadSchema: S,
-  useCase: (deps: Dependencies, payload: z.output<S>) => Promise<Outcome>,
-) {
-  const handle = async (event: unknown, _context: Context): Promise<HandlerResult> => {
-    const parsed = payloadSchema.safeParse(event);
-    if (!parsed.success) {
-      logger.error('scheduled payload rejected', { job: name, problems: describeIssues(parsed.error) });
-      metrics.count(METRIC_NAMES.scheduledJobs, { job: name, outcome: 'payload-rejected' });
-      return { status: 'rejected' };
+const isDeferral = (error: unknown) =>
+  (error instanceof MailerError && error.definitelyNotSent) || error instanceof EmailInFlightError;
+
+/** An error's name (and a mail error's code) for the logs: never its message, which could quote data. */
+const errorName = (error: unknown) =>
+  error instanceof MailerError ? `${error.name}:${error.code}` : error instanceof Error ? error.name : 'unknown';
+
+const kindOf = (body: unknown) => {
+  const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
+  return kind === 'reminder' || kind === 'check-in' ? kind : 'unknown';
+};
+
+/**
+ * The consumer of the due-jobs queue (SQS event source, partial batch responses): each
+ * record is a reminder or check-in that fell due. Records run one after another, so the
+ * function's maximum concurrency bounds the sends in flight. A record that fails is
+ * reported in `batchItemFailures` and SQS delivers it again after the visibility timeout
+ * (until the redrive policy's maxReceiveCount, then the due-jobs DLQ); the others are
+ * deleted. Once SES throttles, the rest of the batch is deferred unsent rather than piled
+ * on. A payload that does not parse can never succeed: it goes to the rejected-events
+ * queue at once, without blocking the batch.
+ */
+export function createDueJobsHandler(useCases: DueJobUseCases) {
+  const runJob = (deps: Dependencies, job: DueJob): Promise<Outcome> =>
+    job.kind === 'reminder' ? useCases.reminder(deps, job) : useCases['check-in'](deps, job);
+
+  const handle = async (event: SQSEvent, _context: Context): Promise<SQSBatchResponse> => {
+    const { dependencies, rejected } = runtime();
+    const batchItemFailures: SQSBatchItemFailure[] = [];
+    let sesThrottling = false;
+    for (const record of event.Records) {
+      const { messageId } = record;
+      const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+      const body = safeParse(record.body);
+      const job = kindOf(body);
+      if (sesThrottling) {
+        batchItemFailures.push({ itemIdentifier: messageId });
+        metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: 'deferred' });
+        continue;
+      }
+      try {
+        const parsed = dueJobSchema.safeParse(body);
+        if (!parsed.success) {
+          const problems = body === undefined ? ['body: must be JSON'] : describeIssues(parsed.error);
+          logger.error('scheduled payload rejected', { job, messageId, problems });
+          await rejected.reject({
+            source: 'aws.scheduler',
+            detailType: 'due job',
+            detail: body ?? record.body,
+            error: problems.join('; '),
+            at: new Date().toISOString(),
+          });
+          metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: 'payload-rejected' });
+          continue;
+        }
+        const outcome = await runJob(dependencies, parsed.data);
+        logger.info('scheduled job done', { job, messageId, outcome });
+        metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: outcomeName(outcome) });
+      } catch (error) {
+        batchItemFailures.push({ itemIdentifier: messageId });
+        const deferred = isDeferral(error);
+        const fields = { job, messageId, receiveCount, error: errorName(error) };
+        if (deferred) logger.warn('scheduled job deferred', fields);
+        else logger.error('scheduled job failed', fields);
+        metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: deferred ? 'deferred' : 'failed' });
+        if (deferred && error instanceof MailerError) sesThrottling = true;
+      }
     }
-    let outcome: Outcome;
-    try {
-      outcome = await useCase(runtime().dependencies, parsed.data);
-    } catch (error) {
-      metrics.count(METRIC_NAMES.scheduledJobs, { job: name, outcome: 'failed' });
-      throw error;
-    }
-    logger.info('scheduled job done', { job: name, outcome });
-    metrics.count(METRIC_NAMES.scheduledJobs, { job: name, outcome: outcomeName(outcome) });
-    return { status: 'processed', outcome };
+    return { batchItemFailures };
   };
   return middy(handle)
     .use(injectLambdaContext(logger, { logEvent: false }))
     .use(publishMetrics());
+}
+
+/** The record's body as JSON; undefined when it is not JSON. */
+function safeParse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -55,7 +55,7 @@ function build(): Runtime {
       groupName: config.scheduleGroupName,
       roleArn: config.schedulerRoleArn,
       deadLetterArn: config.schedulerDeadLetterArn,
-      functionArns: { reminder: config.reminderFunctionArn, 'check-in': config.checkInFunctionArn },
+      queueArn: config.dueJobsQueueArn,
     }),
     clock: clockOverride ?? systemClock,
     settings: {

@@ -133,9 +133,10 @@ describe('CareLoopStack with default settings', () => {
     });
 
     it('sends failed async invocations to a per-function queue after two retries at most', () => {
-      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', functionRoutes.length);
+      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled);
+      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', asyncRoutes.length);
       const destinations = new Set<string>();
-      for (const route of functionRoutes) {
+      for (const route of asyncRoutes) {
         const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(
           ([, c]) => JSON.stringify(c.Properties.FunctionName) === JSON.stringify({ Ref: fnId(route.name) }),
         );
@@ -147,7 +148,27 @@ describe('CareLoopStack with default settings', () => {
         expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
         destinations.add(queueId);
       }
-      expect(destinations.size).toBe(functionRoutes.length);
+      expect(destinations.size).toBe(asyncRoutes.length);
+    });
+
+    it('feeds the due-jobs function from the due-jobs queue: batches of 10, 2 at a time, partial batch responses', () => {
+      expect(scheduledRoutes).toHaveLength(1);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: fnId(scheduledRoutes[0]!.name) },
+        EventSourceArn: getAtt(idOf(stack.dueJobsQueue)),
+        BatchSize: 10,
+        ScalingConfig: { MaximumConcurrency: 2 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      // Visibility timeout at least 6x the function timeout; a job dead-lettered only after 20 receives.
+      const queue = resources[idOf(stack.dueJobsQueue)]!.Properties;
+      expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 30);
+      expect(queue.KmsMasterKeyId).toEqual(getAtt(keyId()));
+      expect(queue.RedrivePolicy).toEqual({
+        deadLetterTargetArn: getAtt(idOf(stack.dueJobsDeadLetterQueue)),
+        maxReceiveCount: 20,
+      });
     });
 
     it('sets every configuration variable the functions read', () => {
@@ -165,6 +186,7 @@ describe('CareLoopStack with default settings', () => {
           SCHEDULER_ROLE_ARN: getAtt(idOf(stack.schedulerRole)),
           SCHEDULER_DLQ_ARN: getAtt(idOf(stack.schedulerDeadLetterQueue)),
           REJECTED_EVENTS_QUEUE_URL: { Ref: idOf(stack.rejectedEventsQueue) },
+          DUE_JOBS_QUEUE_ARN: getAtt(idOf(stack.dueJobsQueue)),
           REMINDER_OFFSETS_MINUTES: '1440',
           CHECK_IN_DELAY_MINUTES: '4320',
           QUIET_HOURS: '21:00-08:00',
@@ -172,8 +194,6 @@ describe('CareLoopStack with default settings', () => {
           LOG_LEVEL: 'INFO',
           NODE_OPTIONS: '--enable-source-maps',
         });
-        expect(JSON.stringify(variables.REMINDER_FUNCTION_ARN)).toContain(':function:careloop-dev-reminder-due"');
-        expect(JSON.stringify(variables.CHECK_IN_FUNCTION_ARN)).toContain(':function:careloop-dev-check-in-due"');
       }
     });
 
@@ -187,7 +207,7 @@ describe('CareLoopStack with default settings', () => {
       expect(groups.size).toBe(functionRoutes.length);
     });
 
-    it('lets every function read and write the table and its index; only event handlers report rejected events', () => {
+    it('lets every function read and write the table and its index; event and due-jobs handlers report rejected input', () => {
       const tableArn = getAtt(idOf(stack.table));
       for (const route of functionRoutes) {
         const statements = statementsOfRole(roleIdOfFunction(route.name));
@@ -200,7 +220,8 @@ describe('CareLoopStack with default settings', () => {
         const rejected = statements.find(
           (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(idOf(stack.rejectedEventsQueue))),
         );
-        if (route.events.length > 0) expect(rejected && actionsOf(rejected)).toContain('sqs:SendMessage');
+        if (route.events.length > 0 || route.scheduled)
+          expect(rejected && actionsOf(rejected)).toContain('sqs:SendMessage');
         else expect(rejected).toBeUndefined();
       }
     });
@@ -323,8 +344,9 @@ describe('CareLoopStack with default settings', () => {
 
     it('encrypts every queue with the CMK and refuses non-TLS access', () => {
       const queues = ofType('AWS::SQS::Queue');
-      // per function on-failure + per rule DLQ + scheduler DLQ + rejected events
-      expect(queues).toHaveLength(functionRoutes.length + eventRoutes.length + awsEventRoutes.length + 2);
+      // per async function on-failure + per rule DLQ + scheduler DLQ + rejected events + due jobs and its DLQ
+      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled);
+      expect(queues).toHaveLength(asyncRoutes.length + eventRoutes.length + awsEventRoutes.length + 4);
       for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(keyId()));
       template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
       template.allResourcesProperties('AWS::SQS::QueuePolicy', {
@@ -362,7 +384,7 @@ describe('CareLoopStack with default settings', () => {
       template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'careloop-dev' });
     });
 
-    it('has a scheduler role, for this account only, that may invoke only the reminder and check-in functions', () => {
+    it('has a scheduler role, for this account only, that may send only to the due-jobs queue and its own DLQ', () => {
       const role = resources[idOf(stack.schedulerRole)]!;
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
         expect.objectContaining({
@@ -371,14 +393,17 @@ describe('CareLoopStack with default settings', () => {
         }),
       ]);
       const statements = statementsOfRole(idOf(stack.schedulerRole));
-      const invoke = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')));
-      expect(invoke).toHaveLength(1);
-      expect(actionsOf(invoke[0]!)).toEqual(['lambda:InvokeFunction']);
-      expect(invoke[0]!.Resource).toEqual([getAtt(fnId('reminder-due')), getAtt(fnId('check-in-due'))]);
-      const sqsStatement = statements.find((s) => actionsOf(s).includes('sqs:SendMessage'));
-      expect(sqsStatement?.Resource).toEqual(getAtt(idOf(stack.schedulerDeadLetterQueue)));
+      const sends = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+      expect(sends.map((s) => s.Resource)).toEqual(
+        expect.arrayContaining([getAtt(idOf(stack.schedulerDeadLetterQueue)), getAtt(idOf(stack.dueJobsQueue))]),
+      );
+      expect(sends).toHaveLength(2);
+      const dueJobs = sends.find(
+        (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(idOf(stack.dueJobsQueue))),
+      );
+      expect(actionsOf(dueJobs!)).toEqual(['sqs:SendMessage']);
       expect(statements.some((s) => actionsOf(s).includes('kms:GenerateDataKey*'))).toBe(true);
-      expect(statements.flatMap(actionsOf).every((a) => /^(lambda|sqs|kms):/.test(a))).toBe(true);
+      expect(statements.flatMap(actionsOf).every((a) => /^(sqs|kms):/.test(a))).toBe(true);
     });
 
     it('exports the names front ends and operators need', () => {

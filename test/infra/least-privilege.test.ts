@@ -138,10 +138,19 @@ const PLATFORM = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSeg
  */
 const CMK = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'];
 /**
- * Lambda's on-failure destination (every function has one) sends with the function's role;
- * event handlers also send refused events to the rejected-events queue (SendMessageCommand).
+ * Lambda's on-failure destination (every asynchronously invoked function has one) sends with
+ * the function's role; event handlers and the due-jobs function also send refused events and
+ * payloads to the rejected-events queue (SendMessageCommand).
  */
 const SEND_TO_QUEUE = ['sqs:SendMessage'];
+/** The due-jobs function's SQS event source polls its queue with the function's role (CDK's grantConsumeMessages). */
+const CONSUME_QUEUE = [
+  'sqs:ReceiveMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueUrl',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+];
 /**
  * shared/adapters/dynamo-store.ts: GetItem (records, claims, suppressions, processed events),
  * Query (a patient's file; the byPatient index), PutItem (versioned saves, claims, markers;
@@ -178,7 +187,15 @@ const kindOf = (route: FunctionRoute): Kind =>
 
 const EXPECTED_ACTIONS: Record<Kind, string[]> = {
   'event handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL, ...EMAIL, ...SIGNING_KEY, ...SCHEDULES],
-  'scheduled handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL, ...EMAIL, ...SIGNING_KEY],
+  'scheduled handler': [
+    ...PLATFORM,
+    ...CMK,
+    ...SEND_TO_QUEUE,
+    ...CONSUME_QUEUE,
+    ...TABLE_ALL,
+    ...EMAIL,
+    ...SIGNING_KEY,
+  ],
   unsubscribe: [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_UNSUBSCRIBE, ...SIGNING_KEY],
   'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_FEEDBACK],
 };
@@ -315,9 +332,11 @@ describe('least privilege', () => {
         .filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig')
         .filter(([, r]) => JSON.stringify(r.Properties!.FunctionName) === ref(idOf(fn)))
         .map(([, r]) => r.Properties!.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string);
-      const allowedQueues = [...queueIds, ...(route.events.length > 0 ? [idOf(stack.rejectedEventsQueue)] : [])].map(
-        getAtt,
-      );
+      const allowedQueues = [
+        ...queueIds,
+        ...(route.events.length > 0 || route.scheduled ? [idOf(stack.rejectedEventsQueue)] : []),
+        ...(route.scheduled ? [idOf(stack.dueJobsQueue)] : []),
+      ].map(getAtt);
       for (const found of statementsOfRole(roleOfFunction(route))) {
         const actions = actionsOf(found.statement);
         const targets = resourcesOf(found.statement).map((r) => JSON.stringify(r));

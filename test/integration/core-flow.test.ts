@@ -107,7 +107,7 @@ describe('reminders, reschedules and cancellations', () => {
       startsAt: '2027-05-10T13:30:00.000Z',
       offsetMinutes: 1440,
     };
-    await harness.invoke('reminder-due', payload);
+    await harness.dueJob('reminder', payload);
     expect(await harness.inbox(s.email)).toHaveLength(2);
   });
 
@@ -124,7 +124,7 @@ describe('reminders, reschedules and cancellations', () => {
       offsetMinutes: 1440,
     };
     await advanceTo('2027-06-09T13:31:00Z');
-    await harness.invoke('reminder-due', payload);
+    await harness.dueJob('reminder', payload);
 
     const emails = await harness.inbox(s.email);
     expect(emails).toHaveLength(2);
@@ -150,7 +150,7 @@ describe('reminders, reschedules and cancellations', () => {
     expect(second.start).toBe('2027-07-12T08:00:00.000Z');
 
     // A stale schedule for the old time, had it survived, must not speak.
-    await harness.invoke('reminder-due', {
+    await harness.dueJob('reminder', {
       clinicId: 'riverside',
       bookingId: s.bookingId,
       startsAt: '2027-07-10T13:30:00.000Z',

@@ -34,7 +34,7 @@ beforeAll(async () => {
     groupName: config.scheduleGroupName,
     roleArn: config.schedulerRoleArn,
     deadLetterArn: config.schedulerDeadLetterArn,
-    functionArns: { reminder: config.reminderFunctionArn, 'check-in': config.checkInFunctionArn },
+    queueArn: config.dueJobsQueueArn,
   });
 });
 afterAll(async () => {
@@ -84,13 +84,14 @@ describe('npm run reconcile', () => {
         FlexibleTimeWindow: { Mode: 'OFF' },
         ActionAfterCompletion: 'DELETE',
         Target: {
-          Arn: config.reminderFunctionArn,
+          Arn: config.dueJobsQueueArn,
           RoleArn: config.schedulerRoleArn,
           Input: JSON.stringify({
             clinicId,
             bookingId: b.bookingId,
             startsAt: oldStart.toISOString(),
             offsetMinutes: 1440,
+            kind: 'reminder',
           }),
         },
       }),
@@ -137,8 +138,8 @@ describe('npm run reconcile', () => {
       for (const job of desired) {
         const schedule = harness.scheduler.schedules().find((candidate) => candidate.name === job.name)!;
         expect(schedule.fireAt.toISOString()).toBe(new Date(Math.floor(job.at.getTime() / 1000) * 1000).toISOString());
-        expect(schedule.target.arn).toBe(config.reminderFunctionArn);
-        expect(JSON.parse(schedule.target.input!)).toEqual(job.payload);
+        expect(schedule.target.arn).toBe(config.dueJobsQueueArn);
+        expect(JSON.parse(schedule.target.input!)).toEqual({ ...job.payload, kind: 'reminder' });
         expect(schedule.actionAfterCompletion).toBe('DELETE');
       }
     }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { Context, EventBridgeEvent, SQSBatchResponse } from 'aws-lambda';
 import { inject } from 'vitest';
 import type { DetailType, EventDetailInput } from '../../events/catalog';
 import { eventCatalog } from '../../events/catalog';
@@ -12,13 +12,16 @@ import { createCareLoopTable, LOCAL_REGION } from '../../infra/local/dynamodb-lo
 import {
   lambdaContext,
   loadLocalFunctions,
-  localFunctionArn,
+  localDueJobsQueueArn,
   LOCAL_ACCOUNT,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
 } from '../../infra/local/functions';
+import { createQueueRunner } from '../../infra/local/queue-runner';
 import { createSideServices, type RejectedEventRecord } from '../../infra/local/side-services';
 import { createSchedulerEmulator } from '../../infra/local/scheduler-emulator';
 import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
+import type { ScheduledTarget } from '../../shared/domain/ports';
+import { dueJobMessage } from '../../shared/due-jobs';
 import { freePort } from './global-setup';
 
 export const SENDER = 'appointments@riverside.example';
@@ -50,21 +53,37 @@ type Handler = (event: unknown, context: Context) => Promise<unknown>;
 /**
  * The handlers as deployed, against DynamoDB Local, the SES emulator and the project's
  * Scheduler emulator, with a clock that starts at real time and can be moved forward.
- * Each harness has its own table, so test files do not see each other's records.
+ * Each harness has its own table, so test files do not see each other's records. Schedules
+ * send to the due-jobs queue (infra/local/queue-runner.ts), consumed by the due-jobs function.
  */
-export async function createHarness(options: { now?: Date } = {}) {
+export async function createHarness(
+  options: {
+    now?: Date;
+    /** Where the handlers send email (e.g. a fault proxy in front of the SES emulator). */
+    sesEndpoint?: string;
+  } = {},
+) {
   const tableName = `careloop-it-${randomUUID().slice(0, 8)}`;
   const clock = new LocalClock();
   if (options.now) clock.advance(Math.max(0, (options.now.getTime() - Date.now()) / 1000));
   const handlers: Record<string, Handler> = {};
+  const dueJobsRoute = functionRoutes.find((route) => route.scheduled)!;
+  const deadLetters: { body: string; receiveCount: number; error: string }[] = [];
+  const dueJobs = createQueueRunner({
+    arn: localDueJobsQueueArn(PREFIX),
+    consume: async (event) =>
+      (await handlers[dueJobsRoute.name]!(event, lambdaContext(dueJobsRoute.name))) as SQSBatchResponse,
+    visibilityTimeoutMs: 1000,
+    onDeadLetter: ({ body, receiveCount }, error) => deadLetters.push({ body, receiveCount, error }),
+  });
   const scheduler = createSchedulerEmulator({
     clock,
     groups: [PREFIX],
     invokeTarget: async (target) => {
-      const name = Object.keys(handlers).find((key) => target.arn === localFunctionArn(PREFIX, key));
-      if (!name) throw new Error(`no function for ${target.arn}`);
-      await handlers[name]!(JSON.parse(target.input), lambdaContext(name));
+      if (target.arn !== dueJobs.arn) throw new Error(`no queue for ${target.arn}`);
+      dueJobs.send(target.input);
     },
+    settle: () => dueJobs.idle(),
   });
   const schedulerEndpoint = await scheduler.listen(await freePort(), '127.0.0.1');
   const rejectedEvents: RejectedEventRecord[] = [];
@@ -91,7 +110,7 @@ export async function createHarness(options: { now?: Date } = {}) {
   const loaded = await loadLocalFunctions(
     {
       dynamodb: inject('dynamoEndpoint'),
-      ses: sesEndpoint,
+      ses: options.sesEndpoint ?? sesEndpoint,
       scheduler: schedulerEndpoint,
       sideServices: sideServicesEndpoint,
       unsubscribe: UNSUBSCRIBE_BASE,
@@ -113,10 +132,20 @@ export async function createHarness(options: { now?: Date } = {}) {
       return handlers[route.name]!(envelope(detailType, detail), lambdaContext(route.name));
     },
     invoke: (name: string, event: unknown) => handlers[name]!(event, lambdaContext(name)),
+    /** The due-jobs queue: what Scheduler sends to, and its dead letters (after maxReceiveCount). */
+    dueJobs,
+    deadLetters,
+    /** Sends one job to the due-jobs queue, as a schedule firing would, and waits until it is handled. */
+    async dueJob(kind: ScheduledTarget, payload: Record<string, unknown>) {
+      dueJobs.send(dueJobMessage(kind, payload));
+      await dueJobs.idle();
+    },
     /** Moves the clock forward; schedules due on the way fire, each at its own moment. */
     advance: (seconds: number) => scheduler.advance(seconds),
-    async inbox(to: string): Promise<StoredEmail[]> {
-      return (await readInbox(sesEndpoint)).filter((email) => email.destination.to.includes(to));
+    /** The emails sent to an address, or every email when none is given. */
+    async inbox(to?: string): Promise<StoredEmail[]> {
+      const emails = await readInbox(sesEndpoint);
+      return to === undefined ? emails : emails.filter((email) => email.destination.to.includes(to));
     },
     async items() {
       const items: Record<string, unknown>[] = [];
@@ -137,6 +166,7 @@ export async function createHarness(options: { now?: Date } = {}) {
       sideServer.closeAllConnections();
       await new Promise((resolve) => sideServer.close(resolve));
       await scheduler.close();
+      await dueJobs.close();
       dynamo.destroy();
     },
   };

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import type { ReminderPayload } from './domain/bookings';
+import type { ScheduledTarget } from './domain/ports';
+import type { CheckInPayload } from './domain/sessions';
+
+/**
+ * The due-jobs queue's messages: when a reminder or check-in schedule falls due, EventBridge
+ * Scheduler sends its payload, with the kind of job, to one SQS queue, and the due-jobs
+ * function consumes it at a bounded rate (docs/OPERATIONS.md, "Due jobs").
+ */
+
+/** The payload the booking functions put into each reminder schedule. */
+export const reminderPayloadSchema = z.object({
+  clinicId: z.string().min(1),
+  bookingId: z.string().min(1),
+  startsAt: z.iso.datetime({ offset: true }),
+  offsetMinutes: z.number().int().positive(),
+}) satisfies z.ZodType<ReminderPayload>;
+
+/** The payload the session function puts into each check-in schedule. */
+export const checkInPayloadSchema = z.object({
+  clinicId: z.string().min(1),
+  patientId: z.string().min(1),
+  bookingId: z.string().min(1),
+}) satisfies z.ZodType<CheckInPayload>;
+
+export const dueJobSchema = z.discriminatedUnion('kind', [
+  reminderPayloadSchema.extend({ kind: z.literal('reminder') }),
+  checkInPayloadSchema.extend({ kind: z.literal('check-in') }),
+]);
+
+export type DueJob = z.output<typeof dueJobSchema>;
+
+/** The message body a schedule sends: its payload plus `kind`. */
+export const dueJobMessage = (kind: ScheduledTarget, payload: Record<string, unknown>) =>
+  JSON.stringify({ ...payload, kind });
