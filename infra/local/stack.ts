@@ -69,6 +69,8 @@ export interface DeadLetter {
 }
 
 export const LOCAL_PREFIX = 'careloop-local';
+/** The two retries of a failed asynchronous invocation, scaled from Lambda's minutes to seconds. */
+export const LAMBDA_RETRY_DELAYS_MS = [2000, 4000];
 export const LOCAL_TABLE = `${LOCAL_PREFIX}-table`;
 
 function envNumber(name: string, fallback: number): number {
@@ -335,6 +337,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           invoke: (event) => handlers.get(route.name)!(event, lambdaContext(localFunctionName(LOCAL_PREFIX, route))),
         })),
       onDeadLetter: (entry) => deadLetters.push(entry),
+      // Lambda retries after about one and two minutes; seconds here keep a laptop responsive
+      // while still outlasting a send in flight (a duplicate waits for it, SES backoff included).
+      retryDelaysMs: LAMBDA_RETRY_DELAYS_MS,
       onRefusedEntry: (entry) => deadLetters.push(entry),
     });
     emulators = { events: eventBus, scheduler, dueJobs };

@@ -14,7 +14,7 @@ import { scenario } from '../support/scenario';
  * and connection resets at fixed seeded rates, and SES's sending rate of 14 a second. Every
  * flow goes in through PutEvents with the AWS SDK; the handlers' own retries (SDK retries,
  * the SES adapter's throttling retries) and the emulators' retries (EventBridge: two more
- * attempts after 100 and 200 ms; Scheduler: two immediate retries) must absorb every fault:
+ * attempts after 2 and 4 s; Scheduler: two immediate retries) must absorb every fault:
  * each expected email exactly once, none twice, nothing dead-lettered but the poisoned events.
  *
  * SES timeouts are off in this run (`ses` timeoutRate 0): a reset on SendEmail leaves it
@@ -116,7 +116,9 @@ const entry = (detailType: string, detail: unknown): PutEventsRequestEntry => ({
 
 let published = 0;
 const phases: { phase: string; expected: number; got: number; seconds: number }[] = [];
-async function publish(entries: PutEventsRequestEntry[]) {
+/** Every entry goes out twice, the copy in another batch, as a producer's retry would send it. */
+async function publish(once: PutEventsRequestEntry[]) {
+  const entries = [...once, ...[...once].reverse()];
   for (let i = 0; i < entries.length; i += 10) {
     const result = await eventBridge.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
     expect(result.FailedEntryCount).toBe(0);
@@ -147,17 +149,18 @@ const sumStats = (all: FaultStats[]) =>
   );
 
 describe('the local stack under injected faults', () => {
-  it(`delivers every expected email exactly once for ${BOOKINGS} bookings with reschedules, cancellations, sessions, reminders and check-ins`, async () => {
+  it(`delivers every expected email exactly once for ${BOOKINGS} bookings with reschedules, cancellations, sessions, reminders and check-ins, every event delivered twice and some out of order`, async () => {
     const started = Date.now();
     const clockNow = (await (await fetch(`${stack.endpoints.events}/_local/clock`)).json()) as { now: string };
     const now = Date.parse(clockNow.now);
     const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    // Four shapes, in turn: plain; rescheduled; cancelled; rescheduled then cancelled.
+    // Five shapes, in turn: plain; rescheduled; cancelled; rescheduled then cancelled; and
+    // cancelled with the cancellation delivered before the booking itself (out of order).
     const bookings = Array.from({ length: BOOKINGS }, (_, i) => {
       const startsAt = now + 72 * 3600_000 + i * 7 * 60_000;
       return {
         s: scenario({ startsAt: at(startsAt) }),
-        shape: i % 4,
+        shape: i % 5,
         startsAt,
         movedTo: startsAt + 24 * 3600_000,
       };
@@ -170,9 +173,9 @@ describe('the local stack under injected faults', () => {
         b.s.email,
         (
           [
-            ['confirmation', true],
+            ['confirmation', b.shape !== 4],
             ['reschedule', b.shape === 1 || b.shape === 3],
-            ['cancellation', b.shape === 2 || b.shape === 3],
+            ['cancellation', b.shape === 2 || b.shape === 3 || b.shape === 4],
             ['reminder', b.shape === 0 || b.shape === 1],
             ['follow-up', b.shape === 0 || b.shape === 1],
             ['check-in', b.shape === 0 || b.shape === 1],
@@ -183,7 +186,11 @@ describe('the local stack under injected faults', () => {
     const addresses = new Set(expected.keys());
     let due = 0;
 
-    // 1. Bookings, and a few poisoned events that break the contract.
+    // 0. Cancellations that overtake their bookings: nothing to send yet.
+    const overtaken = bookings.filter((b) => b.shape === 4);
+    await publish(overtaken.map((b) => entry('BookingCancelled', b.s.cancelled())));
+
+    // 1. Bookings (the overtaken ones now owe only their cancellation), and a few poisoned events.
     const poisoned = Array.from({ length: POISONED }, () => scenario({ startsAt: at(now + 80 * 3600_000) }));
     await publish([
       ...bookings.map((b) => entry('BookingCreated', b.s.created())),
