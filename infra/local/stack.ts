@@ -52,6 +52,8 @@ export interface LocalStackOptions {
   persistPath?: string;
   /** A clinic's self-care overrides (JSON), as `-c selfCareFile=` gives the deployed functions. */
   selfCareFile?: string;
+  /** `off` by default here: the local stack times emails exactly as EVENTS.md states them. */
+  quietHours?: string;
   busName: string;
   senderAddress: string;
   reminderOffsetsMinutes?: number[];
@@ -93,6 +95,9 @@ export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2))
     schedulerPort: envNumber('CARELOOP_SCHEDULER_PORT', 4011),
     persistPath: persist ? resolve(process.env.CARELOOP_DATA_DIR ?? '.local-data/dynamodb') : undefined,
     selfCareFile: process.env.CARELOOP_SELF_CARE_FILE,
+    // Front ends test against the contract's timing (start − 24 h, completedAt + 3 days) at any
+    // hour of their day; CARELOOP_QUIET_HOURS=21:00-08:00 shows what a deployment does by default.
+    quietHours: process.env.CARELOOP_QUIET_HOURS ?? 'off',
     busName: process.env.CARELOOP_BUS_NAME ?? 'clinic-events',
     senderAddress: process.env.CARELOOP_SENDER_ADDRESS ?? 'appointments@careloop.local',
     reminderOffsetsMinutes: process.env.CARELOOP_REMINDER_OFFSETS_MINUTES?.split(',').map(Number),
@@ -319,6 +324,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         senderAddress: options.senderAddress,
         reminderOffsetsMinutes: options.reminderOffsetsMinutes,
         checkInDelayMinutes: options.checkInDelayMinutes,
+        quietHours: options.quietHours,
       },
       clock,
     );
