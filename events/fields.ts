@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Field rules shared by every event of contract version 1 (../shared/contract/EVENTS.md).

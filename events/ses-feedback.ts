@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * SES's own email sending events, as a configuration set's EventBridge event destination

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReminderPayload } from './domain/bookings';
 import type { ScheduledTarget } from './domain/ports';
 import type { CheckInPayload } from './domain/sessions';
