@@ -20,6 +20,7 @@ import { eventPatternFor, functionRoutes, handlerEntry, type FunctionRoute } fro
 import { ENV } from '../shared/config';
 import { tableDefinition } from '../shared/table-definition';
 import { applyPublisherPolicy } from './bus-policy';
+import { bundleDefines, FUNCTION_BUNDLING, FUNCTION_RUNTIME_ENVIRONMENT, NODE_TARGET } from './bundling';
 import { CareLoopOperations, terminalQueuesOf } from './operations';
 import { acknowledge, REASONS, wildcardResourceFinding } from './nag';
 import { hoursToMinutes, type Settings } from './settings';
@@ -55,13 +56,6 @@ export const DUE_JOBS = {
   maxReceiveCount: 20,
   retentionPeriod: Duration.days(4),
 } as const;
-
-/**
- * ESM output still bundles CommonJS dependencies that call `require`; esbuild's shim needs a
- * real one in scope. Aliased import so it cannot clash with names in the bundle.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __careloopCreateRequire } from 'node:module'; const require = __careloopCreateRequire(import.meta.url);";
 
 export interface CareLoopStackProps extends StackProps {
   readonly settings: Settings;
@@ -295,9 +289,7 @@ export class CareLoopStack extends Stack {
       [ENV.rejectedEventsQueueUrl]: this.rejectedEventsQueue.queueUrl,
       [ENV.quietHours]: settings.quietHours,
       [ENV.unsubscribeSecretId]: unsubscribeSecret.secretArn,
-      POWERTOOLS_SERVICE_NAME: 'careloop',
-      LOG_LEVEL: 'INFO',
-      NODE_OPTIONS: '--enable-source-maps',
+      ...FUNCTION_RUNTIME_ENVIRONMENT,
     };
     // The unsubscribe link's base is the unsubscribe function's own URL, added to the other
     // functions once that URL exists (a function cannot carry its own URL: a circular reference).
@@ -353,18 +345,13 @@ export class CareLoopStack extends Stack {
         tracing: lambda.Tracing.ACTIVE,
         environment,
         bundling: {
+          ...FUNCTION_BUNDLING,
           format: nodejs.OutputFormat.ESM,
-          mainFields: ['module', 'main'],
-          banner: ESM_REQUIRE_BANNER,
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
+          mainFields: [...FUNCTION_BUNDLING.mainFields],
+          target: NODE_TARGET,
           // The SDK versions are pinned in package.json; ship them rather than the runtime's.
           bundleAwsSDK: true,
-          // A clinic's self-care library travels inside the bundle: too large for environment variables.
-          define: {
-            'process.env.CARELOOP_SELF_CARE_OVERRIDES': JSON.stringify(settings.selfCareOverrides ?? ''),
-          },
+          define: bundleDefines(settings.selfCareOverrides),
         },
         ...(onFailureQueue && {
           retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,

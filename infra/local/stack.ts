@@ -60,6 +60,8 @@ export interface LocalStackOptions {
   checkInDelayMinutes?: number;
   /** Fault injection between the handlers and DynamoDB/SES/Scheduler (`CARELOOP_FAULTS`; see fault-proxy.ts). */
   faults?: LocalFaultOptions;
+  /** Told of every function invocation and how long it ran: `npm run bench` counts Lambda's bill with it. */
+  onInvocation?: (functionName: string, durationMs: number) => void;
 }
 
 export interface DeadLetter {
@@ -139,6 +141,8 @@ export interface LocalStack {
   startupMs: number;
   /** The fault proxies in front of DynamoDB, SES and Scheduler, when `faults` is set. */
   faultProxies?: Record<FaultService, FaultProxy>;
+  /** Resolves when no event is being delivered or retried and the due-jobs queue is empty. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -328,7 +332,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       clock,
     );
-    for (const [name, handler] of loaded) handlers.set(name, handler);
+    for (const [name, handler] of loaded) handlers.set(name, timed(name, handler, options.onInvocation));
 
     const eventBus = createEventBridgeEmulator({
       busName: options.busName,
@@ -366,6 +370,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       deadLetters,
       startupMs: Date.now() - started,
       faultProxies,
+      idle: async () => {
+        await eventBus.idle();
+        await dueJobs.idle();
+      },
       stop: stopAll,
     };
     ready = !stopping;
@@ -374,6 +382,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+function timed<E, C, R>(
+  name: string,
+  handler: (event: E, context: C) => Promise<R>,
+  onInvocation: LocalStackOptions['onInvocation'],
+) {
+  if (!onInvocation) return handler;
+  return async (event: E, context: C) => {
+    const started = performance.now();
+    try {
+      return await handler(event, context);
+    } finally {
+      onInvocation(name, performance.now() - started);
+    }
+  };
 }
 
 function safeJson(text: string | undefined): unknown {

@@ -1,0 +1,37 @@
+/**
+ * How every function is bundled: the one description both the CDK stack (NodejsFunction,
+ * which runs esbuild) and `npm run bench` (which runs esbuild itself, to measure what is
+ * deployed) read, so the figures in docs/PERFORMANCE.md are about the bundles AWS runs.
+ */
+
+/**
+ * ESM output still bundles CommonJS dependencies that call `require`; esbuild's shim needs a
+ * real one in scope. Aliased import so it cannot clash with names in the bundle.
+ */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __careloopCreateRequire } from 'node:module'; const require = __careloopCreateRequire(import.meta.url);";
+
+/** The Lambda runtime the functions run on; esbuild targets the same Node release. */
+export const NODE_TARGET = 'node24';
+
+export const FUNCTION_BUNDLING = {
+  format: 'esm',
+  // The SDK's ESM builds let esbuild drop the commands a function never sends.
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+} as const;
+
+/** Build-time constants: a clinic's self-care library travels inside the bundle (too large for environment variables). */
+export const bundleDefines = (selfCareOverrides: string | undefined): Record<string, string> => ({
+  'process.env.CARELOOP_SELF_CARE_OVERRIDES': JSON.stringify(selfCareOverrides ?? ''),
+});
+
+/** What every deployed function's environment holds besides its configuration (shared/config.ts). */
+export const FUNCTION_RUNTIME_ENVIRONMENT: Record<string, string> = {
+  POWERTOOLS_SERVICE_NAME: 'careloop',
+  LOG_LEVEL: 'INFO',
+  NODE_OPTIONS: '--enable-source-maps',
+};

@@ -1,0 +1,103 @@
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { bundleDefines, FUNCTION_BUNDLING, NODE_TARGET } from '../../infra/bundling';
+import type { SdkCall } from './sdk-probe';
+
+/**
+ * Bundles a function exactly as the CDK stack does (infra/bundling.ts: ESM, minified, the
+ * pinned SDK inside), and its bare reference with the same options, so that the sizes and
+ * start-up times differ only by what the code itself imports and does.
+ */
+
+export interface Bundle {
+  file: string;
+  bytes: number;
+}
+
+const CLIENT_PACKAGES: Record<string, string> = {
+  DynamoDBClient: '@aws-sdk/client-dynamodb',
+  SESv2Client: '@aws-sdk/client-sesv2',
+  SchedulerClient: '@aws-sdk/client-scheduler',
+  SQSClient: '@aws-sdk/client-sqs',
+  SecretsManagerClient: '@aws-sdk/client-secrets-manager',
+};
+
+export async function bundle(entry: string, outfile: string, projectRoot: string): Promise<Bundle> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    absWorkingDir: projectRoot,
+    bundle: true,
+    platform: 'node',
+    target: NODE_TARGET,
+    format: FUNCTION_BUNDLING.format,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    banner: { js: FUNCTION_BUNDLING.banner },
+    minify: FUNCTION_BUNDLING.minify,
+    sourcemap: FUNCTION_BUNDLING.sourceMap,
+    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+    define: bundleDefines(undefined),
+    logLevel: 'error',
+  });
+  return { file: outfile, bytes: statSync(outfile).size };
+}
+
+/**
+ * The bare reference for one function: the same SDK clients, constructed the plain way, sending
+ * the very calls the function was recorded making, one after another, and nothing else: no
+ * validation, no logging, no metrics, no rendering (the recorded emails are already rendered).
+ * Ids in the recording carry `recordedToken`; the replay swaps in its own (`BENCH_TOKEN`) and
+ * sends the Scheduler calls to a group of its own, so each replay writes fresh records as the
+ * function would. Schedule names are hashes of the ids, so a replayed delete finds nothing in
+ * that fresh group: "not found" is taken as done, as the function's own adapter does.
+ */
+export function referenceSource(
+  calls: SdkCall[],
+  substitutions: { recordedToken: string; groupVariable: string },
+): string {
+  const byClient = new Map<string, Set<string>>();
+  for (const call of calls) {
+    if (!CLIENT_PACKAGES[call.client]) throw new Error(`no package known for ${call.client}`);
+    byClient.set(call.client, (byClient.get(call.client) ?? new Set()).add(call.command));
+  }
+  const imports = [...byClient].map(
+    ([client, commands]) => `import { ${client}, ${[...commands].join(', ')} } from '${CLIENT_PACKAGES[client]}';`,
+  );
+  const recorded = calls.map(({ client, command, input }) => ({ client, command, input }));
+  return `${imports.join('\n')}
+const clients = { ${[...byClient.keys()].map((client) => `${client}: new ${client}({})`).join(', ')} };
+const commands = { ${[...byClient.values()].flatMap((commands) => [...commands]).join(', ')} };
+const recorded = ${JSON.stringify(JSON.stringify(recorded, bytesAsBase64))};
+const revive = (_key, value) => (value && typeof value.$bytes === 'string' ? Buffer.from(value.$bytes, 'base64') : value);
+export const handler = async () => {
+  const calls = JSON.parse(recorded.replaceAll(${JSON.stringify(substitutions.recordedToken)}, process.env.BENCH_TOKEN), revive);
+  for (const [index, { client, command, input }] of calls.entries()) {
+    if (client === 'SchedulerClient' && 'GroupName' in input) input.GroupName = process.env.${substitutions.groupVariable};
+    try {
+      await clients[client].send(new commands[command](input));
+    } catch (error) {
+      if (error.name !== 'ResourceNotFoundException')
+        throw new Error(\`call \${index + 1}, \${command}: \${error.name} \${JSON.stringify(input).slice(0, 600)}\`);
+    }
+  }
+  return { status: 'processed', calls: calls.length };
+};
+`;
+}
+
+export async function bundleReference(source: string, directory: string, name: string, projectRoot: string) {
+  mkdirSync(directory, { recursive: true });
+  const entry = join(directory, `${name}.reference.mjs`);
+  writeFileSync(entry, source);
+  return bundle(entry, join(directory, `${name}.reference.bundle.mjs`), projectRoot);
+}
+
+/** SES raw messages are bytes: kept as base64 so the reference sends the very same ones. */
+export function bytesAsBase64(_key: string, value: unknown) {
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString('base64') };
+  const buffer = value as { type?: unknown; data?: unknown } | null;
+  if (buffer && buffer.type === 'Buffer' && Array.isArray(buffer.data))
+    return { $bytes: Buffer.from(buffer.data as number[]).toString('base64') };
+  return value;
+}

@@ -1,0 +1,100 @@
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { createPublisher } from '../../events/publisher';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import type { LocalStack } from '../../infra/local/stack';
+import { bookingCreated, ids } from './scenarios';
+import type { SdkCall } from './sdk-probe';
+import { percentile } from './stats';
+
+/**
+ * The local stack end to end: `bookings` BookingCreated events published as a front end would
+ * (PutEvents, 10 entries a request, one request after another), until every confirmation has
+ * been handed to SES. Latency is from the moment an event's PutEvents request was sent to the
+ * moment its confirmation's SendEmail returned; the inbox is then read to check each patient
+ * got exactly one.
+ */
+
+export interface BurstFigures {
+  bookings: number;
+  publishSeconds: number;
+  secondsToAllConfirmations: number;
+  eventsPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  confirmationsOnce: number;
+  duplicates: number;
+  missing: number;
+  deadLetters: number;
+}
+
+export async function runBurstPhase(options: {
+  stack: LocalStack;
+  bookings: number;
+  observe(listener: (call: SdkCall) => void): () => void;
+  log(message: string): void;
+}): Promise<BurstFigures> {
+  const { stack, bookings } = options;
+  const publisher = createPublisher({
+    client: new EventBridgeClient({
+      endpoint: stack.endpoints.events,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    }),
+    eventBusName: 'clinic-events',
+  });
+  const context = { now: stack.clock.now(), unsubscribeKey: '' };
+  const tokens = Array.from({ length: bookings }, (_, i) => `bu${String(i).padStart(6, '0')}`);
+  const tokenOfAddress = new Map(tokens.map((token) => [ids(token).email, token]));
+  const publishedAt = new Map<string, number>();
+  const confirmedAt = new Map<string, number>();
+  let resolveAll: () => void = () => undefined;
+  const allConfirmed = new Promise<void>((resolve) => (resolveAll = resolve));
+  const stop = options.observe((call) => {
+    if (call.command !== 'SendEmailCommand' || call.error) return;
+    const to = (call.input.Destination as { ToAddresses?: string[] } | undefined)?.ToAddresses?.[0];
+    const token = to && tokenOfAddress.get(to);
+    if (!token || confirmedAt.has(token)) return;
+    confirmedAt.set(token, call.endedAt);
+    if (confirmedAt.size === bookings) resolveAll();
+  });
+
+  options.log(`burst: publishing ${bookings} BookingCreated in batches of 10`);
+  const started = performance.now();
+  for (let i = 0; i < tokens.length; i += 10) {
+    const batch = tokens.slice(i, i + 10);
+    const sentAt = performance.now();
+    for (const token of batch) publishedAt.set(token, sentAt);
+    const results = await publisher.publish(
+      batch.map((token) => ({ detailType: 'BookingCreated' as const, detail: bookingCreated(token, context) })),
+    );
+    if (results.some((result) => result.status !== 'published')) throw new Error('a burst booking was not published');
+  }
+  const publishSeconds = (performance.now() - started) / 1000;
+  const timeout = setTimeout(() => resolveAll(), 10 * 60_000);
+  await allConfirmed;
+  clearTimeout(timeout);
+  const secondsToAllConfirmations = (performance.now() - started) / 1000;
+  stop();
+  await stack.idle();
+
+  const inbox = (await (await fetch(`${stack.endpoints.ses}/store`)).json()) as {
+    emails: { destination: { to: string[] } }[];
+  };
+  const received = new Map<string, number>();
+  for (const email of inbox.emails)
+    for (const address of email.destination.to)
+      if (tokenOfAddress.has(address)) received.set(address, (received.get(address) ?? 0) + 1);
+  const latencies = tokens
+    .filter((token) => confirmedAt.has(token))
+    .map((token) => confirmedAt.get(token)! - publishedAt.get(token)!);
+  return {
+    bookings,
+    publishSeconds,
+    secondsToAllConfirmations,
+    eventsPerSecond: bookings / secondsToAllConfirmations,
+    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
+    confirmationsOnce: [...received.values()].filter((n) => n === 1).length,
+    duplicates: [...received.values()].filter((n) => n > 1).length,
+    missing: bookings - received.size,
+    deadLetters: stack.deadLetters.length,
+  };
+}

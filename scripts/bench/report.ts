@@ -1,0 +1,179 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { BurstFigures } from './burst-phase';
+import type { LifecycleCost } from './cost-phase';
+import type { FunctionFigures } from './functions-phase';
+import { PRICES } from './prices';
+import { projectRoot, type BenchOptions } from './run';
+
+/** The benchmark's figures as a terminal table, as JSON, and as the figures section of docs/PERFORMANCE.md. */
+
+export interface BenchFigures {
+  options: BenchOptions;
+  functions: FunctionFigures[];
+  burst: BurstFigures;
+  cost: LifecycleCost;
+}
+
+/** Targets of issue 7: a function's cold start within 1.25x its bare reference, cost within 1.15x SES alone. */
+export const TARGETS = { coldStartRatio: 1.25, costToFloorRatio: 1.15 } as const;
+
+const BEGIN = '<!-- bench:begin (written by npm run bench; do not edit by hand) -->';
+const END = '<!-- bench:end -->';
+
+export const machine = () => ({
+  cpu: `${cpus()[0]?.model.trim() ?? 'unknown'} x ${cpus().length}`,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  os: `${platform()} ${release()} ${arch()}`,
+  node: process.version,
+});
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ms = (value: number) => `${value.toFixed(0)} ms`;
+const money = (usd: number) => `$${usd.toFixed(4)}`;
+
+function table(head: string[], rows: string[][], align: ('l' | 'r')[]): string[] {
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${align.map((a) => (a === 'r' ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ];
+}
+
+export function summary(figures: BenchFigures) {
+  const worstCold = Math.max(...figures.functions.map((f) => f.coldMedianMs.ratio));
+  const burstOnce =
+    figures.burst.confirmationsOnce === figures.burst.bookings &&
+    figures.burst.duplicates === 0 &&
+    figures.burst.missing === 0 &&
+    figures.burst.deadLetters === 0;
+  return {
+    worstColdStartRatio: worstCold,
+    coldStartWithinTarget: worstCold <= TARGETS.coldStartRatio,
+    costToFloorRatio: figures.cost.ratioToFloor,
+    costWithinTarget: figures.cost.ratioToFloor <= TARGETS.costToFloorRatio,
+    burstEveryConfirmationOnce: burstOnce,
+  };
+}
+
+export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().toISOString()): string {
+  const m = machine();
+  const s = summary(figures);
+  const { burst, cost } = figures;
+  const lines = [
+    `Generated ${generatedAt.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${m.cpu}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}.`,
+    `Cold starts: median of ${figures.options.coldTrials} fresh processes each; warm: ${figures.options.warmInvocations} invocations.`,
+    '',
+    '**Against the targets**',
+    '',
+    ...table(
+      ['what', 'target', 'measured', ''],
+      [
+        [
+          'slowest cold start ÷ its bare reference',
+          `≤ ${TARGETS.coldStartRatio}×`,
+          `${s.worstColdStartRatio.toFixed(2)}×`,
+          s.coldStartWithinTarget ? 'met' : '**not met**',
+        ],
+        [
+          'cost per 1,000 lifecycles ÷ SES alone',
+          `≤ ${TARGETS.costToFloorRatio}×`,
+          `${s.costToFloorRatio.toFixed(3)}×`,
+          s.costWithinTarget ? 'met' : '**not met**',
+        ],
+        [
+          `${burst.bookings}-booking burst, every confirmation once`,
+          'all once',
+          `${burst.confirmationsOnce} once, ${burst.duplicates} twice or more, ${burst.missing} missing`,
+          s.burstEveryConfirmationOnce ? 'met' : '**not met**',
+        ],
+      ],
+      ['l', 'r', 'r', 'l'],
+    ),
+    '',
+    '**Functions** (bundle minified as deployed; cold = fresh Node process: import + one invocation against the emulators)',
+    '',
+    ...table(
+      [
+        'function',
+        'bundle',
+        'reference bundle',
+        'cold',
+        'reference cold',
+        'ratio',
+        'import',
+        'warm p50',
+        'warm p99',
+        'SDK calls',
+      ],
+      figures.functions.map((f) => [
+        f.name,
+        kb(f.bundleBytes),
+        kb(f.referenceBundleBytes),
+        ms(f.coldMedianMs.function),
+        ms(f.coldMedianMs.reference),
+        `${f.coldMedianMs.ratio.toFixed(2)}×`,
+        `${ms(f.importMedianMs.function)} / ${ms(f.importMedianMs.reference)}`,
+        ms(f.warm.p50Ms),
+        ms(f.warm.p99Ms),
+        String(f.sdkCalls.length),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+    '',
+    `**Local stack end to end:** ${burst.bookings} BookingCreated published in batches of 10 in ${burst.publishSeconds.toFixed(1)} s; ` +
+      `every confirmation handed to SES after ${burst.secondsToAllConfirmations.toFixed(1)} s ` +
+      `(${burst.eventsPerSecond.toFixed(0)} events/s); publish → email p50 ${ms(burst.latencyMs.p50)}, p99 ${ms(burst.latencyMs.p99)}, max ${ms(burst.latencyMs.max)}; ` +
+      `${burst.confirmationsOnce} patients got exactly one confirmation, ${burst.duplicates} more than one, ${burst.missing} none; ${burst.deadLetters} dead letters.`,
+    '',
+    `**Cost of one booking lifecycle** (booking → confirmation, reminder, session → follow-up, check-in), counted over ${cost.lifecycles} lifecycles, ${PRICES.region} list prices of ${PRICES.asOf}, no free tier:`,
+    '',
+    ...table(
+      ['item', 'per lifecycle', 'USD per 1,000 lifecycles'],
+      cost.lines.map((line) => [
+        line.item,
+        `${line.unit === 'GB' ? (line.perLifecycle * 1e6).toFixed(1) + ' KB' : Number(line.perLifecycle.toPrecision(3)).toString() + ' ' + line.unit}`,
+        money(line.usdPer1000),
+      ]),
+      ['l', 'r', 'r'],
+    ),
+    `| **total** |  | **${money(cost.usdPer1000)}** |`,
+    `| floor: the SES messages alone |  | ${money(cost.floorUsdPer1000)} (total = ${cost.ratioToFloor.toFixed(3)}× the floor) |`,
+    '',
+    `Invocations per lifecycle: ${Object.entries(cost.invocationsByFunction)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ')}. ` +
+      `DynamoDB calls per lifecycle: ${Object.entries(cost.dynamoCallsPerLifecycle)
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ')}.`,
+  ];
+  return lines.join('\n');
+}
+
+export function renderReport(figures: BenchFigures): string {
+  return `\nCareLoop benchmark\n\n${renderMarkdown(figures)}\n`;
+}
+
+/** Writes the JSON (and, for a full run, the figures section of docs/PERFORMANCE.md); returns the paths. */
+export function writeFigures(figures: BenchFigures, options: { quick: boolean; workDirectory: string }): string[] {
+  const generatedAt = new Date().toISOString();
+  const json = `${JSON.stringify({ generatedAt, machine: machine(), summary: summary(figures), ...figures }, null, 2)}\n`;
+  if (options.quick) {
+    const file = join(options.workDirectory, 'figures.json');
+    writeFileSync(file, json);
+    return [file];
+  }
+  const jsonFile = join(projectRoot, 'docs/performance-figures.json');
+  const docFile = join(projectRoot, 'docs/PERFORMANCE.md');
+  writeFileSync(jsonFile, json);
+  const doc = readFileSync(docFile, 'utf8');
+  const begin = doc.indexOf(BEGIN);
+  const end = doc.indexOf(END);
+  if (begin < 0 || end < begin) throw new Error(`docs/PERFORMANCE.md has lost its markers: ${BEGIN} … ${END}`);
+  writeFileSync(
+    docFile,
+    `${doc.slice(0, begin + BEGIN.length)}\n\n${renderMarkdown(figures, generatedAt)}\n\n${doc.slice(end)}`,
+  );
+  return [jsonFile, docFile];
+}

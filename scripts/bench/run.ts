@@ -1,0 +1,207 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
+import { handlerEnvironment, lambdaContext, LOCAL_UNSUBSCRIBE_SECRET_ID } from '../../infra/local/functions';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { LOCAL_PREFIX, LOCAL_TABLE, startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { runBurstPhase } from './burst-phase';
+import { runCostPhase, type CostObservation } from './cost-phase';
+import { runFunctionPhase } from './functions-phase';
+import { renderReport, writeFigures } from './report';
+import { observeSdkCalls, type SdkCall } from './sdk-probe';
+
+/**
+ * `npm run bench`: the figures in docs/PERFORMANCE.md. Starts the local stack on free ports,
+ * then measures the functions (bundles, cold starts against a bare reference, warm latency),
+ * the stack end to end (a burst of bookings), and what one booking lifecycle bills.
+ *
+ *   npm run bench                  full run (a few minutes), rewrites docs/PERFORMANCE.md's figures
+ *   npm run bench -- --quick       a small run that checks the benchmark itself works; writes nothing to docs/
+ *   npm run bench -- --only=booking-created,due-jobs   some functions only (with --quick)
+ */
+
+export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  only?: string[];
+  coldTrials: number;
+  warmInvocations: number;
+  burstBookings: number;
+  lifecycles: number;
+}
+
+export function parseArguments(argv: string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const only = argv
+    .find((arg) => arg.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',');
+  return {
+    quick,
+    only,
+    coldTrials: quick ? 1 : 7,
+    warmInvocations: quick ? 20 : 1000,
+    burstBookings: quick ? 30 : 1000,
+    lifecycles: quick ? 3 : 50,
+  };
+}
+
+export async function startBenchStack(
+  onInvocation?: (functionName: string, durationMs: number) => void,
+): Promise<LocalStack> {
+  // Deployed functions publish EMF metrics in their logs; the log volume counted must include them.
+  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const [eventsPort, dynamodbPort, sesPort, schedulerPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  return startLocalStack({
+    host: '127.0.0.1',
+    eventsPort,
+    dynamodbPort,
+    sesPort,
+    schedulerPort,
+    quietHours: 'off',
+    busName: 'clinic-events',
+    senderAddress: 'appointments@careloop.local',
+    onInvocation,
+  });
+}
+
+/**
+ * The handlers running in this process log to stdout as on Lambda; those lines are counted
+ * (CloudWatch bills their bytes) and dropped. The benchmark's own report is printed with `print`.
+ */
+export function captureStdout() {
+  const write = process.stdout.write.bind(process.stdout);
+  const counter = { bytes: 0 };
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    counter.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+    callback?.();
+    return true;
+  }) as typeof process.stdout.write;
+  return { counter, print: (text: string) => write(`${text}\n`) };
+}
+
+export async function main(argv = process.argv.slice(2)) {
+  const options = parseArguments(argv);
+  const stdout = captureStdout();
+  const log = (message: string) => console.error(`[bench] ${message}`);
+  const workDirectory = join(projectRoot, '.bench');
+  rmSync(workDirectory, { recursive: true, force: true });
+  mkdirSync(workDirectory, { recursive: true });
+  log('starting the local stack');
+  let invocations: CostObservation['invocations'] | undefined;
+  const stack = await startBenchStack((functionName, durationMs) => invocations?.push({ functionName, durationMs }));
+  try {
+    const environment = handlerEnvironment(
+      {
+        dynamodb: stack.endpoints.dynamodb,
+        ses: stack.endpoints.ses,
+        scheduler: stack.endpoints.scheduler,
+        sideServices: stack.endpoints.events,
+        unsubscribe: `${stack.endpoints.events}/unsubscribe/`,
+      },
+      {
+        prefix: LOCAL_PREFIX,
+        tableName: LOCAL_TABLE,
+        scheduleGroupName: LOCAL_PREFIX,
+        senderAddress: 'appointments@careloop.local',
+        quietHours: 'off',
+      },
+    );
+    const secrets = new SecretsManagerClient({
+      endpoint: stack.endpoints.events,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const unsubscribeKey = (await secrets.send(new GetSecretValueCommand({ SecretId: LOCAL_UNSUBSCRIBE_SECRET_ID })))
+      .SecretString!;
+    const handlers = new Map<string, (event: unknown, context: unknown) => Promise<unknown>>();
+    const invokeInProcess = async (functionName: string, event: unknown) => {
+      if (!handlers.has(functionName)) {
+        const module = (await import(`../../functions/${functionName}/handler.ts`)) as {
+          handler: (event: unknown, context: unknown) => Promise<unknown>;
+        };
+        handlers.set(functionName, module.handler);
+      }
+      return handlers.get(functionName)!(event, lambdaContext(`${LOCAL_PREFIX}-${functionName}`));
+    };
+    // The lifecycles first, on an empty stack: the clock moves days ahead, and nothing else may fire meanwhile.
+    const cost = await runCostPhase({
+      stack,
+      lifecycles: options.lifecycles,
+      observe: () => {
+        const sdkCalls: SdkCall[] = [];
+        const stop = observeSdkCalls((call) => sdkCalls.push(call), { consumedCapacity: true });
+        invocations = [];
+        const logBytesBefore = stdout.counter.bytes;
+        return () => {
+          stop();
+          const observed = {
+            sdkCalls,
+            invocations: invocations ?? [],
+            handlerLogBytes: stdout.counter.bytes - logBytesBefore,
+          };
+          invocations = undefined;
+          return observed;
+        };
+      },
+      log,
+    });
+    const context = { now: stack.clock.now(), unsubscribeKey };
+    const functions = await runFunctionPhase({
+      projectRoot,
+      workDirectory,
+      handlerEnvironment: environment,
+      memoryMb: FUNCTION_DEFAULTS.memorySize,
+      coldTrials: options.coldTrials,
+      warmInvocations: options.warmInvocations,
+      context,
+      invokeInProcess,
+      only: options.only,
+      log,
+    });
+    const burst = await runBurstPhase({
+      stack,
+      bookings: options.burstBookings,
+      observe: (listener) => observeSdkCalls(listener),
+      log,
+    });
+    const figures = { options, functions, burst, cost };
+    const written = writeFigures(figures, { quick: options.quick, workDirectory });
+    stdout.print(renderReport(figures));
+    stdout.print(`\nFigures written to ${written.join(', ')}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
+import { eventCatalog, type DetailType, type EventDetailInput } from '../../events/catalog';
+import { dueJobMessage } from '../../shared/due-jobs';
+import { signUnsubscribeToken } from '../../shared/unsubscribe/token';
+
+/**
+ * One realistic invocation of each function, parameterised by a token so that every
+ * invocation works on its own patient and booking (a repeated event would only measure the
+ * duplicate check). `setup` is what must already have happened (a booking before its
+ * cancellation); the benchmark runs it beforehand, through the same handlers, in its own process.
+ */
+
+export const BENCH_CLINIC = 'clinic-bench';
+export const ACCOUNT = '000000000000';
+export const REGION = 'eu-central-1';
+
+export interface ScenarioContext {
+  /** When the scenario's appointments are: a few days after the stack's clock. */
+  now: Date;
+  /** The local stack's unsubscribe signing key (Secrets Manager on AWS). */
+  unsubscribeKey: string;
+}
+
+export interface SetupStep {
+  functionName: string;
+  event: unknown;
+}
+
+export interface Scenario {
+  functionName: string;
+  setup(token: string, context: ScenarioContext): SetupStep[];
+  event(token: string, context: ScenarioContext): unknown;
+  /** Whether the handler's answer means it did the work (not a duplicate, a refusal or a failure). */
+  succeeded(result: unknown): boolean;
+}
+
+export const ids = (token: string) => ({
+  patientId: `pt-${token}`,
+  bookingId: `bk-${token}`,
+  planId: `plan-${token}`,
+  email: `patient-${token}@example.com`,
+});
+
+export function envelope<T extends DetailType>(
+  detailType: T,
+  detail: EventDetailInput<T>,
+): EventBridgeEvent<T, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source: eventCatalog[detailType].source,
+    account: ACCOUNT,
+    time: new Date().toISOString(),
+    region: REGION,
+    resources: [],
+    detail,
+  };
+}
+
+const hours = (date: Date, h: number) => new Date(date.getTime() + h * 3600_000).toISOString();
+
+export function bookingCreated(token: string, { now }: ScenarioContext): EventDetailInput<'BookingCreated'> {
+  const { patientId, bookingId, email } = ids(token);
+  return {
+    eventId: `evt-${token}-created`,
+    occurredAt: now.toISOString(),
+    clinicId: BENCH_CLINIC,
+    booking: {
+      bookingId,
+      startsAt: hours(now, 5 * 24),
+      durationMinutes: 60,
+      timezone: 'Europe/Berlin',
+      service: { code: 'therapeutic-massage-60', name: 'Therapeutic massage (60 min)' },
+      therapist: { therapistId: 'th-dana', name: 'Dana Kim' },
+      location: { name: 'Riverside Physio', address: '12 River Street, Berlin' },
+    },
+    patient: { patientId, firstName: 'Alex', lastName: 'Meyer', email, locale: 'en' },
+  };
+}
+
+export function sessionCompleted(token: string, { now }: ScenarioContext): EventDetailInput<'SessionCompleted'> {
+  const { patientId, bookingId } = ids(token);
+  return {
+    eventId: `evt-${token}-session`,
+    occurredAt: now.toISOString(),
+    clinicId: BENCH_CLINIC,
+    bookingId,
+    patientId,
+    completedAt: now.toISOString(),
+    therapist: { therapistId: 'th-dana', name: 'Dana Kim' },
+    techniques: ['deep-tissue', 'trigger-point'],
+    focusAreas: ['neck', 'upper-back'],
+    painBefore: 7,
+    painAfter: 4,
+    selfCare: {
+      exercises: ['chin-tuck', 'doorway-chest-stretch'],
+      note: 'Use a warm pack on your upper back for 15 minutes this evening.',
+    },
+    nextVisitInDays: 7,
+  };
+}
+
+export function treatmentPlanCreated(
+  token: string,
+  { now }: ScenarioContext,
+): EventDetailInput<'TreatmentPlanCreated'> {
+  const { patientId, planId } = ids(token);
+  return {
+    eventId: `evt-${token}-plan`,
+    occurredAt: hours(now, -24),
+    clinicId: BENCH_CLINIC,
+    patientId,
+    plan: { planId, goals: ['pain-relief', 'mobility'], plannedSessions: 6, sessionsPerWeek: 1 },
+  };
+}
+
+const processed = (result: unknown) => (result as { status?: unknown } | undefined)?.status === 'processed';
+const book = (token: string, context: ScenarioContext): SetupStep => ({
+  functionName: 'booking-created',
+  event: envelope('BookingCreated', bookingCreated(token, context)),
+});
+
+/** An SES feedback fixture, re-addressed: the shape SES publishes to the default bus. */
+const bounceFixture = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../../test/fixtures/ses/bounce-permanent.json', import.meta.url)), 'utf8'),
+) as EventBridgeEvent<
+  string,
+  { bounce: { bouncedRecipients: { emailAddress: string }[] }; mail: { destination: string[] } }
+>;
+
+export const scenarios: Scenario[] = [
+  {
+    functionName: 'booking-created',
+    setup: () => [],
+    event: (token, context) => envelope('BookingCreated', bookingCreated(token, context)),
+    succeeded: processed,
+  },
+  {
+    functionName: 'booking-rescheduled',
+    setup: (token, context) => [book(token, context)],
+    event: (token, context) =>
+      envelope('BookingRescheduled', {
+        eventId: `evt-${token}-moved`,
+        occurredAt: hours(context.now, 1),
+        clinicId: BENCH_CLINIC,
+        bookingId: ids(token).bookingId,
+        startsAt: hours(context.now, 6 * 24),
+      }),
+    succeeded: processed,
+  },
+  {
+    functionName: 'booking-cancelled',
+    setup: (token, context) => [book(token, context)],
+    event: (token, context) =>
+      envelope('BookingCancelled', {
+        eventId: `evt-${token}-cancelled`,
+        occurredAt: hours(context.now, 1),
+        clinicId: BENCH_CLINIC,
+        bookingId: ids(token).bookingId,
+        cancelledBy: 'patient',
+      }),
+    succeeded: processed,
+  },
+  {
+    functionName: 'session-completed',
+    setup: (token, context) => [
+      {
+        functionName: 'treatment-plan-created',
+        event: envelope('TreatmentPlanCreated', treatmentPlanCreated(token, context)),
+      },
+      book(token, context),
+    ],
+    event: (token, context) => envelope('SessionCompleted', sessionCompleted(token, context)),
+    succeeded: processed,
+  },
+  {
+    functionName: 'treatment-plan-created',
+    setup: () => [],
+    event: (token, context) => envelope('TreatmentPlanCreated', treatmentPlanCreated(token, context)),
+    succeeded: processed,
+  },
+  {
+    functionName: 'contact-preferences-updated',
+    setup: (token, context) => [book(token, context)],
+    event: (token, context) =>
+      envelope('ContactPreferencesUpdated', {
+        eventId: `evt-${token}-prefs`,
+        occurredAt: hours(context.now, 1),
+        clinicId: BENCH_CLINIC,
+        patientId: ids(token).patientId,
+        consent: { followUps: false },
+      }),
+    succeeded: processed,
+  },
+  {
+    functionName: 'due-jobs',
+    setup: (token, context) => [book(token, context)],
+    event: (token, context): SQSEvent => ({
+      Records: [
+        {
+          messageId: randomUUID(),
+          receiptHandle: randomUUID(),
+          body: dueJobMessage('reminder', {
+            clinicId: BENCH_CLINIC,
+            bookingId: ids(token).bookingId,
+            startsAt: bookingCreated(token, context).booking.startsAt,
+            offsetMinutes: 24 * 60,
+          }),
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: String(Date.now()),
+            SenderId: 'scheduler',
+            ApproximateFirstReceiveTimestamp: String(Date.now()),
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:due-jobs`,
+          awsRegion: REGION,
+        },
+      ],
+    }),
+    succeeded: (result) => (result as { batchItemFailures?: unknown[] }).batchItemFailures?.length === 0,
+  },
+  {
+    functionName: 'unsubscribe',
+    setup: (token, context) => [book(token, context)],
+    event: (token, { unsubscribeKey }) => {
+      const path = `/unsubscribe/${signUnsubscribeToken({ clinicId: BENCH_CLINIC, patientId: ids(token).patientId }, unsubscribeKey)}`;
+      return {
+        version: '2.0',
+        routeKey: '$default',
+        rawPath: path,
+        rawQueryString: '',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'unsubscribe.example' },
+        requestContext: {
+          accountId: 'anonymous',
+          apiId: 'bench',
+          domainName: 'unsubscribe.example',
+          domainPrefix: 'unsubscribe',
+          http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+          requestId: randomUUID(),
+          routeKey: '$default',
+          stage: '$default',
+          time: new Date().toUTCString(),
+          timeEpoch: Date.now(),
+        },
+        body: 'List-Unsubscribe=One-Click',
+        isBase64Encoded: false,
+      };
+    },
+    succeeded: (result) => (result as { statusCode?: number }).statusCode === 200,
+  },
+  {
+    functionName: 'ses-feedback',
+    setup: () => [],
+    event: (token) => {
+      const event = structuredClone(bounceFixture);
+      event.id = randomUUID();
+      event.detail.bounce.bouncedRecipients[0]!.emailAddress = ids(token).email;
+      event.detail.mail.destination = [ids(token).email];
+      return event;
+    },
+    succeeded: (result) => result !== undefined && (result as { status?: unknown }).status !== 'rejected',
+  },
+];
