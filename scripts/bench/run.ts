@@ -1,5 +1,4 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -7,6 +6,7 @@ import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
 import { handlerEnvironment, lambdaContext, LOCAL_UNSUBSCRIBE_SECRET_ID } from '../../infra/local/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { LOCAL_PREFIX, LOCAL_TABLE, startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { freePort } from '../../infra/local/free-port';
 import { runBurstPhase } from './burst-phase';
 import { runCostPhase, type CostObservation } from './cost-phase';
 import { runFunctionPhase } from './functions-phase';
@@ -24,17 +24,6 @@ import { observeSdkCalls, type SdkCall } from './sdk-probe';
  */
 
 export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 export interface BenchOptions {
   quick: boolean;

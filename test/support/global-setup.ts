@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { freePort } from '../../infra/local/free-port';
 import { startSesLocal } from '../../infra/local/ses-local';
 
 declare module 'vitest' {
@@ -8,17 +8,6 @@ declare module 'vitest' {
     dynamoEndpoint: string;
     sesEndpoint: string;
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -36,3 +25,6 @@ export default async function setup(project: TestProject) {
     await Promise.all([dynamo.stop(), ses.stop()]);
   };
 }
+
+/** Tests import it from here, beside the rest of their set-up. */
+export { freePort };

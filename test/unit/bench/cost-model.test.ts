@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { PLATFORM_LOG_BYTES_PER_INVOCATION, priceLifecycles } from '../../../scripts/bench/cost-phase';
+import { PRICES } from '../../../scripts/bench/prices';
+import type { SdkCall } from '../../../scripts/bench/sdk-probe';
+import { percentile } from '../../../scripts/bench/stats';
+
+const call = (client: string, command: string, extra: Partial<SdkCall> = {}): SdkCall => ({
+  client,
+  command,
+  input: {},
+  startedAt: 0,
+  endedAt: 1,
+  ...extra,
+});
+
+const consumed = (units: number) => ({ output: { ConsumedCapacity: { TableName: 't', CapacityUnits: units } } });
+
+describe('the cost model of a booking lifecycle', () => {
+  const twoLifecycles = priceLifecycles(
+    2,
+    {
+      sdkCalls: [
+        call('DynamoDBClient', 'GetItemCommand', consumed(0.5)),
+        call('DynamoDBClient', 'QueryCommand', consumed(1.5)),
+        call('DynamoDBClient', 'PutItemCommand', consumed(3)),
+        // DynamoDB Local reports a transaction's two items at one unit each.
+        call('DynamoDBClient', 'TransactWriteItemsCommand', {
+          output: { ConsumedCapacity: [{ TableName: 't', CapacityUnits: 2 }] },
+        }),
+        call('DynamoDBClient', 'PutItemCommand', { ...consumed(5), error: 'ConditionalCheckFailedException' }),
+        ...Array.from({ length: 8 }, () =>
+          call('SESv2Client', 'SendEmailCommand', {
+            input: { Content: { Simple: { Attachments: [{ RawContent: new Uint8Array(1000) }] } } },
+          }),
+        ),
+        call('SecretsManagerClient', 'GetSecretValueCommand'),
+      ],
+      invocations: [
+        { functionName: 'booking-created', durationMs: 99.2 },
+        { functionName: 'booking-created', durationMs: 100 },
+        { functionName: 'due-jobs', durationMs: 400 },
+      ],
+      handlerLogBytes: 6000,
+    },
+    4,
+    4,
+  );
+  const line = (item: string) => twoLifecycles.lines.find((entry) => entry.item.startsWith(item))!;
+
+  it('bills transactional writes twice, as DynamoDB does, and leaves out refused calls', () => {
+    expect(line('DynamoDB writes').perLifecycle).toBe((3 + 2 * 2) / 2);
+    expect(line('DynamoDB reads').perLifecycle).toBe((0.5 + 1.5) / 2);
+  });
+
+  it('counts one due-jobs invocation per scheduled job, even when the local queue batched them', () => {
+    expect(line('Lambda invocations').perLifecycle).toBe((2 + 4) / 2);
+    expect(line('X-Ray').perLifecycle).toBe(3);
+  });
+
+  it('bills compute in whole milliseconds at the configured memory', () => {
+    expect(line('Lambda compute').perLifecycle).toBeCloseTo((((100 + 100 + 400) / 1000) * 0.25) / 2, 10);
+  });
+
+  it('adds Lambda’s own log lines to what the handlers wrote', () => {
+    expect(line('CloudWatch Logs').perLifecycle).toBeCloseTo(
+      (6000 + 6 * PLATFORM_LOG_BYTES_PER_INVOCATION) / 1e9 / 2,
+      15,
+    );
+  });
+
+  it('puts the floor at the SES messages alone and compares the total with it', () => {
+    expect(twoLifecycles.floorUsdPer1000).toBeCloseTo(4 * PRICES.prices.sesMessage.usd * 1000, 10);
+    expect(twoLifecycles.ratioToFloor).toBeCloseTo(twoLifecycles.usdPer1000 / twoLifecycles.floorUsdPer1000, 10);
+    expect(twoLifecycles.ratioToFloor).toBeGreaterThan(1);
+    expect(line('SES attachments').perLifecycle).toBeCloseTo((8 * 1000) / 1e9 / 2, 15);
+  });
+
+  it('sums every line into the total', () => {
+    const sum = twoLifecycles.lines.reduce((total, entry) => total + entry.usdPer1000, 0);
+    expect(twoLifecycles.usdPer1000).toBeCloseTo(sum, 12);
+  });
+});
+
+describe('percentiles', () => {
+  it('are values that were measured (nearest rank), never interpolated', () => {
+    const values = [5, 1, 4, 2, 3, 100];
+    expect(percentile(values, 50)).toBe(3);
+    expect(percentile(values, 99)).toBe(100);
+    expect(percentile([7], 99)).toBe(7);
+    expect(percentile([], 50)).toBeNaN();
+  });
+});
