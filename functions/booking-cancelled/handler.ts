@@ -1,4 +1,8 @@
 import { onBookingCancelled } from '../../shared/domain/bookings';
 import { createEventHandler } from '../../shared/runtime/handlers';
+import { emailWiring, schedulerJobs } from '../../shared/runtime/wiring';
 
-export const handler = createEventHandler('BookingCancelled', onBookingCancelled);
+export const handler = createEventHandler('BookingCancelled', onBookingCancelled, {
+  ...emailWiring,
+  scheduler: schedulerJobs,
+});

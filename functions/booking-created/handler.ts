@@ -1,4 +1,10 @@
 import { onBookingCreated } from '../../shared/domain/bookings';
 import { createEventHandler } from '../../shared/runtime/handlers';
+import { emailWiring, schedulerJobs, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
-export const handler = createEventHandler('BookingCreated', onBookingCreated);
+// A new booking may release a follow-up that waited for the patient's address: hence the links.
+export const handler = createEventHandler('BookingCreated', onBookingCreated, {
+  ...emailWiring,
+  scheduler: schedulerJobs,
+  unsubscribeLinks: signedUnsubscribeLinks,
+});

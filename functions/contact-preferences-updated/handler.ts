@@ -1,4 +1,10 @@
 import { onContactPreferencesUpdated } from '../../shared/domain/patients';
 import { createEventHandler } from '../../shared/runtime/handlers';
+import { emailWiring, schedulerJobs, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
-export const handler = createEventHandler('ContactPreferencesUpdated', onContactPreferencesUpdated);
+// Consent given again may release follow-ups that were held back, each with its check-in.
+export const handler = createEventHandler('ContactPreferencesUpdated', onContactPreferencesUpdated, {
+  ...emailWiring,
+  scheduler: schedulerJobs,
+  unsubscribeLinks: signedUnsubscribeLinks,
+});

@@ -12,7 +12,7 @@ import {
 import { describeIssues } from '../../events/validation';
 import { onMailFeedback, type MailFeedback } from '../../shared/domain/feedback';
 import type { HandlerResult } from '../../shared/runtime/handlers';
-import { logger, runtime } from '../../shared/runtime/runtime';
+import { logger, NO_OPTIONAL_PORTS, runtime } from '../../shared/runtime/runtime';
 
 /**
  * The rule on the default event bus that brings SES's bounce and complaint events here: the
@@ -90,7 +90,7 @@ const handle = async (event: EventBridgeEvent<string, unknown>, _context: Contex
     sesMessageId: messageId && LOGGABLE_ID.test(messageId) ? messageId : undefined,
   });
   try {
-    const outcome = await onMailFeedback(runtime().dependencies, feedbackOf(parsed.data));
+    const outcome = await onMailFeedback(runtime(NO_OPTIONAL_PORTS).dependencies, feedbackOf(parsed.data));
     logger.info('SES feedback processed', { outcome });
     return { status: 'processed', outcome };
   } finally {

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { Dependencies } from '../../shared/domain/ports';
+import type { Needs } from '../../shared/domain/ports';
 import { onUnsubscribe } from '../../shared/domain/unsubscribe';
 import { logger, runtime } from '../../shared/runtime/runtime';
+import { signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 import { pageLanguage, renderUnsubscribePage, type UnsubscribePage } from '../../shared/unsubscribe/pages';
 
 /**
@@ -65,7 +66,7 @@ function tokenOf(request: UnsubscribeRequest): string {
  * same behaviour from its own HTTP server. Logs ids and outcomes only.
  */
 export async function handleUnsubscribeRequest(
-  deps: Dependencies,
+  deps: Needs<'unsubscribeLinks'>,
   request: UnsubscribeRequest,
   options: UnsubscribeRequestOptions = {},
 ): Promise<UnsubscribeResponse> {
@@ -107,9 +108,11 @@ function bodyOf(event: APIGatewayProxyEventV2): string | undefined {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
+const wiring = { unsubscribeLinks: signedUnsubscribeLinks };
+
 const handle = async (event: APIGatewayProxyEventV2, _context: Context): Promise<UnsubscribeResponse> =>
   handleUnsubscribeRequest(
-    runtime().dependencies,
+    runtime(wiring).dependencies,
     {
       method: event.requestContext.http.method,
       path: event.rawPath,

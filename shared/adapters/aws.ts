@@ -7,7 +7,6 @@ import {
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { MailerError, type Clock, type JobScheduler, type Mailer } from '../domain/ports';
 import { dueJobMessage } from '../due-jobs';
 
@@ -149,29 +148,6 @@ export function createJobScheduler(client: SchedulerClient, targets: SchedulerTa
         nextToken = page.NextToken;
       } while (nextToken);
       return names;
-    },
-  };
-}
-
-export interface RejectedEvent {
-  source: unknown;
-  detailType: unknown;
-  /** As published: an object, or the raw text when it was not JSON. */
-  detail: unknown;
-  /** Names the failing fields, never their values. */
-  error: string;
-  at: string;
-}
-
-export interface RejectedEventSink {
-  reject(event: RejectedEvent): Promise<void>;
-}
-
-/** Events that can never succeed go straight to a queue an operator watches, instead of being retried. */
-export function createSqsRejectedEventSink(client: SQSClient, queueUrl: string): RejectedEventSink {
-  return {
-    async reject(event) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(event) }));
     },
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BookingCancelled, BookingCreated, BookingRescheduled } from '../../events/schemas';
 import type { Appointment } from '../email/types';
 import type { BookingRecord, PatientRecord, Versioned } from './model';
-import { type Dependencies, type RecordChange, type ScheduledJob } from './ports';
+import { type Needs, type RecordChange, type ScheduledJob } from './ports';
 import {
   applyBookingCancelled,
   applyBookingCreated,
@@ -90,7 +90,7 @@ const recipientOf = (patient: PatientRecord) => ({
 });
 
 /** Brings the booking's reminder schedules in line with the booking: creates what is missing, removes the rest. */
-async function syncReminders(deps: Dependencies, booking: BookingRecord) {
+async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord) {
   const { reminderOffsetsMinutes, quietHours } = deps.settings;
   const desired = desiredReminders(booking, reminderOffsetsMinutes, deps.clock.now(), quietHours);
   const existing = await deps.scheduler.list(reminderPrefix(booking.clinicId, booking.bookingId));
@@ -108,7 +108,7 @@ async function syncReminders(deps: Dependencies, booking: BookingRecord) {
  * how a retry after a failure at any step finishes the work without repeating any of it.
  */
 async function settleBooking(
-  deps: Dependencies,
+  deps: Needs<'scheduler' | 'mailer' | 'library'>,
   booking: BookingRecord,
   trigger: { type: BookingTrigger; eventId: string },
 ): Promise<Omit<BookingOutcome, 'applied'>> {
@@ -154,7 +154,7 @@ async function settleBooking(
 }
 
 async function applyAndSettle(
-  deps: Dependencies,
+  deps: Needs<'scheduler' | 'mailer' | 'library'>,
   clinicId: string,
   bookingId: string,
   trigger: { type: BookingTrigger; eventId: string },
@@ -162,19 +162,23 @@ async function applyAndSettle(
     booking: Versioned<BookingRecord> | undefined,
   ) => Promise<{ booking: BookingRecord | undefined; extra: RecordChange[] }>,
 ): Promise<BookingOutcome> {
+  let written: Versioned<BookingRecord> | undefined;
   const applied = await withOptimisticRetry(async () => {
     const current = await deps.store.getBooking(clinicId, bookingId);
     const { booking: next, extra } = await merge(current);
     const changes: RecordChange[] = [...extra];
     if (next) changes.push({ type: 'booking', record: next, version: current?.version });
     if (changes.length > 0) await deps.store.save(changes);
+    written = next && { record: next, version: (current?.version ?? 0) + 1 };
     return next !== undefined;
   });
   // Settle what the booking is now, not what this invocation wrote: another change may have
   // landed in between, and settling a stale copy would leave its schedules or email behind.
+  // The first round starts from the write itself (no read); the version check after each
+  // round catches any change that landed meanwhile, and the next round reads it.
   const outcome: BookingOutcome = { applied, emails: {}, remindersScheduled: 0, remindersRemoved: 0 };
   for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
-    const before = await deps.store.getBooking(clinicId, bookingId);
+    const before = round === 0 && written ? written : await deps.store.getBooking(clinicId, bookingId);
     if (!before) return outcome;
     const settled = await settleBooking(deps, before.record, trigger);
     Object.assign(outcome.emails, settled.emails);
@@ -189,7 +193,10 @@ async function applyAndSettle(
 /** A booking changing under every settle this many times in a row is settled by the changes themselves. */
 const MAX_SETTLE_ROUNDS = 5;
 
-export async function onBookingCreated(deps: Dependencies, event: BookingCreated): Promise<BookingOutcome> {
+export async function onBookingCreated(
+  deps: Needs<'scheduler' | 'mailer' | 'library' | 'unsubscribeLinks'>,
+  event: BookingCreated,
+): Promise<BookingOutcome> {
   const { clinicId } = event;
   const { patientId } = event.patient;
   const outcome = await applyAndSettle(
@@ -210,7 +217,10 @@ export async function onBookingCreated(deps: Dependencies, event: BookingCreated
   return outcome;
 }
 
-export function onBookingRescheduled(deps: Dependencies, event: BookingRescheduled): Promise<BookingOutcome> {
+export function onBookingRescheduled(
+  deps: Needs<'scheduler' | 'mailer' | 'library'>,
+  event: BookingRescheduled,
+): Promise<BookingOutcome> {
   return applyAndSettle(
     deps,
     event.clinicId,
@@ -220,7 +230,10 @@ export function onBookingRescheduled(deps: Dependencies, event: BookingReschedul
   );
 }
 
-export function onBookingCancelled(deps: Dependencies, event: BookingCancelled): Promise<BookingOutcome> {
+export function onBookingCancelled(
+  deps: Needs<'scheduler' | 'mailer' | 'library'>,
+  event: BookingCancelled,
+): Promise<BookingOutcome> {
   return applyAndSettle(
     deps,
     event.clinicId,
@@ -238,7 +251,10 @@ export type ReminderOutcome =
  * was made for; everything else is read now, so a reminder never describes an old time,
  * never goes to a cancelled visit, and respects consent as it stands today.
  */
-export async function onReminderDue(deps: Dependencies, payload: ReminderPayload): Promise<ReminderOutcome> {
+export async function onReminderDue(
+  deps: Needs<'mailer' | 'library'>,
+  payload: ReminderPayload,
+): Promise<ReminderOutcome> {
   const booking = (await deps.store.getBooking(payload.clinicId, payload.bookingId))?.record;
   if (!booking || !booking.created || !booking.patientId) return 'booking-missing';
   if (booking.status === 'cancelled') return 'booking-cancelled';

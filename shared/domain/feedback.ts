@@ -1,4 +1,4 @@
-import type { Dependencies } from './ports';
+import type { Needs } from './ports';
 
 /**
  * What the mail service reported about an email after sending it: a bounce or a complaint,
@@ -39,7 +39,7 @@ function ignoredBounce(bounceType: string | undefined): FeedbackIgnored | undefi
  * address may well work next time. Suppressing is a plain overwrite, so the same feedback
  * delivered twice leaves the same state. Logs kinds and counts only, never an address.
  */
-export async function onMailFeedback(deps: Dependencies, feedback: MailFeedback): Promise<FeedbackOutcome> {
+export async function onMailFeedback(deps: Needs, feedback: MailFeedback): Promise<FeedbackOutcome> {
   const { store, clock, log } = deps;
   const addresses = [
     ...new Map(

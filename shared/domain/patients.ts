@@ -1,10 +1,13 @@
 import type { ContactPreferencesUpdated, TreatmentPlanCreated } from '../../events/schemas';
 import { withOptimisticRetry } from './optimistic';
-import type { Dependencies } from './ports';
+import type { Needs } from './ports';
 import { applyContactPreferences, applyTreatmentPlanCreated } from './records';
 import { deliverAwaitingFollowUps } from './sessions';
 
-export async function onContactPreferencesUpdated(deps: Dependencies, event: ContactPreferencesUpdated) {
+export async function onContactPreferencesUpdated(
+  deps: Needs<'mailer' | 'library' | 'unsubscribeLinks' | 'scheduler'>,
+  event: ContactPreferencesUpdated,
+) {
   const applied = await withOptimisticRetry(async () => {
     const current = await deps.store.getPatient(event.clinicId, event.patientId);
     const next = applyContactPreferences(current?.record, event);
@@ -17,7 +20,7 @@ export async function onContactPreferencesUpdated(deps: Dependencies, event: Con
 }
 
 /** Stored only: later follow-ups show progress against the plan. */
-export async function onTreatmentPlanCreated(deps: Dependencies, event: TreatmentPlanCreated) {
+export async function onTreatmentPlanCreated(deps: Needs, event: TreatmentPlanCreated) {
   const applied = await withOptimisticRetry(async () => {
     const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
     const current = file.plans.find((entry) => entry.record.planId === event.plan.planId);

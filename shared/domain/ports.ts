@@ -181,3 +181,13 @@ export interface Dependencies {
   /** Optional so in-memory test doubles need none; the runtime (shared/runtime/runtime.ts) always sets it. */
   metrics?: Metrics;
 }
+
+/**
+ * The ports only some functions use. A use case names the ones it needs (`Needs<'mailer'>`),
+ * and each function wires only those (functions/<name>/handler.ts), so a function that sends no
+ * email carries neither SES's client nor the templates, and starts faster.
+ */
+export type OptionalPort = 'mailer' | 'scheduler' | 'library' | 'unsubscribeLinks';
+
+/** The store, clock, settings, log and metrics every function has, and the optional ports `P`. */
+export type Needs<P extends OptionalPort = never> = Omit<Dependencies, OptionalPort> & Pick<Dependencies, P>;

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { renderEmail } from '../email/render';
 import type { EmailModel } from '../email/types';
-import {
-  EmailInFlightError,
-  METRIC_NAMES,
-  MailerError,
-  type Dependencies,
-  type EmailClaim,
-  type MetricName,
-} from './ports';
+import { EmailInFlightError, METRIC_NAMES, MailerError, type Needs, type EmailClaim, type MetricName } from './ports';
 
 /**
  * A claim older than this belongs to an invocation that is no longer running (functions
@@ -41,7 +34,7 @@ export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-
  * recorded after. A refusal from SES releases the claim so the retry sends; a failure that
  * leaves it unknown whether SES sent keeps the claim, so nothing is sent twice.
  */
-export async function sendOnce(deps: Dependencies, request: SendOnceRequest): Promise<SendOnceResult> {
+export async function sendOnce(deps: Needs<'mailer' | 'library'>, request: SendOnceRequest): Promise<SendOnceResult> {
   const { store, mailer, clock, settings, log, library, metrics } = deps;
   // Counted by kind only: never an id. The alarms in infra/operations.ts read these counts.
   const count = (name: MetricName) => metrics?.count(name, { kind: request.model.kind });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SessionCompleted } from '../../events/schemas';
 import type { PainPoint, PlanProgress, SessionSummary } from '../email/types';
 import type { PatientRecord, PlanRecord, SessionRecord } from './model';
-import type { Dependencies, ScheduledJob } from './ports';
+import type { Needs, ScheduledJob } from './ports';
 import { applySessionCompleted } from './records';
 import { sendOnce, type SendOnceResult } from './send-once';
 import { withOptimisticRetry } from './optimistic';
@@ -53,7 +53,7 @@ export function painTrend(session: SessionRecord, sessions: SessionRecord[]): Pa
     .map(({ completedAt, painBefore, painAfter }) => ({ completedAt, painBefore, painAfter }));
 }
 
-async function summaryOf(deps: Dependencies, session: SessionRecord, patient: PatientRecord): Promise<SessionSummary> {
+async function summaryOf(deps: Needs, session: SessionRecord, patient: PatientRecord): Promise<SessionSummary> {
   const booking = (await deps.store.getBooking(session.clinicId, session.bookingId))?.record;
   return {
     bookingId: session.bookingId,
@@ -72,7 +72,7 @@ async function summaryOf(deps: Dependencies, session: SessionRecord, patient: Pa
 
 export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent' | 'session-missing';
 
-async function readSession(deps: Dependencies, clinicId: string, patientId: string, bookingId: string) {
+async function readSession(deps: Needs, clinicId: string, patientId: string, bookingId: string) {
   const file = await deps.store.getPatientFile(clinicId, patientId);
   return { file, session: file.sessions.find((entry) => entry.record.bookingId === bookingId) };
 }
@@ -84,7 +84,7 @@ async function readSession(deps: Dependencies, clinicId: string, patientId: stri
  * done, so a failure half-way leaves the session waiting for the next attempt.
  */
 async function followUp(
-  deps: Dependencies,
+  deps: Needs<'mailer' | 'library' | 'unsubscribeLinks' | 'scheduler'>,
   clinicId: string,
   patientId: string,
   bookingId: string,
@@ -141,7 +141,7 @@ const recipientOf = (patient: PatientRecord) => ({
   email: patient.email,
 });
 
-async function scheduleCheckIn(deps: Dependencies, session: SessionRecord, timezone: string) {
+async function scheduleCheckIn(deps: Needs<'scheduler'>, session: SessionRecord, timezone: string) {
   const { checkInDelayMinutes, quietHours } = deps.settings;
   const due = new Date(Date.parse(session.completedAt) + checkInDelayMinutes * 60_000);
   const at = outsideQuietHours(due, timezone, quietHours, 'later');
@@ -165,7 +165,10 @@ export interface SessionOutcome {
   unknownExerciseIds: string[];
 }
 
-export async function onSessionCompleted(deps: Dependencies, event: SessionCompleted): Promise<SessionOutcome> {
+export async function onSessionCompleted(
+  deps: Needs<'mailer' | 'library' | 'unsubscribeLinks' | 'scheduler'>,
+  event: SessionCompleted,
+): Promise<SessionOutcome> {
   const requested = event.selfCare?.exercises ?? [];
   const known = requested.filter((id) => deps.library.findExercise(id) !== undefined);
   // Reported so a clinic can fix its library; only id-shaped values, since producers may send any text.
@@ -182,7 +185,11 @@ export async function onSessionCompleted(deps: Dependencies, event: SessionCompl
 }
 
 /** Follow-ups held back for want of an address go out once one is known. */
-export async function deliverAwaitingFollowUps(deps: Dependencies, clinicId: string, patientId: string) {
+export async function deliverAwaitingFollowUps(
+  deps: Needs<'mailer' | 'library' | 'unsubscribeLinks' | 'scheduler'>,
+  clinicId: string,
+  patientId: string,
+) {
   const file = await deps.store.getPatientFile(clinicId, patientId);
   if (!file.patient?.record.email) return 0;
   const waiting = file.sessions.filter((entry) => entry.record.awaitingContact);
@@ -192,7 +199,10 @@ export async function deliverAwaitingFollowUps(deps: Dependencies, clinicId: str
 
 export type CheckInOutcome = SendOnceResult | 'session-missing' | 'no-consent' | 'no-address';
 
-export async function onCheckInDue(deps: Dependencies, payload: CheckInPayload): Promise<CheckInOutcome> {
+export async function onCheckInDue(
+  deps: Needs<'mailer' | 'library' | 'unsubscribeLinks'>,
+  payload: CheckInPayload,
+): Promise<CheckInOutcome> {
   const file = await deps.store.getPatientFile(payload.clinicId, payload.patientId);
   const session = file.sessions.find((entry) => entry.record.bookingId === payload.bookingId)?.record;
   const patient = file.patient?.record;

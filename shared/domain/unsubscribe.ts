@@ -1,6 +1,6 @@
 import type { ContactPreferencesUpdated } from '../../events/schemas';
 import { withOptimisticRetry } from './optimistic';
-import type { Dependencies } from './ports';
+import type { Needs } from './ports';
 import { applyContactPreferences } from './records';
 
 export type UnsubscribeOutcome = 'unsubscribed' | 'already-unsubscribed' | 'unknown-patient';
@@ -16,7 +16,7 @@ export const UNSUBSCRIBE_EVENT_ID = 'unsubscribe-link';
  * (nothing is sent to them, and a link must not bring back a record that was erased).
  */
 export async function onUnsubscribe(
-  deps: Dependencies,
+  deps: Needs,
   subject: { clinicId: string; patientId: string },
 ): Promise<UnsubscribeOutcome> {
   return withOptimisticRetry(async () => {

@@ -3,9 +3,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, EventBridgeEvent, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { isDetailType, type DetailType, type EventDetail } from '../../events/catalog';
 import { InvalidEventError, describeIssues, parseEvent } from '../../events/validation';
-import { EmailInFlightError, MailerError, METRIC_NAMES, type Dependencies } from '../domain/ports';
+import { EmailInFlightError, MailerError, METRIC_NAMES, type Needs, type OptionalPort } from '../domain/ports';
 import { dueJobSchema, type DueJob } from '../due-jobs';
 import { logger, metrics, runtime } from './runtime';
+import type { Wiring } from './wiring';
 
 type Outcome = object | string;
 
@@ -37,12 +38,13 @@ const eventIdOf = (detail: unknown) => {
  * the contract will never succeed, so it is not retried: it goes to the rejected-events
  * queue with a reason naming the fields. Any other failure throws, and Lambda retries.
  */
-export function createEventHandler<T extends DetailType>(
+export function createEventHandler<T extends DetailType, P extends OptionalPort>(
   detailType: T,
-  useCase: (deps: Dependencies, detail: EventDetail<T>) => Promise<Outcome>,
+  useCase: (deps: Needs<P>, detail: EventDetail<T>) => Promise<Outcome>,
+  wiring: Wiring<P>,
 ) {
   const handle = async (event: EventBridgeEvent<string, unknown>, _context: Context): Promise<HandlerResult> => {
-    const { dependencies, rejected } = runtime();
+    const { dependencies, rejected } = runtime(wiring);
     let detail: EventDetail<T>;
     try {
       const parsed = parseEvent(event.source, event['detail-type'], event.detail);
@@ -97,8 +99,8 @@ export function createEventHandler<T extends DetailType>(
 }
 
 /** The use case of each kind of due job. */
-export type DueJobUseCases = {
-  [K in DueJob['kind']]: (deps: Dependencies, job: Extract<DueJob, { kind: K }>) => Promise<Outcome>;
+export type DueJobUseCases<P extends OptionalPort> = {
+  [K in DueJob['kind']]: (deps: Needs<P>, job: Extract<DueJob, { kind: K }>) => Promise<Outcome>;
 };
 
 /**
@@ -127,12 +129,12 @@ const kindOf = (body: unknown) => {
  * on. A payload that does not parse can never succeed: it goes to the rejected-events
  * queue at once, without blocking the batch.
  */
-export function createDueJobsHandler(useCases: DueJobUseCases) {
-  const runJob = (deps: Dependencies, job: DueJob): Promise<Outcome> =>
+export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUseCases<P>, wiring: Wiring<P>) {
+  const runJob = (deps: Needs<P>, job: DueJob): Promise<Outcome> =>
     job.kind === 'reminder' ? useCases.reminder(deps, job) : useCases['check-in'](deps, job);
 
   const handle = async (event: SQSEvent, _context: Context): Promise<SQSBatchResponse> => {
-    const { dependencies, rejected } = runtime();
+    const { dependencies, rejected } = runtime(wiring);
     const batchItemFailures: SQSBatchItemFailure[] = [];
     let sesThrottling = false;
     for (const record of event.Records) {

@@ -1,30 +1,22 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import {
-  createJobScheduler,
-  createSesMailer,
-  createSqsRejectedEventSink,
-  systemClock,
-  type RejectedEventSink,
-} from '../adapters/aws';
+import { systemClock } from '../adapters/aws';
 import { createDynamoStore } from '../adapters/dynamo-store';
 import { createMetricsRecorder } from '../adapters/metrics';
-import { createSecretsManagerKeyLoader, createUnsubscribeLinks } from '../adapters/unsubscribe-links';
-import { loadRuntimeConfig } from '../config';
-import type { Clock, Dependencies } from '../domain/ports';
-import { selfCareLibraryFromConfiguration } from '../self-care/configured';
+import type { RejectedEventSink } from '../adapters/rejected-events';
+import { loadRuntimeConfig, type RuntimeConfig } from '../config';
+import type { Clock, DomainLog, Needs, OptionalPort } from '../domain/ports';
+import type { Wiring } from './wiring';
 
 /**
  * The composition root: the one place where configuration becomes clients and adapters.
  * Built on the first invocation of a cold start and reused after; endpoints come from the
  * SDK's own AWS_ENDPOINT_URL_* variables, so the same code serves AWS and the local stack.
+ * Every function has the store, clock, settings, log and metrics; the optional ports come
+ * from the function's own wiring (./wiring.ts), so its bundle holds no adapter it never calls.
  */
-export interface Runtime {
-  dependencies: Dependencies;
+export interface Runtime<P extends OptionalPort = never> {
+  dependencies: Needs<P>;
   rejected: RejectedEventSink;
   logger: Logger;
 }
@@ -39,24 +31,35 @@ export const metrics = createMetricsRecorder({
   onError: (error) => logger.warn('metrics not published', { error: (error as Error).message }),
 });
 
-let current: Runtime | undefined;
+const log: DomainLog = (message, fields) => logger.info(message, fields);
+
+/** One runtime per wiring: on Lambda that is one per process; the local stack runs every function in one. */
+const runtimes = new Map<object, Runtime<OptionalPort>>();
 let clockOverride: Clock | undefined;
 
-function build(): Runtime {
+/**
+ * Bad input is rare, so the SQS client that reports it is loaded only when an event is
+ * refused: esbuild bundles a dynamic import in place but evaluates it only when reached.
+ */
+function lazyRejectedEventSink(config: RuntimeConfig): RejectedEventSink {
+  let sink: Promise<RejectedEventSink> | undefined;
+  return {
+    async reject(event) {
+      sink ??= import('../adapters/rejected-events').then(({ createRejectedEventSink }) =>
+        createRejectedEventSink(config.rejectedEventsQueueUrl),
+      );
+      await (await sink).reject(event);
+    },
+  };
+}
+
+function build<P extends OptionalPort>(wiring: Wiring<P>): Runtime<P> {
   const config = loadRuntimeConfig();
-  const dynamo = new DynamoDBClient({});
-  const dependencies: Dependencies = {
-    store: createDynamoStore(dynamo, config.tableName),
-    mailer: createSesMailer(new SESv2Client({ maxAttempts: 1 }), {
-      from: config.senderAddress,
-      configurationSet: config.sesConfigurationSet,
-    }),
-    scheduler: createJobScheduler(new SchedulerClient({}), {
-      groupName: config.scheduleGroupName,
-      roleArn: config.schedulerRoleArn,
-      deadLetterArn: config.schedulerDeadLetterArn,
-      queueArn: config.dueJobsQueueArn,
-    }),
+  const optional = Object.fromEntries(
+    Object.entries(wiring).map(([port, create]) => [port, (create as (config: RuntimeConfig) => unknown)(config)]),
+  ) as Pick<Needs<P>, P>;
+  const dependencies = {
+    store: createDynamoStore(new DynamoDBClient({}), config.tableName),
     clock: clockOverride ?? systemClock,
     settings: {
       senderAddress: config.senderAddress,
@@ -64,25 +67,22 @@ function build(): Runtime {
       checkInDelayMinutes: config.checkInDelayMinutes,
       quietHours: config.quietHours,
     },
-    // Deployed bundles have the clinic's file inlined here by esbuild; locally npm start sets it.
-    library: selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES),
-    unsubscribeLinks: createUnsubscribeLinks({
-      baseUrl: config.unsubscribeBaseUrl,
-      // Fetched on first use only: most invocations send no follow-up and need no key.
-      loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
-    }),
-    log: (message, fields) => logger.info(message, fields),
+    log,
     metrics,
-  };
-  return {
-    dependencies,
-    rejected: createSqsRejectedEventSink(new SQSClient({}), config.rejectedEventsQueueUrl),
-    logger,
-  };
+    ...optional,
+  } as Needs<P>;
+  return { dependencies, rejected: lazyRejectedEventSink(config), logger };
 }
 
-export function runtime(): Runtime {
-  current ??= build();
+/** The wiring of a function that uses no optional port. */
+export const NO_OPTIONAL_PORTS: Wiring<never> = {};
+
+export function runtime<P extends OptionalPort = never>(wiring: Wiring<P>): Runtime<P> {
+  let current = runtimes.get(wiring) as Runtime<P> | undefined;
+  if (!current) {
+    current = build(wiring);
+    runtimes.set(wiring, current as unknown as Runtime<OptionalPort>);
+  }
   return current;
 }
 
@@ -92,5 +92,5 @@ export function runtime(): Runtime {
  */
 export function useClock(clock: Clock) {
   clockOverride = clock;
-  if (current) current.dependencies.clock = clock;
+  for (const current of runtimes.values()) current.dependencies.clock = clock;
 }
