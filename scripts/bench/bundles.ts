@@ -35,8 +35,10 @@ export async function bundle(entry: string, outfile: string, projectRoot: string
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     banner: { js: FUNCTION_BUNDLING.banner },
     minify: FUNCTION_BUNDLING.minify,
-    sourcemap: FUNCTION_BUNDLING.sourceMap,
-    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+    // Deployed bundles carry no map; this one writes it beside the bundle (the code is identical,
+    // the map only adds a comment at the end), to read a stack trace from production.
+    sourcemap: true,
+    sourcesContent: false,
     define: bundleDefines(undefined),
     logLevel: 'error',
   });

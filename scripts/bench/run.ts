@@ -20,7 +20,8 @@ import { observeSdkCalls, type SdkCall } from './sdk-probe';
  *
  *   npm run bench                  full run (a few minutes), rewrites docs/PERFORMANCE.md's figures
  *   npm run bench -- --quick       a small run that checks the benchmark itself works; writes nothing to docs/
- *   npm run bench -- --only=booking-created,due-jobs   some functions only (with --quick)
+ *   npm run bench -- --quick --only=booking-created,due-jobs --cold-trials=9
+ *                                some functions only, more or fewer trials (also --warm, --burst, --lifecycles)
  */
 
 export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -35,18 +36,23 @@ export interface BenchOptions {
 }
 
 export function parseArguments(argv: string[]): BenchOptions {
+  const value = (name: string) => argv.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const count = (name: string, fallback: number) => {
+    const raw = value(name);
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!Number.isInteger(parsed) || parsed < 1)
+      throw new Error(`--${name} must be a whole number above 0, got ${raw}`);
+    return parsed;
+  };
   const quick = argv.includes('--quick');
-  const only = argv
-    .find((arg) => arg.startsWith('--only='))
-    ?.slice('--only='.length)
-    .split(',');
   return {
     quick,
-    only,
-    coldTrials: quick ? 1 : 7,
-    warmInvocations: quick ? 20 : 1000,
-    burstBookings: quick ? 30 : 1000,
-    lifecycles: quick ? 3 : 50,
+    only: value('only')?.split(','),
+    coldTrials: count('cold-trials', quick ? 1 : 7),
+    warmInvocations: count('warm', quick ? 20 : 1000),
+    burstBookings: count('burst', quick ? 30 : 1000),
+    lifecycles: count('lifecycles', quick ? 3 : 50),
   };
 }
 
