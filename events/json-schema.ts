@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { detailTypes, eventCatalog, type DetailType } from './catalog';
 
 /**

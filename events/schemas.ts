@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   commonFields,
   emailAddress,
@@ -21,9 +21,18 @@ import {
  */
 
 const consent = z.object({
-  reminders: z.boolean({ message: 'must be true or false' }).optional(),
-  followUps: z.boolean({ message: 'must be true or false' }).optional(),
+  reminders: z.optional(z.boolean({ message: 'must be true or false' })),
+  followUps: z.optional(z.boolean({ message: 'must be true or false' })),
 });
+
+/** A description for the JSON Schema (events/json-schema.ts reads zod's global registry). */
+const described = <T extends z.ZodMiniType>(schema: T, description: string): T => {
+  z.globalRegistry.add(schema, { description });
+  return schema;
+};
+
+const listOf = (what: string, ...bounds: z.core.$ZodCheck<unknown[]>[]) =>
+  z.array(text(), { message: `must be a list of ${what}` }).check(...bounds);
 
 export const bookingCreatedSchema = z.object({
   ...commonFields,
@@ -34,15 +43,15 @@ export const bookingCreatedSchema = z.object({
     timezone: timeZone(),
     service: z.object({ code: text(), name: headerSafeText() }),
     therapist: therapist(),
-    location: z.object({ name: text().optional(), address: text().optional() }).optional(),
+    location: z.optional(z.object({ name: z.optional(text()), address: z.optional(text()) })),
   }),
   patient: z.object({
     patientId: identifier(),
     firstName: headerSafeText(100),
-    lastName: headerSafeText(100).optional(),
+    lastName: z.optional(headerSafeText(100)),
     email: emailAddress(),
-    locale: locale().optional().meta({ description: 'BCP 47; `en` when absent' }),
-    consent: consent.optional().meta({ description: 'each flag defaults to true for a new patient' }),
+    locale: described(z.optional(locale()), 'BCP 47; `en` when absent'),
+    consent: described(z.optional(consent), 'each flag defaults to true for a new patient'),
   }),
 });
 
@@ -50,16 +59,16 @@ export const bookingRescheduledSchema = z.object({
   ...commonFields,
   bookingId: identifier(),
   startsAt: instant(),
-  durationMinutes: integerBetween(5, 480).optional(),
-  timezone: timeZone().optional(),
-  therapist: therapist().optional(),
+  durationMinutes: z.optional(integerBetween(5, 480)),
+  timezone: z.optional(timeZone()),
+  therapist: z.optional(therapist()),
 });
 
 export const bookingCancelledSchema = z.object({
   ...commonFields,
   bookingId: identifier(),
   cancelledBy: z.enum(['patient', 'clinic'], { message: 'must be patient or clinic' }),
-  reason: text(500).optional(),
+  reason: z.optional(text(500)),
 });
 
 export const sessionCompletedSchema = z.object({
@@ -68,26 +77,21 @@ export const sessionCompletedSchema = z.object({
   patientId: identifier(),
   completedAt: instant(),
   therapist: therapist(),
-  techniques: z
-    .array(text(), { message: 'must be a list of technique codes' })
-    .min(1, { message: 'must list at least 1 technique' })
-    .max(10, { message: 'must list at most 10 techniques' }),
-  focusAreas: z
-    .array(text(), { message: 'must be a list of area codes' })
-    .max(12, { message: 'must list at most 12 focus areas' })
-    .optional(),
-  painBefore: integerBetween(0, 10).optional(),
-  painAfter: integerBetween(0, 10).optional(),
-  selfCare: z
-    .object({
-      exercises: z
-        .array(text(), { message: 'must be a list of exercise ids' })
-        .max(50, { message: 'must list at most 50 exercises' })
-        .optional(),
-      note: text(2000).optional(),
-    })
-    .optional(),
-  nextVisitInDays: integerBetween(1, 365).optional(),
+  techniques: listOf(
+    'technique codes',
+    z.minLength(1, { message: 'must list at least 1 technique' }),
+    z.maxLength(10, { message: 'must list at most 10 techniques' }),
+  ),
+  focusAreas: z.optional(listOf('area codes', z.maxLength(12, { message: 'must list at most 12 focus areas' }))),
+  painBefore: z.optional(integerBetween(0, 10)),
+  painAfter: z.optional(integerBetween(0, 10)),
+  selfCare: z.optional(
+    z.object({
+      exercises: z.optional(listOf('exercise ids', z.maxLength(50, { message: 'must list at most 50 exercises' }))),
+      note: z.optional(text(2000)),
+    }),
+  ),
+  nextVisitInDays: z.optional(integerBetween(1, 365)),
 });
 
 export const treatmentPlanCreatedSchema = z.object({
@@ -95,25 +99,26 @@ export const treatmentPlanCreatedSchema = z.object({
   patientId: identifier(),
   plan: z.object({
     planId: identifier(),
-    goals: z
-      .array(text(), { message: 'must be a list of goal codes' })
-      .min(1, { message: 'must list at least 1 goal' })
-      .max(6, { message: 'must list at most 6 goals' }),
+    goals: listOf(
+      'goal codes',
+      z.minLength(1, { message: 'must list at least 1 goal' }),
+      z.maxLength(6, { message: 'must list at most 6 goals' }),
+    ),
     plannedSessions: integerBetween(1, 100),
-    sessionsPerWeek: z
-      .number({ message: 'must be a number' })
-      .min(0.25, { message: 'must be at least 0.25' })
-      .max(7, { message: 'must be at most 7' })
-      .optional(),
-    startsOn: isoDate().optional(),
+    sessionsPerWeek: z.optional(
+      z
+        .number({ message: 'must be a number' })
+        .check(z.minimum(0.25, { message: 'must be at least 0.25' }), z.maximum(7, { message: 'must be at most 7' })),
+    ),
+    startsOn: z.optional(isoDate()),
   }),
 });
 
 export const contactPreferencesUpdatedSchema = z.object({
   ...commonFields,
   patientId: identifier(),
-  email: emailAddress().optional(),
-  consent: consent.optional(),
+  email: z.optional(emailAddress()),
+  consent: z.optional(consent),
 });
 
 export type BookingCreated = z.output<typeof bookingCreatedSchema>;

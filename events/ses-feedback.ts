@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import './zod-messages';
 
 /**
  * SES's own email sending events, as a configuration set's EventBridge event destination
@@ -53,34 +54,34 @@ export const SES_EVENT_TYPES = [
 export const SES_BOUNCE_TYPES = ['Permanent', 'Transient', 'Undetermined'] as const;
 
 // An address as the recipient's mail server reported it; the store normalises case and spaces.
-const recipientAddress = z.string().trim().min(1).max(320);
+const recipientAddress = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
 const timestamp = z.iso.datetime({ offset: true });
 
 const mail = z.object({
   /** SES's id of the message the event is about: safe to log, it names no one. */
-  messageId: z.string().optional(),
+  messageId: z.optional(z.string()),
 });
 
 export const sesBounceDetailSchema = z.object({
   eventType: z.literal('Bounce'),
-  mail: mail.optional(),
+  mail: z.optional(mail),
   bounce: z.object({
-    bounceType: z.string().min(1),
-    bounceSubType: z.string().optional(),
-    bouncedRecipients: z.array(z.object({ emailAddress: recipientAddress })).min(1),
+    bounceType: z.string().check(z.minLength(1)),
+    bounceSubType: z.optional(z.string()),
+    bouncedRecipients: z.array(z.object({ emailAddress: recipientAddress })).check(z.minLength(1)),
     timestamp,
-    feedbackId: z.string().optional(),
+    feedbackId: z.optional(z.string()),
   }),
 });
 
 export const sesComplaintDetailSchema = z.object({
   eventType: z.literal('Complaint'),
-  mail: mail.optional(),
+  mail: z.optional(mail),
   complaint: z.object({
-    complainedRecipients: z.array(z.object({ emailAddress: recipientAddress })).min(1),
-    complaintFeedbackType: z.string().optional(),
+    complainedRecipients: z.array(z.object({ emailAddress: recipientAddress })).check(z.minLength(1)),
+    complaintFeedbackType: z.optional(z.string()),
     timestamp,
-    feedbackId: z.string().optional(),
+    feedbackId: z.optional(z.string()),
   }),
 });
 

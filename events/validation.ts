@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { eventCatalog, findEventDefinition, isDetailType, type DetailType, type EventDetail } from './catalog';
 
 /**
@@ -25,7 +25,7 @@ function isMissingField(issue: z.core.$ZodIssue): boolean {
   return issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
 }
 
-export function describeIssues(error: z.ZodError): string[] {
+export function describeIssues(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const message = isMissingField(issue) ? 'is required' : issue.message;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../events/zod-messages';
 import { parseQuietHours } from './domain/quiet-hours';
 
 /**
@@ -22,39 +23,41 @@ export const ENV = {
   unsubscribeSecretId: 'UNSUBSCRIBE_SECRET_ID',
 } as const;
 
-const minutesList = z
-  .string()
-  .regex(/^[1-9]\d*(,[1-9]\d*)*$/, { message: 'must be a comma-separated list of whole minutes, each above 0' })
-  .transform((value) => [...new Set(value.split(',').map(Number))].sort((a, b) => b - a));
+const minutesList = z.pipe(
+  z
+    .string()
+    .check(
+      z.regex(/^[1-9]\d*(,[1-9]\d*)*$/, { message: 'must be a comma-separated list of whole minutes, each above 0' }),
+    ),
+  z.transform((value: string) => [...new Set(value.split(',').map(Number))].sort((a, b) => b - a)),
+);
+
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 const runtimeConfigSchema = z.object({
-  tableName: z.string().min(1),
-  senderAddress: z.string().min(3),
-  sesConfigurationSet: z.string().min(1).optional(),
-  scheduleGroupName: z.string().min(1),
-  schedulerRoleArn: z.string().min(1),
-  schedulerDeadLetterArn: z.string().min(1).optional(),
-  dueJobsQueueArn: z.string().min(1),
-  reminderOffsetsMinutes: minutesList.default([24 * 60]),
-  checkInDelayMinutes: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(3 * 24 * 60),
-  rejectedEventsQueueUrl: z.string().min(1),
-  quietHours: z
-    .string()
-    .default('21:00-08:00')
-    .transform((value, context) => {
+  tableName: nonEmpty(),
+  senderAddress: z.string().check(z.minLength(3)),
+  sesConfigurationSet: z.optional(nonEmpty()),
+  scheduleGroupName: nonEmpty(),
+  schedulerRoleArn: nonEmpty(),
+  schedulerDeadLetterArn: z.optional(nonEmpty()),
+  dueJobsQueueArn: nonEmpty(),
+  reminderOffsetsMinutes: z._default(minutesList, [24 * 60]),
+  checkInDelayMinutes: z._default(z.coerce.number().check(z.int(), z.positive()), 3 * 24 * 60),
+  rejectedEventsQueueUrl: nonEmpty(),
+  quietHours: z.pipe(
+    z._default(z.string(), '21:00-08:00'),
+    z.transform((value: string, context) => {
       try {
         return parseQuietHours(value);
       } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
+        context.issues.push({ code: 'custom', message: (error as Error).message, input: value });
         return z.NEVER;
       }
     }),
+  ),
   unsubscribeBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
-  unsubscribeSecretId: z.string().min(1),
+  unsubscribeSecretId: nonEmpty(),
 });
 
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../events/zod-messages';
 import type { ReminderPayload } from './domain/bookings';
 import type { ScheduledTarget } from './domain/ports';
 import type { CheckInPayload } from './domain/sessions';
@@ -11,22 +12,22 @@ import type { CheckInPayload } from './domain/sessions';
 
 /** The payload the booking functions put into each reminder schedule. */
 export const reminderPayloadSchema = z.object({
-  clinicId: z.string().min(1),
-  bookingId: z.string().min(1),
+  clinicId: z.string().check(z.minLength(1)),
+  bookingId: z.string().check(z.minLength(1)),
   startsAt: z.iso.datetime({ offset: true }),
-  offsetMinutes: z.number().int().positive(),
-}) satisfies z.ZodType<ReminderPayload>;
+  offsetMinutes: z.int().check(z.positive()),
+}) satisfies z.ZodMiniType<ReminderPayload>;
 
 /** The payload the session function puts into each check-in schedule. */
 export const checkInPayloadSchema = z.object({
-  clinicId: z.string().min(1),
-  patientId: z.string().min(1),
-  bookingId: z.string().min(1),
-}) satisfies z.ZodType<CheckInPayload>;
+  clinicId: z.string().check(z.minLength(1)),
+  patientId: z.string().check(z.minLength(1)),
+  bookingId: z.string().check(z.minLength(1)),
+}) satisfies z.ZodMiniType<CheckInPayload>;
 
 export const dueJobSchema = z.discriminatedUnion('kind', [
-  reminderPayloadSchema.extend({ kind: z.literal('reminder') }),
-  checkInPayloadSchema.extend({ kind: z.literal('check-in') }),
+  z.extend(reminderPayloadSchema, { kind: z.literal('reminder') }),
+  z.extend(checkInPayloadSchema, { kind: z.literal('check-in') }),
 ]);
 
 export type DueJob = z.output<typeof dueJobSchema>;
