@@ -1,5 +1,6 @@
 import { eventCatalog, type DetailType } from '../events/catalog';
 import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../events/ses-feedback';
+import type { OptionalPort } from '../shared/domain/ports';
 
 /**
  * Which function reacts to which events: the one list that both the CDK stack (one rule
@@ -12,6 +13,12 @@ export interface FunctionRoute {
   /** Contract events whose rule targets this function. */
   readonly events: readonly DetailType[];
   /**
+   * The optional ports its handler wires (shared/runtime/wiring.ts), and so the permissions its
+   * role gets: mailer → ses:SendEmail, scheduler → the schedules, unsubscribeLinks → the signing
+   * secret. A test checks this list against each handler's `wiring`.
+   */
+  readonly ports: readonly OptionalPort[];
+  /**
    * Consumes the due-jobs SQS queue, where EventBridge Scheduler sends each reminder and
    * check-in as it falls due, rather than reacting to a bus rule.
    */
@@ -22,18 +29,24 @@ export interface FunctionRoute {
   readonly awsEvents?: { readonly source: readonly string[]; readonly 'detail-type': readonly string[] };
 }
 
+const EMAIL: readonly OptionalPort[] = ['mailer', 'library'];
+const ALL_PORTS: readonly OptionalPort[] = [...EMAIL, 'scheduler', 'unsubscribeLinks'];
+
 export const functionRoutes: readonly FunctionRoute[] = [
-  { name: 'booking-created', events: ['BookingCreated'] },
-  { name: 'booking-rescheduled', events: ['BookingRescheduled'] },
-  { name: 'booking-cancelled', events: ['BookingCancelled'] },
-  { name: 'session-completed', events: ['SessionCompleted'] },
-  { name: 'treatment-plan-created', events: ['TreatmentPlanCreated'] },
-  { name: 'contact-preferences-updated', events: ['ContactPreferencesUpdated'] },
-  { name: 'due-jobs', events: [], scheduled: true },
-  { name: 'unsubscribe', events: [], http: true },
+  // A new booking may release a follow-up that waited for the patient's address: all ports.
+  { name: 'booking-created', events: ['BookingCreated'], ports: ALL_PORTS },
+  { name: 'booking-rescheduled', events: ['BookingRescheduled'], ports: [...EMAIL, 'scheduler'] },
+  { name: 'booking-cancelled', events: ['BookingCancelled'], ports: [...EMAIL, 'scheduler'] },
+  { name: 'session-completed', events: ['SessionCompleted'], ports: ALL_PORTS },
+  { name: 'treatment-plan-created', events: ['TreatmentPlanCreated'], ports: [] },
+  // Consent given again may release held follow-ups, each with its check-in: all ports.
+  { name: 'contact-preferences-updated', events: ['ContactPreferencesUpdated'], ports: ALL_PORTS },
+  { name: 'due-jobs', events: [], ports: [...EMAIL, 'unsubscribeLinks'], scheduled: true },
+  { name: 'unsubscribe', events: [], ports: ['unsubscribeLinks'], http: true },
   {
     name: 'ses-feedback',
     events: [],
+    ports: [],
     awsEvents: { source: [SES_EVENT_SOURCE], 'detail-type': [...SES_FEEDBACK_DETAIL_TYPES] },
   },
 ];

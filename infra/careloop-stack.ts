@@ -18,6 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { eventPatternFor, functionRoutes, handlerEntry, type FunctionRoute } from '../functions/routes';
 import { ENV } from '../shared/config';
+import type { OptionalPort } from '../shared/domain/ports';
 import { tableDefinition } from '../shared/table-definition';
 import { applyPublisherPolicy } from './bus-policy';
 import { bundleDefines, FUNCTION_BUNDLING, FUNCTION_RUNTIME_ENVIRONMENT, NODE_TARGET } from './bundling';
@@ -320,7 +321,7 @@ export class CareLoopStack extends Stack {
       acknowledge(
         role,
         'AwsSolutions-IAM5[Resource::*]',
-        route.events.length > 0 ? REASONS.xrayAndListSchedulesOnAnyResource : REASONS.xrayOnAnyResource,
+        route.ports.includes('scheduler') ? REASONS.xrayAndListSchedulesOnAnyResource : REASONS.xrayOnAnyResource,
       );
       const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
         functionName: functionName(route),
@@ -385,13 +386,14 @@ export class CareLoopStack extends Stack {
       acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', REASONS.kmsGenerateDataKey);
       acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', REASONS.kmsReEncrypt);
       acknowledge(role, wildcardResourceFinding(this, `${this.table.tableArn}/index/*`), REASONS.tableIndexes);
-      const sendsEmail = !route.http && !route.awsEvents;
+      // What the function's handler wires (routes.ts) is what its role may do.
+      const wires = (port: OptionalPort) => route.ports.includes(port);
       if (route.events.length > 0 || route.scheduled) {
         fn.addToRolePolicy(
           new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.rejectedEventsQueue.queueArn] }),
         );
       }
-      if (sendsEmail || route.http) {
+      if (wires('unsubscribeLinks')) {
         fn.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['secretsmanager:GetSecretValue'],
@@ -399,7 +401,7 @@ export class CareLoopStack extends Stack {
           }),
         );
       }
-      if (sendsEmail) {
+      if (wires('mailer')) {
         fn.addToRolePolicy(
           new iam.PolicyStatement({
             sid: 'SendEmailFromCareLoopIdentity',
@@ -447,8 +449,8 @@ export class CareLoopStack extends Stack {
         rules.set(route.name, rule);
       }
 
-      if (route.events.length > 0) {
-        // Event handlers create, move and delete the reminder and check-in schedules.
+      if (wires('scheduler')) {
+        // Create, move and delete the reminder and check-in schedules.
         fn.addToRolePolicy(
           new iam.PolicyStatement({
             sid: 'ManageCareLoopSchedules',
@@ -467,7 +469,9 @@ export class CareLoopStack extends Stack {
         );
         acknowledge(role, wildcardResourceFinding(this, schedulesArn), REASONS.schedulesOfGroup);
         this.schedulerRole.grantPassRole(fn.grantPrincipal);
+      }
 
+      if (route.events.length > 0) {
         const rule = new events.Rule(this, `${id}Rule`, {
           eventBus: this.bus,
           description: `${route.events.join(', ')} -> ${functionName(route)}`,

@@ -3,8 +3,6 @@ import { createEventHandler } from '../../shared/runtime/handlers';
 import { emailWiring, schedulerJobs, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
 // A new booking may release a follow-up that waited for the patient's address: hence the links.
-export const handler = createEventHandler('BookingCreated', onBookingCreated, {
-  ...emailWiring,
-  scheduler: schedulerJobs,
-  unsubscribeLinks: signedUnsubscribeLinks,
-});
+export const wiring = { ...emailWiring, scheduler: schedulerJobs, unsubscribeLinks: signedUnsubscribeLinks };
+
+export const handler = createEventHandler('BookingCreated', onBookingCreated, wiring);

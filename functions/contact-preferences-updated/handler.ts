@@ -3,8 +3,6 @@ import { createEventHandler } from '../../shared/runtime/handlers';
 import { emailWiring, schedulerJobs, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
 // Consent given again may release follow-ups that were held back, each with its check-in.
-export const handler = createEventHandler('ContactPreferencesUpdated', onContactPreferencesUpdated, {
-  ...emailWiring,
-  scheduler: schedulerJobs,
-  unsubscribeLinks: signedUnsubscribeLinks,
-});
+export const wiring = { ...emailWiring, scheduler: schedulerJobs, unsubscribeLinks: signedUnsubscribeLinks };
+
+export const handler = createEventHandler('ContactPreferencesUpdated', onContactPreferencesUpdated, wiring);

@@ -23,6 +23,8 @@ export const sesFeedbackPattern = {
   'detail-type': [...SES_FEEDBACK_DETAIL_TYPES],
 };
 
+export const wiring = NO_OPTIONAL_PORTS;
+
 const LOGGABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 const isOneOf = <T extends string>(values: readonly T[], value: unknown): value is T =>
@@ -90,7 +92,7 @@ const handle = async (event: EventBridgeEvent<string, unknown>, _context: Contex
     sesMessageId: messageId && LOGGABLE_ID.test(messageId) ? messageId : undefined,
   });
   try {
-    const outcome = await onMailFeedback(runtime(NO_OPTIONAL_PORTS).dependencies, feedbackOf(parsed.data));
+    const outcome = await onMailFeedback(runtime(wiring).dependencies, feedbackOf(parsed.data));
     logger.info('SES feedback processed', { outcome });
     return { status: 'processed', outcome };
   } finally {

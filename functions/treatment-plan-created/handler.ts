@@ -2,4 +2,6 @@ import { onTreatmentPlanCreated } from '../../shared/domain/patients';
 import { createEventHandler } from '../../shared/runtime/handlers';
 import { NO_OPTIONAL_PORTS } from '../../shared/runtime/runtime';
 
-export const handler = createEventHandler('TreatmentPlanCreated', onTreatmentPlanCreated, NO_OPTIONAL_PORTS);
+export const wiring = NO_OPTIONAL_PORTS;
+
+export const handler = createEventHandler('TreatmentPlanCreated', onTreatmentPlanCreated, wiring);

@@ -108,7 +108,7 @@ function bodyOf(event: APIGatewayProxyEventV2): string | undefined {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-const wiring = { unsubscribeLinks: signedUnsubscribeLinks };
+export const wiring = { unsubscribeLinks: signedUnsubscribeLinks };
 
 const handle = async (event: APIGatewayProxyEventV2, _context: Context): Promise<UnsubscribeResponse> =>
   handleUnsubscribeRequest(

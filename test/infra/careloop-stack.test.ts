@@ -14,7 +14,9 @@ const eventRoutes = functionRoutes.filter((route) => route.events.length > 0);
 const scheduledRoutes = functionRoutes.filter((route) => route.scheduled);
 const awsEventRoutes = functionRoutes.filter((route) => route.awsEvents);
 /** Functions that email patients: every one but the unsubscribe page and the SES feedback handler. */
-const emailingRoutes = functionRoutes.filter((route) => !route.http && !route.awsEvents);
+/** Roles are granted from the ports each function wires (functions/routes.ts). */
+const emailingRoutes = functionRoutes.filter((route) => route.ports.includes('mailer'));
+const schedulingRoutes = functionRoutes.filter((route) => route.ports.includes('scheduler'));
 
 /**
  * Bundling skipped (the template is what matters here) and the built-in CloudFormation
@@ -246,7 +248,7 @@ describe('CareLoopStack with default settings', () => {
         const reads = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
           actionsOf(s).includes('secretsmanager:GetSecretValue'),
         );
-        const expected = emailingRoutes.includes(route) || route.http ? 1 : 0;
+        const expected = route.ports.includes('unsubscribeLinks') ? 1 : 0;
         expect(reads, route.name).toHaveLength(expected);
         if (expected) expect(reads[0]!.Resource).toEqual({ Ref: secretId });
       }
@@ -273,8 +275,8 @@ describe('CareLoopStack with default settings', () => {
       }
     });
 
-    it('lets event functions manage schedules in the CareLoop group only and pass only the scheduler role', () => {
-      for (const route of eventRoutes) {
+    it('lets the functions that wire the scheduler manage schedules in the CareLoop group only, and no other', () => {
+      for (const route of schedulingRoutes) {
         const statements = statementsOfRole(roleIdOfFunction(route.name));
         const scheduling = statements.filter((s) =>
           actionsOf(s).some((a) => a.startsWith('scheduler:') && a !== 'scheduler:ListSchedules'),
@@ -291,12 +293,15 @@ describe('CareLoopStack with default settings', () => {
         const passRole = statements.filter((s) => actionsOf(s).includes('iam:PassRole'));
         expect(passRole.map((s) => s.Resource)).toEqual([getAtt(idOf(stack.schedulerRole))]);
       }
-      for (const route of scheduledRoutes) {
+      for (const route of functionRoutes.filter((r) => !schedulingRoutes.includes(r))) {
         const statements = statementsOfRole(roleIdOfFunction(route.name));
-        expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole')).toEqual(
-          [],
-        );
+        expect(
+          statements.flatMap(actionsOf).filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'),
+          route.name,
+        ).toEqual([]);
       }
+      // Not every event function: a treatment plan schedules nothing.
+      expect(schedulingRoutes.map((route) => route.name)).not.toContain('treatment-plan-created');
     });
   });
 

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionRoutes, type FunctionRoute } from '../../functions/routes';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
+import type { OptionalPort } from '../../shared/domain/ports';
 
 /**
  * Least privilege across the whole synthesized template: every policy document, identity-based
@@ -185,20 +186,24 @@ const kindOf = (route: FunctionRoute): Kind =>
         ? 'unsubscribe'
         : 'ses-feedback';
 
-const EXPECTED_ACTIONS: Record<Kind, string[]> = {
-  'event handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL, ...EMAIL, ...SIGNING_KEY, ...SCHEDULES],
-  'scheduled handler': [
-    ...PLATFORM,
-    ...CMK,
-    ...SEND_TO_QUEUE,
-    ...CONSUME_QUEUE,
-    ...TABLE_ALL,
-    ...EMAIL,
-    ...SIGNING_KEY,
-  ],
-  unsubscribe: [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_UNSUBSCRIBE, ...SIGNING_KEY],
+/** What every function of a kind may do, whatever it wires. */
+const BASE_ACTIONS: Record<Kind, string[]> = {
+  'event handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL],
+  'scheduled handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...CONSUME_QUEUE, ...TABLE_ALL],
+  unsubscribe: [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_UNSUBSCRIBE],
   'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_FEEDBACK],
 };
+/** What each optional port a handler wires (functions/routes.ts `ports`) adds. */
+const PORT_ACTIONS: Record<OptionalPort, string[]> = {
+  mailer: EMAIL,
+  scheduler: SCHEDULES,
+  unsubscribeLinks: SIGNING_KEY,
+  library: [],
+};
+const expectedActions = (route: FunctionRoute) => [
+  ...BASE_ACTIONS[kindOf(route)],
+  ...route.ports.flatMap((port) => PORT_ACTIONS[port]),
+];
 
 function synth() {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
@@ -310,10 +315,10 @@ describe('least privilege', () => {
 
   it.each(functionRoutes.map((route) => [route.name, kindOf(route), route] as const))(
     '%s (%s) may use only the actions its code calls',
-    (_name, kind, route) => {
+    (_name, _kind, route) => {
       const granted = statementsOfRole(roleOfFunction(route)).filter((found) => found.statement.Effect === 'Allow');
       const actions = new Set(granted.flatMap((found) => actionsOf(found.statement)));
-      const expected = new Set(EXPECTED_ACTIONS[kind]);
+      const expected = new Set(expectedActions(route));
       expect({
         extra: [...actions].filter((action) => !expected.has(action)).sort(),
         missing: [...expected].filter((action) => !actions.has(action)).sort(),
