@@ -28,6 +28,8 @@ export async function bundle(entry: string, outfile: string, projectRoot: string
     entryPoints: [entry],
     outfile,
     absWorkingDir: projectRoot,
+    // The references are written to the work folder, which may lie outside the project.
+    nodePaths: [join(projectRoot, 'node_modules')],
     bundle: true,
     platform: 'node',
     target: NODE_TARGET,

@@ -10,7 +10,7 @@ import { projectRoot, type BenchOptions } from './run';
 /** The benchmark's figures as a terminal table, as JSON, and as the figures section of docs/PERFORMANCE.md. */
 
 export interface BenchFigures {
-  options: BenchOptions;
+  options: Omit<BenchOptions, 'workDirectory'>;
   functions: FunctionFigures[];
   burst: BurstFigures;
   cost: LifecycleCost;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -21,13 +21,16 @@ import { observeSdkCalls, type SdkCall } from './sdk-probe';
  *   npm run bench                  full run (a few minutes), rewrites docs/PERFORMANCE.md's figures
  *   npm run bench -- --quick       a small run that checks the benchmark itself works; writes nothing to docs/
  *   npm run bench -- --quick --only=booking-created,due-jobs --cold-trials=9
- *                                some functions only, more or fewer trials (also --warm, --burst, --lifecycles)
+ *                                some functions only, more or fewer trials (also --warm, --burst, --lifecycles,
+ *                                and --work-dir=<folder> instead of .bench/)
  */
 
 export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 export interface BenchOptions {
   quick: boolean;
+  /** Bundles, recordings and (with --quick) figures.json: .bench/ unless --work-dir says otherwise. */
+  workDirectory: string;
   only?: string[];
   coldTrials: number;
   warmInvocations: number;
@@ -48,8 +51,9 @@ export function parseArguments(argv: string[]): BenchOptions {
   const quick = argv.includes('--quick');
   return {
     quick,
+    workDirectory: resolve(value('work-dir') ?? join(projectRoot, '.bench')),
     only: value('only')?.split(','),
-    coldTrials: count('cold-trials', quick ? 1 : 7),
+    coldTrials: count('cold-trials', quick ? 1 : 9),
     warmInvocations: count('warm', quick ? 20 : 1000),
     burstBookings: count('burst', quick ? 30 : 1000),
     lifecycles: count('lifecycles', quick ? 3 : 50),
@@ -101,8 +105,8 @@ export async function main(argv = process.argv.slice(2)) {
   const options = parseArguments(argv);
   const stdout = captureStdout();
   const log = (message: string) => console.error(`[bench] ${message}`);
-  const workDirectory = join(projectRoot, '.bench');
-  rmSync(workDirectory, { recursive: true, force: true });
+  const { workDirectory } = options;
+  // Files are overwritten, never the folder removed: --work-dir may name any folder.
   mkdirSync(workDirectory, { recursive: true });
   log('starting the local stack');
   let invocations: CostObservation['invocations'] | undefined;
@@ -182,7 +186,8 @@ export async function main(argv = process.argv.slice(2)) {
       observe: (listener) => observeSdkCalls(listener),
       log,
     });
-    const figures = { options, functions, burst, cost };
+    const { workDirectory: _where, ...settings } = options;
+    const figures = { options: settings, functions, burst, cost };
     const written = writeFigures(figures, { quick: options.quick, workDirectory });
     stdout.print(renderReport(figures));
     stdout.print(`\nFigures written to ${written.join(', ')}`);
