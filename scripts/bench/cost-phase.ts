@@ -1,6 +1,7 @@
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { tableDefinition } from '../../shared/table-definition';
 import type { LocalStack } from '../../infra/local/stack';
 import { createPublisher, type PublishEvent } from '../../events/publisher';
 import { PRICES, type PriceKey } from './prices';
@@ -25,8 +26,52 @@ export const PLATFORM_LOG_BYTES_PER_INVOCATION = 370;
  * DeleteMessage. Under load Lambda receives and deletes in batches, so this is the upper bound.
  */
 export const SQS_REQUESTS_PER_DUE_JOB = 3;
-/** DynamoDB Local reports a transaction's items at one unit each; DynamoDB bills transactional requests twice. */
+/**
+ * DynamoDB bills each item of a transaction twice its usual units, its index copies included.
+ * DynamoDB Local's figure for a transaction does not follow that (one item or two, it says 2),
+ * so transactions are billed here from their items: 2 x ceil(size / 1 KB), for the table and
+ * again for the byPatient index (projection ALL) when the item carries its keys.
+ */
 const TRANSACTION_FACTOR = 2;
+const INDEX_KEY = tableDefinition.indexes[0].partitionKey;
+
+type AttributeValue = {
+  S?: string;
+  N?: string;
+  B?: Uint8Array;
+  BOOL?: boolean;
+  NULL?: boolean;
+  M?: Item;
+  L?: AttributeValue[];
+  SS?: string[];
+  NS?: string[];
+};
+type Item = Record<string, AttributeValue>;
+
+/** An item's size as DynamoDB counts it: names and values in bytes, with its small per-type overheads. */
+export function itemSize(item: Item): number {
+  const valueSize = (value: AttributeValue): number => {
+    if (value.S !== undefined) return Buffer.byteLength(value.S);
+    if (value.N !== undefined) return Math.ceil(value.N.replace(/^-|\.|e.*$/gi, '').length / 2) + 1;
+    if (value.B !== undefined) return value.B.length;
+    if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+    if (value.M !== undefined) return 3 + itemSize(value.M) + Object.keys(value.M).length;
+    if (value.L !== undefined) return 3 + value.L.reduce((sum, entry) => sum + 1 + valueSize(entry), 0);
+    if (value.SS !== undefined) return value.SS.reduce((sum, entry) => sum + Buffer.byteLength(entry), 0);
+    if (value.NS !== undefined) return value.NS.reduce((sum, entry) => sum + entry.length, 0);
+    return 0;
+  };
+  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + valueSize(value), 0);
+}
+
+function transactionWriteUnits(call: SdkCall): number {
+  const items = (call.input.TransactItems as { Put?: { Item: Item } }[] | undefined) ?? [];
+  return items.reduce((sum, { Put }) => {
+    if (!Put) throw new Error('the cost model prices transactions of Puts only, which is all the store writes');
+    const units = Math.ceil(itemSize(Put.Item) / 1024);
+    return sum + TRANSACTION_FACTOR * (Put.Item[INDEX_KEY] ? 2 * units : units);
+  }, 0);
+}
 
 export interface CostObservation {
   sdkCalls: SdkCall[];
@@ -46,11 +91,12 @@ export interface LifecycleCost {
 }
 
 const capacityOf = (call: SdkCall) => {
+  if (call.command === 'TransactWriteItemsCommand') return transactionWriteUnits(call);
   const consumed = call.output?.ConsumedCapacity as
     { CapacityUnits?: number } | { CapacityUnits?: number }[] | undefined;
   const entries = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
-  const units = entries.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
-  return call.command.startsWith('Transact') ? units * TRANSACTION_FACTOR : units;
+  // With ReturnConsumedCapacity INDEXES, CapacityUnits is the table's and its indexes' together.
+  return entries.reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
 };
 
 const READS = new Set([

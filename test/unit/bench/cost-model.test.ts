@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLATFORM_LOG_BYTES_PER_INVOCATION, priceLifecycles } from '../../../scripts/bench/cost-phase';
+import { itemSize, PLATFORM_LOG_BYTES_PER_INVOCATION, priceLifecycles } from '../../../scripts/bench/cost-phase';
 import { PRICES } from '../../../scripts/bench/prices';
 import type { SdkCall } from '../../../scripts/bench/sdk-probe';
 import { percentile } from '../../../scripts/bench/stats';
@@ -23,8 +23,14 @@ describe('the cost model of a booking lifecycle', () => {
         call('DynamoDBClient', 'GetItemCommand', consumed(0.5)),
         call('DynamoDBClient', 'QueryCommand', consumed(1.5)),
         call('DynamoDBClient', 'PutItemCommand', consumed(3)),
-        // DynamoDB Local reports a transaction's two items at one unit each.
+        // DynamoDB Local's own figure for a transaction is ignored: the items decide.
         call('DynamoDBClient', 'TransactWriteItemsCommand', {
+          input: {
+            TransactItems: [
+              { Put: { Item: { pk: { S: 'booking' }, gsi1pk: { S: 'patient' }, data: { S: 'x'.repeat(1500) } } } },
+              { Put: { Item: { pk: { S: 'patient' }, data: { S: 'small' } } } },
+            ],
+          },
           output: { ConsumedCapacity: [{ TableName: 't', CapacityUnits: 2 }] },
         }),
         call('DynamoDBClient', 'PutItemCommand', { ...consumed(5), error: 'ConditionalCheckFailedException' }),
@@ -47,8 +53,9 @@ describe('the cost model of a booking lifecycle', () => {
   );
   const line = (item: string) => twoLifecycles.lines.find((entry) => entry.item.startsWith(item))!;
 
-  it('bills transactional writes twice, as DynamoDB does, and leaves out refused calls', () => {
-    expect(line('DynamoDB writes').perLifecycle).toBe((3 + 2 * 2) / 2);
+  it('bills a transaction’s items twice, index copies included, and leaves out refused calls', () => {
+    // Booking: 2 KB in the table and again in the index, twice; patient: 1 KB, twice.
+    expect(line('DynamoDB writes').perLifecycle).toBe((3 + 2 * (2 + 2) + 2 * 1) / 2);
     expect(line('DynamoDB reads').perLifecycle).toBe((0.5 + 1.5) / 2);
   });
 
@@ -78,6 +85,15 @@ describe('the cost model of a booking lifecycle', () => {
   it('sums every line into the total', () => {
     const sum = twoLifecycles.lines.reduce((total, entry) => total + entry.usdPer1000, 0);
     expect(twoLifecycles.usdPer1000).toBeCloseTo(sum, 12);
+  });
+});
+
+describe('item sizes', () => {
+  it('count names and values in bytes, as DynamoDB does', () => {
+    expect(itemSize({ pk: { S: 'abc' } })).toBe(5);
+    expect(itemSize({ name: { S: 'Jürgen' } })).toBe(4 + 7);
+    expect(itemSize({ v: { N: '12345' } })).toBe(1 + 4);
+    expect(itemSize({ ok: { BOOL: true }, data: { M: { a: { S: 'xy' } } } })).toBe(2 + 1 + 4 + 3 + 3 + 1);
   });
 });
 
