@@ -25,14 +25,12 @@ export const text = (max = DEFAULT_MAX_LENGTH) => z.string().check(z.trim(), z.m
 export const headerSafeText = (max = DEFAULT_MAX_LENGTH) => z.pipe(noControlCharacters(), text(max));
 
 const noControlCharacters = () =>
-  z
-    .string()
-    .check(
-      z.refine((value) => !CONTROL_CHARACTER.test(value), {
-        message: 'must not contain control characters',
-        abort: true,
-      }),
-    );
+  z.string().check(
+    z.refine((value) => !CONTROL_CHARACTER.test(value), {
+      message: 'must not contain control characters',
+      abort: true,
+    }),
+  );
 
 export const identifier = () =>
   z.string().check(z.trim(), z.regex(ID_PATTERN, { message: 'must be 1-128 characters of A-Z a-z 0-9 . _ : -' }));
