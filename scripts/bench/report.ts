@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import type { BurstFigures } from './burst-phase';
 import type { LifecycleCost } from './cost-phase';
 import type { FunctionFigures } from './functions-phase';
@@ -155,8 +156,17 @@ export function renderReport(figures: BenchFigures): string {
   return `\nCareLoop benchmark\n\n${renderMarkdown(figures)}\n`;
 }
 
+/** Written as `npm run format` would write it, so `npm run lint` passes right after a run. */
+async function formatted(file: string, text: string): Promise<string> {
+  const options = await resolveConfig(file);
+  return format(text, { ...options, filepath: file });
+}
+
 /** Writes the JSON (and, for a full run, the figures section of docs/PERFORMANCE.md); returns the paths. */
-export function writeFigures(figures: BenchFigures, options: { quick: boolean; workDirectory: string }): string[] {
+export async function writeFigures(
+  figures: BenchFigures,
+  options: { quick: boolean; workDirectory: string },
+): Promise<string[]> {
   const generatedAt = new Date().toISOString();
   const json = `${JSON.stringify({ generatedAt, machine: machine(), summary: summary(figures), ...figures }, null, 2)}\n`;
   if (options.quick) {
@@ -166,14 +176,12 @@ export function writeFigures(figures: BenchFigures, options: { quick: boolean; w
   }
   const jsonFile = join(projectRoot, 'docs/performance-figures.json');
   const docFile = join(projectRoot, 'docs/PERFORMANCE.md');
-  writeFileSync(jsonFile, json);
+  writeFileSync(jsonFile, await formatted(jsonFile, json));
   const doc = readFileSync(docFile, 'utf8');
   const begin = doc.indexOf(BEGIN);
   const end = doc.indexOf(END);
   if (begin < 0 || end < begin) throw new Error(`docs/PERFORMANCE.md has lost its markers: ${BEGIN} … ${END}`);
-  writeFileSync(
-    docFile,
-    `${doc.slice(0, begin + BEGIN.length)}\n\n${renderMarkdown(figures, generatedAt)}\n\n${doc.slice(end)}`,
-  );
+  const updated = `${doc.slice(0, begin + BEGIN.length)}\n\n${renderMarkdown(figures, generatedAt)}\n\n${doc.slice(end)}`;
+  writeFileSync(docFile, await formatted(docFile, updated));
   return [jsonFile, docFile];
 }

@@ -188,7 +188,7 @@ export async function main(argv = process.argv.slice(2)) {
     });
     const { workDirectory: _where, ...settings } = options;
     const figures = { options: settings, functions, burst, cost };
-    const written = writeFigures(figures, { quick: options.quick, workDirectory });
+    const written = await writeFigures(figures, { quick: options.quick, workDirectory });
     stdout.print(renderReport(figures));
     stdout.print(`\nFigures written to ${written.join(', ')}`);
   } finally {
