@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { eventCatalog, type DetailType, type EventDetailInput } from '../../events/catalog';
 import { functionRoutes, type FunctionRoute } from '../../functions/routes';
 import { ENV } from '../../shared/config';
 import type { Clock } from '../../shared/domain/ports';
@@ -33,6 +34,24 @@ export function lambdaContext(functionName: string): Context {
     logStreamName: `local/${randomUUID()}`,
     callbackWaitsForEmptyEventLoop: false,
   } as Context;
+}
+
+/** An event as EventBridge delivers it to a rule's Lambda target (tests and the benchmark invoke handlers with it). */
+export function eventBridgeEnvelope<T extends DetailType>(
+  detailType: T,
+  detail: EventDetailInput<T> | unknown,
+): EventBridgeEvent<T, unknown> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source: eventCatalog[detailType].source,
+    account: LOCAL_ACCOUNT,
+    time: new Date().toISOString(),
+    region: LOCAL_REGION,
+    resources: [],
+    detail,
+  };
 }
 
 export interface LocalEndpoints {

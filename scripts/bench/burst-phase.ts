@@ -1,8 +1,5 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createPublisher } from '../../events/publisher';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import type { LocalStack } from '../../infra/local/stack';
-import { bookingCreated, ids } from './scenarios';
+import { bookingCreated, ids, localPublisher } from './scenarios';
 import type { SdkCall } from './sdk-probe';
 import { percentile } from './stats';
 
@@ -33,14 +30,7 @@ export async function runBurstPhase(options: {
   log(message: string): void;
 }): Promise<BurstFigures> {
   const { stack, bookings } = options;
-  const publisher = createPublisher({
-    client: new EventBridgeClient({
-      endpoint: stack.endpoints.events,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    }),
-    eventBusName: 'clinic-events',
-  });
+  const publisher = localPublisher(stack.endpoints.events);
   const context = { now: stack.clock.now(), unsubscribeKey: '' };
   const tokens = Array.from({ length: bookings }, (_, i) => `bu${String(i).padStart(6, '0')}`);
   const tokenOfAddress = new Map(tokens.map((token) => [ids(token).email, token]));

@@ -1,12 +1,10 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { tableDefinition } from '../../shared/table-definition';
 import type { LocalStack } from '../../infra/local/stack';
-import { createPublisher, type PublishEvent } from '../../events/publisher';
+import type { PublishEvent } from '../../events/publisher';
 import { PRICES, type PriceKey } from './prices';
 import type { SdkCall } from './sdk-probe';
-import { bookingCreated, sessionCompleted, type ScenarioContext } from './scenarios';
+import { bookingCreated, localPublisher, sessionCompleted, type ScenarioContext } from './scenarios';
 
 /**
  * What one booking lifecycle bills (booking → confirmation, reminder, session → follow-up,
@@ -218,14 +216,7 @@ export interface CostPhaseOptions {
 
 export async function runCostPhase(options: CostPhaseOptions): Promise<LifecycleCost> {
   const { stack } = options;
-  const publisher = createPublisher({
-    client: new EventBridgeClient({
-      endpoint: stack.endpoints.events,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    }),
-    eventBusName: 'clinic-events',
-  });
+  const publisher = localPublisher(stack.endpoints.events);
   const advance = async (seconds: number) => {
     const response = await fetch(`${stack.endpoints.events}/_local/clock`, {
       method: 'POST',

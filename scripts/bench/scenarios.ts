@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
-import { eventCatalog, type DetailType, type EventDetailInput } from '../../events/catalog';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { EventDetailInput } from '../../events/catalog';
+import { createPublisher } from '../../events/publisher';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { eventBridgeEnvelope } from '../../infra/local/functions';
 import { dueJobMessage } from '../../shared/due-jobs';
 import { signUnsubscribeToken } from '../../shared/unsubscribe/token';
 
@@ -44,22 +48,14 @@ export const ids = (token: string) => ({
   email: `patient-${token}@example.com`,
 });
 
-export function envelope<T extends DetailType>(
-  detailType: T,
-  detail: EventDetailInput<T>,
-): EventBridgeEvent<T, unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': detailType,
-    source: eventCatalog[detailType].source,
-    account: ACCOUNT,
-    time: new Date().toISOString(),
-    region: REGION,
-    resources: [],
-    detail,
-  };
-}
+export const envelope = eventBridgeEnvelope;
+
+/** The typed publisher a front end would use, pointed at the benchmark's local stack. */
+export const localPublisher = (eventsEndpoint: string) =>
+  createPublisher({
+    client: new EventBridgeClient({ endpoint: eventsEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+    eventBusName: 'clinic-events',
+  });
 
 const hours = (date: Date, h: number) => new Date(date.getTime() + h * 3600_000).toISOString();
 

@@ -2,18 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, EventBridgeEvent, SQSBatchResponse } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { inject } from 'vitest';
 import type { DetailType, EventDetailInput } from '../../events/catalog';
-import { eventCatalog } from '../../events/catalog';
 import { functionRoutes } from '../../functions/routes';
 import { LocalClock } from '../../infra/local/clock';
-import { createCareLoopTable, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { createCareLoopTable } from '../../infra/local/dynamodb-local';
 import {
+  eventBridgeEnvelope,
   lambdaContext,
   loadLocalFunctions,
   localDueJobsQueueArn,
-  LOCAL_ACCOUNT,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
 } from '../../infra/local/functions';
 import { createQueueRunner } from '../../infra/local/queue-runner';
@@ -28,25 +27,9 @@ export const SENDER = 'appointments@riverside.example';
 export const UNSUBSCRIBE_BASE = 'http://127.0.0.1:4999/unsubscribe/';
 export const UNSUBSCRIBE_KEY = 'test-unsubscribe-signing-key';
 const PREFIX = 'careloop-test';
-const ACCOUNT = LOCAL_ACCOUNT;
 
 /** An event as EventBridge delivers it to a rule's Lambda target. */
-export function envelope<T extends DetailType>(
-  detailType: T,
-  detail: EventDetailInput<T> | unknown,
-): EventBridgeEvent<string, unknown> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': detailType,
-    source: eventCatalog[detailType].source,
-    account: ACCOUNT,
-    time: new Date().toISOString(),
-    region: LOCAL_REGION,
-    resources: [],
-    detail,
-  };
-}
+export const envelope = eventBridgeEnvelope;
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
