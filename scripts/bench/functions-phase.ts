@@ -37,6 +37,8 @@ export interface FunctionPhaseOptions {
   handlerEnvironment: Record<string, string>;
   memoryMb: number;
   coldTrials: number;
+  /** Profile each cold trial (`node --cpu-prof`) into <work directory>/profiles. */
+  cpuProfiles?: boolean;
   warmInvocations: number;
   context: ScenarioContext;
   /** Runs a function in the benchmark's own process (the local stack's handlers): for set-up. */
@@ -112,13 +114,26 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
     name: string,
     events: unknown[],
     env: Record<string, string>,
+    profile = false,
   ): Promise<ChildResult> => {
     const jobFile = join(workDirectory, `${name}.job.json`);
     const resultFile = join(workDirectory, `${name}.result.json`);
     writeFileSync(jobFile, JSON.stringify({ functionName: `careloop-${name}`, memoryMb: options.memoryMb, events }));
     const outcome = await run(
       process.execPath,
-      [join(projectRoot, 'scripts/bench/invoke-bundle.mjs'), file, jobFile, resultFile],
+      [
+        ...(profile
+          ? [
+              '--cpu-prof',
+              `--cpu-prof-dir=${join(workDirectory, 'profiles')}`,
+              `--cpu-prof-name=${name}.${Date.now()}.cpuprofile`,
+            ]
+          : []),
+        join(projectRoot, 'scripts/bench/invoke-bundle.mjs'),
+        file,
+        jobFile,
+        resultFile,
+      ],
       env,
       projectRoot,
     );
@@ -184,6 +199,7 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
         name,
         [scenario.event(functionToken, options.context)],
         functionEnvironment(name),
+        options.cpuProfiles,
       );
       if (!scenario.succeeded(measured.results[0]))
         throw new Error(`${name}: the cold invocation did not succeed: ${JSON.stringify(measured.results[0])}`);
@@ -193,11 +209,17 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
       await setUp(scenario, [referenceToken]);
       const group = `bench-${referenceToken}`;
       await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
-      const reference = await invokeBundle(referenceBundle.file, `${name}.reference`, [{}], {
-        ...baseEnvironment,
-        BENCH_TOKEN: referenceToken,
-        [ENV.scheduleGroupName]: group,
-      });
+      const reference = await invokeBundle(
+        referenceBundle.file,
+        `${name}.reference`,
+        [{}],
+        {
+          ...baseEnvironment,
+          BENCH_TOKEN: referenceToken,
+          [ENV.scheduleGroupName]: group,
+        },
+        options.cpuProfiles,
+      );
       if (trial >= 0) cold.reference.push(reference);
     }
 

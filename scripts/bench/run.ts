@@ -36,6 +36,8 @@ export interface BenchOptions {
   warmInvocations: number;
   burstBookings: number;
   lifecycles: number;
+  /** Writes a V8 CPU profile of every cold trial (function and reference) under the work directory. */
+  cpuProfiles: boolean;
 }
 
 export function parseArguments(argv: string[]): BenchOptions {
@@ -57,6 +59,7 @@ export function parseArguments(argv: string[]): BenchOptions {
     warmInvocations: count('warm', quick ? 20 : 1000),
     burstBookings: count('burst', quick ? 30 : 1000),
     lifecycles: count('lifecycles', quick ? 3 : 50),
+    cpuProfiles: argv.includes('--cpu-prof'),
   };
 }
 
@@ -174,6 +177,7 @@ export async function main(argv = process.argv.slice(2)) {
       handlerEnvironment: environment,
       memoryMb: FUNCTION_DEFAULTS.memorySize,
       coldTrials: options.coldTrials,
+      cpuProfiles: options.cpuProfiles,
       warmInvocations: options.warmInvocations,
       context,
       invokeInProcess,
