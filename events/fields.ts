@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import './zod-messages';
+import { canonicalTimeZone } from './time-zones';
 
 /**
  * Field rules shared by every event of contract version 1 (../shared/contract/EVENTS.md).
@@ -55,14 +56,7 @@ export const isoDate = () =>
       .check(z.refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), { message: 'must be a real date' })),
   );
 
-function isIanaTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return value.length > 0;
-  } catch {
-    return false;
-  }
-}
+const isIanaTimeZone = (value: string): boolean => canonicalTimeZone(value) !== undefined;
 
 export const timeZone = () =>
   z

@@ -1,3 +1,5 @@
+import { offsetMinutes, wallClock } from '../time/wall-clock';
+
 /**
  * Quiet hours: reminders and check-ins are not delivered at night in the booking's time
  * zone. A reminder that would fall inside them moves earlier (it must still come before the
@@ -35,31 +37,9 @@ interface WallTime {
   minutes: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 function wallTime(instant: Date, timeZone: string): WallTime {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
-  return { year: parts.year!, month: parts.month!, day: parts.day!, minutes: parts.hour! * 60 + parts.minute! };
-}
-
-/** Offset of the zone from UTC at an instant, in minutes. */
-function offsetMinutes(instant: Date, timeZone: string): number {
-  const wall = wallTime(instant, timeZone);
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, 0, wall.minutes);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+  const clock = wallClock(instant, timeZone);
+  return { year: clock.year, month: clock.month, day: clock.day, minutes: clock.hour * 60 + clock.minute };
 }
 
 /**

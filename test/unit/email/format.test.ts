@@ -11,3 +11,65 @@ describe('durations in emails', () => {
     },
   );
 });
+
+describe('dates, times and zone names in emails', () => {
+  // Winter and summer, single- and double-digit days, every month, midnight, noon and evening.
+  const instants = Array.from(
+    { length: 12 },
+    (_, month) => new Date(Date.UTC(2027, month, 3 + month * 2, month * 2, month * 5)),
+  );
+  const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC'];
+
+  it.each([
+    ['en', 'en-GB'],
+    ['en-GB', 'en-GB'],
+    ['en-US', 'en-US'],
+    ['de', 'de'],
+    ['de-DE', 'de-DE'],
+    [undefined, 'en-GB'],
+  ])('read as Intl writes them, in every zone (locale %s, written as %s)', (locale, intlLocale) => {
+    const differences: string[] = [];
+    for (const zone of zones) {
+      const format = createFormatter(locale, zone);
+      expect(format.locale).toBe(intlLocale);
+      const intl = (options: Intl.DateTimeFormatOptions) =>
+        new Intl.DateTimeFormat(intlLocale, { ...options, timeZone: zone });
+      const short = intl({ weekday: 'short', day: 'numeric', month: 'short' });
+      const long = intl({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+      const time = intl({ hour: 'numeric', minute: '2-digit' });
+      const zoneName = intl({ timeZoneName: 'long' });
+      for (const at of instants) {
+        const expected = [
+          short.format(at),
+          long.format(at),
+          time.format(at),
+          zoneName.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value,
+        ];
+        const written = [format.shortDate(at), format.longDate(at), format.time(at), format.zoneName(at)];
+        if (JSON.stringify(written) !== JSON.stringify(expected))
+          differences.push(`${zone} ${at.toISOString()}: ${JSON.stringify(written)} ≠ ${JSON.stringify(expected)}`);
+      }
+    }
+    expect(differences.slice(0, 10)).toEqual([]);
+  });
+
+  it.each(['de-AT', 'en-AU', 'de-CH'])('leaves other locales to Intl (%s)', (locale) => {
+    const at = new Date('2027-01-05T09:30:00Z');
+    const format = createFormatter(locale, 'Europe/Vienna');
+    expect(format.longDate(at)).toBe(
+      new Intl.DateTimeFormat(locale, {
+        weekday: 'long',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'Europe/Vienna',
+      }).format(at),
+    );
+  });
+
+  it('counts calendar days in the zone, not in UTC', () => {
+    const format = createFormatter('en', 'Pacific/Auckland');
+    // 11:30 UTC on 3 March is already 4 March, 00:30, in Auckland.
+    expect(format.daysBetween(new Date('2027-03-03T10:00:00Z'), new Date('2027-03-03T11:30:00Z'))).toBe(1);
+  });
+});

@@ -1,0 +1,156 @@
+import { isMainThread } from 'node:worker_threads';
+import { canonicalTimeZone } from '../../events/time-zones';
+
+/**
+ * What a clock on the wall shows in a time zone at an instant: the date, the time, the offset
+ * from UTC and the zone's English name.
+ *
+ * Read through `Date` rather than `Intl.DateTimeFormat`, because the first formatter a process
+ * builds costs 15-25 ms (V8 lists every locale ICU has, ICU builds a pattern generator): about a
+ * tenth of a function's cold start, paid by every email and every quiet-hours check. `Date`
+ * reads the same ICU time-zone data without that: Node re-reads the `TZ` variable whenever
+ * `process.env.TZ` is assigned, and `Date` then keeps local time in that zone. So a reading sets
+ * `TZ`, reads the fields and puts `TZ` back, all synchronously: no other code runs in between,
+ * and nothing outside the reading ever sees the zone changed.
+ *
+ * Where that cannot work, Intl answers instead: in worker threads (their `process.env` is a
+ * copy that ICU never reads), for the few zone names with digits (`Etc/GMT+3`, which ICU does not
+ * take from `TZ`), and wherever a one-time probe finds `TZ` ignored. Names come from `Date` only
+ * when it writes them in English.
+ */
+
+export interface WallClock {
+  year: number;
+  /** 1-12 */
+  month: number;
+  day: number;
+  /** 0 = Sunday … 6 = Saturday */
+  weekday: number;
+  hour: number;
+  minute: number;
+  /** Minutes ahead of UTC (Berlin in summer: 120). */
+  offsetMinutes: number;
+  /** "Central European Summer Time": the zone's long name in American English, as ICU writes it. */
+  englishZoneName: string;
+}
+
+function readInZone<T>(timeZone: string, read: () => T): T {
+  const previous = process.env.TZ;
+  process.env.TZ = timeZone;
+  try {
+    return read();
+  } finally {
+    if (previous === undefined) delete process.env.TZ;
+    else process.env.TZ = previous;
+  }
+}
+
+const ZONE_NAME = /\(([^()]+)\)$/;
+
+function fromDate(date: Date): WallClock {
+  return {
+    year: date.getFullYear(),
+    month: date.getMonth() + 1,
+    day: date.getDate(),
+    weekday: date.getDay(),
+    hour: date.getHours(),
+    minute: date.getMinutes(),
+    offsetMinutes: -date.getTimezoneOffset(),
+    englishZoneName: ZONE_NAME.exec(date.toString())?.[1] ?? '',
+  };
+}
+
+interface DateSupport {
+  /** Date follows `TZ` as it is assigned. */
+  fields: boolean;
+  /** …and names zones in English. */
+  englishNames: boolean;
+}
+
+let support: DateSupport | undefined;
+
+/**
+ * Two zones with offsets no host would share by accident (+05:30, -03:30 in 1970): if both read
+ * back, `Date` follows `TZ` here.
+ */
+function probe(): DateSupport {
+  if (!isMainThread) return { fields: false, englishNames: false };
+  const epoch = new Date(0);
+  const kolkata = readInZone('Asia/Kolkata', () => fromDate(epoch));
+  const stJohns = readInZone('America/St_Johns', () => fromDate(epoch));
+  const fields = kolkata.offsetMinutes === 330 && stJohns.offsetMinutes === -210;
+  // The names are ICU's default locale's: American English where it is en-US, as on Lambda.
+  const miquelon = readInZone('America/Miquelon', () => fromDate(new Date(Date.UTC(2027, 0, 15))));
+  const englishNames =
+    kolkata.englishZoneName === 'India Standard Time' &&
+    miquelon.englishZoneName === 'St. Pierre & Miquelon Standard Time';
+  return { fields, englishNames: fields && englishNames };
+}
+
+/** ICU takes a zone from `TZ` only when it looks like an Olson name: no digits, no commas. */
+const READABLE_FROM_TZ = /^[^\d,]+$/;
+
+const intlFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The same reading through Intl: where `Date` cannot give it, and in tests, to hold the two alike. */
+export function wallClockFromIntl(instant: Date, timeZone: string): WallClock {
+  let format = intlFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      weekday: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      timeZoneName: 'long',
+    });
+    intlFormats.set(timeZone, format);
+  }
+  const parts = new Map(format.formatToParts(instant).map((part) => [part.type, part.value]));
+  const number = (type: Intl.DateTimeFormatPartTypes) => Number(parts.get(type));
+  const [year, month, day, hour, minute] = [
+    number('year'),
+    number('month'),
+    number('day'),
+    number('hour'),
+    number('minute'),
+  ];
+  const wholeMinute = Math.floor(instant.getTime() / 60_000) * 60_000;
+  return {
+    year,
+    month,
+    day,
+    weekday: new Date(Date.UTC(year, month - 1, day)).getUTCDay(),
+    hour,
+    minute,
+    offsetMinutes: Math.round((Date.UTC(year, month - 1, day, hour, minute) - wholeMinute) / 60_000),
+    englishZoneName: parts.get('timeZoneName') ?? timeZone,
+  };
+}
+
+/** Where readings in the zone come from here: `date` (the fast way) or `intl`. */
+export function wallClockSource(timeZone: string): 'date' | 'intl' {
+  support ??= probe();
+  const zone = canonicalTimeZone(timeZone);
+  return support.fields && zone !== undefined && READABLE_FROM_TZ.test(zone) ? 'date' : 'intl';
+}
+
+/**
+ * The wall clock in an IANA time zone (in any letter case Intl accepts: `europe/berlin`) at an
+ * instant. A zone Intl does not know is a RangeError, as it is for Intl.
+ */
+export function wallClock(instant: Date, timeZone: string): WallClock {
+  // ICU reads TZ by its exact name; Intl also takes other spellings and aliases.
+  const zone = canonicalTimeZone(timeZone);
+  if (zone === undefined) throw new RangeError(`Invalid time zone specified: ${timeZone}`);
+  support ??= probe();
+  if (!support.fields || !READABLE_FROM_TZ.test(zone)) return wallClockFromIntl(instant, zone);
+  const clock = readInZone(zone, () => fromDate(instant));
+  return support.englishNames ? clock : { ...clock, englishZoneName: wallClockFromIntl(instant, zone).englishZoneName };
+}
+
+/** Minutes ahead of UTC in the zone at the instant. */
+export const offsetMinutes = (instant: Date, timeZone: string): number => wallClock(instant, timeZone).offsetMinutes;
