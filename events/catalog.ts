@@ -1,25 +1,49 @@
 import type * as z from 'zod/mini';
-import {
-  bookingCancelledSchema,
-  bookingCreatedSchema,
-  bookingRescheduledSchema,
-  contactPreferencesUpdatedSchema,
-  sessionCompletedSchema,
-  treatmentPlanCreatedSchema,
-} from './schemas';
+import { schemaBuilders } from './schemas';
 
 /**
  * The catalog: which source sends which detail-type, and the schema its detail must meet.
  * Publisher, handlers, CDK rules, the local bus and the JSON Schema export all read it,
- * so an event is defined in exactly one place.
+ * so an event is defined in exactly one place. A schema is built when first read (a function
+ * that handles one event builds one schema).
  */
 export const eventCatalog = {
-  BookingCreated: { source: 'clinic.booking', schema: bookingCreatedSchema },
-  BookingRescheduled: { source: 'clinic.booking', schema: bookingRescheduledSchema },
-  BookingCancelled: { source: 'clinic.booking', schema: bookingCancelledSchema },
-  SessionCompleted: { source: 'clinic.care', schema: sessionCompletedSchema },
-  TreatmentPlanCreated: { source: 'clinic.care', schema: treatmentPlanCreatedSchema },
-  ContactPreferencesUpdated: { source: 'clinic.patients', schema: contactPreferencesUpdatedSchema },
+  BookingCreated: {
+    source: 'clinic.booking',
+    get schema() {
+      return schemaBuilders.BookingCreated();
+    },
+  },
+  BookingRescheduled: {
+    source: 'clinic.booking',
+    get schema() {
+      return schemaBuilders.BookingRescheduled();
+    },
+  },
+  BookingCancelled: {
+    source: 'clinic.booking',
+    get schema() {
+      return schemaBuilders.BookingCancelled();
+    },
+  },
+  SessionCompleted: {
+    source: 'clinic.care',
+    get schema() {
+      return schemaBuilders.SessionCompleted();
+    },
+  },
+  TreatmentPlanCreated: {
+    source: 'clinic.care',
+    get schema() {
+      return schemaBuilders.TreatmentPlanCreated();
+    },
+  },
+  ContactPreferencesUpdated: {
+    source: 'clinic.patients',
+    get schema() {
+      return schemaBuilders.ContactPreferencesUpdated();
+    },
+  },
 } as const;
 
 export type DetailType = keyof typeof eventCatalog;

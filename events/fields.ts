@@ -106,8 +106,8 @@ export const therapist = () =>
   });
 
 /** The fields every detail carries. */
-export const commonFields = {
+export const commonFields = () => ({
   eventId: identifier(),
   occurredAt: instant(),
   clinicId: clinicId(),
-};
+});

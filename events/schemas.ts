@@ -20,10 +20,21 @@ import {
  * and must not overwrite a choice an existing patient made earlier.
  */
 
-const consent = z.object({
-  reminders: z.optional(z.boolean({ message: 'must be true or false' })),
-  followUps: z.optional(z.boolean({ message: 'must be true or false' })),
-});
+/**
+ * Each schema is built the first time it is asked for, once. A function handles one event,
+ * and building all six of them cost every cold start about 6 ms more than building its own.
+ */
+const once = <T>(build: () => T): (() => T) => {
+  let built: T | undefined;
+  return () => (built ??= build());
+};
+
+const consent = once(() =>
+  z.object({
+    reminders: z.optional(z.boolean({ message: 'must be true or false' })),
+    followUps: z.optional(z.boolean({ message: 'must be true or false' })),
+  }),
+);
 
 /** A description for the JSON Schema (events/json-schema.ts reads zod's global registry). */
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T => {
@@ -34,92 +45,126 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
 const listOf = (what: string, ...bounds: z.core.$ZodCheck<unknown[]>[]) =>
   z.array(text(), { message: `must be a list of ${what}` }).check(...bounds);
 
-export const bookingCreatedSchema = z.object({
-  ...commonFields,
-  booking: z.object({
+const buildBookingCreated = once(() =>
+  z.object({
+    ...commonFields(),
+    booking: z.object({
+      bookingId: identifier(),
+      startsAt: instant(),
+      durationMinutes: integerBetween(5, 480),
+      timezone: timeZone(),
+      service: z.object({ code: text(), name: headerSafeText() }),
+      therapist: therapist(),
+      location: z.optional(z.object({ name: z.optional(text()), address: z.optional(text()) })),
+    }),
+    patient: z.object({
+      patientId: identifier(),
+      firstName: headerSafeText(100),
+      lastName: z.optional(headerSafeText(100)),
+      email: emailAddress(),
+      locale: described(z.optional(locale()), 'BCP 47; `en` when absent'),
+      consent: described(z.optional(consent()), 'each flag defaults to true for a new patient'),
+    }),
+  }),
+);
+
+const buildBookingRescheduled = once(() =>
+  z.object({
+    ...commonFields(),
     bookingId: identifier(),
     startsAt: instant(),
-    durationMinutes: integerBetween(5, 480),
-    timezone: timeZone(),
-    service: z.object({ code: text(), name: headerSafeText() }),
-    therapist: therapist(),
-    location: z.optional(z.object({ name: z.optional(text()), address: z.optional(text()) })),
+    durationMinutes: z.optional(integerBetween(5, 480)),
+    timezone: z.optional(timeZone()),
+    therapist: z.optional(therapist()),
   }),
-  patient: z.object({
+);
+
+const buildBookingCancelled = once(() =>
+  z.object({
+    ...commonFields(),
+    bookingId: identifier(),
+    cancelledBy: z.enum(['patient', 'clinic'], { message: 'must be patient or clinic' }),
+    reason: z.optional(text(500)),
+  }),
+);
+
+const buildSessionCompleted = once(() =>
+  z.object({
+    ...commonFields(),
+    bookingId: identifier(),
     patientId: identifier(),
-    firstName: headerSafeText(100),
-    lastName: z.optional(headerSafeText(100)),
-    email: emailAddress(),
-    locale: described(z.optional(locale()), 'BCP 47; `en` when absent'),
-    consent: described(z.optional(consent), 'each flag defaults to true for a new patient'),
+    completedAt: instant(),
+    therapist: therapist(),
+    techniques: listOf(
+      'technique codes',
+      z.minLength(1, { message: 'must list at least 1 technique' }),
+      z.maxLength(10, { message: 'must list at most 10 techniques' }),
+    ),
+    focusAreas: z.optional(listOf('area codes', z.maxLength(12, { message: 'must list at most 12 focus areas' }))),
+    painBefore: z.optional(integerBetween(0, 10)),
+    painAfter: z.optional(integerBetween(0, 10)),
+    selfCare: z.optional(
+      z.object({
+        exercises: z.optional(listOf('exercise ids', z.maxLength(50, { message: 'must list at most 50 exercises' }))),
+        note: z.optional(text(2000)),
+      }),
+    ),
+    nextVisitInDays: z.optional(integerBetween(1, 365)),
   }),
-});
+);
 
-export const bookingRescheduledSchema = z.object({
-  ...commonFields,
-  bookingId: identifier(),
-  startsAt: instant(),
-  durationMinutes: z.optional(integerBetween(5, 480)),
-  timezone: z.optional(timeZone()),
-  therapist: z.optional(therapist()),
-});
-
-export const bookingCancelledSchema = z.object({
-  ...commonFields,
-  bookingId: identifier(),
-  cancelledBy: z.enum(['patient', 'clinic'], { message: 'must be patient or clinic' }),
-  reason: z.optional(text(500)),
-});
-
-export const sessionCompletedSchema = z.object({
-  ...commonFields,
-  bookingId: identifier(),
-  patientId: identifier(),
-  completedAt: instant(),
-  therapist: therapist(),
-  techniques: listOf(
-    'technique codes',
-    z.minLength(1, { message: 'must list at least 1 technique' }),
-    z.maxLength(10, { message: 'must list at most 10 techniques' }),
-  ),
-  focusAreas: z.optional(listOf('area codes', z.maxLength(12, { message: 'must list at most 12 focus areas' }))),
-  painBefore: z.optional(integerBetween(0, 10)),
-  painAfter: z.optional(integerBetween(0, 10)),
-  selfCare: z.optional(
-    z.object({
-      exercises: z.optional(listOf('exercise ids', z.maxLength(50, { message: 'must list at most 50 exercises' }))),
-      note: z.optional(text(2000)),
+const buildTreatmentPlanCreated = once(() =>
+  z.object({
+    ...commonFields(),
+    patientId: identifier(),
+    plan: z.object({
+      planId: identifier(),
+      goals: listOf(
+        'goal codes',
+        z.minLength(1, { message: 'must list at least 1 goal' }),
+        z.maxLength(6, { message: 'must list at most 6 goals' }),
+      ),
+      plannedSessions: integerBetween(1, 100),
+      sessionsPerWeek: z.optional(
+        z
+          .number({ message: 'must be a number' })
+          .check(z.minimum(0.25, { message: 'must be at least 0.25' }), z.maximum(7, { message: 'must be at most 7' })),
+      ),
+      startsOn: z.optional(isoDate()),
     }),
-  ),
-  nextVisitInDays: z.optional(integerBetween(1, 365)),
-});
-
-export const treatmentPlanCreatedSchema = z.object({
-  ...commonFields,
-  patientId: identifier(),
-  plan: z.object({
-    planId: identifier(),
-    goals: listOf(
-      'goal codes',
-      z.minLength(1, { message: 'must list at least 1 goal' }),
-      z.maxLength(6, { message: 'must list at most 6 goals' }),
-    ),
-    plannedSessions: integerBetween(1, 100),
-    sessionsPerWeek: z.optional(
-      z
-        .number({ message: 'must be a number' })
-        .check(z.minimum(0.25, { message: 'must be at least 0.25' }), z.maximum(7, { message: 'must be at most 7' })),
-    ),
-    startsOn: z.optional(isoDate()),
   }),
-});
+);
 
-export const contactPreferencesUpdatedSchema = z.object({
-  ...commonFields,
-  patientId: identifier(),
-  email: z.optional(emailAddress()),
-  consent: z.optional(consent),
-});
+const buildContactPreferencesUpdated = once(() =>
+  z.object({
+    ...commonFields(),
+    patientId: identifier(),
+    email: z.optional(emailAddress()),
+    consent: z.optional(consent()),
+  }),
+);
+
+/**
+ * The schemas, for producers that validate before they publish. Each is the catalog's own
+ * (`eventCatalog.BookingCreated.schema === bookingCreatedSchema`); marked pure, so a bundle
+ * that reaches them only through the catalog builds just the one it uses.
+ */
+export const bookingCreatedSchema = /* @__PURE__ */ buildBookingCreated();
+export const bookingRescheduledSchema = /* @__PURE__ */ buildBookingRescheduled();
+export const bookingCancelledSchema = /* @__PURE__ */ buildBookingCancelled();
+export const sessionCompletedSchema = /* @__PURE__ */ buildSessionCompleted();
+export const treatmentPlanCreatedSchema = /* @__PURE__ */ buildTreatmentPlanCreated();
+export const contactPreferencesUpdatedSchema = /* @__PURE__ */ buildContactPreferencesUpdated();
+
+/** The catalog's way to the schemas: each built when first asked for. */
+export const schemaBuilders = {
+  BookingCreated: buildBookingCreated,
+  BookingRescheduled: buildBookingRescheduled,
+  BookingCancelled: buildBookingCancelled,
+  SessionCompleted: buildSessionCompleted,
+  TreatmentPlanCreated: buildTreatmentPlanCreated,
+  ContactPreferencesUpdated: buildContactPreferencesUpdated,
+} as const;
 
 export type BookingCreated = z.output<typeof bookingCreatedSchema>;
 export type BookingRescheduled = z.output<typeof bookingRescheduledSchema>;

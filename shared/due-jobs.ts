@@ -10,25 +10,28 @@ import type { CheckInPayload } from './domain/sessions';
  * function consumes it at a bounded rate (docs/OPERATIONS.md, "Due jobs").
  */
 
-/** The payload the booking functions put into each reminder schedule. */
-export const reminderPayloadSchema = z.object({
-  clinicId: z.string().check(z.minLength(1)),
-  bookingId: z.string().check(z.minLength(1)),
-  startsAt: z.iso.datetime({ offset: true }),
-  offsetMinutes: z.int().check(z.positive()),
-}) satisfies z.ZodMiniType<ReminderPayload>;
-
-/** The payload the session function puts into each check-in schedule. */
-export const checkInPayloadSchema = z.object({
-  clinicId: z.string().check(z.minLength(1)),
-  patientId: z.string().check(z.minLength(1)),
-  bookingId: z.string().check(z.minLength(1)),
-}) satisfies z.ZodMiniType<CheckInPayload>;
-
-export const dueJobSchema = z.discriminatedUnion('kind', [
-  z.extend(reminderPayloadSchema, { kind: z.literal('reminder') }),
-  z.extend(checkInPayloadSchema, { kind: z.literal('check-in') }),
-]);
+/**
+ * What a due job's message must hold: the payload a booking function put into a reminder
+ * schedule, or the one the session function put into a check-in schedule, with its kind.
+ * Built in one pure call, so that bundles which never read a due job do not build it.
+ */
+export const dueJobSchema = /* @__PURE__ */ (() => {
+  const reminderPayload = z.object({
+    clinicId: z.string().check(z.minLength(1)),
+    bookingId: z.string().check(z.minLength(1)),
+    startsAt: z.iso.datetime({ offset: true }),
+    offsetMinutes: z.int().check(z.positive()),
+  }) satisfies z.ZodMiniType<ReminderPayload>;
+  const checkInPayload = z.object({
+    clinicId: z.string().check(z.minLength(1)),
+    patientId: z.string().check(z.minLength(1)),
+    bookingId: z.string().check(z.minLength(1)),
+  }) satisfies z.ZodMiniType<CheckInPayload>;
+  return z.discriminatedUnion('kind', [
+    z.extend(reminderPayload, { kind: z.literal('reminder') }),
+    z.extend(checkInPayload, { kind: z.literal('check-in') }),
+  ]);
+})();
 
 export type DueJob = z.output<typeof dueJobSchema>;
 

@@ -36,6 +36,35 @@ try { parseDetail('TreatmentPlanCreated', ${JSON.stringify(detail)}); } catch (e
     expect(run.stdout.trim()).toBe('plan.goals.0: Too big: expected string to have <=500 characters');
   });
 
+  it('build an event’s schema only when that event is validated', async () => {
+    const entry = join(directory, 'lazy-entry.ts');
+    writeFileSync(entry, `export { parseDetail } from ${JSON.stringify(join(PROJECT_ROOT, 'events/validation'))};\n`);
+    const { file } = await bundle(entry, join(directory, 'lazy.mjs'), PROJECT_ROOT);
+    const plan = {
+      eventId: 'evt-1',
+      occurredAt: '2027-03-01T09:00:00Z',
+      clinicId: 'riverside',
+      patientId: 'pt-1',
+      plan: { planId: 'plan-1', goals: ['mobility'], plannedSessions: 6 },
+    };
+    // zod calls its global postProcessor on every schema it constructs: a count of schemas built.
+    const script = `globalThis.__zod_globalConfig = { postProcessor: () => { globalThis.built = (globalThis.built ?? 0) + 1; } };
+const { parseDetail } = await import(${JSON.stringify(pathToFileURL(file).href)});
+const counts = [globalThis.built ?? 0];
+const plan = ${JSON.stringify(plan)};
+for (const [type, detail] of [['TreatmentPlanCreated', plan], ['TreatmentPlanCreated', plan], ['BookingCreated', {}]]) {
+  try { parseDetail(type, detail); } catch {}
+  counts.push(globalThis.built ?? 0);
+}
+console.log(JSON.stringify(counts));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const [imported, firstPlan, secondPlan, booking] = JSON.parse(run.stdout) as number[];
+    expect(imported).toBe(0);
+    expect(firstPlan).toBeGreaterThan(imported!);
+    expect(secondPlan).toBe(firstPlan);
+    expect(booking).toBeGreaterThan(secondPlan!);
+  });
+
   it('leave the self-care library and the email templates out of a function that sends no email', async () => {
     const { file } = await bundle(
       join(PROJECT_ROOT, 'functions/treatment-plan-created/handler.ts'),
