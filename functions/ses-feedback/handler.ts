@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { injectLambdaContext } from '../../shared/adapters/logger';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import {
   SES_EMAIL_DETAIL_TYPES,
@@ -100,4 +100,4 @@ const handle = async (event: EventBridgeEvent<string, unknown>, _context: Contex
   }
 };
 
-export const handler = middy(handle).use(injectLambdaContext(logger, { logEvent: false }));
+export const handler = middy(handle).use(injectLambdaContext(logger));

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { injectLambdaContext } from '../../shared/adapters/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Needs } from '../../shared/domain/ports';
 import { onUnsubscribe } from '../../shared/domain/unsubscribe';
@@ -123,4 +123,4 @@ const handle = async (event: APIGatewayProxyEventV2, _context: Context): Promise
     { onError: (error) => logger.error('unsubscribe request failed', error instanceof Error ? error : String(error)) },
   );
 
-export const handler = middy(handle).use(injectLambdaContext(logger, { logEvent: false }));
+export const handler = middy(handle).use(injectLambdaContext(logger));

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { injectLambdaContext } from '../adapters/logger';
 import type { Context, EventBridgeEvent, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { isDetailType, type DetailType, type EventDetail } from '../../events/catalog';
 import { InvalidEventError, describeIssues, parseEvent } from '../../events/validation';
@@ -93,9 +93,7 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
       logger.removeKeys(['detailType', 'eventId', 'clinicId']);
     }
   };
-  return middy(handle)
-    .use(injectLambdaContext(logger, { logEvent: false }))
-    .use(publishMetrics());
+  return middy(handle).use(injectLambdaContext(logger)).use(publishMetrics());
 }
 
 /** The use case of each kind of due job. */
@@ -177,9 +175,7 @@ export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUse
     }
     return { batchItemFailures };
   };
-  return middy(handle)
-    .use(injectLambdaContext(logger, { logEvent: false }))
-    .use(publishMetrics());
+  return middy(handle).use(injectLambdaContext(logger)).use(publishMetrics());
 }
 
 /** The record's body as JSON; undefined when it is not JSON. */

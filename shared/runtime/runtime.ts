@@ -1,4 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import { Logger } from '../adapters/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../adapters/aws';
 import { createDynamoStore } from '../adapters/dynamo-store';

@@ -5,7 +5,6 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { functionRoutes } from '../../functions/routes';
 import { CareLoopStack, PROJECT_ROOT } from '../../infra/careloop-stack';
@@ -207,17 +206,9 @@ describe('CareLoopOperations on the CareLoop stack', () => {
     });
   });
 
-  it('writes those metrics under exactly those names, namespace and dimensions (the adapter, through Powertools)', () => {
+  it('writes those metrics under exactly those names, namespace and dimensions, as EMF lines', () => {
     const lines: any[] = [];
-    const powertools = new PowertoolsMetrics({ namespace: METRICS_NAMESPACE, serviceName: 'careloop' });
-    // Capture what would be printed, whatever POWERTOOLS_METRICS_DISABLED says.
-    powertools.publishStoredMetrics = function (this: PowertoolsMetrics) {
-      lines.push(this.serializeMetrics());
-      this.clearMetrics();
-      this.clearDimensions();
-      return this;
-    };
-    const recorder = createMetricsRecorder({ create: () => powertools });
+    const recorder = createMetricsRecorder({ write: (line) => lines.push(JSON.parse(line)) });
     recorder.count(METRIC_NAMES.emailsClaimed, { kind: 'reminder' });
     recorder.count(METRIC_NAMES.emailsClaimed, { kind: 'confirmation' });
     recorder.count(METRIC_NAMES.emailsSent, { kind: 'reminder' });
@@ -241,7 +232,21 @@ describe('CareLoopOperations on the CareLoop stack', () => {
       ]),
     );
     expect(lines).toHaveLength(3);
-    // Nothing counted, nothing written (and no Powertools warning about empty metrics).
+    // Each line is Embedded Metric Format as CloudWatch reads it: every dimension and metric
+    // named in _aws is a top-level member; the service dimension is on every line.
+    for (const line of lines) {
+      expect(line._aws.Timestamp).toEqual(expect.any(Number));
+      const [directive] = line._aws.CloudWatchMetrics;
+      expect(line._aws.CloudWatchMetrics).toHaveLength(1);
+      expect(directive.Dimensions).toHaveLength(1);
+      expect(directive.Dimensions[0][0]).toBe('service');
+      for (const dimension of directive.Dimensions[0]) expect(line[dimension]).toEqual(expect.any(String));
+      for (const metric of directive.Metrics) {
+        expect(metric.Unit).toBe('Count');
+        expect(line[metric.Name]).toEqual(expect.any(Number));
+      }
+    }
+    // Nothing counted, nothing written.
     recorder.flush();
     expect(lines).toHaveLength(3);
   });

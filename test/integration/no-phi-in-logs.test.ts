@@ -6,14 +6,12 @@ import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
 /**
- * Every flow through the deployed handlers, with Powertools logging at DEBUG, and every line
- * they write captured: none may carry what identifies the patient or describes their care.
+ * Every flow through the deployed handlers, logging at DEBUG, and every line they write
+ * captured: none may carry what identifies the patient or describes their care.
  *
- * Powertools Logger writes through its own `new Console({ stdout: process.stdout, stderr:
- * process.stderr })` (the global console only with POWERTOOLS_DEV), and Powertools Metrics
- * writes its EMF lines the same way; both reach CloudWatch Logs on AWS. So both streams'
- * `write` and the console methods are captured, from before the harness imports the handlers
- * (the Logger reads its level when runtime.ts is first imported).
+ * The logger writes to process.stdout and process.stderr, and the metrics their EMF lines to
+ * stdout; both reach CloudWatch Logs on AWS. So both streams' `write` and the console methods
+ * are captured, from before the harness imports the handlers.
  */
 
 // Values that cannot occur by chance in a log line.
