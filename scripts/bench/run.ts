@@ -55,7 +55,7 @@ export function parseArguments(argv: string[]): BenchOptions {
     quick,
     workDirectory: resolve(value('work-dir') ?? join(projectRoot, '.bench')),
     only: value('only')?.split(','),
-    coldTrials: count('cold-trials', quick ? 1 : 9),
+    coldTrials: count('cold-trials', quick ? 1 : 15),
     warmInvocations: count('warm', quick ? 20 : 1000),
     burstBookings: count('burst', quick ? 30 : 1000),
     lifecycles: count('lifecycles', quick ? 3 : 50),
