@@ -1,4 +1,3 @@
-import { isMainThread } from 'node:worker_threads';
 import { canonicalTimeZone } from '../../events/time-zones';
 
 /**
@@ -13,9 +12,9 @@ import { canonicalTimeZone } from '../../events/time-zones';
  * `TZ`, reads the fields and puts `TZ` back, all synchronously: no other code runs in between,
  * and nothing outside the reading ever sees the zone changed.
  *
- * Where that cannot work, Intl answers instead: in worker threads (their `process.env` is a
- * copy that ICU never reads), for the few zone names with digits (`Etc/GMT+3`, which ICU does not
- * take from `TZ`), and wherever a one-time probe finds `TZ` ignored. Names come from `Date` only
+ * Where that cannot work, Intl answers instead: for the few zone names with digits
+ * (`Etc/GMT+3`, which ICU does not take from `TZ`), and wherever a one-time probe finds `TZ`
+ * ignored (worker threads, whose `process.env` is a copy ICU never reads). Names come from `Date` only
  * when it writes them in English.
  */
 
@@ -70,17 +69,16 @@ interface DateSupport {
 let support: DateSupport | undefined;
 
 /**
- * Two zones with offsets no host would share by accident (+05:30, -03:30 in 1970): if both read
- * back, `Date` follows `TZ` here.
+ * Reads two zones that no host shares with both (+05:30; St Pierre's -03:00): if both read back,
+ * `Date` follows `TZ` here. In a worker thread it does not (its `process.env` is a copy ICU never
+ * reads), nor wherever Node stops re-reading `TZ`; readings then come from Intl. (Asking
+ * `node:worker_threads` instead would load that module: 3-5 ms of a cold start.)
  */
 function probe(): DateSupport {
-  if (!isMainThread) return { fields: false, englishNames: false };
-  const epoch = new Date(0);
-  const kolkata = readInZone('Asia/Kolkata', () => fromDate(epoch));
-  const stJohns = readInZone('America/St_Johns', () => fromDate(epoch));
-  const fields = kolkata.offsetMinutes === 330 && stJohns.offsetMinutes === -210;
-  // The names are ICU's default locale's: American English where it is en-US, as on Lambda.
+  const kolkata = readInZone('Asia/Kolkata', () => fromDate(new Date(0)));
   const miquelon = readInZone('America/Miquelon', () => fromDate(new Date(Date.UTC(2027, 0, 15))));
+  const fields = kolkata.offsetMinutes === 330 && miquelon.offsetMinutes === -180;
+  // The names are ICU's default locale's: American English where it is en-US, as on Lambda.
   const englishNames =
     kolkata.englishZoneName === 'India Standard Time' &&
     miquelon.englishZoneName === 'St. Pierre & Miquelon Standard Time';

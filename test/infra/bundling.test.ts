@@ -65,6 +65,23 @@ console.log(JSON.stringify(counts));`;
     expect(booking).toBeGreaterThan(secondPlan!);
   });
 
+  it('read the wall clock right in a worker thread too, where switching TZ has no effect', async () => {
+    const entry = join(directory, 'wall-clock-entry.ts');
+    writeFileSync(
+      entry,
+      `export { wallClock, wallClockSource } from ${JSON.stringify(join(PROJECT_ROOT, 'shared/time/wall-clock'))};\n`,
+    );
+    const { file } = await bundle(entry, join(directory, 'wall-clock.mjs'), PROJECT_ROOT);
+    const script = `import { Worker } from 'node:worker_threads';
+const source = \`import { parentPort } from 'node:worker_threads';
+const { wallClock, wallClockSource } = await import(\${JSON.stringify(${JSON.stringify(pathToFileURL(file).href)})});
+const clock = wallClock(new Date('2027-07-01T10:00:00Z'), 'Asia/Tokyo');
+parentPort.postMessage({ source: wallClockSource('Asia/Tokyo'), hour: clock.hour, name: clock.englishZoneName });\`;
+new Worker(source, { eval: true }).on('message', (message) => { console.log(JSON.stringify(message)); process.exit(0); });`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(run.stdout)).toEqual({ source: 'intl', hour: 19, name: 'Japan Standard Time' });
+  });
+
   it('leave the self-care library and the email templates out of a function that sends no email', async () => {
     const { file } = await bundle(
       join(PROJECT_ROOT, 'functions/treatment-plan-created/handler.ts'),
