@@ -14,6 +14,15 @@ export const ESM_REQUIRE_BANNER =
 /** The Lambda runtime the functions run on; esbuild targets the same Node release. */
 export const NODE_TARGET = 'node24';
 
+/**
+ * Modules swapped at bundling time, paths relative to the project root (where esbuild runs).
+ * Middy's streamed-response support imports node:stream/web, 2-3 ms of every cold start for
+ * a feature no handler uses (shared/runtime/readable-stream-shim.ts).
+ */
+export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
+  'node:stream/web': './shared/runtime/readable-stream-shim.ts',
+};
+
 export const FUNCTION_BUNDLING = {
   format: 'esm',
   // The SDK's ESM builds let esbuild drop the commands a function never sends.
@@ -24,6 +33,7 @@ export const FUNCTION_BUNDLING = {
   // which cost a cold start 15-30 ms (npm run bench). To read a stack trace from production,
   // `npm run bench -- --quick --only=<function>` writes the identical bundle and its map to .bench/.
   sourceMap: false,
+  esbuildArgs: Object.fromEntries(Object.entries(FUNCTION_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
 } as const;
 
 /** Build-time constants: a clinic's self-care library travels inside the bundle (too large for environment variables). */

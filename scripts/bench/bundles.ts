@@ -1,7 +1,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundleDefines, FUNCTION_BUNDLING, NODE_TARGET } from '../../infra/bundling';
+import { bundleDefines, FUNCTION_ALIASES, FUNCTION_BUNDLING, NODE_TARGET } from '../../infra/bundling';
 import type { SdkCall } from './sdk-probe';
 
 /**
@@ -42,6 +42,7 @@ export async function bundle(entry: string, outfile: string, projectRoot: string
     sourcemap: true,
     sourcesContent: false,
     define: bundleDefines(undefined),
+    alias: Object.fromEntries(Object.entries(FUNCTION_ALIASES).map(([from, to]) => [from, join(projectRoot, to)])),
     logLevel: 'error',
   });
   return { file: outfile, bytes: statSync(outfile).size };
