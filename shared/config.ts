@@ -1,6 +1,4 @@
-import * as z from 'zod/mini';
-import '../events/zod-messages';
-import { parseQuietHours } from './domain/quiet-hours';
+import { parseQuietHours, type QuietHours } from './domain/quiet-hours';
 
 /**
  * Runtime configuration of every function, read once per cold start from the environment.
@@ -23,55 +21,97 @@ export const ENV = {
   unsubscribeSecretId: 'UNSUBSCRIBE_SECRET_ID',
 } as const;
 
-const minutesList = z.pipe(
-  z
-    .string()
-    .check(
-      z.regex(/^[1-9]\d*(,[1-9]\d*)*$/, { message: 'must be a comma-separated list of whole minutes, each above 0' }),
-    ),
-  z.transform((value: string) => [...new Set(value.split(',').map(Number))].sort((a, b) => b - a)),
-);
+export interface RuntimeConfig {
+  tableName: string;
+  senderAddress: string;
+  sesConfigurationSet?: string;
+  scheduleGroupName: string;
+  schedulerRoleArn: string;
+  schedulerDeadLetterArn?: string;
+  dueJobsQueueArn: string;
+  /** Minutes before a visit, largest first, each once. */
+  reminderOffsetsMinutes: number[];
+  checkInDelayMinutes: number;
+  rejectedEventsQueueUrl: string;
+  quietHours: QuietHours | undefined;
+  unsubscribeBaseUrl: string;
+  unsubscribeSecretId: string;
+}
 
-const nonEmpty = () => z.string().check(z.minLength(1));
+const DEFAULTS = {
+  reminderOffsetsMinutes: String(24 * 60),
+  checkInDelayMinutes: String(3 * 24 * 60),
+  quietHours: '21:00-08:00',
+} as const;
 
-const runtimeConfigSchema = z.object({
-  tableName: nonEmpty(),
-  senderAddress: z.string().check(z.minLength(3)),
-  sesConfigurationSet: z.optional(nonEmpty()),
-  scheduleGroupName: nonEmpty(),
-  schedulerRoleArn: nonEmpty(),
-  schedulerDeadLetterArn: z.optional(nonEmpty()),
-  dueJobsQueueArn: nonEmpty(),
-  reminderOffsetsMinutes: z._default(minutesList, [24 * 60]),
-  checkInDelayMinutes: z._default(z.coerce.number().check(z.int(), z.positive()), 3 * 24 * 60),
-  rejectedEventsQueueUrl: nonEmpty(),
-  quietHours: z.pipe(
-    z._default(z.string(), '21:00-08:00'),
-    z.transform((value: string, context) => {
-      try {
-        return parseQuietHours(value);
-      } catch (error) {
-        context.issues.push({ code: 'custom', message: (error as Error).message, input: value });
-        return z.NEVER;
-      }
-    }),
-  ),
-  unsubscribeBaseUrl: z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }),
-  unsubscribeSecretId: nonEmpty(),
-});
+/** One variable's reading: its value, or what is wrong with it. */
+type Reading<T> = { value: T } | { problem: string };
 
-export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
+const required = (raw: string | undefined, minLength = 1): Reading<string> =>
+  raw === undefined
+    ? { problem: 'is required' }
+    : raw.length < minLength
+      ? { problem: `must be at least ${minLength} characters` }
+      : { value: raw };
 
-export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
-  const raw = Object.fromEntries(
-    Object.entries(ENV).map(([key, variable]) => [key, env[variable] === '' ? undefined : env[variable]]),
-  );
-  const result = runtimeConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const problems = result.error.issues.map(
-      (issue) => `${ENV[issue.path[0] as keyof typeof ENV] ?? String(issue.path[0])}: ${issue.message}`,
-    );
-    throw new Error(`CareLoop configuration is incomplete: ${problems.join('; ')}`);
+const minutesList = (raw: string): Reading<number[]> =>
+  /^[1-9]\d*(,[1-9]\d*)*$/.test(raw)
+    ? { value: [...new Set(raw.split(',').map(Number))].sort((a, b) => b - a) }
+    : { problem: 'must be a comma-separated list of whole minutes, each above 0' };
+
+const wholeMinutes = (raw: string): Reading<number> => {
+  const value = Number(raw);
+  return raw.trim() !== '' && Number.isInteger(value) && value > 0
+    ? { value }
+    : { problem: 'must be a whole number of minutes above 0' };
+};
+
+const quietHoursSetting = (raw: string): Reading<QuietHours | undefined> => {
+  try {
+    return { value: parseQuietHours(raw) };
+  } catch (error) {
+    return { problem: (error as Error).message };
   }
-  return result.data;
+};
+
+const httpUrl = (raw: string | undefined): Reading<string> => {
+  if (raw === undefined) return { problem: 'is required' };
+  try {
+    return /^https?:$/.test(new URL(raw).protocol) ? { value: raw } : { problem: 'must be an http(s) URL' };
+  } catch {
+    return { problem: 'must be an http(s) URL' };
+  }
+};
+
+/**
+ * Read without zod on purpose: the settings are a dozen strings our own stack writes, and
+ * building and running a zod schema for them cost every cold start 6-10 ms (npm run bench).
+ * zod stays where its messages and JSON Schemas matter: the event contract.
+ */
+export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const raw = (key: keyof typeof ENV) => (env[ENV[key]] === '' ? undefined : env[ENV[key]]);
+  const optional = (key: keyof typeof ENV): Reading<string | undefined> => ({ value: raw(key) });
+  const readings = {
+    tableName: required(raw('tableName')),
+    senderAddress: required(raw('senderAddress'), 3),
+    sesConfigurationSet: optional('sesConfigurationSet'),
+    scheduleGroupName: required(raw('scheduleGroupName')),
+    schedulerRoleArn: required(raw('schedulerRoleArn')),
+    schedulerDeadLetterArn: optional('schedulerDeadLetterArn'),
+    dueJobsQueueArn: required(raw('dueJobsQueueArn')),
+    reminderOffsetsMinutes: minutesList(raw('reminderOffsetsMinutes') ?? DEFAULTS.reminderOffsetsMinutes),
+    checkInDelayMinutes: wholeMinutes(raw('checkInDelayMinutes') ?? DEFAULTS.checkInDelayMinutes),
+    rejectedEventsQueueUrl: required(raw('rejectedEventsQueueUrl')),
+    quietHours: quietHoursSetting(raw('quietHours') ?? DEFAULTS.quietHours),
+    unsubscribeBaseUrl: httpUrl(raw('unsubscribeBaseUrl')),
+    unsubscribeSecretId: required(raw('unsubscribeSecretId')),
+  } satisfies { [K in keyof RuntimeConfig]-?: Reading<RuntimeConfig[K]> };
+  const problems = Object.entries(readings).flatMap(([key, reading]) =>
+    'problem' in reading ? [`${ENV[key as keyof typeof ENV]}: ${reading.problem}`] : [],
+  );
+  if (problems.length > 0) throw new Error(`CareLoop configuration is incomplete: ${problems.join('; ')}`);
+  // No problems: every reading holds its value.
+  return Object.fromEntries(
+    Object.entries(readings).map(([key, reading]) => [key, (reading as { value: unknown }).value]),
+  ) as unknown as RuntimeConfig;
 }
