@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '../adapters/logger';
 import type { Context, EventBridgeEvent, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { isDetailType, type DetailType, type EventDetail } from '../../events/catalog';
-import { InvalidEventError, describeIssues, parseEvent } from '../../events/validation';
+import { InvalidEventError, parseEvent } from '../../events/validation';
 import { EmailInFlightError, MailerError, METRIC_NAMES, type Needs, type OptionalPort } from '../domain/ports';
-import { dueJobSchema, type DueJob } from '../due-jobs';
+import { parseDueJob, type DueJob } from '../due-jobs';
 import { logger, metrics, runtime } from './runtime';
 import type { Wiring } from './wiring';
 
@@ -146,9 +146,9 @@ export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUse
         continue;
       }
       try {
-        const parsed = dueJobSchema.safeParse(body);
-        if (!parsed.success) {
-          const problems = body === undefined ? ['body: must be JSON'] : describeIssues(parsed.error);
+        const parsed = parseDueJob(body);
+        if ('problems' in parsed) {
+          const problems = body === undefined ? ['body: must be JSON'] : parsed.problems;
           logger.error('scheduled payload rejected', { job, messageId, problems });
           await rejected.reject({
             source: 'aws.scheduler',
@@ -160,7 +160,7 @@ export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUse
           metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: 'payload-rejected' });
           continue;
         }
-        const outcome = await runJob(dependencies, parsed.data);
+        const outcome = await runJob(dependencies, parsed.job);
         logger.info('scheduled job done', { job, messageId, outcome });
         metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: outcomeName(outcome) });
       } catch (error) {
