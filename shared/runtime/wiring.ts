@@ -14,25 +14,50 @@ import { selfCareLibraryFromConfiguration } from '../self-care/configured';
  */
 export type Wiring<P extends OptionalPort> = { readonly [K in P]: (config: RuntimeConfig) => Dependencies[K] };
 
-export const sesMailer = (config: RuntimeConfig) =>
-  createSesMailer(new SESv2Client({ maxAttempts: 1 }), {
-    from: config.senderAddress,
-    configurationSet: config.sesConfigurationSet,
+/**
+ * An SDK client built on its first call rather than at wiring: a use case that needs the port
+ * only sometimes (contact-preferences-updated sends email only when a follow-up was waiting)
+ * does not build the client, about 1 ms each, on a cold start that never calls it.
+ */
+export function builtOnFirstUse<C extends object>(create: () => C): C {
+  let client: C | undefined;
+  return new Proxy({} as C, {
+    get(_target, property) {
+      client ??= create();
+      const value: unknown = Reflect.get(client, property, client);
+      return typeof value === 'function' ? value.bind(client) : value;
+    },
   });
+}
+
+export const sesMailer = (config: RuntimeConfig) =>
+  createSesMailer(
+    builtOnFirstUse(() => new SESv2Client({ maxAttempts: 1 })),
+    {
+      from: config.senderAddress,
+      configurationSet: config.sesConfigurationSet,
+    },
+  );
 
 export const schedulerJobs = (config: RuntimeConfig) =>
-  createJobScheduler(new SchedulerClient({}), {
-    groupName: config.scheduleGroupName,
-    roleArn: config.schedulerRoleArn,
-    deadLetterArn: config.schedulerDeadLetterArn,
-    queueArn: config.dueJobsQueueArn,
-  });
+  createJobScheduler(
+    builtOnFirstUse(() => new SchedulerClient({})),
+    {
+      groupName: config.scheduleGroupName,
+      roleArn: config.schedulerRoleArn,
+      deadLetterArn: config.schedulerDeadLetterArn,
+      queueArn: config.dueJobsQueueArn,
+    },
+  );
 
 export const signedUnsubscribeLinks = (config: RuntimeConfig) =>
   createUnsubscribeLinks({
     baseUrl: config.unsubscribeBaseUrl,
     // Fetched on first use only: most invocations send no follow-up and need no key.
-    loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
+    loadKey: createSecretsManagerKeyLoader(
+      builtOnFirstUse(() => new SecretsManagerClient({})),
+      config.unsubscribeSecretId,
+    ),
   });
 
 // Deployed bundles have the clinic's file inlined here by esbuild; locally npm start sets it.
