@@ -158,6 +158,12 @@ describe('npm start', () => {
 
     const o = scenario({ startsAt: await futureStart(100) });
     await put(entry('BookingCancelled', o.cancelled()));
+    // PutEvents returns when the bus has the event, not when a handler has run it: wait until
+    // the cancellation is stored, so that it does overtake the booking.
+    await eventually(
+      async () => (await dynamo.send(new ScanCommand({ TableName: 'careloop-local-table' }))).Items ?? [],
+      (items) => items.map((item) => unmarshall(item)).some((item) => item.pk === `C#riverside#B#${o.bookingId}`),
+    );
     await put(entry('BookingCreated', o.created()));
     const emails = await eventually(
       () => inbox(o.email),
