@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
+import { output } from '../../shared/adapters/logger';
 import { handlerEnvironment, lambdaContext, LOCAL_UNSUBSCRIBE_SECRET_ID } from '../../infra/local/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { LOCAL_PREFIX, LOCAL_TABLE, startLocalStack, type LocalStack } from '../../infra/local/stack';
@@ -101,6 +102,11 @@ export function captureStdout() {
     callback?.();
     return true;
   }) as typeof process.stdout.write;
+  // The handlers' logger and metrics write to the descriptors directly: count those too (both
+  // streams reach CloudWatch Logs on AWS).
+  output.write = (_descriptor, text) => {
+    counter.bytes += Buffer.byteLength(text);
+  };
   return { counter, print: (text: string) => write(`${text}\n`) };
 }
 

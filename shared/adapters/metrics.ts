@@ -1,3 +1,4 @@
+import { output } from './logger';
 import { METRIC_NAMES, type MetricName, type Metrics } from '../domain/ports';
 
 /**
@@ -79,7 +80,7 @@ export function createMetricsRecorder(options: MetricsRecorderOptions = {}): Met
   const write =
     options.write ??
     ((line: string) => {
-      if (process.env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() !== 'true') process.stdout.write(`${line}\n`);
+      if (process.env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() !== 'true') output.write(1, `${line}\n`);
     });
 
   const publish = (dimensions: [string, string][], values: Map<MetricName, number>) => {

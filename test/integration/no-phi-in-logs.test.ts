@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { output } from '../../shared/adapters/logger';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -9,9 +10,10 @@ import { scenario } from '../support/scenario';
  * Every flow through the deployed handlers, logging at DEBUG, and every line they write
  * captured: none may carry what identifies the patient or describes their care.
  *
- * The logger writes to process.stdout and process.stderr, and the metrics their EMF lines to
- * stdout; both reach CloudWatch Logs on AWS. So both streams' `write` and the console methods
- * are captured, from before the harness imports the handlers.
+ * The logger and the metrics write their lines to stdout and stderr through `output`
+ * (shared/adapters/logger.ts); both reach CloudWatch Logs on AWS. So `output.write`, both
+ * streams' `write` and the console methods are captured, from before the harness imports the
+ * handlers.
  */
 
 // Values that cannot occur by chance in a log line.
@@ -47,6 +49,10 @@ function captureOutput() {
     }) as typeof stream.write);
   streamSpy(process.stdout);
   streamSpy(process.stderr);
+  // The logger and the metrics write to the descriptors directly (shared/adapters/logger.ts).
+  vi.spyOn(output, 'write').mockImplementation((_descriptor, chunk) => {
+    captured.push(chunk);
+  });
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
       captured.push(format(...args));
