@@ -29,19 +29,20 @@ export interface FunctionRoute {
   readonly awsEvents?: { readonly source: readonly string[]; readonly 'detail-type': readonly string[] };
 }
 
-const EMAIL: readonly OptionalPort[] = ['mailer', 'library'];
-const ALL_PORTS: readonly OptionalPort[] = [...EMAIL, 'scheduler', 'unsubscribeLinks'];
+/** What a function that may send a follow-up or check-in wires besides the mailer. */
+const SELF_CARE: readonly OptionalPort[] = ['library', 'unsubscribeLinks'];
+const ALL_PORTS: readonly OptionalPort[] = ['mailer', 'scheduler', ...SELF_CARE];
 
 export const functionRoutes: readonly FunctionRoute[] = [
   // A new booking may release a follow-up that waited for the patient's address: all ports.
   { name: 'booking-created', events: ['BookingCreated'], ports: ALL_PORTS },
-  { name: 'booking-rescheduled', events: ['BookingRescheduled'], ports: [...EMAIL, 'scheduler'] },
-  { name: 'booking-cancelled', events: ['BookingCancelled'], ports: [...EMAIL, 'scheduler'] },
+  { name: 'booking-rescheduled', events: ['BookingRescheduled'], ports: ['mailer', 'scheduler'] },
+  { name: 'booking-cancelled', events: ['BookingCancelled'], ports: ['mailer', 'scheduler'] },
   { name: 'session-completed', events: ['SessionCompleted'], ports: ALL_PORTS },
   { name: 'treatment-plan-created', events: ['TreatmentPlanCreated'], ports: [] },
   // Consent given again may release held follow-ups, each with its check-in: all ports.
   { name: 'contact-preferences-updated', events: ['ContactPreferencesUpdated'], ports: ALL_PORTS },
-  { name: 'due-jobs', events: [], ports: [...EMAIL, 'unsubscribeLinks'], scheduled: true },
+  { name: 'due-jobs', events: [], ports: ['mailer', ...SELF_CARE], scheduled: true },
   { name: 'unsubscribe', events: [], ports: ['unsubscribeLinks'], http: true },
   {
     name: 'ses-feedback',

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
+import { buildSync, type BuildOptions } from 'esbuild';
+
 /**
- * How every function is bundled: the one description both the CDK stack (NodejsFunction,
- * which runs esbuild) and `npm run bench` (which runs esbuild itself, to measure what is
- * deployed) read, so the figures in docs/PERFORMANCE.md are about the bundles AWS runs.
+ * How every function is bundled: the one build both the CDK stack (its local bundling step) and
+ * `npm run bench` run, so the figures in docs/PERFORMANCE.md are about the bundles AWS runs.
  */
 
 /**
@@ -23,18 +25,98 @@ export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   'node:stream/web': './shared/runtime/readable-stream-shim.ts',
 };
 
-export const FUNCTION_BUNDLING = {
-  format: 'esm',
-  // The SDK's ESM builds let esbuild drop the commands a function never sends.
-  mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_BANNER,
-  minify: true,
-  // No source map in the package, and no --enable-source-maps: Node reads the map at start-up,
-  // which cost a cold start 15-30 ms (npm run bench). To read a stack trace from production,
-  // `npm run bench -- --quick --only=<function>` writes the identical bundle and its map to .bench/.
-  sourceMap: false,
-  esbuildArgs: Object.fromEntries(Object.entries(FUNCTION_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
-} as const;
+/**
+ * How a function is bundled, as one esbuild build: ESM, minified, the pinned SDK inside, and
+ * split. Code a handler reaches only through `await import()` (the SQS client that reports a
+ * refused event, the follow-up emails a preference change may release) goes into chunks of its
+ * own, which Node compiles only when that path runs. Node compiles every byte of the module it
+ * imports, about 6 ms per 100 KB on a cold start (docs/PERFORMANCE.md); CDK's NodejsFunction
+ * writes a single file and cannot split, so the stack bundles with this function instead.
+ */
+export function functionBuildOptions(
+  entry: string,
+  outdir: string,
+  projectRoot: string,
+  options: { selfCareOverrides?: string; sourcemap?: boolean } = {},
+): BuildOptions {
+  return {
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    absWorkingDir: projectRoot,
+    // The bench writes its references outside the project: they still resolve the project's packages.
+    nodePaths: [path.join(projectRoot, 'node_modules')],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: NODE_TARGET,
+    // The SDK's ESM builds let esbuild drop the commands a function never sends.
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    // No source map in the package, and no --enable-source-maps: Node reads the map at start-up,
+    // which cost a cold start 15-30 ms (npm run bench). To read a stack trace from production,
+    // `npm run bench -- --quick --only=<function> --cpu-prof` writes the same code with its maps to .bench/.
+    sourcemap: options.sourcemap ?? false,
+    sourcesContent: false,
+    define: bundleDefines(options.selfCareOverrides),
+    alias: Object.fromEntries(Object.entries(FUNCTION_ALIASES).map(([from, to]) => [from, path.join(projectRoot, to)])),
+    logLevel: 'error',
+    metafile: true,
+  };
+}
+
+export interface FunctionBundle {
+  /** The module Lambda imports (`index.handler`). */
+  readonly entryFile: string;
+  /** The entry and the chunks it imports statically: what every cold start compiles. */
+  readonly startupFiles: readonly string[];
+  readonly startupBytes: number;
+  /** Chunks loaded only when a path that needs them runs. */
+  readonly lazyFiles: readonly string[];
+  readonly lazyBytes: number;
+}
+
+/** Bundles one function into `outdir` (index.mjs and chunks/); synchronous, as CDK's local bundling is. */
+export function bundleFunction(
+  entry: string,
+  outdir: string,
+  projectRoot: string,
+  options: { selfCareOverrides?: string; sourcemap?: boolean } = {},
+): FunctionBundle {
+  const { metafile } = buildSync(functionBuildOptions(entry, outdir, projectRoot, options));
+  if (!metafile) throw new Error('esbuild returned no metafile');
+  const entryFile = path.join(outdir, 'index.mjs');
+  const modules = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  // Chunks of dynamic imports name an entry point too: the entry is the one file named index.mjs.
+  const entryKey = modules.find(([file]) => path.resolve(projectRoot, file) === entryFile)?.[0];
+  if (entryKey === undefined) throw new Error(`esbuild wrote no entry module for ${entry}`);
+  // Everything the entry reaches through static imports, chunk to chunk.
+  const startup = new Set([entryKey]);
+  const pending = [entryKey];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (imported.kind !== 'import-statement' || imported.external || startup.has(imported.path)) continue;
+      startup.add(imported.path);
+      pending.push(imported.path);
+    }
+  }
+  const [startupModules, lazyModules] = [
+    modules.filter(([file]) => startup.has(file)),
+    modules.filter(([file]) => !startup.has(file)),
+  ];
+  const absolute = (list: typeof modules) => list.map(([file]) => path.resolve(projectRoot, file));
+  const bytes = (list: typeof modules) => list.reduce((sum, [, output]) => sum + output.bytes, 0);
+  return {
+    entryFile,
+    startupFiles: absolute(startupModules),
+    startupBytes: bytes(startupModules),
+    lazyFiles: absolute(lazyModules),
+    lazyBytes: bytes(lazyModules),
+  };
+}
 
 /** Build-time constants: a clinic's self-care library travels inside the bundle (too large for environment variables). */
 export const bundleDefines = (selfCareOverrides: string | undefined): Record<string, string> => ({

@@ -1,6 +1,15 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  AssetHashType,
+  CfnOutput,
+  DockerImage,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -9,7 +18,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,13 +29,35 @@ import { ENV } from '../shared/config';
 import type { OptionalPort } from '../shared/domain/ports';
 import { tableDefinition } from '../shared/table-definition';
 import { applyPublisherPolicy } from './bus-policy';
-import { bundleDefines, FUNCTION_BUNDLING, FUNCTION_RUNTIME_ENVIRONMENT, NODE_TARGET } from './bundling';
+import { bundleFunction, FUNCTION_RUNTIME_ENVIRONMENT } from './bundling';
 import { CareLoopOperations, terminalQueuesOf } from './operations';
 import { acknowledge, REASONS, wildcardResourceFinding } from './nag';
 import { hoursToMinutes, type Settings } from './settings';
 
 /** The repository root (where package-lock.json and functions/ live). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * A function's package, bundled on this machine when CDK synthesizes (infra/bundling.ts: esbuild,
+ * split into chunks, which NodejsFunction cannot do) and hashed by its output, so a function whose
+ * bundle did not change is not uploaded again. The asset's source is the function's own folder,
+ * what CDK hashes when a test skips bundling.
+ */
+function functionCode(projectRoot: string, entry: string, selfCareOverrides: string | undefined): lambda.Code {
+  return lambda.Code.fromAsset(path.join(projectRoot, path.dirname(entry)), {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: bundling runs locally, with the esbuild that npm ci installed.
+      image: DockerImage.fromRegistry('careloop-bundles-locally'),
+      local: {
+        tryBundle(outputDir) {
+          bundleFunction(path.join(projectRoot, entry), outputDir, projectRoot, { selfCareOverrides });
+          return true;
+        },
+      },
+    },
+  });
+}
 
 /** Tuning shared by every function; exported so tests assert the same numbers. */
 export const FUNCTION_DEFAULTS = {
@@ -80,7 +110,7 @@ export class CareLoopStack extends Stack {
   readonly operations: CareLoopOperations;
   readonly emailIdentity: ses.EmailIdentity;
   /** Deployed function of each route, by route name. */
-  readonly functions: ReadonlyMap<string, nodejs.NodejsFunction>;
+  readonly functions: ReadonlyMap<string, lambda.Function>;
   /** EventBridge rule of each event route, by route name. */
   readonly rules: ReadonlyMap<string, events.Rule>;
 
@@ -298,7 +328,7 @@ export class CareLoopStack extends Stack {
     if (missing.length > 0) throw new Error(`CareLoopStack sets no value for ${missing.join(', ')}`);
 
     // ---- Functions -------------------------------------------------------------------------
-    const functions = new Map<string, nodejs.NodejsFunction>();
+    const functions = new Map<string, lambda.Function>();
     let unsubscribeUrl: lambda.FunctionUrl | undefined;
     const rules = new Map<string, events.Rule>();
     for (const route of functionRoutes) {
@@ -323,7 +353,7 @@ export class CareLoopStack extends Stack {
         'AwsSolutions-IAM5[Resource::*]',
         route.ports.includes('scheduler') ? REASONS.xrayAndListSchedulesOnAnyResource : REASONS.xrayOnAnyResource,
       );
-      const fn = new nodejs.NodejsFunction(this, `${id}Function`, {
+      const fn = new lambda.Function(this, `${id}Function`, {
         functionName: functionName(route),
         description: route.scheduled
           ? 'CareLoop reminders and check-ins due (the due-jobs queue, fed by EventBridge Scheduler)'
@@ -332,10 +362,8 @@ export class CareLoopStack extends Stack {
             : route.awsEvents
               ? `CareLoop: ${route.awsEvents['detail-type'].join(', ')} from ${route.awsEvents.source.join(', ')}`
               : `CareLoop: ${route.events.join(', ')}`,
-        entry: path.join(projectRoot, handlerEntry(route)),
-        handler: 'handler',
-        projectRoot,
-        depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+        code: functionCode(projectRoot, handlerEntry(route), settings.selfCareOverrides),
+        handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: FUNCTION_DEFAULTS.memorySize,
@@ -345,15 +373,6 @@ export class CareLoopStack extends Stack {
         // Lambda's own segments only (timings, errors): no payload, nothing about patients.
         tracing: lambda.Tracing.ACTIVE,
         environment,
-        bundling: {
-          ...FUNCTION_BUNDLING,
-          format: nodejs.OutputFormat.ESM,
-          mainFields: [...FUNCTION_BUNDLING.mainFields],
-          target: NODE_TARGET,
-          // The SDK versions are pinned in package.json; ship them rather than the runtime's.
-          bundleAwsSDK: true,
-          define: bundleDefines(settings.selfCareOverrides),
-        },
         ...(onFailureQueue && {
           retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,
           maxEventAge: FUNCTION_DEFAULTS.asyncMaxEventAge,

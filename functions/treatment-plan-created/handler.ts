@@ -1,4 +1,4 @@
-import { onTreatmentPlanCreated } from '../../shared/domain/patients';
+import { onTreatmentPlanCreated } from '../../shared/domain/plans';
 import { createEventHandler } from '../../shared/runtime/handlers';
 import { NO_OPTIONAL_PORTS } from '../../shared/runtime/runtime';
 

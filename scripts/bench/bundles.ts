@@ -1,17 +1,18 @@
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { bundleDefines, FUNCTION_ALIASES, FUNCTION_BUNDLING, NODE_TARGET } from '../../infra/bundling';
+import { bundleFunction, type FunctionBundle } from '../../infra/bundling';
 import type { SdkCall } from './sdk-probe';
 
 /**
- * Bundles a function exactly as the CDK stack does (infra/bundling.ts: ESM, minified, the
- * pinned SDK inside), and its bare reference with the same options, so that the sizes and
+ * Bundles a function exactly as the CDK stack does (infra/bundling.ts: ESM, minified, split,
+ * the pinned SDK inside), and its bare reference with the same build, so that the sizes and
  * start-up times differ only by what the code itself imports and does.
  */
 
-export interface Bundle {
+export interface Bundle extends FunctionBundle {
+  /** The module to import (index.mjs in the bundle's folder). */
   file: string;
+  /** What a cold start compiles: the entry and the chunks it imports statically. */
   bytes: number;
 }
 
@@ -23,29 +24,16 @@ const CLIENT_PACKAGES: Record<string, string> = {
   SecretsManagerClient: '@aws-sdk/client-secrets-manager',
 };
 
-export async function bundle(entry: string, outfile: string, projectRoot: string): Promise<Bundle> {
-  await build({
-    entryPoints: [entry],
-    outfile,
-    absWorkingDir: projectRoot,
-    // The references are written to the work folder, which may lie outside the project.
-    nodePaths: [join(projectRoot, 'node_modules')],
-    bundle: true,
-    platform: 'node',
-    target: NODE_TARGET,
-    format: FUNCTION_BUNDLING.format,
-    mainFields: [...FUNCTION_BUNDLING.mainFields],
-    banner: { js: FUNCTION_BUNDLING.banner },
-    minify: FUNCTION_BUNDLING.minify,
-    // Deployed bundles carry no map; this one writes it beside the bundle (the code is identical,
-    // the map only adds a comment at the end), to read a stack trace from production.
-    sourcemap: true,
-    sourcesContent: false,
-    define: bundleDefines(undefined),
-    alias: Object.fromEntries(Object.entries(FUNCTION_ALIASES).map(([from, to]) => [from, join(projectRoot, to)])),
-    logLevel: 'error',
-  });
-  return { file: outfile, bytes: statSync(outfile).size };
+/**
+ * The deployed build, into its own folder: byte for byte what `cdk synth` packages. With
+ * `sourcemap`, each module gets its map beside it, to read a CPU profile or a stack trace; the
+ * code is the same, but chunk file names (content hashes) differ, so figures come from the
+ * build without maps.
+ */
+export function bundle(entry: string, outdir: string, projectRoot: string, sourcemap = false): Promise<Bundle> {
+  rmSync(outdir, { recursive: true, force: true });
+  const built = bundleFunction(entry, outdir, projectRoot, { sourcemap });
+  return Promise.resolve({ ...built, file: built.entryFile, bytes: built.startupBytes });
 }
 
 /**
@@ -91,11 +79,17 @@ export const handler = async () => {
 `;
 }
 
-export async function bundleReference(source: string, directory: string, name: string, projectRoot: string) {
+export async function bundleReference(
+  source: string,
+  directory: string,
+  name: string,
+  projectRoot: string,
+  sourcemap = false,
+) {
   mkdirSync(directory, { recursive: true });
   const entry = join(directory, `${name}.reference.mjs`);
   writeFileSync(entry, source);
-  return bundle(entry, join(directory, `${name}.reference.bundle.mjs`), projectRoot);
+  return bundle(entry, join(directory, `${name}.reference.bundle`), projectRoot, sourcemap);
 }
 
 /** SES raw messages are bytes: kept as base64 so the reference sends the very same ones. */

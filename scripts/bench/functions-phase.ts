@@ -153,8 +153,9 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
     options.log(`${name}: bundling, recording its calls`);
     const functionBundle = await bundle(
       join(projectRoot, handlerEntry(route)),
-      join(workDirectory, `${name}.bundle.mjs`),
+      join(workDirectory, `${name}.bundle`),
       projectRoot,
+      options.cpuProfiles,
     );
 
     // What a cold invocation calls, recorded from source in a fresh process.
@@ -184,6 +185,7 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
       workDirectory,
       name,
       projectRoot,
+      options.cpuProfiles,
     );
 
     const cold = { function: [] as ChildResult[], reference: [] as ChildResult[] };

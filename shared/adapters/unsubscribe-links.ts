@@ -1,4 +1,5 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { RuntimeConfig } from '../config';
 import type { UnsubscribeLinks } from '../domain/ports';
 import { signUnsubscribeToken, verifyUnsubscribeToken } from '../unsubscribe/token';
 
@@ -61,4 +62,14 @@ export function createSecretsManagerKeyLoader(client: SecretsManagerClient, secr
     if (!SecretString) throw new Error('the unsubscribe signing secret has no string value');
     return SecretString;
   };
+}
+
+/** The deployed links: signed with the stack's secret, fetched on first use (most invocations send no follow-up). */
+export function signedUnsubscribeLinksFor(
+  config: Pick<RuntimeConfig, 'unsubscribeBaseUrl' | 'unsubscribeSecretId'>,
+): UnsubscribeLinks {
+  return createUnsubscribeLinks({
+    baseUrl: config.unsubscribeBaseUrl,
+    loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
+  });
 }

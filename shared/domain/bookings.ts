@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BookingCancelled, BookingCreated, BookingRescheduled } from '../../events/schemas';
+import { appointmentEmail } from '../email/appointment-emails';
 import type { Appointment } from '../email/types';
 import type { BookingRecord, PatientRecord, Versioned } from './model';
 import { type Needs, type RecordChange, type ScheduledJob } from './ports';
@@ -12,7 +13,7 @@ import {
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours, type QuietHours } from './quiet-hours';
 import { sendOnce, type SendOnceResult } from './send-once';
-import { deliverAwaitingFollowUps } from './sessions';
+import { deliverAwaitingFollowUps } from './awaiting-follow-ups';
 
 /** A reminder delivered later than this after its moment is not sent: a late reminder misleads. */
 export const REMINDER_LATENESS_TOLERANCE_MS = 30 * 60 * 1000;
@@ -108,7 +109,7 @@ async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord) {
  * how a retry after a failure at any step finishes the work without repeating any of it.
  */
 async function settleBooking(
-  deps: Needs<'scheduler' | 'mailer' | 'library'>,
+  deps: Needs<'scheduler' | 'mailer'>,
   booking: BookingRecord,
   trigger: { type: BookingTrigger; eventId: string },
 ): Promise<Omit<BookingOutcome, 'applied'>> {
@@ -128,14 +129,19 @@ async function settleBooking(
       emails.cancellation = await sendOnce(deps, {
         ...base,
         key: 'cancellation',
-        model: { kind: 'cancellation', recipient, appointment, cancelledBy: booking.cancellation!.cancelledBy },
+        email: appointmentEmail({
+          kind: 'cancellation',
+          recipient,
+          appointment,
+          cancelledBy: booking.cancellation!.cancelledBy,
+        }),
       });
     }
   } else if (trigger.type === 'BookingCreated') {
     emails.confirmation = await sendOnce(deps, {
       ...base,
       key: 'confirmation',
-      model: { kind: 'confirmation', recipient, appointment },
+      email: appointmentEmail({ kind: 'confirmation', recipient, appointment }),
     });
   } else if (
     trigger.type === 'BookingRescheduled' &&
@@ -147,14 +153,19 @@ async function settleBooking(
     emails.reschedule = await sendOnce(deps, {
       ...base,
       key: `reschedule#${trigger.eventId}`,
-      model: { kind: 'reschedule', recipient, appointment, previousStartsAt: booking.previousStartsAt },
+      email: appointmentEmail({
+        kind: 'reschedule',
+        recipient,
+        appointment,
+        previousStartsAt: booking.previousStartsAt,
+      }),
     });
   }
   return { ...schedules, emails };
 }
 
 async function applyAndSettle(
-  deps: Needs<'scheduler' | 'mailer' | 'library'>,
+  deps: Needs<'scheduler' | 'mailer'>,
   clinicId: string,
   bookingId: string,
   trigger: { type: BookingTrigger; eventId: string },
@@ -218,7 +229,7 @@ export async function onBookingCreated(
 }
 
 export function onBookingRescheduled(
-  deps: Needs<'scheduler' | 'mailer' | 'library'>,
+  deps: Needs<'scheduler' | 'mailer'>,
   event: BookingRescheduled,
 ): Promise<BookingOutcome> {
   return applyAndSettle(
@@ -231,7 +242,7 @@ export function onBookingRescheduled(
 }
 
 export function onBookingCancelled(
-  deps: Needs<'scheduler' | 'mailer' | 'library'>,
+  deps: Needs<'scheduler' | 'mailer'>,
   event: BookingCancelled,
 ): Promise<BookingOutcome> {
   return applyAndSettle(
@@ -251,10 +262,7 @@ export type ReminderOutcome =
  * was made for; everything else is read now, so a reminder never describes an old time,
  * never goes to a cancelled visit, and respects consent as it stands today.
  */
-export async function onReminderDue(
-  deps: Needs<'mailer' | 'library'>,
-  payload: ReminderPayload,
-): Promise<ReminderOutcome> {
+export async function onReminderDue(deps: Needs<'mailer'>, payload: ReminderPayload): Promise<ReminderOutcome> {
   const booking = (await deps.store.getBooking(payload.clinicId, payload.bookingId))?.record;
   if (!booking || !booking.created || !booking.patientId) return 'booking-missing';
   if (booking.status === 'cancelled') return 'booking-cancelled';
@@ -272,6 +280,6 @@ export async function onReminderDue(
     bookingId: booking.bookingId,
     to: patient.email,
     key: `reminder#${new Date(start).toISOString()}#${payload.offsetMinutes}`,
-    model: { kind: 'reminder', recipient: recipientOf(patient), appointment },
+    email: appointmentEmail({ kind: 'reminder', recipient: recipientOf(patient), appointment }),
   });
 }

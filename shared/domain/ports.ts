@@ -169,13 +169,21 @@ export interface Metrics {
   count(name: MetricName, dimensions?: Record<string, string>, value?: number): void;
 }
 
+/**
+ * The clinic's self-care library, loaded when a follow-up or check-in first needs it: the data
+ * is a chunk of its own, which most invocations never load (shared/runtime/wiring.ts).
+ */
+export interface SelfCareSource {
+  load(): Promise<SelfCareLibrary>;
+}
+
 export interface Dependencies {
   store: Store;
   mailer: Mailer;
   scheduler: JobScheduler;
   clock: Clock;
   settings: Settings;
-  library: SelfCareLibrary;
+  library: SelfCareSource;
   unsubscribeLinks: UnsubscribeLinks;
   log: DomainLog;
   /** Optional so in-memory test doubles need none; the runtime (shared/runtime/runtime.ts) always sets it. */

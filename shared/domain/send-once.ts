@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { renderEmail } from '../email/render';
-import type { EmailModel } from '../email/types';
+import type { EmailToSend } from '../email/types';
 import { EmailInFlightError, METRIC_NAMES, MailerError, type Needs, type EmailClaim, type MetricName } from './ports';
 
 /**
@@ -17,7 +16,8 @@ export interface SendOnceRequest {
   /** Unique per trigger within the booking. */
   key: string;
   to: string;
-  model: EmailModel;
+  /** appointmentEmail(…) or sessionEmail(…): written here, just before the claim. */
+  email: EmailToSend;
   /**
    * For follow-ups and check-ins: a one-click unsubscribe link (RFC 8058), shown in the
    * footer and sent as List-Unsubscribe / List-Unsubscribe-Post. Transactional emails have none.
@@ -34,27 +34,22 @@ export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-
  * recorded after. A refusal from SES releases the claim so the retry sends; a failure that
  * leaves it unknown whether SES sent keeps the claim, so nothing is sent twice.
  */
-export async function sendOnce(deps: Needs<'mailer' | 'library'>, request: SendOnceRequest): Promise<SendOnceResult> {
-  const { store, mailer, clock, settings, log, library, metrics } = deps;
+export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest): Promise<SendOnceResult> {
+  const { store, mailer, clock, settings, log, metrics } = deps;
   // Counted by kind only: never an id. The alarms in infra/operations.ts read these counts.
-  const count = (name: MetricName) => metrics?.count(name, { kind: request.model.kind });
+  const count = (name: MetricName) => metrics?.count(name, { kind: request.email.kind });
   // A hard bounce or a complaint stops all mail to that address until the patient gives another.
   if (await store.isAddressSuppressed(request.to)) {
     count(METRIC_NAMES.emailsSuppressed);
     return 'address-suppressed';
   }
   const { unsubscribeUrl } = request;
-  const rendered = renderEmail(request.model, {
-    now: clock.now(),
-    organizerEmail: settings.senderAddress,
-    library,
-    unsubscribeUrl,
-  });
+  const rendered = request.email.render({ now: clock.now(), organizerEmail: settings.senderAddress, unsubscribeUrl });
   const claim: EmailClaim = {
     clinicId: request.clinicId,
     bookingId: request.bookingId,
     key: request.key,
-    kind: request.model.kind,
+    kind: request.email.kind,
     token: randomUUID(),
     claimedAt: clock.now(),
   };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SessionCompleted } from '../../events/schemas';
+import { sessionEmail } from '../email/session-emails';
 import type { PainPoint, PlanProgress, SessionSummary } from '../email/types';
 import type { PatientRecord, PlanRecord, SessionRecord } from './model';
 import type { Needs, ScheduledJob } from './ports';
@@ -83,7 +84,7 @@ async function readSession(deps: Needs, clinicId: string, patientId: string, boo
  * is. Works from a fresh read each time, and clears the waiting mark only once the work is
  * done, so a failure half-way leaves the session waiting for the next attempt.
  */
-async function followUp(
+export async function followUp(
   deps: Needs<'mailer' | 'library' | 'unsubscribeLinks' | 'scheduler'>,
   clinicId: string,
   patientId: string,
@@ -117,13 +118,16 @@ async function followUp(
         bookingId: record.bookingId,
         to: patient.email,
         key: 'follow-up',
-        model: {
-          kind: 'follow-up',
-          recipient: recipientOf(patient),
-          session: summary,
-          painTrend: painTrend(record, sessions),
-          planProgress: planProgress(record, sessions, plans),
-        },
+        email: sessionEmail(
+          {
+            kind: 'follow-up',
+            recipient: recipientOf(patient),
+            session: summary,
+            painTrend: painTrend(record, sessions),
+            planProgress: planProgress(record, sessions, plans),
+          },
+          await deps.library.load(),
+        ),
       });
     }
     if (record.awaitingContact) {
@@ -170,7 +174,8 @@ export async function onSessionCompleted(
   event: SessionCompleted,
 ): Promise<SessionOutcome> {
   const requested = event.selfCare?.exercises ?? [];
-  const known = requested.filter((id) => deps.library.findExercise(id) !== undefined);
+  const library = await deps.library.load();
+  const known = requested.filter((id) => library.findExercise(id) !== undefined);
   // Reported so a clinic can fix its library; only id-shaped values, since producers may send any text.
   const unknownExerciseIds = requested.filter((id) => !known.includes(id) && /^[a-z0-9][a-z0-9-]{0,63}$/.test(id));
   const applied = await withOptimisticRetry(async () => {
@@ -182,19 +187,6 @@ export async function onSessionCompleted(
   });
   const outcome = await followUp(deps, event.clinicId, event.patientId, event.bookingId);
   return { applied, followUp: outcome, unknownExerciseIds };
-}
-
-/** Follow-ups held back for want of an address go out once one is known. */
-export async function deliverAwaitingFollowUps(
-  deps: Needs<'mailer' | 'library' | 'unsubscribeLinks' | 'scheduler'>,
-  clinicId: string,
-  patientId: string,
-) {
-  const file = await deps.store.getPatientFile(clinicId, patientId);
-  if (!file.patient?.record.email) return 0;
-  const waiting = file.sessions.filter((entry) => entry.record.awaitingContact);
-  for (const session of waiting) await followUp(deps, clinicId, patientId, session.record.bookingId);
-  return waiting.length;
 }
 
 export type CheckInOutcome = SendOnceResult | 'session-missing' | 'no-consent' | 'no-address';
@@ -225,12 +217,15 @@ export async function onCheckInDue(
     to: patient.email,
     key: 'check-in',
     unsubscribeUrl: await deps.unsubscribeLinks.urlFor(payload.clinicId, payload.patientId),
-    model: {
-      kind: 'check-in',
-      recipient: recipientOf(patient),
-      session: await summaryOf(deps, session, patient),
-      planProgress: progress,
-      promptToBook,
-    },
+    email: sessionEmail(
+      {
+        kind: 'check-in',
+        recipient: recipientOf(patient),
+        session: await summaryOf(deps, session, patient),
+        planProgress: progress,
+        promptToBook,
+      },
+      await deps.library.load(),
+    ),
   });
 }

@@ -82,6 +82,21 @@ export type EmailModel =
       promptToBook: boolean;
     };
 
+/** The emails about one appointment (appointment-emails.ts). */
+export type AppointmentEmailModel = Extract<EmailModel, { appointment: Appointment }>;
+/** The self-care emails after a session (session-emails.ts). */
+export type SessionEmailModel = Extract<EmailModel, { session: SessionSummary }>;
+
+/**
+ * An email the domain has decided to send: its kind, and how to write it. sendOnce writes it
+ * when it sends (from the records as they are then); each use case imports only the family of
+ * templates it sends.
+ */
+export interface EmailToSend {
+  kind: EmailKind;
+  render(context: RenderContext): RenderedEmail;
+}
+
 export interface EmailAttachment {
   fileName: string;
   /** e.g. `text/calendar; charset=UTF-8; method=REQUEST` */

@@ -1,6 +1,6 @@
 import { Logger } from '../adapters/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { systemClock } from '../adapters/aws';
+import { systemClock } from '../adapters/clock';
 import { createDynamoStore } from '../adapters/dynamo-store';
 import { createMetricsRecorder } from '../adapters/metrics';
 import type { RejectedEventSink } from '../adapters/rejected-events';

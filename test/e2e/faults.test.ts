@@ -3,7 +3,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFaultProxy, type FaultStats, type LocalFaultOptions } from '../../infra/local/fault-proxy';
 import type { LocalStack } from '../../infra/local/stack';
-import { createSesMailer } from '../../shared/adapters/aws';
+import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import { MailerError } from '../../shared/domain/ports';
 import { freePort } from '../support/global-setup';
 import { scenario } from '../support/scenario';

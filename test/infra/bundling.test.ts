@@ -21,7 +21,7 @@ describe('function bundles', () => {
   it('keep zod’s English messages, loaded for their side effect', async () => {
     const entry = join(directory, 'validation-entry.ts');
     writeFileSync(entry, `export { parseDetail } from ${JSON.stringify(join(PROJECT_ROOT, 'events/validation'))};\n`);
-    const { file } = await bundle(entry, join(directory, 'validation.mjs'), PROJECT_ROOT);
+    const { file } = await bundle(entry, join(directory, 'validation'), PROJECT_ROOT);
     // A fresh process: zod keeps its configuration on globalThis, and this one has loaded the messages already.
     const detail = {
       eventId: 'evt-1',
@@ -39,7 +39,7 @@ try { parseDetail('TreatmentPlanCreated', ${JSON.stringify(detail)}); } catch (e
   it('build an event’s schema only when that event is validated', async () => {
     const entry = join(directory, 'lazy-entry.ts');
     writeFileSync(entry, `export { parseDetail } from ${JSON.stringify(join(PROJECT_ROOT, 'events/validation'))};\n`);
-    const { file } = await bundle(entry, join(directory, 'lazy.mjs'), PROJECT_ROOT);
+    const { file } = await bundle(entry, join(directory, 'lazy'), PROJECT_ROOT);
     const plan = {
       eventId: 'evt-1',
       occurredAt: '2027-03-01T09:00:00Z',
@@ -71,7 +71,7 @@ console.log(JSON.stringify(counts));`;
       entry,
       `export { wallClock, wallClockSource } from ${JSON.stringify(join(PROJECT_ROOT, 'shared/time/wall-clock'))};\n`,
     );
-    const { file } = await bundle(entry, join(directory, 'wall-clock.mjs'), PROJECT_ROOT);
+    const { file } = await bundle(entry, join(directory, 'wall-clock'), PROJECT_ROOT);
     const script = `import { Worker } from 'node:worker_threads';
 const source = \`import { parentPort } from 'node:worker_threads';
 const { wallClock, wallClockSource } = await import(\${JSON.stringify(${JSON.stringify(pathToFileURL(file).href)})});
@@ -83,25 +83,53 @@ new Worker(source, { eval: true }).on('message', (message) => { console.log(JSON
   });
 
   it('leave the self-care library and the email templates out of a function that sends no email', async () => {
-    const { file } = await bundle(
+    const plan = await bundle(
       join(PROJECT_ROOT, 'functions/treatment-plan-created/handler.ts'),
-      join(directory, 'treatment-plan-created.mjs'),
+      join(directory, 'treatment-plan-created'),
       PROJECT_ROOT,
     );
-    const code = readFileSync(file, 'utf8');
+    const code = everything(plan);
     // Middy's import of node:stream/web is swapped for the shim (infra/bundling.ts), which is there.
     expect(code).not.toMatch(/["']node:stream\/web["']/);
     expect(code).toContain('Symbol.hasInstance');
     expect(code).not.toContain('Chin tuck');
     expect(code).not.toContain('BEGIN:VCALENDAR');
-    // ...while a function that emails carries both.
-    const { file: withEmail } = await bundle(
+    // ...while the function that sends follow-ups carries the library.
+    const session = await bundle(
       join(PROJECT_ROOT, 'functions/session-completed/handler.ts'),
-      join(directory, 'session-completed.mjs'),
+      join(directory, 'session-completed'),
       PROJECT_ROOT,
     );
-    const emailing = readFileSync(withEmail, 'utf8');
-    expect(emailing).toContain('Chin tuck');
-    expect(emailing).toContain('BEGIN:VCALENDAR');
+    expect(everything(session)).toContain('Chin tuck');
+  });
+
+  it('leave out of a cold start what only a rare path needs, in chunks loaded when it runs', async () => {
+    const preferences = await bundle(
+      join(PROJECT_ROOT, 'functions/contact-preferences-updated/handler.ts'),
+      join(directory, 'contact-preferences-updated'),
+      PROJECT_ROOT,
+    );
+    // A change of contact details releases follow-ups only when one was waiting for an address.
+    const atStart = startup(preferences);
+    for (const rare of ['Chin tuck', 'List-Unsubscribe', '@aws-sdk/client-sesv2', '@aws-sdk/client-secrets-manager']) {
+      expect(atStart).not.toContain(rare);
+      expect(everything(preferences)).toContain(rare);
+    }
+    // A refused event is reported to the dead-letter queue through SQS: every function, rarely.
+    expect(atStart).not.toContain('@aws-sdk/client-sqs');
+
+    const cancelled = await bundle(
+      join(PROJECT_ROOT, 'functions/booking-cancelled/handler.ts'),
+      join(directory, 'booking-cancelled'),
+      PROJECT_ROOT,
+    );
+    // The cancellation email and its calendar file are the common path; the self-care emails are not.
+    expect(startup(cancelled)).toContain('BEGIN:VCALENDAR');
+    expect(startup(cancelled)).not.toContain('Chin tuck');
   });
 });
+
+const read = (files: readonly string[]) => files.map((file) => readFileSync(file, 'utf8')).join('\n');
+const startup = (built: { startupFiles: readonly string[] }) => read(built.startupFiles);
+const everything = (built: { startupFiles: readonly string[]; lazyFiles: readonly string[] }) =>
+  read([...built.startupFiles, ...built.lazyFiles]);

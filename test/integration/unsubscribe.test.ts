@@ -54,7 +54,7 @@ beforeAll(async () => {
       reminderOffsetsMinutes: [1440],
       checkInDelayMinutes: 4320,
     },
-    library: selfCareLibrary,
+    library: { load: async () => selfCareLibrary },
     unsubscribeLinks: createUnsubscribeLinks({
       baseUrl: BASE_URL,
       loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({ region: LOCAL_REGION }), SECRET_ID),

@@ -1,7 +1,8 @@
 import { eventCatalog, type DetailType } from '../../events/catalog';
 import { InvalidEventError, parseEvent, type ParsedEvent } from '../../events/validation';
 import { onBookingCancelled, onBookingCreated, onBookingRescheduled } from '../../shared/domain/bookings';
-import { onContactPreferencesUpdated, onTreatmentPlanCreated } from '../../shared/domain/patients';
+import { onContactPreferencesUpdated } from '../../shared/domain/patients';
+import { onTreatmentPlanCreated } from '../../shared/domain/plans';
 import type { Dependencies } from '../../shared/domain/ports';
 import { onSessionCompleted } from '../../shared/domain/sessions';
 

@@ -151,7 +151,7 @@ export function createMemoryDependencies(now: Date) {
       reminderOffsetsMinutes: [1440],
       checkInDelayMinutes: 4320,
     },
-    library: selfCareLibrary,
+    library: { load: async () => selfCareLibrary },
     unsubscribeLinks: {
       urlFor: async (clinicId, patientId) => `https://unsubscribe.example/${clinicId}.${patientId}`,
       verify: async () => undefined,

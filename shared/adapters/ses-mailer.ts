@@ -1,16 +1,6 @@
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  DeleteScheduleCommand,
-  ListSchedulesCommand,
-  ResourceNotFoundException,
-  type SchedulerClient,
-} from '@aws-sdk/client-scheduler';
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { MailerError, type Clock, type JobScheduler, type Mailer } from '../domain/ports';
-import { dueJobMessage } from '../due-jobs';
-
-export const systemClock: Clock = { now: () => new Date() };
+import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { RuntimeConfig } from '../config';
+import { MailerError, type Mailer } from '../domain/ports';
 
 /** SES's answers to "too fast": the sending rate or a per-second quota was exceeded. */
 const SES_THROTTLING = new Set([
@@ -88,66 +78,10 @@ export function createSesMailer(client: SESv2Client, options: SesMailerOptions):
   };
 }
 
-export interface SchedulerTargets {
-  groupName: string;
-  roleArn: string;
-  deadLetterArn?: string;
-  /** The due-jobs queue: every schedule sends its payload there, with the job's kind. */
-  queueArn: string;
-}
-
-/** Scheduler's `at()` takes a wall time without zone; with ScheduleExpressionTimezone UTC that is the instant. */
-const atExpression = (at: Date) => `at(${at.toISOString().slice(0, 19)})`;
-
-/**
- * One-time schedules that send reminders and check-ins to the due-jobs queue (the body is
- * the payload plus `kind`: shared/due-jobs.ts), whose consumer sends at a bounded rate. They
- * delete themselves after firing; a schedule delayed past half an hour is dropped, since a
- * late reminder is worse than none.
- */
-export function createJobScheduler(client: SchedulerClient, targets: SchedulerTargets): JobScheduler {
-  return {
-    async ensure(job) {
-      try {
-        await client.send(
-          new CreateScheduleCommand({
-            Name: job.name,
-            GroupName: targets.groupName,
-            ScheduleExpression: atExpression(job.at),
-            ScheduleExpressionTimezone: 'UTC',
-            FlexibleTimeWindow: { Mode: 'OFF' },
-            ActionAfterCompletion: 'DELETE',
-            Target: {
-              Arn: targets.queueArn,
-              RoleArn: targets.roleArn,
-              Input: dueJobMessage(job.target, job.payload),
-              RetryPolicy: { MaximumEventAgeInSeconds: 1800, MaximumRetryAttempts: 10 },
-              DeadLetterConfig: targets.deadLetterArn ? { Arn: targets.deadLetterArn } : undefined,
-            },
-          }),
-        );
-      } catch (error) {
-        if (!(error instanceof ConflictException)) throw error;
-      }
-    },
-    async remove(name) {
-      try {
-        await client.send(new DeleteScheduleCommand({ Name: name, GroupName: targets.groupName }));
-      } catch (error) {
-        if (!(error instanceof ResourceNotFoundException)) throw error;
-      }
-    },
-    async list(prefix) {
-      const names: string[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(
-          new ListSchedulesCommand({ GroupName: targets.groupName, NamePrefix: prefix, NextToken: nextToken }),
-        );
-        names.push(...(page.Schedules ?? []).flatMap((schedule) => (schedule.Name ? [schedule.Name] : [])));
-        nextToken = page.NextToken;
-      } while (nextToken);
-      return names;
-    },
-  };
+/** The deployed mailer: SES's client makes one attempt, this adapter retries throttling only. */
+export function sesMailerFor(config: Pick<RuntimeConfig, 'senderAddress' | 'sesConfigurationSet'>): Mailer {
+  return createSesMailer(new SESv2Client({ maxAttempts: 1 }), {
+    from: config.senderAddress,
+    configurationSet: config.sesConfigurationSet,
+  });
 }

@@ -1,0 +1,191 @@
+import type { Block } from './blocks';
+import { composeEmail, greeting, signOff, bookButton, when, type Content, type Env } from './compose';
+import { buildCalendarInvite, calendarUid } from './ics';
+import type {
+  Appointment,
+  AppointmentEmailModel,
+  EmailAttachment,
+  EmailToSend,
+  RenderContext,
+  RenderedEmail,
+} from './types';
+
+/** Confirmation, reschedule, cancellation and reminder: each about one appointment, with its calendar file where one applies. */
+export function renderAppointmentEmail(model: AppointmentEmailModel, context: RenderContext): RenderedEmail {
+  return composeEmail(
+    { locale: model.recipient.locale, timezone: model.appointment.timezone, footer: 'appointment', context },
+    (env) => env,
+    (env) => appointmentContent(model, env),
+  );
+}
+
+/** An appointment email for sendOnce: written when it is sent. */
+export function appointmentEmail(model: AppointmentEmailModel): EmailToSend {
+  return { kind: model.kind, render: (context) => renderAppointmentEmail(model, context) };
+}
+
+function appointmentContent(model: AppointmentEmailModel, env: Env): Content {
+  switch (model.kind) {
+    case 'confirmation':
+      return confirmation(model.recipient.firstName, model.appointment, env, model.recipient.email);
+    case 'reschedule':
+      return reschedule(
+        model.recipient.firstName,
+        model.appointment,
+        model.previousStartsAt,
+        env,
+        model.recipient.email,
+      );
+    case 'cancellation':
+      return cancellation(model.recipient.firstName, model.appointment, model.cancelledBy, env, model.recipient.email);
+    case 'reminder':
+      return reminder(model.recipient.firstName, model.appointment, env);
+  }
+}
+
+function appointmentFacts(appointment: Appointment, { m, fmt }: Env): Block {
+  const start = new Date(appointment.startsAt);
+  const end = new Date(start.getTime() + appointment.durationMinutes * 60_000);
+  const location = [appointment.location?.name, appointment.location?.address]
+    .filter((part) => part && part.trim())
+    .join(', ');
+  return {
+    type: 'facts',
+    rows: [
+      { label: m.labels.date, value: fmt.longDate(start) },
+      { label: m.labels.time, value: m.timeRange(fmt.time(start), fmt.time(end), fmt.zoneName(start)) },
+      { label: m.labels.duration, value: fmt.minutes(appointment.durationMinutes) },
+      { label: m.labels.service, value: appointment.serviceName },
+      { label: m.labels.therapist, value: appointment.therapistName },
+      ...(location ? [{ label: m.labels.location, value: location }] : []),
+    ],
+  };
+}
+
+function invite(
+  appointment: Appointment,
+  method: 'REQUEST' | 'CANCEL',
+  { m, context }: Env,
+  attendeeEmail?: string,
+): EmailAttachment {
+  const location = [appointment.location?.name, appointment.location?.address]
+    .filter((part) => part && part.trim())
+    .join(', ');
+  const content = buildCalendarInvite({
+    uid: calendarUid(appointment.clinicId, appointment.bookingId),
+    sequence: appointment.sequence,
+    method,
+    startsAt: appointment.startsAt,
+    durationMinutes: appointment.durationMinutes,
+    summary: m.calendarSummary(appointment.serviceName, appointment.therapistName),
+    description: m.contact(context.clinic?.phone),
+    ...(location ? { location } : {}),
+    organizerEmail: context.organizerEmail,
+    ...(context.clinic?.name ? { organizerName: context.clinic.name } : {}),
+    ...(attendeeEmail ? { attendee: { email: attendeeEmail } } : {}),
+    dtstamp: context.now,
+  });
+  return {
+    fileName: 'appointment.ics',
+    contentType: `text/calendar; charset=UTF-8; method=${method}`,
+    content,
+  };
+}
+
+function confirmation(firstName: string, appointment: Appointment, env: Env, email?: string): Content {
+  const { m } = env;
+  const start = new Date(appointment.startsAt);
+  return {
+    subject: m.confirmation.subject(when(start, env)),
+    preheader: m.confirmation.preheader,
+    body: [
+      { type: 'heading', level: 1, text: m.confirmation.heading },
+      greeting(firstName, env),
+      { type: 'paragraph', content: m.confirmation.intro },
+      appointmentFacts(appointment, env),
+      { type: 'paragraph', content: m.confirmation.calendar },
+      { type: 'heading', level: 2, text: m.confirmation.beforeHeading },
+      { type: 'list', items: m.confirmation.before },
+      ...signOff(env),
+    ],
+    attachments: [invite(appointment, 'REQUEST', env, email)],
+  };
+}
+
+function reschedule(
+  firstName: string,
+  appointment: Appointment,
+  previousStartsAt: string | undefined,
+  env: Env,
+  email?: string,
+): Content {
+  const { m } = env;
+  const start = new Date(appointment.startsAt);
+  const previous = previousStartsAt ? new Date(previousStartsAt) : undefined;
+  return {
+    subject: m.reschedule.subject(when(start, env)),
+    preheader: m.reschedule.preheader,
+    body: [
+      { type: 'heading', level: 1, text: m.reschedule.heading },
+      greeting(firstName, env),
+      { type: 'paragraph', content: m.reschedule.intro },
+      appointmentFacts(appointment, env),
+      ...(previous && !Number.isNaN(previous.getTime())
+        ? [{ type: 'paragraph', content: m.reschedule.previously(when(previous, env)) } as const]
+        : []),
+      { type: 'paragraph', content: m.reschedule.calendar },
+      ...signOff(env),
+    ],
+    attachments: [invite(appointment, 'REQUEST', env, email)],
+  };
+}
+
+function cancellation(
+  firstName: string,
+  appointment: Appointment,
+  cancelledBy: 'patient' | 'clinic',
+  env: Env,
+  email?: string,
+): Content {
+  const { m } = env;
+  const start = new Date(appointment.startsAt);
+  return {
+    subject: m.cancellation.subject(when(start, env)),
+    preheader: m.cancellation.preheader,
+    body: [
+      { type: 'heading', level: 1, text: m.cancellation.heading },
+      greeting(firstName, env),
+      { type: 'paragraph', content: cancelledBy === 'clinic' ? m.cancellation.byClinic : m.cancellation.byPatient },
+      appointmentFacts(appointment, env),
+      { type: 'paragraph', content: m.cancellation.calendar },
+      { type: 'paragraph', content: m.cancellation.rebook },
+      bookButton(m.cancellation.bookButton, env),
+      ...signOff(env),
+    ],
+    attachments: [invite(appointment, 'CANCEL', env, email)],
+  };
+}
+
+function reminder(firstName: string, appointment: Appointment, env: Env): Content {
+  const { m, fmt, context } = env;
+  const start = new Date(appointment.startsAt);
+  const days = fmt.daysBetween(context.now, start);
+  const subject =
+    days === 0
+      ? m.reminder.subjectToday(fmt.time(start))
+      : days === 1
+        ? m.reminder.subjectTomorrow(fmt.time(start))
+        : m.reminder.subjectOn(when(start, env));
+  return {
+    subject,
+    preheader: m.reminder.preheader,
+    body: [
+      { type: 'heading', level: 1, text: m.reminder.heading },
+      greeting(firstName, env),
+      { type: 'paragraph', content: m.reminder.intro },
+      appointmentFacts(appointment, env),
+      { type: 'paragraph', content: m.reminder.cantMakeIt },
+      ...signOff(env),
+    ],
+  };
+}

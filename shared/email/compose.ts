@@ -1,0 +1,93 @@
+import type { Block } from './blocks';
+import { createFormatter, type Formatter } from './format';
+import { cleanText, safeUrl } from './html';
+import { renderLayout } from './layout';
+import { messagesFor, type Messages } from './messages';
+import type { EmailAttachment, RenderContext, RenderedEmail } from './types';
+
+/**
+ * What every email shares: the formatter for the patient's language and zone, the greeting,
+ * the sign-off, the footer and the layout. The emails themselves are in appointment-emails.ts
+ * and session-emails.ts, apart so that a function sending only appointment emails carries
+ * neither the self-care library nor the follow-up templates.
+ */
+
+export interface Env {
+  m: Messages;
+  fmt: Formatter;
+  context: RenderContext;
+}
+
+export interface Content {
+  subject: string;
+  preheader: string;
+  body: Block[];
+  attachments?: EmailAttachment[];
+}
+
+/** Footers: an appointment email's, or a self-care email's with its unsubscribe link. */
+export type FooterKind = 'appointment' | 'self-care';
+
+export function composeEmail<E extends Env>(
+  options: { locale: string; timezone: string; footer: FooterKind; context: RenderContext },
+  extend: (env: Env) => E,
+  content: (env: E) => Content,
+): RenderedEmail {
+  const fmt = createFormatter(options.locale, options.timezone);
+  const env = extend({ m: messagesFor(fmt.language), fmt, context: options.context });
+  const written = content(env);
+  const unsubscribe = safeUrl(options.context.unsubscribeUrl);
+  const footer: Block[] =
+    options.footer === 'self-care'
+      ? [
+          { type: 'paragraph', content: env.m.footer.followUps, muted: true },
+          ...(unsubscribe
+            ? [
+                {
+                  type: 'paragraph',
+                  content: [{ link: unsubscribe, text: env.m.footer.unsubscribe }],
+                  muted: true,
+                } as const,
+              ]
+            : []),
+          { type: 'paragraph', content: env.m.footer.disclaimer, muted: true },
+        ]
+      : [{ type: 'paragraph', content: env.m.footer.appointment, muted: true }];
+  if (options.context.clinic?.name)
+    footer.unshift({ type: 'paragraph', content: [{ strong: options.context.clinic.name }], muted: true });
+
+  const subject = oneLine(written.subject);
+  const { html, text } = renderLayout({
+    lang: fmt.language,
+    subject,
+    preheader: written.preheader,
+    body: written.body,
+    footer,
+  });
+  return { subject, html, text, attachments: written.attachments ?? [] };
+}
+
+/** A header value: one line, no control characters, bounded. */
+function oneLine(value: string): string {
+  return cleanText(value).replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+export function when(at: Date, { m, fmt }: Env): string {
+  return m.when(fmt.shortDate(at), fmt.time(at));
+}
+
+export function greeting(firstName: string, { m }: Env): Block {
+  return { type: 'paragraph', content: m.greeting(firstName.trim()) };
+}
+
+export function signOff({ m, context }: Env): Block[] {
+  return [
+    { type: 'paragraph', content: m.contact(context.clinic?.phone) },
+    { type: 'paragraph', content: [m.signOff, '\n', m.signature(context.clinic?.name)] },
+  ];
+}
+
+export function bookButton(text: string, { m, context }: Env): Block {
+  const href = safeUrl(context.clinic?.bookingUrl);
+  return href ? { type: 'button', href, text } : { type: 'paragraph', content: m.bookVia(context.clinic?.phone) };
+}

@@ -1,0 +1,288 @@
+import {
+  defaultSelfCareLibrary,
+  localizeExercise,
+  localizeGuidance,
+  localizeRedFlags,
+  type Guidance,
+  type SelfCareLibrary,
+} from '../self-care/library';
+import type { Block, Inline } from './blocks';
+import { cleanText } from './html';
+import { bookButton, composeEmail, greeting, signOff, type Content, type Env } from './compose';
+import type {
+  EmailToSend,
+  PainPoint,
+  PlanProgress,
+  RenderContext,
+  RenderedEmail,
+  SessionEmailModel,
+  SessionSummary,
+} from './types';
+
+interface SessionEnv extends Env {
+  library: SelfCareLibrary;
+}
+
+/** The follow-up after a session and the check-in a few days later: self-care guidance from the clinic's library. */
+export function renderSessionEmail(model: SessionEmailModel, context: RenderContext): RenderedEmail {
+  return composeEmail(
+    { locale: model.recipient.locale, timezone: model.session.timezone, footer: 'self-care', context },
+    (env): SessionEnv => ({ ...env, library: context.library ?? defaultSelfCareLibrary() }),
+    (env) =>
+      model.kind === 'follow-up'
+        ? followUp(model.recipient.firstName, model.session, model.painTrend, model.planProgress, env)
+        : checkIn(model.recipient.firstName, model.session, model.planProgress, model.promptToBook, env),
+  );
+}
+
+/** A follow-up or check-in for sendOnce, written from the given library when it is sent. */
+export function sessionEmail(model: SessionEmailModel, library: SelfCareLibrary): EmailToSend {
+  return { kind: model.kind, render: (context) => renderSessionEmail(model, { ...context, library }) };
+}
+
+function uniqueGuidance(codes: readonly string[], lookup: (code: string) => Guidance): Guidance[] {
+  const seen = new Set<string>();
+  const out: Guidance[] = [];
+  for (const code of codes) {
+    const guidance = lookup(code);
+    if (seen.has(guidance.code)) continue;
+    seen.add(guidance.code);
+    out.push(guidance);
+  }
+  return out;
+}
+
+/** Guidance under one heading; a point already given by an earlier entry is not repeated. */
+function guidanceBlocks(heading: string, guidance: readonly Guidance[], { fmt }: SessionEnv): Block[] {
+  const given = new Set<string>();
+  const entries = guidance.flatMap((entry): Block[] => {
+    const text = localizeGuidance(entry, fmt.language);
+    const points = text.points.filter((point) => !given.has(point));
+    for (const point of points) given.add(point);
+    if (points.length === 0) return [];
+    return [
+      {
+        type: 'section',
+        ...(text.lang !== fmt.language ? { lang: text.lang } : {}),
+        blocks: [
+          { type: 'heading', level: 3, text: text.title },
+          { type: 'list', items: points },
+        ],
+      },
+    ];
+  });
+  return entries.length > 0 ? [{ type: 'heading', level: 2, text: heading }, ...entries] : [];
+}
+
+function exerciseBlocks(ids: readonly string[], { m, fmt, library }: SessionEnv): Block[] {
+  const seen = new Set<string>();
+  return ids.flatMap((id): Block[] => {
+    const exercise = seen.has(id) ? undefined : library.findExercise(id);
+    seen.add(id);
+    if (!exercise) return [];
+    const text = localizeExercise(exercise, fmt.language);
+    return [
+      {
+        type: 'section',
+        ...(text.lang !== fmt.language ? { lang: text.lang } : {}),
+        blocks: [
+          { type: 'heading', level: 3, text: text.title },
+          ...(text.purpose ? [{ type: 'paragraph', content: text.purpose } as const] : []),
+          { type: 'list', ordered: true, items: text.steps },
+          {
+            type: 'facts',
+            rows: [
+              { label: m.exercise.dose, value: text.dose },
+              { label: m.exercise.frequency, value: text.frequency },
+            ],
+          },
+          { type: 'paragraph', content: [{ strong: `${m.exercise.stopIf}:` }] },
+          { type: 'list', items: text.stopIf },
+        ],
+      },
+    ];
+  });
+}
+
+function safetyPanel(env: SessionEnv): Block {
+  const { m, fmt, library } = env;
+  const flags = localizeRedFlags(library.redFlags, fmt.language);
+  return {
+    type: 'panel',
+    tone: 'warning',
+    blocks: [
+      { type: 'heading', level: 2, text: m.safety.heading },
+      {
+        type: 'section',
+        ...(flags.lang !== fmt.language ? { lang: flags.lang } : {}),
+        blocks: [
+          { type: 'paragraph', content: [{ strong: m.safety.callClinic }] },
+          { type: 'list', items: flags.callClinic },
+          { type: 'paragraph', content: [{ strong: m.safety.urgent }] },
+          { type: 'list', items: flags.urgent },
+        ],
+      },
+    ],
+  };
+}
+
+function isScore(value: number | undefined): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function progressBlocks(
+  session: SessionSummary,
+  painTrend: readonly PainPoint[],
+  plan: PlanProgress | undefined,
+  env: SessionEnv,
+): Block[] {
+  const { m, fmt } = env;
+  const blocks: Block[] = [];
+  if (plan)
+    blocks.push({
+      type: 'paragraph',
+      content: [{ strong: m.followUp.plan(plan.sessionNumber, plan.plannedSessions) }],
+    });
+  const before = isScore(session.painBefore) ? session.painBefore : undefined;
+  const after = isScore(session.painAfter) ? session.painAfter : undefined;
+  if (before !== undefined || after !== undefined)
+    blocks.push({ type: 'paragraph', content: m.followUp.pain(before, after) });
+  const trend = painTrend.filter((point) => isScore(point.painBefore) || isScore(point.painAfter));
+  if (trend.length > 1) {
+    blocks.push({ type: 'paragraph', content: m.followUp.trendIntro });
+    blocks.push({
+      type: 'list',
+      items: trend.map((point) =>
+        m.followUp.trendItem(
+          fmt.shortDate(new Date(point.completedAt)),
+          isScore(point.painBefore) ? point.painBefore : undefined,
+          isScore(point.painAfter) ? point.painAfter : undefined,
+        ),
+      ),
+    });
+  }
+  if (before !== undefined || after !== undefined || trend.length > 1) {
+    blocks.push({ type: 'paragraph', content: m.followUp.painScale, muted: true });
+  }
+  return blocks.length > 0 ? [{ type: 'heading', level: 2, text: m.followUp.progressHeading }, ...blocks] : [];
+}
+
+function followUp(
+  firstName: string,
+  session: SessionSummary,
+  painTrend: readonly PainPoint[],
+  plan: PlanProgress | undefined,
+  env: SessionEnv,
+): Content {
+  const { m, fmt, context, library } = env;
+  const completed = new Date(session.completedAt);
+  const subject =
+    fmt.daysBetween(completed, context.now) === 0
+      ? m.followUp.subjectToday
+      : m.followUp.subjectOn(fmt.shortDate(completed));
+  const note = session.note ? cleanText(session.note).trim() : '';
+  const exercises = exerciseBlocks(session.exerciseIds, env);
+  const nextVisit: Block[] = [];
+  if (session.nextVisitInDays !== undefined && session.nextVisitInDays > 0) {
+    const around = new Date(completed.getTime() + session.nextVisitInDays * 86_400_000);
+    nextVisit.push(
+      { type: 'heading', level: 2, text: m.followUp.nextVisitHeading },
+      {
+        type: 'paragraph',
+        content: m.followUp.nextVisit(session.therapistName, session.nextVisitInDays, fmt.shortDate(around)),
+      },
+      bookButton(m.followUp.bookButton, env),
+    );
+  }
+  return {
+    subject,
+    preheader: m.followUp.preheader,
+    body: [
+      { type: 'heading', level: 1, text: m.followUp.heading },
+      greeting(firstName, env),
+      { type: 'paragraph', content: m.followUp.intro(fmt.longDate(completed), session.therapistName) },
+      ...(note
+        ? [
+            { type: 'heading', level: 2, text: m.followUp.noteHeading(session.therapistName) } as const,
+            { type: 'quote', text: note, attribution: session.therapistName } as const,
+          ]
+        : []),
+      ...progressBlocks(session, painTrend, plan, env),
+      ...guidanceBlocks(
+        m.followUp.sessionHeading,
+        uniqueGuidance(session.techniques.length ? session.techniques : ['general'], (code) =>
+          library.techniqueGuidance(code),
+        ),
+        env,
+      ),
+      ...guidanceBlocks(
+        m.followUp.areasHeading,
+        uniqueGuidance(session.focusAreas, (code) => library.areaGuidance(code)),
+        env,
+      ),
+      ...(exercises.length > 0
+        ? [
+            { type: 'heading', level: 2, text: m.followUp.exercisesHeading } as const,
+            { type: 'paragraph', content: m.followUp.exercisesIntro } as const,
+            ...exercises,
+          ]
+        : []),
+      ...nextVisit,
+      safetyPanel(env),
+      ...signOff(env),
+    ],
+  };
+}
+
+function checkIn(
+  firstName: string,
+  session: SessionSummary,
+  plan: PlanProgress | undefined,
+  promptToBook: boolean,
+  env: SessionEnv,
+): Content {
+  const { m, fmt } = env;
+  const completed = new Date(session.completedAt);
+  const exercises = exerciseBlocks(session.exerciseIds, env);
+  const bookPrompt: Inline[] = [m.checkIn.bookPrompt];
+  return {
+    subject: m.checkIn.subject,
+    preheader: m.checkIn.preheader,
+    body: [
+      { type: 'heading', level: 1, text: m.checkIn.heading },
+      greeting(firstName, env),
+      { type: 'paragraph', content: m.checkIn.intro(fmt.longDate(completed), session.therapistName) },
+      { type: 'paragraph', content: m.checkIn.soreness },
+      ...(plan
+        ? [
+            {
+              type: 'paragraph',
+              content: [{ strong: m.checkIn.plan(plan.sessionNumber, plan.plannedSessions) }],
+            } as const,
+          ]
+        : []),
+      ...(promptToBook
+        ? [
+            {
+              type: 'panel',
+              tone: 'info',
+              blocks: [
+                { type: 'heading', level: 2, text: m.checkIn.bookHeading },
+                { type: 'paragraph', content: bookPrompt },
+                bookButton(m.checkIn.bookButton, env),
+              ],
+            } as const,
+          ]
+        : []),
+      ...(exercises.length > 0
+        ? [
+            { type: 'heading', level: 2, text: m.checkIn.exercisesHeading } as const,
+            { type: 'paragraph', content: m.checkIn.exercisesIntro } as const,
+            ...exercises,
+          ]
+        : []),
+      safetyPanel(env),
+      ...signOff(env),
+    ],
+  };
+}
