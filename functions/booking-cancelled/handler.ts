@@ -1,7 +1,8 @@
 import { onBookingCancelled } from '../../shared/domain/bookings';
 import { createEventHandler } from '../../shared/runtime/handlers';
-import { emailWiring, schedulerJobs } from '../../shared/runtime/wiring';
+import { loadedEarly, schedulerJobs, sesMailer } from '../../shared/runtime/wiring';
 
-export const wiring = { ...emailWiring, scheduler: schedulerJobs };
+// Every one unschedules and emails: both adapters load while the first reads wait.
+export const wiring = { mailer: loadedEarly(sesMailer), scheduler: loadedEarly(schedulerJobs) };
 
 export const handler = createEventHandler('BookingCancelled', onBookingCancelled, wiring);

@@ -1,8 +1,21 @@
 import { onBookingCreated } from '../../shared/domain/bookings';
 import { createEventHandler } from '../../shared/runtime/handlers';
-import { emailWiring, schedulerJobs, selfCareWiring } from '../../shared/runtime/wiring';
+import {
+  configuredSelfCareLibrary,
+  loadedEarly,
+  schedulerJobs,
+  sesMailer,
+  signedUnsubscribeLinks,
+} from '../../shared/runtime/wiring';
 
-// A new booking may release a follow-up that waited for the patient's address: hence the library and links.
-export const wiring = { ...emailWiring, scheduler: schedulerJobs, ...selfCareWiring };
+// Every booking schedules reminders and is confirmed: those adapters load while the first reads
+// wait. It may also release a follow-up that waited for the patient's address: hence the library
+// and the links, loaded only then.
+export const wiring = {
+  mailer: loadedEarly(sesMailer),
+  scheduler: loadedEarly(schedulerJobs),
+  library: configuredSelfCareLibrary,
+  unsubscribeLinks: signedUnsubscribeLinks,
+};
 
 export const handler = createEventHandler('BookingCreated', onBookingCreated, wiring);

@@ -1,8 +1,19 @@
 import { onContactPreferencesUpdated } from '../../shared/domain/patients';
 import { createEventHandler } from '../../shared/runtime/handlers';
-import { emailWiring, schedulerJobs, selfCareWiring } from '../../shared/runtime/wiring';
+import {
+  configuredSelfCareLibrary,
+  schedulerJobs,
+  sesMailer,
+  signedUnsubscribeLinks,
+} from '../../shared/runtime/wiring';
 
 // Consent given again may release follow-ups that were held back, each with its check-in.
-export const wiring = { ...emailWiring, scheduler: schedulerJobs, ...selfCareWiring };
+// Loaded only then: most changes release nothing.
+export const wiring = {
+  mailer: sesMailer,
+  scheduler: schedulerJobs,
+  library: configuredSelfCareLibrary,
+  unsubscribeLinks: signedUnsubscribeLinks,
+};
 
 export const handler = createEventHandler('ContactPreferencesUpdated', onContactPreferencesUpdated, wiring);

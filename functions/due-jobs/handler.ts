@@ -2,9 +2,14 @@ import { onReminderDue } from '../../shared/domain/bookings';
 import type { Needs } from '../../shared/domain/ports';
 import type { CheckInPayload } from '../../shared/domain/sessions';
 import { createDueJobsHandler } from '../../shared/runtime/handlers';
-import { emailWiring, selfCareWiring } from '../../shared/runtime/wiring';
+import { configuredSelfCareLibrary, loadedEarly, sesMailer, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
-export const wiring = { ...emailWiring, ...selfCareWiring };
+// Every due job emails; the library and the links serve check-ins only, the rarer kind.
+export const wiring = {
+  mailer: loadedEarly(sesMailer),
+  library: configuredSelfCareLibrary,
+  unsubscribeLinks: signedUnsubscribeLinks,
+};
 
 export const handler = createDueJobsHandler(
   {

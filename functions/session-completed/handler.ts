@@ -1,7 +1,19 @@
 import { onSessionCompleted } from '../../shared/domain/sessions';
 import { createEventHandler } from '../../shared/runtime/handlers';
-import { emailWiring, schedulerJobs, selfCareWiring } from '../../shared/runtime/wiring';
+import {
+  configuredSelfCareLibrary,
+  loadedEarly,
+  schedulerJobs,
+  sesMailer,
+  signedUnsubscribeLinks,
+} from '../../shared/runtime/wiring';
 
-export const wiring = { ...emailWiring, scheduler: schedulerJobs, ...selfCareWiring };
+// Every session schedules a check-in and sends a follow-up with an unsubscribe link: all load at once.
+export const wiring = {
+  mailer: loadedEarly(sesMailer),
+  scheduler: loadedEarly(schedulerJobs),
+  library: loadedEarly(configuredSelfCareLibrary),
+  unsubscribeLinks: loadedEarly(signedUnsubscribeLinks),
+};
 
 export const handler = createEventHandler('SessionCompleted', onSessionCompleted, wiring);

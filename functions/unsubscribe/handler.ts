@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Needs } from '../../shared/domain/ports';
 import { onUnsubscribe } from '../../shared/domain/unsubscribe';
 import { logger, runtime } from '../../shared/runtime/runtime';
-import { signedUnsubscribeLinks } from '../../shared/runtime/wiring';
+import { loadedEarly, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 import { pageLanguage, renderUnsubscribePage, type UnsubscribePage } from '../../shared/unsubscribe/pages';
 
 /**
@@ -108,7 +108,8 @@ function bodyOf(event: APIGatewayProxyEventV2): string | undefined {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-export const wiring = { unsubscribeLinks: signedUnsubscribeLinks };
+// Every request verifies a link.
+export const wiring = { unsubscribeLinks: loadedEarly(signedUnsubscribeLinks) };
 
 const handle = async (event: APIGatewayProxyEventV2, _context: Context): Promise<UnsubscribeResponse> =>
   handleUnsubscribeRequest(

@@ -39,7 +39,7 @@ let clockOverride: Clock | undefined;
 
 /**
  * Bad input is rare, so the SQS client that reports it is loaded only when an event is
- * refused: esbuild bundles a dynamic import in place but evaluates it only when reached.
+ * refused: the bundle keeps it in a chunk of its own (infra/bundling.ts).
  */
 function lazyRejectedEventSink(config: RuntimeConfig): RejectedEventSink {
   let sink: Promise<RejectedEventSink> | undefined;

@@ -15,6 +15,13 @@ import type { SelfCareLibrary } from '../self-care/library';
  */
 export type Wiring<P extends OptionalPort> = { readonly [K in P]: (config: RuntimeConfig) => Dependencies[K] };
 
+/** Asks a port loaded on demand to start loading now (see `loadedEarly`). */
+const START_LOADING = Symbol('start loading');
+
+interface LoadsOnDemand {
+  [START_LOADING]?: () => void;
+}
+
 /**
  * A port whose every method returns a promise, loaded on its first call. A load that fails is
  * tried again on the next call rather than remembered.
@@ -32,6 +39,8 @@ export function loadedOnFirstCall<T extends object>(load: () => Promise<T>): T {
     get(_target, property) {
       // Not a thenable: `await port` must give the port itself.
       if (property === 'then') return undefined;
+      // A failure here is met again, and reported, at the first call.
+      if (property === START_LOADING) return () => void port().catch(() => undefined);
       return async (...args: unknown[]) => {
         const adapter = await port();
         const method = Reflect.get(adapter, property) as (...parameters: unknown[]) => unknown;
@@ -56,18 +65,25 @@ export const signedUnsubscribeLinks = (config: RuntimeConfig) =>
  * The clinic's library: built on first use (the self-care data is a chunk of its own). Deployed
  * bundles have the clinic's file inlined here by esbuild; locally npm start sets it.
  */
-export const configuredSelfCareLibrary = (): SelfCareSource => {
+export const configuredSelfCareLibrary = (): SelfCareSource & LoadsOnDemand => {
   let library: Promise<SelfCareLibrary> | undefined;
-  return {
-    load: () =>
-      (library ??= import('../self-care/configured').then(({ selfCareLibraryFromConfiguration }) =>
-        selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES),
-      )),
-  };
+  const load = () =>
+    (library ??= import('../self-care/configured').then(({ selfCareLibraryFromConfiguration }) =>
+      selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES),
+    ));
+  return { load, [START_LOADING]: () => void load().catch(() => undefined) };
 };
 
-/** What every function that sends email wires. */
-export const emailWiring = { mailer: sesMailer } as const;
-
-/** What a function that may send a follow-up or a check-in wires besides: the self-care library and the unsubscribe links. */
-export const selfCareWiring = { library: configuredSelfCareLibrary, unsubscribeLinks: signedUnsubscribeLinks } as const;
+/**
+ * The same port, loaded as the invocation starts rather than at its first call: the chunk is
+ * read and compiled while the first database calls wait on the network, which would otherwise
+ * be idle time. For the ports a function's common path uses: booking-cancelled unschedules and
+ * emails on every cancellation; contact-preferences-updated emails only when a follow-up waited.
+ */
+export const loadedEarly =
+  <T extends object>(create: (config: RuntimeConfig) => T) =>
+  (config: RuntimeConfig): T => {
+    const port = create(config);
+    (port as LoadsOnDemand)[START_LOADING]?.();
+    return port;
+  };

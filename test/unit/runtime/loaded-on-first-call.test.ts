@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { configuredSelfCareLibrary, loadedOnFirstCall } from '../../../shared/runtime/wiring';
+import type { RuntimeConfig } from '../../../shared/config';
+import { configuredSelfCareLibrary, loadedEarly, loadedOnFirstCall } from '../../../shared/runtime/wiring';
 
 class Adapter {
   readonly region = 'eu-central-1';
@@ -37,6 +38,50 @@ describe('ports loaded on their first call', () => {
   it('is not taken for a promise when awaited', async () => {
     const port = loadedOnFirstCall(async () => new Adapter());
     expect(await port).toBe(port);
+  });
+
+  it('starts loading when wired, for the ports a function always uses', async () => {
+    let loads = 0;
+    const create = () =>
+      loadedOnFirstCall(async () => {
+        loads += 1;
+        return new Adapter();
+      });
+    const config = {} as RuntimeConfig;
+    create();
+    expect(loads).toBe(0);
+    const early = loadedEarly(create)(config);
+    expect(loads).toBe(1);
+    await expect(early.send('GetItem')).resolves.toBe('eu-central-1:GetItem');
+    expect(loads).toBe(1);
+  });
+
+  it('reports a failed early load at the first call, and loads again there', async () => {
+    let loads = 0;
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const port = loadedEarly(() =>
+        loadedOnFirstCall(async () => {
+          loads += 1;
+          if (loads === 1) throw new Error('chunk not readable');
+          return new Adapter();
+        }),
+      )({} as RuntimeConfig);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(unhandled).toEqual([]);
+      await expect(port.send('GetItem')).resolves.toBe('eu-central-1:GetItem');
+      expect(loads).toBe(2);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
+  it('starts building the self-care library early too', async () => {
+    const source = loadedEarly(configuredSelfCareLibrary)({} as RuntimeConfig);
+    const library = await source.load();
+    expect(library.findExercise('chin-tuck')).toBeDefined();
   });
 
   it('builds the self-care library once, with the clinic’s overrides', async () => {
