@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildSync, type BuildOptions } from 'esbuild';
 
@@ -37,7 +38,7 @@ export function functionBuildOptions(
   entry: string,
   outdir: string,
   projectRoot: string,
-  options: { selfCareOverrides?: string; sourcemap?: boolean } = {},
+  options: { selfCareOverrides?: string } = {},
 ): BuildOptions {
   return {
     entryPoints: { index: entry },
@@ -56,10 +57,12 @@ export function functionBuildOptions(
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     minify: true,
-    // No source map in the package, and no --enable-source-maps: Node reads the map at start-up,
-    // which cost a cold start 15-30 ms (npm run bench). To read a stack trace from production,
-    // `npm run bench -- --quick --only=<function> --cpu-prof` writes the same code with its maps to .bench/.
-    sourcemap: options.sourcemap ?? false,
+    // Maps are written beside the modules, with no comment pointing to them: the code is the same
+    // with or without them (chunk names are content hashes, and esbuild's depend on this setting).
+    // The package leaves them out, and Node runs without --enable-source-maps: reading a map cost
+    // a cold start 15-30 ms (npm run bench). `npm run bench` keeps them, to read a production
+    // stack trace or a CPU profile.
+    sourcemap: 'external',
     sourcesContent: false,
     define: bundleDefines(options.selfCareOverrides),
     alias: Object.fromEntries(Object.entries(FUNCTION_ALIASES).map(([from, to]) => [from, path.join(projectRoot, to)])),
@@ -79,19 +82,41 @@ export interface FunctionBundle {
   readonly lazyBytes: number;
 }
 
-/** Bundles one function into `outdir` (index.mjs and chunks/); synchronous, as CDK's local bundling is. */
+/**
+ * Where esbuild is told it writes: nothing is written there. The build runs in memory and the
+ * files go to the caller's folder, so that the maps, whose source paths are relative to this
+ * folder, and with them the chunks' content-hashed names, are the same wherever a build lands:
+ * in CDK's asset staging or in the bench's work folder.
+ */
+const BUILD_FOLDER = '.careloop-bundle';
+
+/**
+ * Bundles one function into `outdir` (index.mjs and chunks/); synchronous, as CDK's local
+ * bundling is. The maps are left out unless `keepSourceMaps`: the package carries none.
+ */
 export function bundleFunction(
   entry: string,
   outdir: string,
   projectRoot: string,
-  options: { selfCareOverrides?: string; sourcemap?: boolean } = {},
+  options: { selfCareOverrides?: string; keepSourceMaps?: boolean } = {},
 ): FunctionBundle {
-  const { metafile } = buildSync(functionBuildOptions(entry, outdir, projectRoot, options));
+  const buildFolder = path.join(projectRoot, BUILD_FOLDER);
+  const { metafile, outputFiles } = buildSync({
+    ...functionBuildOptions(entry, buildFolder, projectRoot, options),
+    write: false,
+  });
   if (!metafile) throw new Error('esbuild returned no metafile');
+  const placed = (built: string) => path.join(outdir, path.relative(buildFolder, path.resolve(projectRoot, built)));
+  for (const file of outputFiles) {
+    if (file.path.endsWith('.map') && !options.keepSourceMaps) continue;
+    const target = placed(file.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, file.contents);
+  }
   const entryFile = path.join(outdir, 'index.mjs');
   const modules = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
   // Chunks of dynamic imports name an entry point too: the entry is the one file named index.mjs.
-  const entryKey = modules.find(([file]) => path.resolve(projectRoot, file) === entryFile)?.[0];
+  const entryKey = modules.find(([file]) => placed(file) === entryFile)?.[0];
   if (entryKey === undefined) throw new Error(`esbuild wrote no entry module for ${entry}`);
   // Everything the entry reaches through static imports, chunk to chunk.
   const startup = new Set([entryKey]);
@@ -107,7 +132,7 @@ export function bundleFunction(
     modules.filter(([file]) => startup.has(file)),
     modules.filter(([file]) => !startup.has(file)),
   ];
-  const absolute = (list: typeof modules) => list.map(([file]) => path.resolve(projectRoot, file));
+  const absolute = (list: typeof modules) => list.map(([file]) => placed(file));
   const bytes = (list: typeof modules) => list.reduce((sum, [, output]) => sum + output.bytes, 0);
   return {
     entryFile,

@@ -25,14 +25,12 @@ const CLIENT_PACKAGES: Record<string, string> = {
 };
 
 /**
- * The deployed build, into its own folder: byte for byte what `cdk synth` packages. With
- * `sourcemap`, each module gets its map beside it, to read a CPU profile or a stack trace; the
- * code is the same, but chunk file names (content hashes) differ, so figures come from the
- * build without maps.
+ * The deployed build, into its own folder: the modules are byte for byte what `cdk synth`
+ * packages, and each has its map beside it, to read a CPU profile or a production stack trace.
  */
-export function bundle(entry: string, outdir: string, projectRoot: string, sourcemap = false): Promise<Bundle> {
+export function bundle(entry: string, outdir: string, projectRoot: string): Promise<Bundle> {
   rmSync(outdir, { recursive: true, force: true });
-  const built = bundleFunction(entry, outdir, projectRoot, { sourcemap });
+  const built = bundleFunction(entry, outdir, projectRoot, { keepSourceMaps: true });
   return Promise.resolve({ ...built, file: built.entryFile, bytes: built.startupBytes });
 }
 
@@ -79,17 +77,11 @@ export const handler = async () => {
 `;
 }
 
-export async function bundleReference(
-  source: string,
-  directory: string,
-  name: string,
-  projectRoot: string,
-  sourcemap = false,
-) {
+export async function bundleReference(source: string, directory: string, name: string, projectRoot: string) {
   mkdirSync(directory, { recursive: true });
   const entry = join(directory, `${name}.reference.mjs`);
   writeFileSync(entry, source);
-  return bundle(entry, join(directory, `${name}.reference.bundle`), projectRoot, sourcemap);
+  return bundle(entry, join(directory, `${name}.reference.bundle`), projectRoot);
 }
 
 /** SES raw messages are bytes: kept as base64 so the reference sends the very same ones. */

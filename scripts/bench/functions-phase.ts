@@ -155,7 +155,6 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
       join(projectRoot, handlerEntry(route)),
       join(workDirectory, `${name}.bundle`),
       projectRoot,
-      options.cpuProfiles,
     );
 
     // What a cold invocation calls, recorded from source in a fresh process.
@@ -185,7 +184,6 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
       workDirectory,
       name,
       projectRoot,
-      options.cpuProfiles,
     );
 
     const cold = { function: [] as ChildResult[], reference: [] as ChildResult[] };

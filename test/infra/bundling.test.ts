@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundleFunction } from '../../infra/bundling';
 import { PROJECT_ROOT } from '../../infra/careloop-stack';
 import { bundle } from '../../scripts/bench/bundles';
 
@@ -101,6 +102,25 @@ new Worker(source, { eval: true }).on('message', (message) => { console.log(JSON
       PROJECT_ROOT,
     );
     expect(everything(session)).toContain('Chin tuck');
+  });
+
+  it('are the same modules, byte for byte, wherever they land and whether their maps are kept (bench) or not (cdk synth)', () => {
+    const entry = join(PROJECT_ROOT, 'functions/booking-cancelled/handler.ts');
+    const withMaps = bundleFunction(entry, join(directory, 'deeper', 'with-maps'), PROJECT_ROOT, {
+      keepSourceMaps: true,
+    });
+    const packaged = bundleFunction(entry, join(directory, 'packaged'), PROJECT_ROOT);
+    const relative = (root: string, files: readonly string[]) => files.map((file) => file.slice(root.length)).sort();
+    const modules = (built: typeof packaged) => [...built.startupFiles, ...built.lazyFiles];
+    expect(relative(join(directory, 'packaged'), modules(packaged))).toEqual(
+      relative(join(directory, 'deeper', 'with-maps'), modules(withMaps)),
+    );
+    for (const file of modules(packaged)) {
+      const twin = file.replace(join(directory, 'packaged'), join(directory, 'deeper', 'with-maps'));
+      expect(readFileSync(file, 'utf8')).toBe(readFileSync(twin, 'utf8'));
+      expect(existsSync(`${twin}.map`)).toBe(true);
+      expect(existsSync(`${file}.map`)).toBe(false);
+    }
   });
 
   it('leave out of a cold start what only a rare path needs, in chunks loaded when it runs', async () => {
