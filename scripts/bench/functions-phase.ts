@@ -9,7 +9,7 @@ import { ENV } from '../../shared/config';
 import { bundle, bundleReference, referenceSource, type Bundle } from './bundles';
 import type { SdkCall } from './sdk-probe';
 import { scenarios, type Scenario, type ScenarioContext } from './scenarios';
-import { percentile, median } from './stats';
+import { median, percentile, ratioOfMediansInterval } from './stats';
 
 /**
  * Per function: the deployed bundle and its bare reference, their sizes, their cold starts
@@ -23,7 +23,13 @@ export interface FunctionFigures {
   referenceBundleBytes: number;
   sdkCalls: string[];
   coldMs: { function: number[]; reference: number[] };
-  coldMedianMs: { function: number; reference: number; ratio: number };
+  coldMedianMs: {
+    function: number;
+    reference: number;
+    ratio: number;
+    /** 90% paired-bootstrap interval of the ratio: how far it could move on another run of the same trials. */
+    ratioInterval: [number, number];
+  };
   importMedianMs: { function: number; reference: number };
   rssAfterColdMb: { function: number; reference: number };
   warm: { invocations: number; p50Ms: number; p99Ms: number; meanMs: number };
@@ -246,7 +252,15 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
         (call) => `${call.command.replace(/Command$/, '')}${call.error ? ` (${call.error})` : ''}`,
       ),
       coldMs: { function: cold.function.map((r) => r.coldMs), reference: cold.reference.map((r) => r.coldMs) },
-      coldMedianMs: { function: coldFunction, reference: coldReference, ratio: coldFunction / coldReference },
+      coldMedianMs: {
+        function: coldFunction,
+        reference: coldReference,
+        ratio: coldFunction / coldReference,
+        ratioInterval: ratioOfMediansInterval(
+          cold.function.map((r) => r.coldMs),
+          cold.reference.map((r) => r.coldMs),
+        ),
+      },
       importMedianMs: {
         function: median(cold.function.map((r) => r.importMs)),
         reference: median(cold.reference.map((r) => r.importMs)),

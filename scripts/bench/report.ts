@@ -93,7 +93,7 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
       ['l', 'r', 'r', 'l'],
     ),
     '',
-    '**Functions** (bundle minified as deployed; cold = fresh Node process: import + one invocation against the emulators)',
+    '**Functions** (bundle: what a cold start compiles, minified as deployed; cold = fresh Node process: import + one invocation against the emulators; ratio: of the two medians, with its 90% interval from a paired bootstrap of the trials)',
     '',
     ...table(
       [
@@ -114,7 +114,7 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
         kb(f.referenceBundleBytes),
         ms(f.coldMedianMs.function),
         ms(f.coldMedianMs.reference),
-        `${f.coldMedianMs.ratio.toFixed(2)}×`,
+        `${f.coldMedianMs.ratio.toFixed(2)}× (${f.coldMedianMs.ratioInterval.map((bound) => bound.toFixed(2)).join('–')})`,
         `${ms(f.importMedianMs.function)} / ${ms(f.importMedianMs.reference)}`,
         ms(f.warm.p50Ms),
         ms(f.warm.p99Ms),
