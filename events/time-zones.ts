@@ -1,11 +1,14 @@
+import { LISTED_TIME_ZONES } from './time-zone-names';
+
 /**
  * The IANA time zone a contract value names, as Intl spells it (`europe/berlin` → `Europe/Berlin`),
  * or undefined when Intl does not know it.
  *
- * Intl's list of zones answers first: building an `Intl.DateTimeFormat` to ask costs the first
- * one in a process 15-25 ms (V8 lists every locale ICU has), a tenth of a function's cold start,
- * while the list costs about 2 ms and holds the names nearly every booking uses. Other spellings
- * and aliases (`utc`, `US/Eastern`) still go to the formatter, so the answer is Intl's either way.
+ * The zones Intl lists answer first, from a copy of its list (events/time-zone-names.ts): asking
+ * Intl for the list costs a cold start 2-3 ms, and building an `Intl.DateTimeFormat` to ask costs
+ * the first one in a process 15-25 ms (V8 lists every locale ICU has). The list holds the names
+ * nearly every booking uses. Other spellings and aliases (`utc`, `US/Eastern`), and zones a newer
+ * ICU adds, still go to the formatter, so the answer is always a name Intl knows.
  */
 let listed: Set<string> | undefined;
 const resolved = new Map<string, string | undefined>();
@@ -13,7 +16,7 @@ const resolved = new Map<string, string | undefined>();
 export function canonicalTimeZone(value: string): string | undefined {
   if (value.length === 0) return undefined;
   // Every implementation must know UTC; Node 20's list leaves it out.
-  listed ??= new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+  listed ??= new Set([...LISTED_TIME_ZONES.split(/\s+/).filter(Boolean), 'UTC']);
   if (listed.has(value)) return value;
   if (resolved.has(value)) return resolved.get(value);
   const zone = resolveWithIntl(value);
