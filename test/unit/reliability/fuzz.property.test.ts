@@ -1,7 +1,8 @@
 import { inspect, isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detailTypes, eventCatalog, type DetailType } from '../../../events/catalog';
+import { detailTypes, eventCatalog, findEventDefinition, type DetailType } from '../../../events/catalog';
+import { compiledParsers, INVALID } from '../../../events/event-parsers.generated';
 import { jsonSchemaFor, type JsonSchema } from '../../../events/json-schema';
 import { InvalidEventError, parseEvent, type ParsedEvent } from '../../../events/validation';
 import type { RecordChange } from '../../../shared/domain/ports';
@@ -359,7 +360,7 @@ const encode = (detail: unknown, asText: boolean) => (asText ? JSON.stringify(de
 // The checks
 
 const PROBLEM = /^(?:detail-type|detail|source|(?<field>[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*)): \S/;
-const totals = { events: 0, parsed: 0, rejected: 0, useCaseRuns: 0, emails: 0, rootProblems: 0 };
+const totals = { events: 0, parsed: 0, rejected: 0, useCaseRuns: 0, emails: 0, rootProblems: 0, compiledAccepted: 0 };
 const perType = Object.fromEntries(detailTypes.map((type) => [type, 0])) as Record<DetailType, number>;
 
 let template: RecordChange[] = [];
@@ -433,6 +434,27 @@ function ensureClearRejection(error: unknown, detailType: unknown) {
   ensure(!message.includes(SENTINEL), 'the error message quotes the injected value', message);
 }
 
+/**
+ * The parser compiled from the schema (events/event-parsers.generated.ts) answers first: where it
+ * accepts a detail, zod must accept it too and return the same.
+ */
+function ensureCompiledParserAgrees(event: { source: unknown; detailType: unknown; detail: unknown }) {
+  if (typeof event.source !== 'string' || typeof event.detailType !== 'string') return;
+  const definition = findEventDefinition(event.source, event.detailType);
+  if (!definition) return;
+  let body = event.detail;
+  try {
+    if (typeof body === 'string') body = JSON.parse(body);
+  } catch {
+    return;
+  }
+  const compiled = (compiledParsers[definition.detailType] as (input: unknown) => unknown)(body);
+  if (compiled === INVALID) return;
+  totals.compiledAccepted++;
+  const zod = eventCatalog[definition.detailType].schema.safeParse(body);
+  ensure(zod.success && isDeepStrictEqual(compiled, zod.data), 'the compiled parser and zod disagree', body);
+}
+
 /** One event through the handler's path, with every check. */
 async function check(event: { source: unknown; detailType: unknown; detail: unknown }, seeded: boolean) {
   totals.events++;
@@ -447,6 +469,8 @@ async function check(event: { source: unknown; detailType: unknown; detail: unkn
   } catch (error) {
     failure = error;
   }
+
+  ensureCompiledParserAgrees(event);
 
   const rejected: RejectedEvent[] = [];
   const journal = journaled(world.dependencies);
@@ -579,6 +603,7 @@ describe('fuzzed events: parsed and handled, or rejected clearly with nothing wr
     // The fuzz is only worth something if both sides were exercised well.
     expect(totals.parsed).toBeGreaterThan(MINIMUM_EVENTS / 10);
     expect(totals.rejected).toBeGreaterThan(MINIMUM_EVENTS / 10);
+    expect(totals.compiledAccepted).toBeGreaterThan(MINIMUM_EVENTS / 10);
   });
 });
 

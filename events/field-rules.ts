@@ -1,0 +1,52 @@
+import { canonicalTimeZone } from './time-zones';
+
+/**
+ * The checks the contract's fields make beyond zod's own, as named functions with no zod in
+ * them: the schemas (events/fields.ts) and the parsers compiled from them
+ * (events/event-parsers.generated.ts) call the same ones.
+ */
+
+// C0 controls, DEL and C1 controls: any of them in a header-bound field could split a header.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+
+export const trimText = (value: string): string => value.trim();
+
+export const hasNoControlCharacters = (value: string): boolean => !CONTROL_CHARACTER.test(value);
+
+export const isRealDateTime = (value: string): boolean => !Number.isNaN(Date.parse(value));
+
+export const isRealDate = (value: string): boolean => !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+
+export const isIanaTimeZone = (value: string): boolean => canonicalTimeZone(value) !== undefined;
+
+export function isLanguageTag(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+const HIGH_SURROGATE = /[\uD800-\uDBFF]/;
+
+/**
+ * A string's length in code points, as zod counts it for minLength and maxLength: a surrogate
+ * pair is one character. A copy of zod's own, which the compiled parsers cannot import.
+ */
+export function codePointLength(value: string): number {
+  const units = value.length;
+  if (!HIGH_SURROGATE.test(value)) return units;
+  let count = units;
+  for (let index = 0; index < units - 1; index++) {
+    if ((value.charCodeAt(index) & 0xfc00) === 0xd800 && (value.charCodeAt(index + 1) & 0xfc00) === 0xdc00) {
+      count--;
+      index++;
+    }
+  }
+  return count;
+}
+
+/** What a compiled parser does when a rule answers with a promise: none of the above ever does. */
+export function throwOnAsyncRule(): never {
+  throw new Error('a field rule returned a promise; the contract’s rules are synchronous');
+}
