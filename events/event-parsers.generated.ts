@@ -973,3 +973,209 @@ export const compiledParsers = {
     /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
   ),
 };
+
+/** SES's bounce and complaint records (events/ses-feedback.ts). */
+export const compiledSesFeedbackParser = ((INVALID, c0, c1, c2) => {
+  return (input) => {
+    const v0 = input?.['eventType'];
+    let v1;
+    if (v0 === 'Bounce') {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
+      const v2 = input['eventType'];
+      if (v2 !== 'Bounce') return INVALID;
+      const v3 = input['mail'];
+      let v4 = (() => {
+        let v5;
+        if (v3 !== undefined) {
+          if (typeof v3 !== 'object' || v3 === null || Array.isArray(v3)) return INVALID;
+          const v6 = v3['messageId'];
+          let v7 = (() => {
+            let v8;
+            if (v6 !== undefined) {
+              if (typeof v6 !== 'string') return INVALID;
+              v8 = v6;
+            }
+            return v8;
+          })();
+          if (v7 === INVALID) {
+            if ('messageId' in v3) return INVALID;
+            v7 = undefined;
+          }
+          const v9 = {};
+          if ('messageId' in v3) v9['messageId'] = v7;
+          v5 = v9;
+        }
+        return v5;
+      })();
+      if (v4 === INVALID) {
+        if ('mail' in input) return INVALID;
+        v4 = undefined;
+      }
+      const v10 = input['bounce'];
+      if (typeof v10 !== 'object' || v10 === null || Array.isArray(v10)) return INVALID;
+      const v11 = v10['bounceType'];
+      if (typeof v11 !== 'string') return INVALID;
+      const v12 = typeof v11 === 'string' && v11.length >= 1 && v11.length < 2 ? c0(v11) : v11.length;
+      if (v12 < 1) return INVALID;
+      const v13 = v10['bounceSubType'];
+      let v14 = (() => {
+        let v15;
+        if (v13 !== undefined) {
+          if (typeof v13 !== 'string') return INVALID;
+          v15 = v13;
+        }
+        return v15;
+      })();
+      if (v14 === INVALID) {
+        if ('bounceSubType' in v10) return INVALID;
+        v14 = undefined;
+      }
+      const v16 = v10['bouncedRecipients'];
+      if (!Array.isArray(v16)) return INVALID;
+      const v17 = new Array(v16.length);
+      for (let v18 = 0; v18 < v16.length; v18++) {
+        const v19 = v16[v18];
+        if (typeof v19 !== 'object' || v19 === null || Array.isArray(v19)) return INVALID;
+        const v20 = v19['emailAddress'];
+        if (typeof v20 !== 'string') return INVALID;
+        const v21 = c1(v20);
+        const v22 = typeof v21 === 'string' && v21.length >= 1 && v21.length < 2 ? c0(v21) : v21.length;
+        if (v22 < 1) return INVALID;
+        const v23 = typeof v21 === 'string' && v21.length > 320 ? c0(v21) : v21.length;
+        if (v23 > 320) return INVALID;
+        const v24 = { emailAddress: v21 };
+        v17[v18] = v24;
+      }
+      const v25 = typeof v17 === 'string' && v17.length >= 1 && v17.length < 2 ? c0(v17) : v17.length;
+      if (v25 < 1) return INVALID;
+      const v26 = v10['timestamp'];
+      if (typeof v26 !== 'string') return INVALID;
+      c2.lastIndex = 0;
+      if (!c2.test(v26)) return INVALID;
+      const v27 = v10['feedbackId'];
+      let v28 = (() => {
+        let v29;
+        if (v27 !== undefined) {
+          if (typeof v27 !== 'string') return INVALID;
+          v29 = v27;
+        }
+        return v29;
+      })();
+      if (v28 === INVALID) {
+        if ('feedbackId' in v10) return INVALID;
+        v28 = undefined;
+      }
+      const v30 = {};
+      v30['bounceType'] = v11;
+      if ('bounceSubType' in v10) v30['bounceSubType'] = v14;
+      v30['bouncedRecipients'] = v17;
+      v30['timestamp'] = v26;
+      if ('feedbackId' in v10) v30['feedbackId'] = v28;
+      const v31 = {};
+      v31['eventType'] = v2;
+      if ('mail' in input) v31['mail'] = v4;
+      v31['bounce'] = v30;
+      v1 = v31;
+    } else if (v0 === 'Complaint') {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
+      const v32 = input['eventType'];
+      if (v32 !== 'Complaint') return INVALID;
+      const v33 = input['mail'];
+      let v34 = (() => {
+        let v35;
+        if (v33 !== undefined) {
+          if (typeof v33 !== 'object' || v33 === null || Array.isArray(v33)) return INVALID;
+          const v36 = v33['messageId'];
+          let v37 = (() => {
+            let v38;
+            if (v36 !== undefined) {
+              if (typeof v36 !== 'string') return INVALID;
+              v38 = v36;
+            }
+            return v38;
+          })();
+          if (v37 === INVALID) {
+            if ('messageId' in v33) return INVALID;
+            v37 = undefined;
+          }
+          const v39 = {};
+          if ('messageId' in v33) v39['messageId'] = v37;
+          v35 = v39;
+        }
+        return v35;
+      })();
+      if (v34 === INVALID) {
+        if ('mail' in input) return INVALID;
+        v34 = undefined;
+      }
+      const v40 = input['complaint'];
+      if (typeof v40 !== 'object' || v40 === null || Array.isArray(v40)) return INVALID;
+      const v41 = v40['complainedRecipients'];
+      if (!Array.isArray(v41)) return INVALID;
+      const v42 = new Array(v41.length);
+      for (let v43 = 0; v43 < v41.length; v43++) {
+        const v44 = v41[v43];
+        if (typeof v44 !== 'object' || v44 === null || Array.isArray(v44)) return INVALID;
+        const v45 = v44['emailAddress'];
+        if (typeof v45 !== 'string') return INVALID;
+        const v46 = c1(v45);
+        const v47 = typeof v46 === 'string' && v46.length >= 1 && v46.length < 2 ? c0(v46) : v46.length;
+        if (v47 < 1) return INVALID;
+        const v48 = typeof v46 === 'string' && v46.length > 320 ? c0(v46) : v46.length;
+        if (v48 > 320) return INVALID;
+        const v49 = { emailAddress: v46 };
+        v42[v43] = v49;
+      }
+      const v50 = typeof v42 === 'string' && v42.length >= 1 && v42.length < 2 ? c0(v42) : v42.length;
+      if (v50 < 1) return INVALID;
+      const v51 = v40['complaintFeedbackType'];
+      let v52 = (() => {
+        let v53;
+        if (v51 !== undefined) {
+          if (typeof v51 !== 'string') return INVALID;
+          v53 = v51;
+        }
+        return v53;
+      })();
+      if (v52 === INVALID) {
+        if ('complaintFeedbackType' in v40) return INVALID;
+        v52 = undefined;
+      }
+      const v54 = v40['timestamp'];
+      if (typeof v54 !== 'string') return INVALID;
+      c2.lastIndex = 0;
+      if (!c2.test(v54)) return INVALID;
+      const v55 = v40['feedbackId'];
+      let v56 = (() => {
+        let v57;
+        if (v55 !== undefined) {
+          if (typeof v55 !== 'string') return INVALID;
+          v57 = v55;
+        }
+        return v57;
+      })();
+      if (v56 === INVALID) {
+        if ('feedbackId' in v40) return INVALID;
+        v56 = undefined;
+      }
+      const v58 = {};
+      v58['complainedRecipients'] = v42;
+      if ('complaintFeedbackType' in v40) v58['complaintFeedbackType'] = v52;
+      v58['timestamp'] = v54;
+      if ('feedbackId' in v40) v58['feedbackId'] = v56;
+      const v59 = {};
+      v59['eventType'] = v32;
+      if ('mail' in input) v59['mail'] = v34;
+      v59['complaint'] = v58;
+      v1 = v59;
+    } else {
+      return INVALID;
+    }
+    return v1;
+  };
+})(
+  INVALID,
+  codePointLength,
+  trimText,
+  /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
+);

@@ -1,5 +1,7 @@
-import * as z from 'zod/mini';
-import './zod-messages';
+import type * as z from 'zod/mini';
+import { compiledSesFeedbackParser, INVALID } from './event-parsers.generated';
+import { sesFeedbackDetailSchema } from './ses-feedback-schema';
+import { describeIssues } from './validation';
 
 /**
  * SES's own email sending events, as a configuration set's EventBridge event destination
@@ -53,42 +55,12 @@ export const SES_EVENT_TYPES = [
 /** `bounce.bounceType`: only a Permanent bounce is final; SES has already retried a Transient one. */
 export const SES_BOUNCE_TYPES = ['Permanent', 'Transient', 'Undetermined'] as const;
 
-// An address as the recipient's mail server reported it; the store normalises case and spaces.
-const recipientAddress = z.string().check(z.trim(), z.minLength(1), z.maxLength(320));
-const timestamp = z.iso.datetime({ offset: true });
+export type SesFeedbackDetail = z.output<ReturnType<typeof sesFeedbackDetailSchema>>;
 
-const mail = z.object({
-  /** SES's id of the message the event is about: safe to log, it names no one. */
-  messageId: z.optional(z.string()),
-});
-
-export const sesBounceDetailSchema = z.object({
-  eventType: z.literal('Bounce'),
-  mail: z.optional(mail),
-  bounce: z.object({
-    bounceType: z.string().check(z.minLength(1)),
-    bounceSubType: z.optional(z.string()),
-    bouncedRecipients: z.array(z.object({ emailAddress: recipientAddress })).check(z.minLength(1)),
-    timestamp,
-    feedbackId: z.optional(z.string()),
-  }),
-});
-
-export const sesComplaintDetailSchema = z.object({
-  eventType: z.literal('Complaint'),
-  mail: z.optional(mail),
-  complaint: z.object({
-    complainedRecipients: z.array(z.object({ emailAddress: recipientAddress })).check(z.minLength(1)),
-    complaintFeedbackType: z.optional(z.string()),
-    timestamp,
-    feedbackId: z.optional(z.string()),
-  }),
-});
-
-/** The `detail` of an "Email Bounced" or "Email Complaint Received" event. */
-export const sesFeedbackDetailSchema = z.discriminatedUnion('eventType', [
-  sesBounceDetailSchema,
-  sesComplaintDetailSchema,
-]);
-
-export type SesFeedbackDetail = z.output<typeof sesFeedbackDetailSchema>;
+/** A bounce or complaint record, parsed: the compiled parser first, zod for what it does not accept. */
+export function parseSesFeedbackDetail(detail: unknown): { data: SesFeedbackDetail } | { problems: string[] } {
+  const compiled: unknown = (compiledSesFeedbackParser as (input: unknown) => unknown)(detail);
+  if (compiled !== INVALID) return { data: compiled as SesFeedbackDetail };
+  const parsed = sesFeedbackDetailSchema().safeParse(detail);
+  return parsed.success ? { data: parsed.data } : { problems: describeIssues(parsed.error) };
+}

@@ -6,10 +6,9 @@ import {
   SES_EVENT_SOURCE,
   SES_EVENT_TYPES,
   SES_FEEDBACK_DETAIL_TYPES,
-  sesFeedbackDetailSchema,
+  parseSesFeedbackDetail,
   type SesFeedbackDetail,
 } from '../../events/ses-feedback';
-import { describeIssues } from '../../events/validation';
 import { onMailFeedback, type MailFeedback } from '../../shared/domain/feedback';
 import type { HandlerResult } from '../../shared/runtime/handlers';
 import { logger, NO_OPTIONAL_PORTS, runtime } from '../../shared/runtime/runtime';
@@ -81,9 +80,9 @@ const handle = async (event: EventBridgeEvent<string, unknown>, _context: Contex
     logger.info('SES event ignored', { eventType: kind });
     return { status: 'processed', outcome: { suppressed: 0, ignored: 'not-feedback', eventType: kind } };
   }
-  const parsed = sesFeedbackDetailSchema.safeParse(detail);
-  if (!parsed.success) {
-    logger.warn('SES event not understood', { eventType: kind, problems: describeIssues(parsed.error) });
+  const parsed = parseSesFeedbackDetail(detail);
+  if ('problems' in parsed) {
+    logger.warn('SES event not understood', { eventType: kind, problems: parsed.problems });
     return { status: 'rejected' };
   }
   const messageId = parsed.data.mail?.messageId;

@@ -3,7 +3,8 @@ import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detailTypes, eventCatalog, type DetailType } from '../../../events/catalog';
-import { compiledParsers, INVALID } from '../../../events/event-parsers.generated';
+import { compiledParsers, compiledSesFeedbackParser, INVALID } from '../../../events/event-parsers.generated';
+import { sesFeedbackDetailSchema } from '../../../events/ses-feedback-schema';
 import { generateEventParsers } from '../../../scripts/compile-event-parsers';
 import { loadContractExamples } from './contract-examples';
 
@@ -23,6 +24,25 @@ function disagreement(type: DetailType, detail: unknown): string | undefined {
   const zod = eventCatalog[type].schema.safeParse(detail);
   if (!zod.success) return `${type}: the compiled parser accepted what zod refuses`;
   if (!isDeepStrictEqual(fast, zod.data)) return `${type}: the compiled parser's output differs from zod's`;
+  return undefined;
+}
+
+const sesRecords = ['bounce-permanent', 'bounce-transient', 'complaint'].map(
+  (name) =>
+    (
+      JSON.parse(readFileSync(new URL(`../../fixtures/ses/${name}.json`, import.meta.url), 'utf8')) as {
+        detail: unknown;
+      }
+    ).detail,
+);
+
+/** The same for SES's bounce and complaint records. */
+function sesDisagreement(detail: unknown): string | undefined {
+  const fast = (compiledSesFeedbackParser as (input: unknown) => unknown)(detail);
+  if (fast === INVALID) return undefined;
+  const zod = sesFeedbackDetailSchema().safeParse(detail);
+  if (!zod.success) return 'SES feedback: the compiled parser accepted what zod refuses';
+  if (!isDeepStrictEqual(fast, zod.data)) return "SES feedback: the compiled parser's output differs from zod's";
   return undefined;
 }
 
@@ -66,6 +86,31 @@ describe('the parsers compiled from the schemas', () => {
     expect(found).toEqual([]);
     // Both answers were given often enough for the comparison to mean something.
     expect(comparisons).toBeGreaterThan(3_000);
+    expect(accepted).toBeGreaterThan(comparisons / 10);
+    expect(accepted).toBeLessThan(comparisons * 0.9);
+  });
+
+  it('accept SES’s bounce and complaint records as zod does, and agree with it on each record changed field by field', () => {
+    for (const record of sesRecords) {
+      expect((compiledSesFeedbackParser as (input: unknown) => unknown)(record)).toEqual(
+        sesFeedbackDetailSchema().parse(record),
+      );
+    }
+    const found: string[] = [];
+    let accepted = 0;
+    let comparisons = 0;
+    for (const record of sesRecords) {
+      for (const path of pathsOf(record)) {
+        for (const value of EDGE_VALUES) {
+          const detail = withValueAt(record, path, value);
+          comparisons++;
+          if ((compiledSesFeedbackParser as (input: unknown) => unknown)(detail) !== INVALID) accepted++;
+          const problem = sesDisagreement(detail);
+          if (problem) found.push(`${problem} (${path.join('.')} = ${JSON.stringify(value)?.slice(0, 40)})`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
     expect(accepted).toBeGreaterThan(comparisons / 10);
     expect(accepted).toBeLessThan(comparisons * 0.9);
   });
