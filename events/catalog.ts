@@ -1,5 +1,8 @@
 import type * as z from 'zod/mini';
+import { EVENT_SOURCES, isDetailType, type DetailType } from './detail-types';
 import { schemaBuilders } from './schemas';
+
+export { isDetailType, type DetailType };
 
 /**
  * The catalog: which source sends which detail-type, and the schema its detail must meet.
@@ -9,44 +12,43 @@ import { schemaBuilders } from './schemas';
  */
 export const eventCatalog = {
   BookingCreated: {
-    source: 'clinic.booking',
+    source: EVENT_SOURCES.BookingCreated,
     get schema() {
       return schemaBuilders.BookingCreated();
     },
   },
   BookingRescheduled: {
-    source: 'clinic.booking',
+    source: EVENT_SOURCES.BookingRescheduled,
     get schema() {
       return schemaBuilders.BookingRescheduled();
     },
   },
   BookingCancelled: {
-    source: 'clinic.booking',
+    source: EVENT_SOURCES.BookingCancelled,
     get schema() {
       return schemaBuilders.BookingCancelled();
     },
   },
   SessionCompleted: {
-    source: 'clinic.care',
+    source: EVENT_SOURCES.SessionCompleted,
     get schema() {
       return schemaBuilders.SessionCompleted();
     },
   },
   TreatmentPlanCreated: {
-    source: 'clinic.care',
+    source: EVENT_SOURCES.TreatmentPlanCreated,
     get schema() {
       return schemaBuilders.TreatmentPlanCreated();
     },
   },
   ContactPreferencesUpdated: {
-    source: 'clinic.patients',
+    source: EVENT_SOURCES.ContactPreferencesUpdated,
     get schema() {
       return schemaBuilders.ContactPreferencesUpdated();
     },
   },
-} as const;
+} as const satisfies { [T in DetailType]: { source: (typeof EVENT_SOURCES)[T]; readonly schema: unknown } };
 
-export type DetailType = keyof typeof eventCatalog;
 export type EventSource = (typeof eventCatalog)[DetailType]['source'];
 /** The detail of an event after validation (trimmed, unknown fields stripped). */
 export type EventDetail<T extends DetailType> = z.output<(typeof eventCatalog)[T]['schema']>;
@@ -54,10 +56,6 @@ export type EventDetail<T extends DetailType> = z.output<(typeof eventCatalog)[T
 export type EventDetailInput<T extends DetailType> = z.input<(typeof eventCatalog)[T]['schema']>;
 
 export const detailTypes = Object.keys(eventCatalog) as DetailType[];
-
-export function isDetailType(value: unknown): value is DetailType {
-  return typeof value === 'string' && Object.hasOwn(eventCatalog, value);
-}
 
 /** The catalog entry for a source and detail-type, or undefined when the pair is not in the contract. */
 export function findEventDefinition(source: string, detailType: string) {

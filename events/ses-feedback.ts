@@ -1,7 +1,6 @@
 import type * as z from 'zod/mini';
 import { compiledSesFeedbackParser, INVALID } from './event-parsers.generated';
-import { sesFeedbackDetailSchema } from './ses-feedback-schema';
-import { describeIssues } from './validation';
+import type { sesFeedbackDetailSchema } from './ses-feedback-schema';
 
 /**
  * SES's own email sending events, as a configuration set's EventBridge event destination
@@ -57,10 +56,17 @@ export const SES_BOUNCE_TYPES = ['Permanent', 'Transient', 'Undetermined'] as co
 
 export type SesFeedbackDetail = z.output<ReturnType<typeof sesFeedbackDetailSchema>>;
 
-/** A bounce or complaint record, parsed: the compiled parser first, zod for what it does not accept. */
-export function parseSesFeedbackDetail(detail: unknown): { data: SesFeedbackDetail } | { problems: string[] } {
+/**
+ * A bounce or complaint record, parsed: by the compiled parser, or, for a record it does not
+ * accept, by zod, loaded then and naming the problems. zod stays out of the function's start-up
+ * code.
+ */
+export async function parseSesFeedbackDetail(
+  detail: unknown,
+): Promise<{ data: SesFeedbackDetail } | { problems: string[] }> {
   const compiled: unknown = (compiledSesFeedbackParser as (input: unknown) => unknown)(detail);
   if (compiled !== INVALID) return { data: compiled as SesFeedbackDetail };
-  const parsed = sesFeedbackDetailSchema().safeParse(detail);
+  const [schema, { describeIssues }] = await Promise.all([import('./ses-feedback-schema'), import('./validation')]);
+  const parsed = schema.sesFeedbackDetailSchema().safeParse(detail);
   return parsed.success ? { data: parsed.data } : { problems: describeIssues(parsed.error) };
 }

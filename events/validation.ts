@@ -1,18 +1,9 @@
 import type * as z from 'zod/mini';
 import { eventCatalog, findEventDefinition, isDetailType, type DetailType, type EventDetail } from './catalog';
 import { compiledParsers, INVALID } from './event-parsers.generated';
+import { InvalidEventError } from './invalid-event';
 
-/**
- * Raised when an event does not meet the contract. `problems` name fields and rules
- * (`patient.email: must be an email address`), never values, so the error is safe to log
- * and to keep in a dead-letter queue beside the event itself.
- */
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-  constructor(readonly problems: string[]) {
-    super(problems.join('; '));
-  }
-}
+export { InvalidEventError };
 
 /**
  * A field is missing when zod found `undefined` where it expected a type. Zod keeps the input on

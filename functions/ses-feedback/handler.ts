@@ -80,7 +80,7 @@ const handle = async (event: EventBridgeEvent<string, unknown>, _context: Contex
     logger.info('SES event ignored', { eventType: kind });
     return { status: 'processed', outcome: { suppressed: 0, ignored: 'not-feedback', eventType: kind } };
   }
-  const parsed = parseSesFeedbackDetail(detail);
+  const parsed = await parseSesFeedbackDetail(detail);
   if ('problems' in parsed) {
     logger.warn('SES event not understood', { eventType: kind, problems: parsed.problems });
     return { status: 'rejected' };

@@ -1,8 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '../adapters/logger';
 import type { Context, EventBridgeEvent, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { isDetailType, type DetailType, type EventDetail } from '../../events/catalog';
-import { InvalidEventError, parseEvent } from '../../events/validation';
+import type { EventDetail } from '../../events/catalog';
+import { isDetailType, type DetailType } from '../../events/detail-types';
+import { parseHandledEvent } from '../../events/handler-parsing';
+import { InvalidEventError } from '../../events/invalid-event';
 import { EmailInFlightError, MailerError, METRIC_NAMES, type Needs, type OptionalPort } from '../domain/ports';
 import { parseDueJob, type DueJob } from '../due-jobs';
 import { logger, metrics, runtime } from './runtime';
@@ -47,10 +49,7 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
     const { dependencies, rejected } = runtime(wiring);
     let detail: EventDetail<T>;
     try {
-      const parsed = parseEvent(event.source, event['detail-type'], event.detail);
-      if (parsed.detailType !== detailType)
-        throw new InvalidEventError([`detail-type: this function handles ${detailType}`]);
-      detail = parsed.detail as EventDetail<T>;
+      detail = await parseHandledEvent(detailType, event.source, event['detail-type'], event.detail);
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
       logger.warn('event rejected', {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detailTypes, eventCatalog, findEventDefinition, type DetailType } from '../../../events/catalog';
 import { compiledParsers, INVALID } from '../../../events/event-parsers.generated';
+import { parseHandledEvent } from '../../../events/handler-parsing';
 import { jsonSchemaFor, type JsonSchema } from '../../../events/json-schema';
 import { InvalidEventError, parseEvent, type ParsedEvent } from '../../../events/validation';
 import type { RecordChange } from '../../../shared/domain/ports';
@@ -455,6 +456,33 @@ function ensureCompiledParserAgrees(event: { source: unknown; detailType: unknow
   ensure(zod.success && isDeepStrictEqual(compiled, zod.data), 'the compiled parser and zod disagree', body);
 }
 
+/**
+ * The handlers parse with parseHandledEvent (compiled parser first, parseEvent for the rest):
+ * for the function of the event's detail-type (BookingCancelled's for one outside the contract),
+ * it must give what parseEvent gives, or refuse with the same problems.
+ */
+async function ensureHandlerParsingAgrees(
+  event: { source: unknown; detailType: unknown; detail: unknown },
+  parsed: ParsedEvent | undefined,
+  failure: unknown,
+) {
+  const handled: DetailType = detailTypes.find((type) => type === event.detailType) ?? 'BookingCancelled';
+  let answer: unknown;
+  let refusal: unknown;
+  try {
+    answer = await parseHandledEvent(handled, event.source, event.detailType, event.detail);
+  } catch (error) {
+    refusal = error;
+  }
+  if (parsed && parsed.detailType === handled) {
+    ensure(isDeepStrictEqual(answer, parsed.detail), 'the handler parsed it otherwise than parseEvent', event.detail);
+    return;
+  }
+  ensure(refusal instanceof InvalidEventError, 'the handler accepted what parseEvent refuses', event.detail);
+  if (failure instanceof InvalidEventError)
+    ensure(isDeepStrictEqual(refusal.problems, failure.problems), 'the handler named other problems', refusal.problems);
+}
+
 /** One event through the handler's path, with every check. */
 async function check(event: { source: unknown; detailType: unknown; detail: unknown }, seeded: boolean) {
   totals.events++;
@@ -471,6 +499,7 @@ async function check(event: { source: unknown; detailType: unknown; detail: unkn
   }
 
   ensureCompiledParserAgrees(event);
+  await ensureHandlerParsingAgrees(event, parsed, failure);
 
   const rejected: RejectedEvent[] = [];
   const journal = journaled(world.dependencies);
