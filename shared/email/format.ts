@@ -194,7 +194,16 @@ export function createFormatter(locale: string | undefined, timeZone: string): F
       .formatToParts(at)
       .find((part) => part.type === 'timeZoneName')?.value ?? zone;
   const table = Object.hasOwn(TABLES, intlLocale) ? TABLES[intlLocale] : undefined;
-  const clock = (at: Date) => wallClock(at, zone);
+  // An email writes the same instant several times (date, time, zone name): read it once.
+  const readings = new Map<number, WallClock>();
+  const clock = (at: Date) => {
+    let reading = readings.get(at.getTime());
+    if (!reading) {
+      reading = wallClock(at, zone);
+      readings.set(at.getTime(), reading);
+    }
+    return reading;
+  };
   const dayNumber = (at: Date): number => {
     const { year, month, day } = clock(at);
     return Date.UTC(year, month - 1, day) / 86_400_000;

@@ -27,16 +27,24 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
+const SPECIAL_IN_HTML = /[&<>"']/;
+
 /** Escapes text for element content and double-quoted attribute values. */
 export function escapeHtml(value: string): string {
-  return cleanText(value).replace(/[&<>"']/g, (char) => ENTITIES[char]!);
+  const clean = cleanText(value);
+  // Most of an email's values (names, dates, styles) have nothing to escape: one test, no copy.
+  return SPECIAL_IN_HTML.test(clean) ? clean.replace(/[&<>"']/g, (char) => ENTITIES[char]!) : clean;
 }
+
+/** Any character `cleanText` changes: CR, the controls it removes, any surrogate. */
+const NEEDS_CLEANING = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF]/;
 
 /**
  * Untrusted text made fit for an email: line endings normalised to `\n`, control
  * characters (other than newline and tab) and lone surrogates removed.
  */
 export function cleanText(value: string): string {
+  if (!NEEDS_CLEANING.test(value)) return value;
   return value
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/g, '')
