@@ -37,7 +37,7 @@ try { parseDetail('TreatmentPlanCreated', ${JSON.stringify(detail)}); } catch (e
     expect(run.stdout.trim()).toBe('plan.goals.0: Too big: expected string to have <=500 characters');
   });
 
-  it('build an event’s schema only when that event is validated', async () => {
+  it('build no schema for a valid event, and an event’s own schema when one is refused', async () => {
     const entry = join(directory, 'lazy-entry.ts');
     writeFileSync(entry, `export { parseDetail } from ${JSON.stringify(join(PROJECT_ROOT, 'events/validation'))};\n`);
     const { file } = await bundle(entry, join(directory, 'lazy'), PROJECT_ROOT);
@@ -48,22 +48,26 @@ try { parseDetail('TreatmentPlanCreated', ${JSON.stringify(detail)}); } catch (e
       patientId: 'pt-1',
       plan: { planId: 'plan-1', goals: ['mobility'], plannedSessions: 6 },
     };
+    const refusedPlan = { ...plan, plan: { ...plan.plan, goals: [] } };
     // zod calls its global postProcessor on every schema it constructs: a count of schemas built.
     const script = `globalThis.__zod_globalConfig = { postProcessor: () => { globalThis.built = (globalThis.built ?? 0) + 1; } };
 const { parseDetail } = await import(${JSON.stringify(pathToFileURL(file).href)});
 const counts = [globalThis.built ?? 0];
-const plan = ${JSON.stringify(plan)};
-for (const [type, detail] of [['TreatmentPlanCreated', plan], ['TreatmentPlanCreated', plan], ['BookingCreated', {}]]) {
+const steps = [['TreatmentPlanCreated', ${JSON.stringify(plan)}], ['TreatmentPlanCreated', ${JSON.stringify(refusedPlan)}], ['TreatmentPlanCreated', ${JSON.stringify(refusedPlan)}], ['BookingCreated', {}]];
+for (const [type, detail] of steps) {
   try { parseDetail(type, detail); } catch {}
   counts.push(globalThis.built ?? 0);
 }
 console.log(JSON.stringify(counts));`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    const [imported, firstPlan, secondPlan, booking] = JSON.parse(run.stdout) as number[];
+    const [imported, valid, firstRefusal, secondRefusal, booking] = JSON.parse(run.stdout) as number[];
     expect(imported).toBe(0);
-    expect(firstPlan).toBeGreaterThan(imported!);
-    expect(secondPlan).toBe(firstPlan);
-    expect(booking).toBeGreaterThan(secondPlan!);
+    // The compiled parser answers a valid event: no schema is built.
+    expect(valid).toBe(0);
+    expect(firstRefusal).toBeGreaterThan(valid!);
+    // The second refusal builds no schema, only the one error object zod constructs per refusal.
+    expect(secondRefusal).toBe(firstRefusal! + 1);
+    expect(booking).toBeGreaterThan(secondRefusal!);
   });
 
   it('read the wall clock right in a worker thread too, where switching TZ has no effect', async () => {
