@@ -146,7 +146,10 @@ export class CareLoopStack extends Stack {
         },
       }),
     );
-    // Rule-target dead-letter queues are encrypted with the key: EventBridge writes to them.
+    // Rule-target dead-letter queues are encrypted with the key: EventBridge writes to them, for
+    // the rules on the CareLoop bus (`rule/<bus>/<name>`) and for those on the account's default
+    // bus, where SES publishes mail feedback: their ARNs have no bus segment (`rule/<name>`), so
+    // they are named with the stage's prefix (see defaultBusRuleName) and matched by it.
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowEventBridgeRuleDeadLetterQueues',
@@ -155,11 +158,9 @@ export class CareLoopStack extends Stack {
         resources: ['*'],
         conditions: {
           ArnLike: {
-            'aws:SourceArn': this.formatArn({
-              service: 'events',
-              resource: 'rule',
-              resourceName: `${settings.busName}/*`,
-            }),
+            'aws:SourceArn': [`${settings.busName}/*`, `${defaultBusRuleName(prefix, '*')}`].map((resourceName) =>
+              this.formatArn({ service: 'events', resource: 'rule', resourceName }),
+            ),
           },
         },
       }),
@@ -452,6 +453,8 @@ export class CareLoopStack extends Stack {
         // SES publishes mail feedback to the account's default bus only.
         const rule = new events.Rule(this, `${id}Rule`, {
           eventBus: events.EventBus.fromEventBusName(this, `${id}DefaultBus`, 'default'),
+          // Named, so the key policy can name it before it exists (a token would be circular).
+          ruleName: defaultBusRuleName(prefix, route.name),
           description: `${route.awsEvents['detail-type'].join(', ')} -> ${functionName(route)}`,
           eventPattern: {
             source: [...route.awsEvents.source],
@@ -568,6 +571,13 @@ const sendOnlyDestination = (queue: sqs.IQueue): lambda.IDestination => ({
     return { destination: queue.queueArn };
   },
 });
+
+/**
+ * The name of a rule on the account's default bus. Its ARN is `rule/<name>`, with no bus in it,
+ * so the key policy that lets EventBridge write the rule's dead-letter queue matches it by this
+ * stage's prefix.
+ */
+export const defaultBusRuleName = (prefix: string, name: string) => `${prefix}-${name}`;
 
 /** `booking-created` -> `BookingCreated` (construct ids of a route's resources). */
 export const pascalCase = (name: string) =>
