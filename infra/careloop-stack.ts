@@ -339,8 +339,9 @@ export class CareLoopStack extends Stack {
         encryptionKey: this.key,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      // The due-jobs function is polled from SQS (synchronous): its queue's redrive policy keeps failures.
-      const onFailureQueue = route.scheduled ? undefined : newQueue(`${id}FailureQueue`);
+      // Only an asynchronously invoked function has failures to keep: the due-jobs function is
+      // polled from SQS (its queue's redrive policy keeps them), the public one answers its caller.
+      const onFailureQueue = route.scheduled || route.http ? undefined : newQueue(`${id}FailureQueue`);
       // Its own role, which may write to its own log group only (AWSLambdaBasicExecutionRole,
       // CDK's default, allows creating and writing any log group in the account).
       const role = new iam.Role(this, `${id}Role`, {
@@ -374,6 +375,12 @@ export class CareLoopStack extends Stack {
         // Lambda's own segments only (timings, errors): no payload, nothing about patients.
         tracing: lambda.Tracing.ACTIVE,
         environment,
+        // Anyone on the internet can call the public function: its ceiling keeps a flood from
+        // taking the account's concurrency, and so the reminders' and bookings' functions, with it.
+        ...(route.http &&
+          settings.publicFunctionConcurrency !== 'off' && {
+            reservedConcurrentExecutions: settings.publicFunctionConcurrency,
+          }),
         ...(onFailureQueue && {
           retryAttempts: FUNCTION_DEFAULTS.asyncRetryAttempts,
           maxEventAge: FUNCTION_DEFAULTS.asyncMaxEventAge,
@@ -382,7 +389,10 @@ export class CareLoopStack extends Stack {
       });
       functions.set(route.name, fn);
       acknowledge(fn, 'HIPAA.Security-LambdaInsideVPC', REASONS.noVpc);
-      acknowledge(fn, 'HIPAA.Security-LambdaConcurrency', REASONS.noReservedConcurrency);
+      if (!route.http) acknowledge(fn, 'HIPAA.Security-LambdaConcurrency', REASONS.noReservedConcurrency);
+      else if (settings.publicFunctionConcurrency === 'off') {
+        acknowledge(fn, 'HIPAA.Security-LambdaConcurrency', REASONS.publicConcurrencyOff);
+      }
       const dlqReason = route.http
         ? REASONS.synchronousNoDlq
         : route.scheduled

@@ -86,10 +86,16 @@ export const REASONS = {
     'what the function can do, which its IAM role already limits.',
   noReservedConcurrency:
     'Not reserved: each clinic deploys into its own account, whose concurrency quota can be as low as 10, and ' +
-    'Lambda refuses reservations that leave less than its minimum unreserved. Every invocation but the ' +
-    'unsubscribe link is asynchronous (EventBridge) or polled from SQS: a throttled event is retried by Lambda ' +
+    'Lambda refuses reservations that leave less than its minimum unreserved. Every invocation but the public ' +
+    "function's is asynchronous (EventBridge) or polled from SQS: a throttled event is retried by Lambda " +
     'for up to 6 hours, then kept in the on-failure queue, and a due reminder or check-in waits in the due-jobs ' +
-    "queue (its event source mapping's maximum concurrency bounds that function), so nothing is lost.",
+    "queue (its event source mapping's maximum concurrency bounds that function), so nothing is lost. The " +
+    'public function, which anyone can call, has a reservation of its own that caps it.',
+  publicConcurrencyOff:
+    "The deploying clinic set publicFunctionConcurrency=off: its account's concurrency quota is too low for Lambda " +
+    'to accept any reservation. A flood of requests to the public URL can then throttle the other functions, ' +
+    'whose events Lambda retries for up to 6 hours; docs/DEPLOY.md describes CloudFront and AWS WAF rate ' +
+    'limiting in front of the URL, and raising the quota so the reservation can be set.',
   onFailureDestination:
     'Failed asynchronous invocations go to an SQS on-failure destination (EventInvokeConfig, after 2 retries and ' +
     'at most 6 hours), the successor of DeadLetterConfig that also records the error and the request context; ' +

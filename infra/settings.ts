@@ -33,6 +33,12 @@ export interface Settings {
   readonly selfCareOverrides?: string;
   /** When given, subscribed by email to the alarm topic (the address must confirm the subscription). */
   readonly alarmEmail?: string;
+  /**
+   * Reserved concurrency of the public function (the patient-facing function URL): its ceiling,
+   * so a flood of requests cannot take the account's concurrency from the other functions; `off`
+   * reserves none (an account whose quota is too low to reserve any).
+   */
+  readonly publicFunctionConcurrency: number | 'off';
   readonly region: string;
   readonly account?: string;
 }
@@ -49,6 +55,7 @@ export const CONTEXT_KEYS = [
   'quietHours',
   'selfCareFile',
   'alarmEmail',
+  'publicFunctionConcurrency',
   'region',
   'account',
 ] as const;
@@ -61,8 +68,15 @@ export const DEFAULT_SETTINGS = {
   reminderOffsetsHours: [24],
   checkInDelayHours: 72,
   quietHours: '21:00-08:00',
+  publicFunctionConcurrency: 10,
   region: 'eu-central-1',
 } as const;
+
+/**
+ * Lambda keeps at least 100 of an account's concurrency unreserved, so a reservation above what
+ * a default quota (1,000) leaves is refused at deploy; far above what a patient page ever needs.
+ */
+const MAX_PUBLIC_CONCURRENCY = 500;
 
 /** Upper bound of offsets and delays: EventBridge Scheduler one-time schedules are fine far out, but a year is plenty. */
 const MAX_HOURS = 24 * 366;
@@ -207,6 +221,15 @@ export function resolveSettings(
 
   const alarmEmail = text('alarmEmail', undefined, EMAIL, 'must be a plain email address');
 
+  const rawConcurrency = read(getContext, 'publicFunctionConcurrency');
+  const publicFunctionConcurrency = parseConcurrency(rawConcurrency);
+  if (publicFunctionConcurrency === undefined) {
+    problems.push({
+      key: 'publicFunctionConcurrency',
+      message: `must be a whole number from 1 to ${MAX_PUBLIC_CONCURRENCY}, or off, got ${show(rawConcurrency)}`,
+    });
+  }
+
   const region = text(
     'region',
     env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
@@ -227,9 +250,18 @@ export function resolveSettings(
     quietHours,
     ...(selfCareOverrides ? { selfCareOverrides } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
+    publicFunctionConcurrency: publicFunctionConcurrency!,
     region: region!,
     ...(account ? { account } : {}),
   };
+}
+
+function parseConcurrency(value: unknown): number | 'off' | undefined {
+  if (value === undefined) return DEFAULT_SETTINGS.publicFunctionConcurrency;
+  const text = typeof value === 'string' ? value.trim() : value;
+  if (text === 'off') return 'off';
+  const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
+  return Number.isInteger(number) && number >= 1 && number <= MAX_PUBLIC_CONCURRENCY ? number : undefined;
 }
 
 /** Minutes as the functions read them (REMINDER_OFFSETS_MINUTES, CHECK_IN_DELAY_MINUTES). */

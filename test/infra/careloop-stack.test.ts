@@ -135,7 +135,8 @@ describe('CareLoopStack with default settings', () => {
     });
 
     it('sends failed async invocations to a per-function queue after two retries at most', () => {
-      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled);
+      // The public function answers its caller and the due-jobs function is polled: neither is invoked asynchronously.
+      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled && !route.http);
       template.resourceCountIs('AWS::Lambda::EventInvokeConfig', asyncRoutes.length);
       const destinations = new Set<string>();
       for (const route of asyncRoutes) {
@@ -239,6 +240,15 @@ describe('CareLoopStack with default settings', () => {
         const variables = resources[fnId(route.name)]!.Properties.Environment.Variables;
         expect(variables.UNSUBSCRIBE_BASE_URL).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
       }
+    });
+
+    it('caps the public function with a reserved concurrency of its own, and no other function', () => {
+      for (const route of functionRoutes) {
+        expect(resources[fnId(route.name)]!.Properties.ReservedConcurrentExecutions, route.name).toBe(
+          route.http ? 10 : undefined,
+        );
+      }
+      expect(functionRoutes.filter((route) => route.http)).toHaveLength(1);
     });
 
     it('keeps the unsubscribe signing key in Secrets Manager, readable only by functions that sign or verify links', () => {
@@ -351,7 +361,7 @@ describe('CareLoopStack with default settings', () => {
     it('encrypts every queue with the CMK and refuses non-TLS access', () => {
       const queues = ofType('AWS::SQS::Queue');
       // per async function on-failure + per rule DLQ + scheduler DLQ + rejected events + due jobs and its DLQ
-      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled);
+      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled && !route.http);
       expect(queues).toHaveLength(asyncRoutes.length + eventRoutes.length + awsEventRoutes.length + 4);
       for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(keyId()));
       template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
@@ -457,6 +467,17 @@ describe('CareLoopStack with custom settings', () => {
         SCHEDULE_GROUP_NAME: 'careloop-prod',
       });
     }
+  });
+
+  it('reserves the concurrency the context gives the public function, or none when it says off', () => {
+    const publicFunction = (context: Record<string, unknown>) =>
+      Object.values(synth(context).template.findResources('AWS::Lambda::Function')).find(
+        (fn) => fn.Properties.FunctionName === `careloop-dev-${functionRoutes.find((route) => route.http)!.name}`,
+      )!;
+    expect(publicFunction({ publicFunctionConcurrency: '3' }).Properties.ReservedConcurrentExecutions).toBe(3);
+    expect(
+      publicFunction({ publicFunctionConcurrency: 'off' }).Properties.ReservedConcurrentExecutions,
+    ).toBeUndefined();
   });
 
   it('names the bus, schedule group and configuration set after the settings', () => {

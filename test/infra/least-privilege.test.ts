@@ -190,7 +190,8 @@ const kindOf = (route: FunctionRoute): Kind =>
 const BASE_ACTIONS: Record<Kind, string[]> = {
   'event handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL],
   'scheduled handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...CONSUME_QUEUE, ...TABLE_ALL],
-  unsubscribe: [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_UNSUBSCRIBE],
+  // Invoked synchronously through its URL: no on-failure queue to send to.
+  unsubscribe: [...PLATFORM, ...CMK, ...TABLE_UNSUBSCRIBE],
   'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_FEEDBACK],
 };
 /** What each optional port a handler wires (functions/routes.ts `ports`) adds. */

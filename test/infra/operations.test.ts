@@ -84,7 +84,7 @@ describe('CareLoopOperations on the CareLoop stack', () => {
       .map(([id]) => id);
     // One on-failure queue per asynchronously invoked function, a rule DLQ per rule, the
     // rejected-events, scheduler and due-jobs DLQs.
-    const asyncFunctions = functionRoutes.filter((route) => !route.scheduled).length;
+    const asyncFunctions = functionRoutes.filter((route) => !route.scheduled && !route.http).length;
     expect(queueIds.length).toBe(asyncFunctions + stack.rules.size + 3);
     for (const queueId of queueIds) {
       const matching = alarmsList().filter(

@@ -25,8 +25,20 @@ describe('resolveSettings', () => {
       reminderOffsetsHours: [24],
       checkInDelayHours: 72,
       quietHours: '21:00-08:00',
+      publicFunctionConcurrency: 10,
       region: 'eu-central-1',
     });
+  });
+
+  it('takes the public function concurrency as a whole number or off, and names the key otherwise', () => {
+    expect(resolveSettings(context({ publicFunctionConcurrency: '25' }), {}).publicFunctionConcurrency).toBe(25);
+    expect(resolveSettings(context({ publicFunctionConcurrency: 40 }), {}).publicFunctionConcurrency).toBe(40);
+    expect(resolveSettings(context({ publicFunctionConcurrency: 'off' }), {}).publicFunctionConcurrency).toBe('off');
+    for (const bad of [0, -1, 2.5, '2.5', 'ten', 501, true]) {
+      expect(() => resolveSettings(context({ publicFunctionConcurrency: bad }), {}), String(bad)).toThrow(
+        /context key "publicFunctionConcurrency": must be a whole number from 1 to 500, or off/,
+      );
+    }
   });
 
   it('accepts quiet hours as a local time range or off, and names the key when they are malformed', () => {
