@@ -1,5 +1,6 @@
 import type { EventDetail } from './catalog';
 import { EVENT_SOURCES, type DetailType } from './detail-types';
+import { detailShapeProblem } from './detail-shape';
 import { compiledParsers, INVALID } from './event-parsers.generated';
 import { InvalidEventError } from './invalid-event';
 
@@ -19,8 +20,11 @@ export async function parseHandledEvent<T extends DetailType>(
 ): Promise<EventDetail<T>> {
   if (detailType === handled && source === EVENT_SOURCES[handled]) {
     const body = typeof detail === 'string' ? parseJson(detail) : detail;
+    // A detail outside the contract's shape is left to parseEvent, which refuses it by that shape.
     const parsed: unknown =
-      body === INVALID ? INVALID : (compiledParsers[handled] as (input: unknown) => unknown)(body);
+      body === INVALID || detailShapeProblem(body) !== undefined
+        ? INVALID
+        : (compiledParsers[handled] as (input: unknown) => unknown)(body);
     if (parsed !== INVALID) return parsed as EventDetail<T>;
   }
   const { parseEvent } = await import('./validation');

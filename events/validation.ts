@@ -1,5 +1,6 @@
 import type * as z from 'zod/mini';
 import { eventCatalog, findEventDefinition, isDetailType, type DetailType, type EventDetail } from './catalog';
+import { detailShapeProblem } from './detail-shape';
 import { compiledParsers, INVALID } from './event-parsers.generated';
 import { InvalidEventError } from './invalid-event';
 
@@ -64,6 +65,9 @@ export function parseEvent(source: unknown, detailType: unknown, detail: unknown
       throw new InvalidEventError(['detail: is not valid JSON']);
     }
   }
+  // Before any schema: a detail far outside the contract's shape must not reach zod or a log.
+  const shapeProblem = detailShapeProblem(body);
+  if (shapeProblem) throw new InvalidEventError([shapeProblem]);
   return {
     source: definition.source,
     detailType: definition.detailType,

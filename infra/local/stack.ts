@@ -31,6 +31,7 @@ import {
   LOCAL_ACCOUNT,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
 } from './functions';
+import { recordableRejection } from '../../shared/adapters/rejected-events';
 import { createQueueRunner, type QueueRunner } from './queue-runner';
 import { createSideServices } from './side-services';
 import { createSchedulerEmulator } from './scheduler-emulator';
@@ -150,6 +151,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const started = Date.now();
   const clock = new LocalClock();
   const deadLetters: DeadLetter[] = [];
+  // Whatever a producer sent must stay readable at /_local/dead-letters, however deep it is.
+  const keepDeadLetter = (entry: DeadLetter) => void deadLetters.push(recordableRejection(entry));
   let ready = false;
   let stopping = false;
   type Emulators = {
@@ -159,7 +162,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   let emulators: Emulators | undefined;
   const sideServices = createSideServices({
-    onRejectedEvent: (record) => deadLetters.push(record),
+    onRejectedEvent: keepDeadLetter,
     // A fresh key per run: links from an earlier run's emails stop working, as after a rotation.
     secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: randomBytes(32).toString('base64') },
   });
@@ -277,7 +280,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       visibilityTimeoutMs: 1000,
       onDeadLetter: (message, error) =>
-        deadLetters.push({
+        keepDeadLetter({
           source: 'aws.sqs',
           detailType: 'due job',
           detail: { queue: localDueJobsQueueArn(LOCAL_PREFIX), body: safeJson(message.body) },
@@ -294,7 +297,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       settle: () => dueJobs.idle(),
       onDeadLetter: (schedule, error) =>
-        deadLetters.push({
+        keepDeadLetter({
           source: 'aws.scheduler',
           detailType: 'Scheduled Event',
           detail: { schedule: schedule.name, target: schedule.target.arn, input: safeJson(schedule.target.input) },
@@ -346,11 +349,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           pattern: eventPatternFor(route),
           invoke: (event) => handlers.get(route.name)!(event, lambdaContext(localFunctionName(LOCAL_PREFIX, route))),
         })),
-      onDeadLetter: (entry) => deadLetters.push(entry),
+      onDeadLetter: keepDeadLetter,
       // Lambda retries after about one and two minutes; seconds here keep a laptop responsive
       // while still outlasting a send in flight (a duplicate waits for it, SES backoff included).
       retryDelaysMs: LAMBDA_RETRY_DELAYS_MS,
-      onRefusedEntry: (entry) => deadLetters.push(entry),
+      onRefusedEntry: keepDeadLetter,
     });
     emulators = { events: eventBus, scheduler, dueJobs };
     scheduler.startTimer(1000);

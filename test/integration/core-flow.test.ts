@@ -295,4 +295,48 @@ describe('bad input', () => {
     expect((await harness.items()).some((item) => String(item.pk).includes(s.bookingId))).toBe(false);
     expect(await harness.inbox(s.email)).toHaveLength(0);
   });
+
+  it('is refused by its shape even when another field breaks the contract too, and its record serializes', async () => {
+    const s = scenario();
+    let extra: unknown = 'bottom';
+    for (let level = 0; level < 50_000; level++) extra = [extra];
+    const event = { ...(s.created({ patient: { email: 'not-an-address' } }) as object), extra };
+
+    await expect(harness.publish('BookingCreated', event)).resolves.toEqual({ status: 'rejected' });
+
+    const rejected = harness.rejectedEvents.find((record) => JSON.stringify(record.detail).includes(s.bookingId));
+    expect(rejected!.error).toBe('detail: must not be nested deeper than 32 levels');
+    expect(rejected!.detail).toMatchObject({ careloopClipped: expect.any(String) });
+  });
+});
+
+describe('a detail nested far beyond the contract', () => {
+  it('is refused by its shape and kept, cut, in the rejected-events queue: no retry, nothing written', async () => {
+    const s = scenario();
+    let extra: unknown = 'bottom';
+    for (let level = 0; level < 50_000; level++) extra = { a: extra };
+    const event = { ...(s.created() as object), extra };
+
+    const result = await harness.publish('BookingCreated', event);
+
+    expect(result).toEqual({ status: 'rejected' });
+    const rejected = harness.rejectedEvents.find((record) => JSON.stringify(record.detail).includes(s.bookingId));
+    expect(rejected).toMatchObject({ source: 'clinic.booking', detailType: 'BookingCreated' });
+    expect(rejected!.error).toBe('detail: must not be nested deeper than 32 levels');
+    expect((await harness.items()).some((item) => String(item.pk).includes(s.bookingId))).toBe(false);
+    expect(await harness.inbox(s.email)).toHaveLength(0);
+  });
+
+  it('is refused by its shape even when another field breaks the contract too, and its record serializes', async () => {
+    const s = scenario();
+    let extra: unknown = 'bottom';
+    for (let level = 0; level < 50_000; level++) extra = [extra];
+    const event = { ...(s.created({ patient: { email: 'not-an-address' } }) as object), extra };
+
+    await expect(harness.publish('BookingCreated', event)).resolves.toEqual({ status: 'rejected' });
+
+    const rejected = harness.rejectedEvents.find((record) => JSON.stringify(record.detail).includes(s.bookingId));
+    expect(rejected!.error).toBe('detail: must not be nested deeper than 32 levels');
+    expect(rejected!.detail).toMatchObject({ careloopClipped: expect.any(String) });
+  });
 });
