@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { eventCatalog, type DetailType, type EventDetailInput } from '../../events/catalog';
 import { functionRoutes, type FunctionRoute } from '../../functions/routes';
@@ -22,14 +22,17 @@ export const localFunctionName = (prefix: string, route: FunctionRoute | string)
 export const localDueJobsQueueArn = (prefix: string) =>
   `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${prefix}-due-jobs`;
 
-/** A context with what Lambda gives a handler; no deadline, as an in-process call has none. */
-export function lambdaContext(functionName: string): Context {
+/**
+ * A context with what Lambda gives a handler; no deadline, as an in-process call has none. A
+ * retry of an asynchronous invocation passes the request id of its first attempt, as Lambda does.
+ */
+export function lambdaContext(functionName: string, awsRequestId: string = randomUUID()): Context {
   return {
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
     memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
+    awsRequestId,
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/${randomUUID()}`,
     callbackWaitsForEmptyEventLoop: false,
@@ -52,6 +55,15 @@ export function eventBridgeEnvelope<T extends DetailType>(
     resources: [],
     detail,
   };
+}
+
+/**
+ * The request id of an event's asynchronous invocation of one function: the same on each of
+ * Lambda's retries of it (here: each delivery attempt of one accepted event to one target).
+ */
+export function asyncRequestId(eventId: string, functionName: string): string {
+  const hex = createHash('sha256').update(`${eventId}\u0000${functionName}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 export interface LocalEndpoints {

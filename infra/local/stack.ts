@@ -24,6 +24,7 @@ import {
   type LocalFaultOptions,
 } from './fault-proxy';
 import {
+  asyncRequestId,
   lambdaContext,
   loadLocalFunctions,
   localDueJobsQueueArn,
@@ -347,7 +348,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         .map((route) => ({
           name: route.name,
           pattern: eventPatternFor(route),
-          invoke: (event) => handlers.get(route.name)!(event, lambdaContext(localFunctionName(LOCAL_PREFIX, route))),
+          invoke: (event) => {
+            const name = localFunctionName(LOCAL_PREFIX, route);
+            return handlers.get(route.name)!(event, lambdaContext(name, asyncRequestId(event.id, name)));
+          },
         })),
       onDeadLetter: keepDeadLetter,
       // Lambda retries after about one and two minutes; seconds here keep a laptop responsive

@@ -213,6 +213,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
               status: 'claimed',
               token: claim.token,
               claimedAt: claim.claimedAt.toISOString(),
+              requestId: claim.requestId,
+              trigger: claim.trigger,
             }),
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -225,7 +227,12 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
         if (existing.status === 'sent') return { status: 'sent' };
         // The SDK retried our own write after its first answer was lost: the claim is ours.
         if (existing.token === claim.token) return { status: 'claimed' };
-        return { status: 'in-flight', claimedAt: new Date(String(existing.claimedAt ?? 0)) };
+        return {
+          status: 'in-flight',
+          claimedAt: new Date(String(existing.claimedAt ?? 0)),
+          ...(typeof existing.requestId === 'string' && { requestId: existing.requestId }),
+          ...(typeof existing.trigger === 'string' && { trigger: existing.trigger }),
+        };
       }
     },
 

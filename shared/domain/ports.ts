@@ -67,7 +67,26 @@ export class ConcurrentUpdateError extends Error {
 
 /** A send is in flight in another invocation: retry later rather than send twice or not at all. */
 export class EmailInFlightError extends Error {
-  override readonly name = 'EmailInFlightError';
+  override readonly name: string = 'EmailInFlightError';
+}
+
+/**
+ * The email is in flight in another invocation of the same trigger: this delivery is a duplicate
+ * of one still being handled. Nothing is owed here: the original finishes the work, and if it
+ * fails, its own retries (which Lambda makes with its request id) do it.
+ */
+export class DuplicateInFlightError extends EmailInFlightError {
+  override readonly name = 'DuplicateInFlightError';
+}
+
+/**
+ * What is handling the trigger now: Lambda's request id (the same on each of Lambda's own retries
+ * of an asynchronous invocation, another on a redelivery) and the trigger (the event), so a claim
+ * tells a retry of its own invocation from a duplicate delivery of its event.
+ */
+export interface Invocation {
+  requestId: string;
+  trigger: string;
 }
 
 export interface EmailClaim {
@@ -78,9 +97,15 @@ export interface EmailClaim {
   kind: EmailKind;
   token: string;
   claimedAt: Date;
+  /** Who claimed it, when a handler said (see Invocation). */
+  requestId?: string;
+  trigger?: string;
 }
 
-export type ClaimResult = { status: 'claimed' } | { status: 'sent' } | { status: 'in-flight'; claimedAt: Date };
+export type ClaimResult =
+  | { status: 'claimed' }
+  | { status: 'sent' }
+  | { status: 'in-flight'; claimedAt: Date; requestId?: string; trigger?: string };
 
 export interface PatientFile {
   patient?: Versioned<PatientRecord>;
@@ -188,6 +213,8 @@ export interface Dependencies {
   log: DomainLog;
   /** Optional so in-memory test doubles need none; the runtime (shared/runtime/runtime.ts) always sets it. */
   metrics?: Metrics;
+  /** The invocation handling a contract event; set per invocation by the event handlers. */
+  invocation?: Invocation;
 }
 
 /**

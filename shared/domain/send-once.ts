@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailToSend } from '../email/types';
-import { EmailInFlightError, METRIC_NAMES, MailerError, type Needs, type EmailClaim, type MetricName } from './ports';
+import {
+  DuplicateInFlightError,
+  EmailInFlightError,
+  METRIC_NAMES,
+  MailerError,
+  type EmailClaim,
+  type MetricName,
+  type Needs,
+} from './ports';
 
 /**
  * A claim older than this belongs to an invocation that is no longer running (functions
@@ -45,6 +53,7 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
   }
   const { unsubscribeUrl } = request;
   const rendered = request.email.render({ now: clock.now(), organizerEmail: settings.senderAddress, unsubscribeUrl });
+  const { invocation } = deps;
   const claim: EmailClaim = {
     clinicId: request.clinicId,
     bookingId: request.bookingId,
@@ -52,12 +61,20 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
     kind: request.email.kind,
     token: randomUUID(),
     claimedAt: clock.now(),
+    ...(invocation && { requestId: invocation.requestId, trigger: invocation.trigger }),
   };
   const result = await store.claimEmail(claim);
   if (result.status === 'sent') return 'already-sent';
   if (result.status === 'in-flight') {
-    if (clock.now().getTime() - result.claimedAt.getTime() < STUCK_CLAIM_AFTER_MS) {
-      throw new EmailInFlightError(`email ${request.key} for booking ${request.bookingId} is being sent elsewhere`);
+    // Lambda retries an invocation only once it has ended: a claim of this request id is one its
+    // earlier attempt left behind, so no one is sending it now.
+    const ownEarlierAttempt = invocation !== undefined && result.requestId === invocation.requestId;
+    if (!ownEarlierAttempt && clock.now().getTime() - result.claimedAt.getTime() < STUCK_CLAIM_AFTER_MS) {
+      const where = `email ${request.key} for booking ${request.bookingId}`;
+      if (invocation !== undefined && result.trigger === invocation.trigger) {
+        throw new DuplicateInFlightError(`${where} is being sent by another delivery of the same event`);
+      }
+      throw new EmailInFlightError(`${where} is being sent elsewhere`);
     }
     log('email claim stuck: not sending again', { kind: claim.kind, bookingId: claim.bookingId, key: claim.key });
     count(METRIC_NAMES.emailClaimsStuck);

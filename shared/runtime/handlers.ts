@@ -5,7 +5,14 @@ import type { EventDetail } from '../../events/catalog';
 import { isDetailType, type DetailType } from '../../events/detail-types';
 import { parseHandledEvent } from '../../events/handler-parsing';
 import { InvalidEventError } from '../../events/invalid-event';
-import { EmailInFlightError, MailerError, METRIC_NAMES, type Needs, type OptionalPort } from '../domain/ports';
+import {
+  DuplicateInFlightError,
+  EmailInFlightError,
+  MailerError,
+  METRIC_NAMES,
+  type Needs,
+  type OptionalPort,
+} from '../domain/ports';
 import { parseDueJob, type DueJob } from '../due-jobs';
 import { logger, metrics, runtime } from './runtime';
 import type { Wiring } from './wiring';
@@ -45,7 +52,7 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
   useCase: (deps: Needs<P>, detail: EventDetail<T>) => Promise<Outcome>,
   wiring: Wiring<P>,
 ) {
-  const handle = async (event: EventBridgeEvent<string, unknown>, _context: Context): Promise<HandlerResult> => {
+  const handle = async (event: EventBridgeEvent<string, unknown>, context: Context): Promise<HandlerResult> => {
     const { dependencies, rejected } = runtime(wiring);
     let detail: EventDetail<T>;
     try {
@@ -79,12 +86,20 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
         metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'duplicate' });
         return { status: 'duplicate' };
       }
-      const outcome = await useCase(dependencies, detail);
+      const requestId = context?.awsRequestId;
+      const invocation = requestId ? { requestId, trigger: `${detailType}#${eventId}` } : undefined;
+      const outcome = await useCase(invocation ? { ...dependencies, invocation } : dependencies, detail);
       await dependencies.store.markEventProcessed(clinicId, detailType, eventId, dependencies.clock.now());
       logger.info('event processed', { outcome });
       metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'processed' });
       return { status: 'processed', outcome };
     } catch (error) {
+      if (error instanceof DuplicateInFlightError) {
+        // Not marked processed: should the original fail, its retries still do the work.
+        logger.info('duplicate of an event still being handled');
+        metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'duplicate' });
+        return { status: 'duplicate', outcome: 'original-in-flight' };
+      }
       // Lambda retries it; after the retries it lands in the function's on-failure queue.
       metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'failed' });
       throw error;

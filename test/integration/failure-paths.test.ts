@@ -44,6 +44,9 @@ beforeEach(() => {
 const sesError = (name: string, message: string, httpStatusCode?: number) =>
   Object.assign(new Error(message), { name, $metadata: httpStatusCode === undefined ? {} : { httpStatusCode } });
 
+const processedMarkers = async (tag: string) =>
+  (await harness.items()).filter((item) => String(item.pk).includes(`#EVENT#BookingCreated#evt-${tag}`));
+
 const emailItems = async (bookingId: string) =>
   (await harness.items()).filter(
     (item) => item.pk === `C#riverside#B#${bookingId}` && String(item.sk).startsWith('EMAIL#'),
@@ -90,34 +93,103 @@ describe('SES failing half-way', () => {
     ]);
   });
 
-  it('never sends twice when SES gave no answer: the retry waits while the claim is fresh, then leaves it', async () => {
+  it("never sends twice when SES gave no answer: Lambda's retry of that invocation leaves the claim and finishes", async () => {
     const s = scenario();
     const event = s.created();
+    const requestId = `req-${s.tag}`;
     ses.on(SendEmailCommand).rejectsOnce(sesError('TimeoutError', 'socket hang up')).resolves({ MessageId: 'late' });
 
-    await expect(harness.publish('BookingCreated', event)).rejects.toMatchObject({ definitelyNotSent: false });
+    await expect(harness.publish('BookingCreated', event, { requestId })).rejects.toMatchObject({
+      definitelyNotSent: false,
+    });
     expect(await emailItems(s.bookingId)).toEqual([expect.objectContaining({ status: 'claimed' })]);
 
-    await expect(harness.publish('BookingCreated', event)).rejects.toThrow(/being sent elsewhere/);
-    harness.clock.advance(120);
-    const retried = await harness.publish('BookingCreated', event);
+    // Its own earlier attempt left the claim: no one is sending, and whether SES did is unknown.
+    const retried = await harness.publish('BookingCreated', event, { requestId });
     expect(retried).toMatchObject({ status: 'processed', outcome: { emails: { confirmation: 'claim-stuck' } } });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
-  it('does not send again while another invocation holds a fresh claim, and asks to be retried', async () => {
+  it('never sends twice when SES gave no answer: a redelivery is skipped while the claim is fresh, one after it leaves the claim', async () => {
+    const s = scenario();
+    const event = s.created();
+    ses.on(SendEmailCommand).rejectsOnce(sesError('TimeoutError', 'socket hang up')).resolves({ MessageId: 'late' });
+    await expect(harness.publish('BookingCreated', event)).rejects.toMatchObject({ definitelyNotSent: false });
+
+    // A new invocation of the same event cannot tell, within the window, a dead claim from a
+    // live one: it leaves the work to the original and its retries.
+    await expect(harness.publish('BookingCreated', event)).resolves.toEqual({
+      status: 'duplicate',
+      outcome: 'original-in-flight',
+    });
+    harness.clock.advance(120);
+    const redriven = await harness.publish('BookingCreated', event);
+    expect(redriven).toMatchObject({ status: 'processed', outcome: { emails: { confirmation: 'claim-stuck' } } });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  });
+
+  it("skips a duplicate that meets its original's email in flight: no error, not marked processed", async () => {
+    const s = scenario();
+    const event = s.created();
+    let release!: () => void;
+    ses
+      .on(SendEmailCommand)
+      .callsFake(() => new Promise((resolve) => (release = () => resolve({ MessageId: 'ses-slow' }))));
+    const original = harness.publish('BookingCreated', event);
+    await expect.poll(() => ses.commandCalls(SendEmailCommand).length).toBe(1);
+
+    await expect(harness.publish('BookingCreated', event)).resolves.toEqual({
+      status: 'duplicate',
+      outcome: 'original-in-flight',
+    });
+    expect(await processedMarkers(s.tag)).toHaveLength(0);
+
+    release();
+    await expect(original).resolves.toMatchObject({ status: 'processed' });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(await processedMarkers(s.tag)).toHaveLength(1);
+  });
+
+  it('loses nothing when the original then fails: its retry sends the email, once', async () => {
+    const s = scenario();
+    const event = s.created();
+    const requestId = `req-${s.tag}`;
+    let refuse!: () => void;
+    ses
+      .on(SendEmailCommand)
+      .callsFakeOnce(
+        () => new Promise((_resolve, reject) => (refuse = () => reject(sesError('MessageRejected', 'Throttled', 400)))),
+      )
+      .resolves({ MessageId: 'ses-after-retry' });
+    const original = harness.publish('BookingCreated', event, { requestId });
+    await expect.poll(() => ses.commandCalls(SendEmailCommand).length).toBe(1);
+    await expect(harness.publish('BookingCreated', event)).resolves.toMatchObject({ status: 'duplicate' });
+
+    refuse();
+    await expect(original).rejects.toMatchObject({ name: 'MailerError', definitelyNotSent: true });
+    await expect(harness.publish('BookingCreated', event, { requestId })).resolves.toMatchObject({
+      status: 'processed',
+      outcome: { emails: { confirmation: 'sent' } },
+    });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+    expect(await emailItems(s.bookingId)).toEqual([
+      expect.objectContaining({ status: 'sent', messageId: 'ses-after-retry', kind: 'confirmation' }),
+    ]);
+  });
+
+  it('asks to be retried when another event holds a fresh claim on the same email', async () => {
     const s = scenario();
     let release!: () => void;
     ses
       .on(SendEmailCommand)
       .callsFake(() => new Promise((resolve) => (release = () => resolve({ MessageId: 'ses-slow' }))));
-    const first = harness.publish('BookingCreated', s.created({ eventId: `evt-${s.tag}-a` }));
+    // Both owe the cancellation: whichever of creation and cancellation arrives last sends it.
+    await harness.publish('BookingCancelled', s.cancelled());
+    const created = harness.publish('BookingCreated', s.created());
     await expect.poll(() => ses.commandCalls(SendEmailCommand).length).toBe(1);
-    await expect(harness.publish('BookingCreated', s.created({ eventId: `evt-${s.tag}-a` }))).rejects.toThrow(
-      /being sent elsewhere/,
-    );
+    await expect(harness.publish('BookingCancelled', s.cancelled())).rejects.toThrow(/being sent elsewhere/);
     release();
-    await first;
+    await created;
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 });

@@ -109,10 +109,17 @@ export async function createHarness(
     clock,
     scheduler,
     tableName,
-    /** Delivers one event to the function whose rule matches it, as EventBridge would. */
-    async publish<T extends DetailType>(detailType: T, detail: EventDetailInput<T> | unknown) {
+    /**
+     * Delivers one event to the function whose rule matches it, as EventBridge would: a new
+     * invocation each time, unless `requestId` names the one this is Lambda's retry of.
+     */
+    async publish<T extends DetailType>(
+      detailType: T,
+      detail: EventDetailInput<T> | unknown,
+      options: { requestId?: string } = {},
+    ) {
       const route = functionRoutes.find((candidate) => candidate.events.includes(detailType))!;
-      return handlers[route.name]!(envelope(detailType, detail), lambdaContext(route.name));
+      return handlers[route.name]!(envelope(detailType, detail), lambdaContext(route.name, options.requestId));
     },
     invoke: (name: string, event: unknown) => handlers[name]!(event, lambdaContext(name)),
     /** The due-jobs queue: what Scheduler sends to, and its dead letters (after maxReceiveCount). */

@@ -24,7 +24,10 @@ const clone = <T>(value: T): T => structuredClone(value);
 
 export function createMemoryStore(): Store & { emailClaims: Map<string, { status: string; kind: EmailKind }> } {
   const records = new Map<string, Versioned<unknown>>();
-  const emailClaims = new Map<string, { status: string; kind: EmailKind; token: string; claimedAt: Date }>();
+  const emailClaims = new Map<
+    string,
+    { status: string; kind: EmailKind; token: string; claimedAt: Date; requestId?: string; trigger?: string }
+  >();
   const suppressed = new Set<string>();
   const processed = new Set<string>();
   const get = <T>(key: string) => {
@@ -87,9 +90,21 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
         if (existing.status === 'sent') return { status: 'sent' };
         return existing.token === claim.token
           ? { status: 'claimed' }
-          : { status: 'in-flight', claimedAt: existing.claimedAt };
+          : {
+              status: 'in-flight',
+              claimedAt: existing.claimedAt,
+              requestId: existing.requestId,
+              trigger: existing.trigger,
+            };
       }
-      emailClaims.set(key, { status: 'claimed', kind: claim.kind, token: claim.token, claimedAt: claim.claimedAt });
+      emailClaims.set(key, {
+        status: 'claimed',
+        kind: claim.kind,
+        token: claim.token,
+        claimedAt: claim.claimedAt,
+        requestId: claim.requestId,
+        trigger: claim.trigger,
+      });
       return { status: 'claimed' };
     },
     async recordEmailSent(claim) {
