@@ -4,6 +4,7 @@
 import {
   codePointLength,
   hasNoControlCharacters,
+  hasNoDisguisingCharacters,
   isIanaTimeZone,
   isLanguageTag,
   isRealDate,
@@ -17,7 +18,7 @@ export const INVALID = Symbol('not accepted by the compiled parser');
 
 /** One parser per detail-type: the parsed detail, as zod's schema returns it, or INVALID. */
 export const compiledParsers = {
-  BookingCreated: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11) => {
+  BookingCreated: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12) => {
     return (input) => {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
       const v0 = input['eventId'];
@@ -83,215 +84,239 @@ export const compiledParsers = {
       if (v24 instanceof Promise) c4();
       if (!v24) return INVALID;
       if (typeof v23 !== 'string') return INVALID;
-      const v25 = c0(v23);
-      const v26 = typeof v25 === 'string' && v25.length >= 1 && v25.length < 2 ? c7(v25) : v25.length;
-      if (v26 < 1) return INVALID;
-      const v27 = typeof v25 === 'string' && v25.length > 500 ? c7(v25) : v25.length;
-      if (v27 > 500) return INVALID;
-      const v28 = { code: v20, name: v25 };
-      const v29 = v7['therapist'];
-      if (typeof v29 !== 'object' || v29 === null || Array.isArray(v29)) return INVALID;
-      const v30 = v29['therapistId'];
-      if (typeof v30 !== 'string') return INVALID;
-      const v31 = c0(v30);
-      const v32 = typeof v31 === 'string' && v31.length >= 1 && v31.length < 2 ? c7(v31) : v31.length;
-      if (v32 < 1) return INVALID;
-      const v33 = typeof v31 === 'string' && v31.length > 500 ? c7(v31) : v31.length;
-      if (v33 > 500) return INVALID;
-      const v34 = v29['name'];
-      if (typeof v34 !== 'string') return INVALID;
-      const v35 = c9(v34);
-      if (v35 instanceof Promise) c4();
-      if (!v35) return INVALID;
-      if (typeof v34 !== 'string') return INVALID;
-      const v36 = c0(v34);
-      const v37 = typeof v36 === 'string' && v36.length >= 1 && v36.length < 2 ? c7(v36) : v36.length;
-      if (v37 < 1) return INVALID;
-      const v38 = typeof v36 === 'string' && v36.length > 500 ? c7(v36) : v36.length;
-      if (v38 > 500) return INVALID;
-      const v39 = { therapistId: v31, name: v36 };
-      const v40 = v7['location'];
-      let v41 = (() => {
-        let v42;
-        if (v40 !== undefined) {
-          if (typeof v40 !== 'object' || v40 === null || Array.isArray(v40)) return INVALID;
-          const v43 = v40['name'];
-          let v44 = (() => {
-            let v45;
-            if (v43 !== undefined) {
-              if (typeof v43 !== 'string') return INVALID;
-              const v46 = c0(v43);
-              const v47 = typeof v46 === 'string' && v46.length >= 1 && v46.length < 2 ? c7(v46) : v46.length;
-              if (v47 < 1) return INVALID;
-              const v48 = typeof v46 === 'string' && v46.length > 500 ? c7(v46) : v46.length;
-              if (v48 > 500) return INVALID;
-              v45 = v46;
+      const v25 = c10(v23);
+      if (v25 instanceof Promise) c4();
+      if (!v25) return INVALID;
+      if (typeof v23 !== 'string') return INVALID;
+      const v26 = c0(v23);
+      const v27 = typeof v26 === 'string' && v26.length >= 1 && v26.length < 2 ? c7(v26) : v26.length;
+      if (v27 < 1) return INVALID;
+      const v28 = typeof v26 === 'string' && v26.length > 500 ? c7(v26) : v26.length;
+      if (v28 > 500) return INVALID;
+      const v29 = { code: v20, name: v26 };
+      const v30 = v7['therapist'];
+      if (typeof v30 !== 'object' || v30 === null || Array.isArray(v30)) return INVALID;
+      const v31 = v30['therapistId'];
+      if (typeof v31 !== 'string') return INVALID;
+      const v32 = c0(v31);
+      const v33 = typeof v32 === 'string' && v32.length >= 1 && v32.length < 2 ? c7(v32) : v32.length;
+      if (v33 < 1) return INVALID;
+      const v34 = typeof v32 === 'string' && v32.length > 500 ? c7(v32) : v32.length;
+      if (v34 > 500) return INVALID;
+      const v35 = v30['name'];
+      if (typeof v35 !== 'string') return INVALID;
+      const v36 = c9(v35);
+      if (v36 instanceof Promise) c4();
+      if (!v36) return INVALID;
+      if (typeof v35 !== 'string') return INVALID;
+      const v37 = c10(v35);
+      if (v37 instanceof Promise) c4();
+      if (!v37) return INVALID;
+      if (typeof v35 !== 'string') return INVALID;
+      const v38 = c0(v35);
+      const v39 = typeof v38 === 'string' && v38.length >= 1 && v38.length < 2 ? c7(v38) : v38.length;
+      if (v39 < 1) return INVALID;
+      const v40 = typeof v38 === 'string' && v38.length > 500 ? c7(v38) : v38.length;
+      if (v40 > 500) return INVALID;
+      const v41 = { therapistId: v32, name: v38 };
+      const v42 = v7['location'];
+      let v43 = (() => {
+        let v44;
+        if (v42 !== undefined) {
+          if (typeof v42 !== 'object' || v42 === null || Array.isArray(v42)) return INVALID;
+          const v45 = v42['name'];
+          let v46 = (() => {
+            let v47;
+            if (v45 !== undefined) {
+              if (typeof v45 !== 'string') return INVALID;
+              const v48 = c10(v45);
+              if (v48 instanceof Promise) c4();
+              if (!v48) return INVALID;
+              if (typeof v45 !== 'string') return INVALID;
+              const v49 = c0(v45);
+              const v50 = typeof v49 === 'string' && v49.length >= 1 && v49.length < 2 ? c7(v49) : v49.length;
+              if (v50 < 1) return INVALID;
+              const v51 = typeof v49 === 'string' && v49.length > 500 ? c7(v49) : v49.length;
+              if (v51 > 500) return INVALID;
+              v47 = v49;
             }
-            return v45;
+            return v47;
           })();
-          if (v44 === INVALID) {
-            if ('name' in v40) return INVALID;
-            v44 = undefined;
+          if (v46 === INVALID) {
+            if ('name' in v42) return INVALID;
+            v46 = undefined;
           }
-          const v49 = v40['address'];
-          let v50 = (() => {
-            let v51;
-            if (v49 !== undefined) {
-              if (typeof v49 !== 'string') return INVALID;
-              const v52 = c0(v49);
-              const v53 = typeof v52 === 'string' && v52.length >= 1 && v52.length < 2 ? c7(v52) : v52.length;
-              if (v53 < 1) return INVALID;
-              const v54 = typeof v52 === 'string' && v52.length > 500 ? c7(v52) : v52.length;
-              if (v54 > 500) return INVALID;
-              v51 = v52;
+          const v52 = v42['address'];
+          let v53 = (() => {
+            let v54;
+            if (v52 !== undefined) {
+              if (typeof v52 !== 'string') return INVALID;
+              const v55 = c10(v52);
+              if (v55 instanceof Promise) c4();
+              if (!v55) return INVALID;
+              if (typeof v52 !== 'string') return INVALID;
+              const v56 = c0(v52);
+              const v57 = typeof v56 === 'string' && v56.length >= 1 && v56.length < 2 ? c7(v56) : v56.length;
+              if (v57 < 1) return INVALID;
+              const v58 = typeof v56 === 'string' && v56.length > 500 ? c7(v56) : v56.length;
+              if (v58 > 500) return INVALID;
+              v54 = v56;
             }
-            return v51;
+            return v54;
           })();
-          if (v50 === INVALID) {
-            if ('address' in v40) return INVALID;
-            v50 = undefined;
+          if (v53 === INVALID) {
+            if ('address' in v42) return INVALID;
+            v53 = undefined;
           }
-          const v55 = {};
-          if ('name' in v40) v55['name'] = v44;
-          if ('address' in v40) v55['address'] = v50;
-          v42 = v55;
+          const v59 = {};
+          if ('name' in v42) v59['name'] = v46;
+          if ('address' in v42) v59['address'] = v53;
+          v44 = v59;
         }
-        return v42;
+        return v44;
       })();
-      if (v41 === INVALID) {
+      if (v43 === INVALID) {
         if ('location' in v7) return INVALID;
-        v41 = undefined;
+        v43 = undefined;
       }
-      const v56 = {};
-      v56['bookingId'] = v9;
-      v56['startsAt'] = v11;
-      v56['durationMinutes'] = v13;
-      v56['timezone'] = v15;
-      v56['service'] = v28;
-      v56['therapist'] = v39;
-      if ('location' in v7) v56['location'] = v41;
-      const v57 = input['patient'];
-      if (typeof v57 !== 'object' || v57 === null || Array.isArray(v57)) return INVALID;
-      const v58 = v57['patientId'];
-      if (typeof v58 !== 'string') return INVALID;
-      const v59 = c0(v58);
+      const v60 = {};
+      v60['bookingId'] = v9;
+      v60['startsAt'] = v11;
+      v60['durationMinutes'] = v13;
+      v60['timezone'] = v15;
+      v60['service'] = v29;
+      v60['therapist'] = v41;
+      if ('location' in v7) v60['location'] = v43;
+      const v61 = input['patient'];
+      if (typeof v61 !== 'object' || v61 === null || Array.isArray(v61)) return INVALID;
+      const v62 = v61['patientId'];
+      if (typeof v62 !== 'string') return INVALID;
+      const v63 = c0(v62);
       c1.lastIndex = 0;
-      if (!c1.test(v59)) return INVALID;
-      const v60 = v57['firstName'];
-      if (typeof v60 !== 'string') return INVALID;
-      const v61 = c9(v60);
-      if (v61 instanceof Promise) c4();
-      if (!v61) return INVALID;
-      if (typeof v60 !== 'string') return INVALID;
-      const v62 = c0(v60);
-      const v63 = typeof v62 === 'string' && v62.length >= 1 && v62.length < 2 ? c7(v62) : v62.length;
-      if (v63 < 1) return INVALID;
-      const v64 = typeof v62 === 'string' && v62.length > 100 ? c7(v62) : v62.length;
-      if (v64 > 100) return INVALID;
-      const v65 = v57['lastName'];
-      let v66 = (() => {
-        let v67;
-        if (v65 !== undefined) {
-          if (typeof v65 !== 'string') return INVALID;
-          const v68 = c9(v65);
-          if (v68 instanceof Promise) c4();
-          if (!v68) return INVALID;
-          if (typeof v65 !== 'string') return INVALID;
-          const v69 = c0(v65);
-          const v70 = typeof v69 === 'string' && v69.length >= 1 && v69.length < 2 ? c7(v69) : v69.length;
-          if (v70 < 1) return INVALID;
-          const v71 = typeof v69 === 'string' && v69.length > 100 ? c7(v69) : v69.length;
-          if (v71 > 100) return INVALID;
-          v67 = v69;
+      if (!c1.test(v63)) return INVALID;
+      const v64 = v61['firstName'];
+      if (typeof v64 !== 'string') return INVALID;
+      const v65 = c9(v64);
+      if (v65 instanceof Promise) c4();
+      if (!v65) return INVALID;
+      if (typeof v64 !== 'string') return INVALID;
+      const v66 = c10(v64);
+      if (v66 instanceof Promise) c4();
+      if (!v66) return INVALID;
+      if (typeof v64 !== 'string') return INVALID;
+      const v67 = c0(v64);
+      const v68 = typeof v67 === 'string' && v67.length >= 1 && v67.length < 2 ? c7(v67) : v67.length;
+      if (v68 < 1) return INVALID;
+      const v69 = typeof v67 === 'string' && v67.length > 100 ? c7(v67) : v67.length;
+      if (v69 > 100) return INVALID;
+      const v70 = v61['lastName'];
+      let v71 = (() => {
+        let v72;
+        if (v70 !== undefined) {
+          if (typeof v70 !== 'string') return INVALID;
+          const v73 = c9(v70);
+          if (v73 instanceof Promise) c4();
+          if (!v73) return INVALID;
+          if (typeof v70 !== 'string') return INVALID;
+          const v74 = c10(v70);
+          if (v74 instanceof Promise) c4();
+          if (!v74) return INVALID;
+          if (typeof v70 !== 'string') return INVALID;
+          const v75 = c0(v70);
+          const v76 = typeof v75 === 'string' && v75.length >= 1 && v75.length < 2 ? c7(v75) : v75.length;
+          if (v76 < 1) return INVALID;
+          const v77 = typeof v75 === 'string' && v75.length > 100 ? c7(v75) : v75.length;
+          if (v77 > 100) return INVALID;
+          v72 = v75;
         }
-        return v67;
+        return v72;
       })();
-      if (v66 === INVALID) {
-        if ('lastName' in v57) return INVALID;
-        v66 = undefined;
+      if (v71 === INVALID) {
+        if ('lastName' in v61) return INVALID;
+        v71 = undefined;
       }
-      const v72 = v57['email'];
-      if (typeof v72 !== 'string') return INVALID;
-      const v73 = c9(v72);
-      if (v73 instanceof Promise) c4();
-      if (!v73) return INVALID;
-      if (typeof v72 !== 'string') return INVALID;
-      const v74 = c0(v72);
-      const v75 = typeof v74 === 'string' && v74.length > 254 ? c7(v74) : v74.length;
-      if (v75 > 254) return INVALID;
-      if (typeof v74 !== 'string') return INVALID;
-      c10.lastIndex = 0;
-      if (!c10.test(v74)) return INVALID;
-      const v76 = v57['locale'];
-      let v77 = (() => {
-        let v78;
-        if (v76 !== undefined) {
-          if (typeof v76 !== 'string') return INVALID;
-          const v79 = c0(v76);
-          const v80 = typeof v79 === 'string' && v79.length > 35 ? c7(v79) : v79.length;
-          if (v80 > 35) return INVALID;
-          const v81 = c11(v79);
-          if (v81 instanceof Promise) c4();
-          if (!v81) return INVALID;
-          v78 = v79;
-        }
-        return v78;
-      })();
-      if (v77 === INVALID) {
-        if ('locale' in v57) return INVALID;
-        v77 = undefined;
-      }
-      const v82 = v57['consent'];
+      const v78 = v61['email'];
+      if (typeof v78 !== 'string') return INVALID;
+      const v79 = c9(v78);
+      if (v79 instanceof Promise) c4();
+      if (!v79) return INVALID;
+      if (typeof v78 !== 'string') return INVALID;
+      const v80 = c0(v78);
+      const v81 = typeof v80 === 'string' && v80.length > 254 ? c7(v80) : v80.length;
+      if (v81 > 254) return INVALID;
+      if (typeof v80 !== 'string') return INVALID;
+      c11.lastIndex = 0;
+      if (!c11.test(v80)) return INVALID;
+      const v82 = v61['locale'];
       let v83 = (() => {
         let v84;
         if (v82 !== undefined) {
-          if (typeof v82 !== 'object' || v82 === null || Array.isArray(v82)) return INVALID;
-          const v85 = v82['reminders'];
-          let v86 = (() => {
-            let v87;
-            if (v85 !== undefined) {
-              if (typeof v85 !== 'boolean') return INVALID;
-              v87 = v85;
-            }
-            return v87;
-          })();
-          if (v86 === INVALID) {
-            if ('reminders' in v82) return INVALID;
-            v86 = undefined;
-          }
-          const v88 = v82['followUps'];
-          let v89 = (() => {
-            let v90;
-            if (v88 !== undefined) {
-              if (typeof v88 !== 'boolean') return INVALID;
-              v90 = v88;
-            }
-            return v90;
-          })();
-          if (v89 === INVALID) {
-            if ('followUps' in v82) return INVALID;
-            v89 = undefined;
-          }
-          const v91 = {};
-          if ('reminders' in v82) v91['reminders'] = v86;
-          if ('followUps' in v82) v91['followUps'] = v89;
-          v84 = v91;
+          if (typeof v82 !== 'string') return INVALID;
+          const v85 = c0(v82);
+          const v86 = typeof v85 === 'string' && v85.length > 35 ? c7(v85) : v85.length;
+          if (v86 > 35) return INVALID;
+          const v87 = c12(v85);
+          if (v87 instanceof Promise) c4();
+          if (!v87) return INVALID;
+          v84 = v85;
         }
         return v84;
       })();
       if (v83 === INVALID) {
-        if ('consent' in v57) return INVALID;
+        if ('locale' in v61) return INVALID;
         v83 = undefined;
       }
-      const v92 = {};
-      v92['patientId'] = v59;
-      v92['firstName'] = v62;
-      if ('lastName' in v57) v92['lastName'] = v66;
-      v92['email'] = v74;
-      if ('locale' in v57) v92['locale'] = v77;
-      if ('consent' in v57) v92['consent'] = v83;
-      const v93 = { eventId: v1, occurredAt: v3, clinicId: v6, booking: v56, patient: v92 };
-      return v93;
+      const v88 = v61['consent'];
+      let v89 = (() => {
+        let v90;
+        if (v88 !== undefined) {
+          if (typeof v88 !== 'object' || v88 === null || Array.isArray(v88)) return INVALID;
+          const v91 = v88['reminders'];
+          let v92 = (() => {
+            let v93;
+            if (v91 !== undefined) {
+              if (typeof v91 !== 'boolean') return INVALID;
+              v93 = v91;
+            }
+            return v93;
+          })();
+          if (v92 === INVALID) {
+            if ('reminders' in v88) return INVALID;
+            v92 = undefined;
+          }
+          const v94 = v88['followUps'];
+          let v95 = (() => {
+            let v96;
+            if (v94 !== undefined) {
+              if (typeof v94 !== 'boolean') return INVALID;
+              v96 = v94;
+            }
+            return v96;
+          })();
+          if (v95 === INVALID) {
+            if ('followUps' in v88) return INVALID;
+            v95 = undefined;
+          }
+          const v97 = {};
+          if ('reminders' in v88) v97['reminders'] = v92;
+          if ('followUps' in v88) v97['followUps'] = v95;
+          v90 = v97;
+        }
+        return v90;
+      })();
+      if (v89 === INVALID) {
+        if ('consent' in v61) return INVALID;
+        v89 = undefined;
+      }
+      const v98 = {};
+      v98['patientId'] = v63;
+      v98['firstName'] = v67;
+      if ('lastName' in v61) v98['lastName'] = v71;
+      v98['email'] = v80;
+      if ('locale' in v61) v98['locale'] = v83;
+      if ('consent' in v61) v98['consent'] = v89;
+      const v99 = { eventId: v1, occurredAt: v3, clinicId: v6, booking: v60, patient: v98 };
+      return v99;
     };
   })(
     INVALID,
@@ -305,10 +330,11 @@ export const compiledParsers = {
     codePointLength,
     isIanaTimeZone,
     hasNoControlCharacters,
+    hasNoDisguisingCharacters,
     /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
     isLanguageTag,
   ),
-  BookingRescheduled: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9) => {
+  BookingRescheduled: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10) => {
     return (input) => {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
       const v0 = input['eventId'];
@@ -397,13 +423,17 @@ export const compiledParsers = {
           if (v29 instanceof Promise) c4();
           if (!v29) return INVALID;
           if (typeof v28 !== 'string') return INVALID;
-          const v30 = c0(v28);
-          const v31 = typeof v30 === 'string' && v30.length >= 1 && v30.length < 2 ? c7(v30) : v30.length;
-          if (v31 < 1) return INVALID;
-          const v32 = typeof v30 === 'string' && v30.length > 500 ? c7(v30) : v30.length;
-          if (v32 > 500) return INVALID;
-          const v33 = { therapistId: v25, name: v30 };
-          v23 = v33;
+          const v30 = c10(v28);
+          if (v30 instanceof Promise) c4();
+          if (!v30) return INVALID;
+          if (typeof v28 !== 'string') return INVALID;
+          const v31 = c0(v28);
+          const v32 = typeof v31 === 'string' && v31.length >= 1 && v31.length < 2 ? c7(v31) : v31.length;
+          if (v32 < 1) return INVALID;
+          const v33 = typeof v31 === 'string' && v31.length > 500 ? c7(v31) : v31.length;
+          if (v33 > 500) return INVALID;
+          const v34 = { therapistId: v25, name: v31 };
+          v23 = v34;
         }
         return v23;
       })();
@@ -411,16 +441,16 @@ export const compiledParsers = {
         if ('therapist' in input) return INVALID;
         v22 = undefined;
       }
-      const v34 = {};
-      v34['eventId'] = v1;
-      v34['occurredAt'] = v3;
-      v34['clinicId'] = v6;
-      v34['bookingId'] = v8;
-      v34['startsAt'] = v10;
-      if ('durationMinutes' in input) v34['durationMinutes'] = v13;
-      if ('timezone' in input) v34['timezone'] = v16;
-      if ('therapist' in input) v34['therapist'] = v22;
-      return v34;
+      const v35 = {};
+      v35['eventId'] = v1;
+      v35['occurredAt'] = v3;
+      v35['clinicId'] = v6;
+      v35['bookingId'] = v8;
+      v35['startsAt'] = v10;
+      if ('durationMinutes' in input) v35['durationMinutes'] = v13;
+      if ('timezone' in input) v35['timezone'] = v16;
+      if ('therapist' in input) v35['therapist'] = v22;
+      return v35;
     };
   })(
     INVALID,
@@ -434,8 +464,9 @@ export const compiledParsers = {
     codePointLength,
     isIanaTimeZone,
     hasNoControlCharacters,
+    hasNoDisguisingCharacters,
   ),
-  BookingCancelled: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7) => {
+  BookingCancelled: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8) => {
     return (input) => {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
       const v0 = input['eventId'];
@@ -469,12 +500,16 @@ export const compiledParsers = {
         let v12;
         if (v10 !== undefined) {
           if (typeof v10 !== 'string') return INVALID;
-          const v13 = c0(v10);
-          const v14 = typeof v13 === 'string' && v13.length >= 1 && v13.length < 2 ? c7(v13) : v13.length;
-          if (v14 < 1) return INVALID;
-          const v15 = typeof v13 === 'string' && v13.length > 500 ? c7(v13) : v13.length;
-          if (v15 > 500) return INVALID;
-          v12 = v13;
+          const v13 = c7(v10);
+          if (v13 instanceof Promise) c4();
+          if (!v13) return INVALID;
+          if (typeof v10 !== 'string') return INVALID;
+          const v14 = c0(v10);
+          const v15 = typeof v14 === 'string' && v14.length >= 1 && v14.length < 2 ? c8(v14) : v14.length;
+          if (v15 < 1) return INVALID;
+          const v16 = typeof v14 === 'string' && v14.length > 500 ? c8(v14) : v14.length;
+          if (v16 > 500) return INVALID;
+          v12 = v14;
         }
         return v12;
       })();
@@ -482,14 +517,14 @@ export const compiledParsers = {
         if ('reason' in input) return INVALID;
         v11 = undefined;
       }
-      const v16 = {};
-      v16['eventId'] = v1;
-      v16['occurredAt'] = v3;
-      v16['clinicId'] = v6;
-      v16['bookingId'] = v8;
-      v16['cancelledBy'] = v9;
-      if ('reason' in input) v16['reason'] = v11;
-      return v16;
+      const v17 = {};
+      v17['eventId'] = v1;
+      v17['occurredAt'] = v3;
+      v17['clinicId'] = v6;
+      v17['bookingId'] = v8;
+      v17['cancelledBy'] = v9;
+      if ('reason' in input) v17['reason'] = v11;
+      return v17;
     };
   })(
     INVALID,
@@ -500,9 +535,10 @@ export const compiledParsers = {
     throwOnAsyncRule,
     /^[a-z0-9-]{1,64}$/,
     new Set(['patient', 'clinic']),
+    hasNoDisguisingCharacters,
     codePointLength,
   ),
-  SessionCompleted: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8) => {
+  SessionCompleted: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9) => {
     return (input) => {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
       const v0 = input['eventId'];
@@ -558,181 +594,189 @@ export const compiledParsers = {
       if (v20 instanceof Promise) c4();
       if (!v20) return INVALID;
       if (typeof v19 !== 'string') return INVALID;
-      const v21 = c0(v19);
-      const v22 = typeof v21 === 'string' && v21.length >= 1 && v21.length < 2 ? c7(v21) : v21.length;
-      if (v22 < 1) return INVALID;
-      const v23 = typeof v21 === 'string' && v21.length > 500 ? c7(v21) : v21.length;
-      if (v23 > 500) return INVALID;
-      const v24 = { therapistId: v16, name: v21 };
-      const v25 = input['techniques'];
-      if (!Array.isArray(v25)) return INVALID;
-      if (v25.length > 10) return INVALID;
-      const v26 = new Array(v25.length);
-      for (let v27 = 0; v27 < v25.length; v27++) {
-        const v28 = v25[v27];
-        if (typeof v28 !== 'string') return INVALID;
-        const v29 = c0(v28);
-        const v30 = typeof v29 === 'string' && v29.length >= 1 && v29.length < 2 ? c7(v29) : v29.length;
-        if (v30 < 1) return INVALID;
-        const v31 = typeof v29 === 'string' && v29.length > 500 ? c7(v29) : v29.length;
-        if (v31 > 500) return INVALID;
-        v26[v27] = v29;
+      const v21 = c9(v19);
+      if (v21 instanceof Promise) c4();
+      if (!v21) return INVALID;
+      if (typeof v19 !== 'string') return INVALID;
+      const v22 = c0(v19);
+      const v23 = typeof v22 === 'string' && v22.length >= 1 && v22.length < 2 ? c7(v22) : v22.length;
+      if (v23 < 1) return INVALID;
+      const v24 = typeof v22 === 'string' && v22.length > 500 ? c7(v22) : v22.length;
+      if (v24 > 500) return INVALID;
+      const v25 = { therapistId: v16, name: v22 };
+      const v26 = input['techniques'];
+      if (!Array.isArray(v26)) return INVALID;
+      if (v26.length > 10) return INVALID;
+      const v27 = new Array(v26.length);
+      for (let v28 = 0; v28 < v26.length; v28++) {
+        const v29 = v26[v28];
+        if (typeof v29 !== 'string') return INVALID;
+        const v30 = c0(v29);
+        const v31 = typeof v30 === 'string' && v30.length >= 1 && v30.length < 2 ? c7(v30) : v30.length;
+        if (v31 < 1) return INVALID;
+        const v32 = typeof v30 === 'string' && v30.length > 500 ? c7(v30) : v30.length;
+        if (v32 > 500) return INVALID;
+        v27[v28] = v30;
       }
-      const v32 = typeof v26 === 'string' && v26.length >= 1 && v26.length < 2 ? c7(v26) : v26.length;
-      if (v32 < 1) return INVALID;
-      const v33 = typeof v26 === 'string' && v26.length > 10 ? c7(v26) : v26.length;
-      if (v33 > 10) return INVALID;
-      const v34 = input['focusAreas'];
-      let v35 = (() => {
-        let v36;
-        if (v34 !== undefined) {
-          if (!Array.isArray(v34)) return INVALID;
-          if (v34.length > 12) return INVALID;
-          const v37 = new Array(v34.length);
-          for (let v38 = 0; v38 < v34.length; v38++) {
-            const v39 = v34[v38];
-            if (typeof v39 !== 'string') return INVALID;
-            const v40 = c0(v39);
-            const v41 = typeof v40 === 'string' && v40.length >= 1 && v40.length < 2 ? c7(v40) : v40.length;
-            if (v41 < 1) return INVALID;
-            const v42 = typeof v40 === 'string' && v40.length > 500 ? c7(v40) : v40.length;
-            if (v42 > 500) return INVALID;
-            v37[v38] = v40;
+      const v33 = typeof v27 === 'string' && v27.length >= 1 && v27.length < 2 ? c7(v27) : v27.length;
+      if (v33 < 1) return INVALID;
+      const v34 = typeof v27 === 'string' && v27.length > 10 ? c7(v27) : v27.length;
+      if (v34 > 10) return INVALID;
+      const v35 = input['focusAreas'];
+      let v36 = (() => {
+        let v37;
+        if (v35 !== undefined) {
+          if (!Array.isArray(v35)) return INVALID;
+          if (v35.length > 12) return INVALID;
+          const v38 = new Array(v35.length);
+          for (let v39 = 0; v39 < v35.length; v39++) {
+            const v40 = v35[v39];
+            if (typeof v40 !== 'string') return INVALID;
+            const v41 = c0(v40);
+            const v42 = typeof v41 === 'string' && v41.length >= 1 && v41.length < 2 ? c7(v41) : v41.length;
+            if (v42 < 1) return INVALID;
+            const v43 = typeof v41 === 'string' && v41.length > 500 ? c7(v41) : v41.length;
+            if (v43 > 500) return INVALID;
+            v38[v39] = v41;
           }
-          const v43 = typeof v37 === 'string' && v37.length > 12 ? c7(v37) : v37.length;
-          if (v43 > 12) return INVALID;
-          v36 = v37;
+          const v44 = typeof v38 === 'string' && v38.length > 12 ? c7(v38) : v38.length;
+          if (v44 > 12) return INVALID;
+          v37 = v38;
         }
-        return v36;
+        return v37;
       })();
-      if (v35 === INVALID) {
+      if (v36 === INVALID) {
         if ('focusAreas' in input) return INVALID;
-        v35 = undefined;
+        v36 = undefined;
       }
-      const v44 = input['painBefore'];
-      let v45 = (() => {
-        let v46;
-        if (v44 !== undefined) {
-          if (typeof v44 !== 'number' || !Number.isFinite(v44)) return INVALID;
-          if (!Number.isSafeInteger(v44)) return INVALID;
-          if (v44 < 0) return INVALID;
-          if (v44 > 10) return INVALID;
-          v46 = v44;
+      const v45 = input['painBefore'];
+      let v46 = (() => {
+        let v47;
+        if (v45 !== undefined) {
+          if (typeof v45 !== 'number' || !Number.isFinite(v45)) return INVALID;
+          if (!Number.isSafeInteger(v45)) return INVALID;
+          if (v45 < 0) return INVALID;
+          if (v45 > 10) return INVALID;
+          v47 = v45;
         }
-        return v46;
+        return v47;
       })();
-      if (v45 === INVALID) {
+      if (v46 === INVALID) {
         if ('painBefore' in input) return INVALID;
-        v45 = undefined;
+        v46 = undefined;
       }
-      const v47 = input['painAfter'];
-      let v48 = (() => {
-        let v49;
-        if (v47 !== undefined) {
-          if (typeof v47 !== 'number' || !Number.isFinite(v47)) return INVALID;
-          if (!Number.isSafeInteger(v47)) return INVALID;
-          if (v47 < 0) return INVALID;
-          if (v47 > 10) return INVALID;
-          v49 = v47;
+      const v48 = input['painAfter'];
+      let v49 = (() => {
+        let v50;
+        if (v48 !== undefined) {
+          if (typeof v48 !== 'number' || !Number.isFinite(v48)) return INVALID;
+          if (!Number.isSafeInteger(v48)) return INVALID;
+          if (v48 < 0) return INVALID;
+          if (v48 > 10) return INVALID;
+          v50 = v48;
         }
-        return v49;
+        return v50;
       })();
-      if (v48 === INVALID) {
+      if (v49 === INVALID) {
         if ('painAfter' in input) return INVALID;
-        v48 = undefined;
+        v49 = undefined;
       }
-      const v50 = input['selfCare'];
-      let v51 = (() => {
-        let v52;
-        if (v50 !== undefined) {
-          if (typeof v50 !== 'object' || v50 === null || Array.isArray(v50)) return INVALID;
-          const v53 = v50['exercises'];
-          let v54 = (() => {
-            let v55;
-            if (v53 !== undefined) {
-              if (!Array.isArray(v53)) return INVALID;
-              if (v53.length > 50) return INVALID;
-              const v56 = new Array(v53.length);
-              for (let v57 = 0; v57 < v53.length; v57++) {
-                const v58 = v53[v57];
-                if (typeof v58 !== 'string') return INVALID;
-                const v59 = c0(v58);
-                const v60 = typeof v59 === 'string' && v59.length >= 1 && v59.length < 2 ? c7(v59) : v59.length;
-                if (v60 < 1) return INVALID;
-                const v61 = typeof v59 === 'string' && v59.length > 500 ? c7(v59) : v59.length;
-                if (v61 > 500) return INVALID;
-                v56[v57] = v59;
+      const v51 = input['selfCare'];
+      let v52 = (() => {
+        let v53;
+        if (v51 !== undefined) {
+          if (typeof v51 !== 'object' || v51 === null || Array.isArray(v51)) return INVALID;
+          const v54 = v51['exercises'];
+          let v55 = (() => {
+            let v56;
+            if (v54 !== undefined) {
+              if (!Array.isArray(v54)) return INVALID;
+              if (v54.length > 50) return INVALID;
+              const v57 = new Array(v54.length);
+              for (let v58 = 0; v58 < v54.length; v58++) {
+                const v59 = v54[v58];
+                if (typeof v59 !== 'string') return INVALID;
+                const v60 = c0(v59);
+                const v61 = typeof v60 === 'string' && v60.length >= 1 && v60.length < 2 ? c7(v60) : v60.length;
+                if (v61 < 1) return INVALID;
+                const v62 = typeof v60 === 'string' && v60.length > 500 ? c7(v60) : v60.length;
+                if (v62 > 500) return INVALID;
+                v57[v58] = v60;
               }
-              const v62 = typeof v56 === 'string' && v56.length > 50 ? c7(v56) : v56.length;
-              if (v62 > 50) return INVALID;
-              v55 = v56;
+              const v63 = typeof v57 === 'string' && v57.length > 50 ? c7(v57) : v57.length;
+              if (v63 > 50) return INVALID;
+              v56 = v57;
             }
-            return v55;
+            return v56;
           })();
-          if (v54 === INVALID) {
-            if ('exercises' in v50) return INVALID;
-            v54 = undefined;
+          if (v55 === INVALID) {
+            if ('exercises' in v51) return INVALID;
+            v55 = undefined;
           }
-          const v63 = v50['note'];
-          let v64 = (() => {
-            let v65;
-            if (v63 !== undefined) {
-              if (typeof v63 !== 'string') return INVALID;
-              const v66 = c0(v63);
-              const v67 = typeof v66 === 'string' && v66.length >= 1 && v66.length < 2 ? c7(v66) : v66.length;
-              if (v67 < 1) return INVALID;
-              const v68 = typeof v66 === 'string' && v66.length > 2000 ? c7(v66) : v66.length;
-              if (v68 > 2000) return INVALID;
-              v65 = v66;
+          const v64 = v51['note'];
+          let v65 = (() => {
+            let v66;
+            if (v64 !== undefined) {
+              if (typeof v64 !== 'string') return INVALID;
+              const v67 = c9(v64);
+              if (v67 instanceof Promise) c4();
+              if (!v67) return INVALID;
+              if (typeof v64 !== 'string') return INVALID;
+              const v68 = c0(v64);
+              const v69 = typeof v68 === 'string' && v68.length >= 1 && v68.length < 2 ? c7(v68) : v68.length;
+              if (v69 < 1) return INVALID;
+              const v70 = typeof v68 === 'string' && v68.length > 2000 ? c7(v68) : v68.length;
+              if (v70 > 2000) return INVALID;
+              v66 = v68;
             }
-            return v65;
+            return v66;
           })();
-          if (v64 === INVALID) {
-            if ('note' in v50) return INVALID;
-            v64 = undefined;
+          if (v65 === INVALID) {
+            if ('note' in v51) return INVALID;
+            v65 = undefined;
           }
-          const v69 = {};
-          if ('exercises' in v50) v69['exercises'] = v54;
-          if ('note' in v50) v69['note'] = v64;
-          v52 = v69;
+          const v71 = {};
+          if ('exercises' in v51) v71['exercises'] = v55;
+          if ('note' in v51) v71['note'] = v65;
+          v53 = v71;
         }
-        return v52;
+        return v53;
       })();
-      if (v51 === INVALID) {
+      if (v52 === INVALID) {
         if ('selfCare' in input) return INVALID;
-        v51 = undefined;
+        v52 = undefined;
       }
-      const v70 = input['nextVisitInDays'];
-      let v71 = (() => {
-        let v72;
-        if (v70 !== undefined) {
-          if (typeof v70 !== 'number' || !Number.isFinite(v70)) return INVALID;
-          if (!Number.isSafeInteger(v70)) return INVALID;
-          if (v70 < 1) return INVALID;
-          if (v70 > 365) return INVALID;
-          v72 = v70;
+      const v72 = input['nextVisitInDays'];
+      let v73 = (() => {
+        let v74;
+        if (v72 !== undefined) {
+          if (typeof v72 !== 'number' || !Number.isFinite(v72)) return INVALID;
+          if (!Number.isSafeInteger(v72)) return INVALID;
+          if (v72 < 1) return INVALID;
+          if (v72 > 365) return INVALID;
+          v74 = v72;
         }
-        return v72;
+        return v74;
       })();
-      if (v71 === INVALID) {
+      if (v73 === INVALID) {
         if ('nextVisitInDays' in input) return INVALID;
-        v71 = undefined;
+        v73 = undefined;
       }
-      const v73 = {};
-      v73['eventId'] = v1;
-      v73['occurredAt'] = v3;
-      v73['clinicId'] = v6;
-      v73['bookingId'] = v8;
-      v73['patientId'] = v10;
-      v73['completedAt'] = v12;
-      v73['therapist'] = v24;
-      v73['techniques'] = v26;
-      if ('focusAreas' in input) v73['focusAreas'] = v35;
-      if ('painBefore' in input) v73['painBefore'] = v45;
-      if ('painAfter' in input) v73['painAfter'] = v48;
-      if ('selfCare' in input) v73['selfCare'] = v51;
-      if ('nextVisitInDays' in input) v73['nextVisitInDays'] = v71;
-      return v73;
+      const v75 = {};
+      v75['eventId'] = v1;
+      v75['occurredAt'] = v3;
+      v75['clinicId'] = v6;
+      v75['bookingId'] = v8;
+      v75['patientId'] = v10;
+      v75['completedAt'] = v12;
+      v75['therapist'] = v25;
+      v75['techniques'] = v27;
+      if ('focusAreas' in input) v75['focusAreas'] = v36;
+      if ('painBefore' in input) v75['painBefore'] = v46;
+      if ('painAfter' in input) v75['painAfter'] = v49;
+      if ('selfCare' in input) v75['selfCare'] = v52;
+      if ('nextVisitInDays' in input) v75['nextVisitInDays'] = v73;
+      return v75;
     };
   })(
     INVALID,
@@ -745,6 +789,7 @@ export const compiledParsers = {
     /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
     codePointLength,
     hasNoControlCharacters,
+    hasNoDisguisingCharacters,
   ),
   TreatmentPlanCreated: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8) => {
     return (input) => {

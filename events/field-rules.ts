@@ -13,6 +13,17 @@ export const trimText = (value: string): string => value.trim();
 
 export const hasNoControlCharacters = (value: string): boolean => !CONTROL_CHARACTER.test(value);
 
+/**
+ * Characters that change what a patient reads without being seen, refused in every string shown
+ * to one (contract 1.1): the next-line, line and paragraph separators, which some calendar and
+ * mail parsers split lines on; the bidirectional embeddings, overrides and isolates, which can
+ * show text reversed; the zero-width space and the byte-order mark. The zero-width joiner and
+ * non-joiner (U+200D, U+200C) stay: some scripts need them in names.
+ */
+export const DISGUISING_CHARACTER = /[\u0085\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B\uFEFF]/;
+
+export const hasNoDisguisingCharacters = (value: string): boolean => !DISGUISING_CHARACTER.test(value);
+
 export const isRealDateTime = (value: string): boolean => !Number.isNaN(Date.parse(value));
 
 export const isRealDate = (value: string): boolean => !Number.isNaN(Date.parse(`${value}T00:00:00Z`));

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import './zod-messages';
 import {
   hasNoControlCharacters,
+  hasNoDisguisingCharacters,
   isIanaTimeZone,
   isLanguageTag,
   isRealDate,
@@ -27,16 +28,32 @@ const trim = () => z.overwrite(trimText);
 export const text = (max = DEFAULT_MAX_LENGTH) => z.string().check(trim(), z.minLength(1), z.maxLength(max));
 
 /**
- * A string that can reach an email header (names, service and therapist names, addresses).
- * The control-character check runs before trimming: a trailing CR/LF is an injection attempt,
- * not whitespace to tidy away.
+ * A string shown to a patient (location, note, reason): free of the characters that would change
+ * what they read without being seen. Checked before trimming, as trimming removes some of them.
  */
-export const headerSafeText = (max = DEFAULT_MAX_LENGTH) => z.pipe(noControlCharacters(), text(max));
+export const shownText = (max = DEFAULT_MAX_LENGTH) => z.pipe(noDisguisingCharacters(), text(max));
+
+/**
+ * A string that can reach an email header (names, service and therapist names): no control
+ * characters, and, as it is shown to the patient too, none that disguise it. The checks run before
+ * trimming: a trailing CR/LF is an injection attempt, not whitespace to tidy away.
+ */
+export const headerSafeText = (max = DEFAULT_MAX_LENGTH) =>
+  z.pipe(noControlCharacters(), z.pipe(noDisguisingCharacters(), text(max)));
 
 const noControlCharacters = () =>
   z.string().check(
     z.refine(hasNoControlCharacters, {
       message: 'must not contain control characters',
+      abort: true,
+    }),
+  );
+
+const noDisguisingCharacters = () =>
+  z.string().check(
+    z.refine(hasNoDisguisingCharacters, {
+      message:
+        'must not contain line or paragraph separators, bidirectional controls, zero-width spaces or byte-order marks',
       abort: true,
     }),
   );

@@ -8,6 +8,7 @@ import {
   integerBetween,
   isoDate,
   locale,
+  shownText,
   text,
   therapist,
   timeZone,
@@ -55,7 +56,7 @@ const buildBookingCreated = once(() =>
       timezone: timeZone(),
       service: z.object({ code: text(), name: headerSafeText() }),
       therapist: therapist(),
-      location: z.optional(z.object({ name: z.optional(text()), address: z.optional(text()) })),
+      location: z.optional(z.object({ name: z.optional(shownText()), address: z.optional(shownText()) })),
     }),
     patient: z.object({
       patientId: identifier(),
@@ -84,7 +85,7 @@ const buildBookingCancelled = once(() =>
     ...commonFields(),
     bookingId: identifier(),
     cancelledBy: z.enum(['patient', 'clinic'], { message: 'must be patient or clinic' }),
-    reason: z.optional(text(500)),
+    reason: z.optional(shownText(500)),
   }),
 );
 
@@ -106,7 +107,7 @@ const buildSessionCompleted = once(() =>
     selfCare: z.optional(
       z.object({
         exercises: z.optional(listOf('exercise ids', z.maxLength(50, { message: 'must list at most 50 exercises' }))),
-        note: z.optional(text(2000)),
+        note: z.optional(shownText(2000)),
       }),
     ),
     nextVisitInDays: z.optional(integerBetween(1, 365)),

@@ -33,6 +33,7 @@ const OUTPUT = path.join(path.dirname(fileURLToPath(import.meta.url)), '../event
 const namedFunctions = new Map<unknown, string>([
   [rules.trimText, 'trimText'],
   [rules.hasNoControlCharacters, 'hasNoControlCharacters'],
+  [rules.hasNoDisguisingCharacters, 'hasNoDisguisingCharacters'],
   [rules.isRealDateTime, 'isRealDateTime'],
   [rules.isRealDate, 'isRealDate'],
   [rules.isIanaTimeZone, 'isIanaTimeZone'],

@@ -148,6 +148,56 @@ describe('control characters in fields that can reach an email header', () => {
   }
 });
 
+describe('characters that disguise what a patient reads (contract 1.1)', () => {
+  const shownFields: Array<[DetailType, string, (d: Json, value: string) => void]> = [
+    ['BookingCreated', 'patient.firstName', (d, v) => (object(d.patient).firstName = v)],
+    ['BookingCreated', 'patient.lastName', (d, v) => (object(d.patient).lastName = v)],
+    ['BookingCreated', 'booking.service.name', (d, v) => (object(object(d.booking).service).name = v)],
+    ['BookingCreated', 'booking.therapist.name', (d, v) => (object(object(d.booking).therapist).name = v)],
+    ['BookingCreated', 'booking.location.name', (d, v) => (object(d.booking).location = { name: v })],
+    ['BookingCreated', 'booking.location.address', (d, v) => (object(d.booking).location = { address: v })],
+    ['BookingRescheduled', 'therapist.name', (d, v) => (d.therapist = { therapistId: 'th-1', name: v })],
+    ['BookingCancelled', 'reason', (d, v) => (d.reason = v)],
+    ['SessionCompleted', 'therapist.name', (d, v) => (object(d.therapist).name = v)],
+    ['SessionCompleted', 'selfCare.note', (d, v) => (d.selfCare = { note: v })],
+  ];
+  const disguises: Array<[string, string]> = [
+    ['next line U+0085', 'Deep tissue\u0085ORGANIZER:mailto:x@example.com'],
+    ['line separator U+2028', 'Deep tissue\u2028URL:https://example.com'],
+    ['paragraph separator U+2029', 'Deep tissue\u2029ATTENDEE:mailto:x@example.com'],
+    ['right-to-left override U+202E', 'Alex \u202Eexe.txt'],
+    ['left-to-right embedding U+202A', 'Alex\u202A'],
+    ['first strong isolate U+2068', '\u2068Alex\u2069'],
+    ['zero-width space U+200B', 'Al\u200Bex'],
+    ['byte-order mark U+FEFF', '\uFEFFAlex'],
+  ];
+
+  for (const [detailType, field, set] of shownFields) {
+    it.each(disguises)(`rejects ${detailType} ${field} with a %s, naming the field`, (_name, value) => {
+      const problems = expectRejected(
+        detailType,
+        exampleWith(detailType, (d) => set(d, value)),
+        field,
+      );
+      expect(problems.join('; ')).not.toContain(value);
+    });
+
+    it(`accepts ${detailType} ${field} with the zero-width joiner and non-joiner some scripts need`, () => {
+      expectAccepted(
+        detailType,
+        exampleWith(detailType, (d) => set(d, 'मि\u200Dत्र\u200Cन')),
+      );
+    });
+  }
+
+  it('names the rule in the error, never the value', () => {
+    const detail = exampleWith('BookingCancelled', (d) => (d.reason = `${MARKER}\u202E`));
+    expect(problemsOf('BookingCancelled', detail)).toEqual([
+      'reason: must not contain line or paragraph separators, bidirectional controls, zero-width spaces or byte-order marks',
+    ]);
+  });
+});
+
 describe('identifiers', () => {
   it.each(['evt 1', 'evt/1', 'x'.repeat(129), ''])('rejects eventId %j', (eventId) => {
     expectRejected(
