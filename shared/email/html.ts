@@ -36,18 +36,24 @@ export function escapeHtml(value: string): string {
   return SPECIAL_IN_HTML.test(clean) ? clean.replace(/[&<>"']/g, (char) => ENTITIES[char]!) : clean;
 }
 
-/** Any character `cleanText` changes: CR, the controls it removes, any surrogate. */
-const NEEDS_CLEANING = /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\uD800-\uDFFF]/;
+/** Any character `cleanText` changes: CR, the controls and invisible characters it removes, any surrogate. */
+const NEEDS_CLEANING =
+  /[\r\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B\uFEFF\uD800-\uDFFF]/;
 
 /**
- * Untrusted text made fit for an email: line endings normalised to `\n`, control
- * characters (other than newline and tab) and lone surrogates removed.
+ * Untrusted text made fit for an email or a calendar file: line endings normalised to `\n`;
+ * control characters (other than newline and tab), line and paragraph separators, bidirectional
+ * controls, zero-width spaces and byte-order marks removed (the contract refuses the latter in
+ * new events; records stored before it may hold them); lone surrogates replaced.
  */
 export function cleanText(value: string): string {
   if (!NEEDS_CLEANING.test(value)) return value;
   return value
     .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029]/g, '')
+    .replace(
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B\uFEFF]/g,
+      '',
+    )
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 

@@ -1,3 +1,5 @@
+import { cleanText } from './html';
+
 /**
  * iCalendar (RFC 5545) invitations for appointments, with iTIP (RFC 5546) methods:
  * REQUEST to add or update, CANCEL to remove. The UID is stable per booking and SEQUENCE
@@ -23,20 +25,21 @@ export interface CalendarInviteInput {
 
 export const PRODID = '-//CareLoop//Appointments 1.0//EN';
 
-/** TEXT value escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newline. */
+/**
+ * TEXT value escaping (RFC 5545 §3.3.11): backslash, semicolon, comma and newline, after the
+ * cleaning every email text gets (cleanText): no control character, and no next-line, line or
+ * paragraph separator, which some calendar parsers split lines on, so a value cannot start a
+ * property line of its own (an ORGANIZER, an ATTENDEE, a URL).
+ */
 export function escapeText(value: string): string {
-  return value
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\n/g, '\\n');
+  return cleanText(value).replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 }
 
-/** A parameter value (e.g. CN), quoted; DQUOTE and control characters cannot appear in one. */
+/** A parameter value (e.g. CN), quoted; DQUOTE, newline and tab cannot appear in one. */
 function paramValue(value: string): string {
-  return `"${value.replace(/[\u0000-\u001F\u007F"]/g, '').trim()}"`;
+  return `"${cleanText(value)
+    .replace(/["\n\t]/g, '')
+    .trim()}"`;
 }
 
 function mailto(email: string): string {

@@ -93,6 +93,33 @@ describe('calendar invitations', () => {
     expect(attendee.getParameter('cn')).toBe('Max M');
   });
 
+  it('lets no value start a property line of its own, for parsers that split lines on Unicode separators', () => {
+    const injected = (separator: string) =>
+      `Massage${separator}ORGANIZER:mailto:evil@example.com${separator}URL:https://evil.example`;
+    for (const separator of ['\u0085', '\u2028', '\u2029']) {
+      const ics = buildCalendarInvite({
+        ...base,
+        summary: injected(separator),
+        location: injected(separator),
+        description: injected(separator),
+        organizerName: `Clinic${separator}ATTENDEE:mailto:evil@example.com`,
+        attendee: { email: 'max@example.com', name: `Max${separator}URL:https://evil.example` },
+      });
+      expect(ics).not.toMatch(/[\u0085\u2028\u2029]/);
+      // Split as such a parser would: still one ORGANIZER, one ATTENDEE and no URL line.
+      const lines = ics.split(/\r\n|[\n\u0085\u2028\u2029]/);
+      expect(lines.filter((line) => line.startsWith('ORGANIZER'))).toHaveLength(1);
+      expect(lines.filter((line) => line.startsWith('ATTENDEE'))).toHaveLength(1);
+      expect(lines.filter((line) => line.startsWith('URL'))).toHaveLength(0);
+      expect(parse(ics).event.organizer).toBe('mailto:care@clinic.example');
+    }
+  });
+
+  it('drops bidirectional controls and invisible characters from what the calendar shows', () => {
+    const { event } = parse(buildCalendarInvite({ ...base, summary: 'Massage with \u202Eanna\u202C\u200B\uFEFF' }));
+    expect(event.summary).toBe('Massage with anna');
+  });
+
   it('folds without splitting a UTF-8 character', () => {
     const folded = foldLine(`SUMMARY:${'€'.repeat(60)}`);
     const lines = folded.split('\r\n');
