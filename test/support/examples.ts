@@ -4,39 +4,48 @@ import { fileURLToPath } from 'node:url';
 import type { DetailType, EventDetail, EventDetailInput } from '../../events/catalog';
 import { parseDetail } from '../../events/validation';
 
-/** The contract's examples live beside the project, in ../shared/contract/examples. */
-export const examplesDirectory = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-  '..',
-  'shared',
-  'contract',
-  'examples',
-);
+/** The project root, from this file's place in test/support/. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The project's own copy of the contract's examples: every test reads these. */
+export const examplesDirectory = join(projectRoot, 'events', 'examples');
+
+/**
+ * The contract's examples, in the shared folder beside the project when it is there (CI clones
+ * it there); test/unit/events/contract-examples.test.ts holds the project's copy to them.
+ */
+export const sharedExamplesDirectory = resolve(projectRoot, '..', 'shared', 'contract', 'examples');
+
+/** One example file: a PutEvents entry with `Detail` as an object. */
 export interface ExampleEntry {
+  /** The file's name, e.g. `booking-created.json`. */
+  file: string;
   Source: string;
+  /** As the file says it; parseEvent is what checks it names a contract event. */
   DetailType: DetailType;
   Detail: Record<string, unknown>;
 }
 
-export function loadExamples(): Record<string, ExampleEntry> {
-  return Object.fromEntries(
-    readdirSync(examplesDirectory)
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => [name.replace(/\.json$/, ''), JSON.parse(readFileSync(join(examplesDirectory, name), 'utf8'))]),
-  );
+/** Every example in a folder (the project's own by default), in file-name order; throws when the folder is missing. */
+export function loadExamples(directory = examplesDirectory): ExampleEntry[] {
+  return readdirSync(directory)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, ...JSON.parse(readFileSync(join(directory, file), 'utf8')) }));
 }
 
-const byType = () => Object.fromEntries(Object.values(loadExamples()).map((entry) => [entry.DetailType, entry.Detail]));
+function exampleOf(type: DetailType): Record<string, unknown> {
+  const example = loadExamples().find((entry) => entry.DetailType === type);
+  if (!example) throw new Error(`no example for ${type} in ${examplesDirectory}`);
+  return example.Detail;
+}
 
-/** The contract example of a type as a producer wrote it, with fields overridden (deep for objects). */
+/** The example of a type as a producer wrote it (a copy), with fields overridden (deep for objects). */
 export function exampleInput<T extends DetailType>(
   type: T,
   overrides: Record<string, unknown> = {},
 ): EventDetailInput<T> {
-  const base = structuredClone(byType()[type]) as Record<string, unknown>;
+  const base = structuredClone(exampleOf(type));
   for (const [key, value] of Object.entries(overrides)) {
     const existing = base[key];
     base[key] =

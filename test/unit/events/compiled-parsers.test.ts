@@ -6,12 +6,12 @@ import { detailTypes, eventCatalog, type DetailType } from '../../../events/cata
 import { compiledParsers, compiledSesFeedbackParser, INVALID } from '../../../events/event-parsers.generated';
 import { sesFeedbackDetailSchema } from '../../../events/ses-feedback-schema';
 import { generateEventParsers } from '../../../scripts/compile-event-parsers';
-import { loadContractExamples } from './contract-examples';
+import { loadExamples } from '../../support/examples';
 
 const compiled = (type: DetailType, detail: unknown): unknown =>
   (compiledParsers[type] as (input: unknown) => unknown)(detail);
 
-const examples = loadContractExamples();
+const examples = loadExamples();
 const exampleOf = (type: DetailType) => examples.find((example) => example.DetailType === type)!.Detail;
 
 /**

@@ -1,25 +1,60 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detailTypes, parseEvent } from '../../../events';
-import { examplesDirectory, loadContractExamples } from './contract-examples';
+import { loadExamples, sharedExamplesDirectory, type ExampleEntry } from '../../support/examples';
 
-describe('contract examples', () => {
-  it('finds the shared contract examples folder beside the project, with examples in it', () => {
-    expect(existsSync(examplesDirectory), `missing ${examplesDirectory}`).toBe(true);
-    expect(loadContractExamples().length).toBeGreaterThan(0);
+function expectAcceptedAsWritten(example: ExampleEntry) {
+  const parsed = parseEvent(example.Source, example.DetailType, JSON.stringify(example.Detail));
+
+  expect(parsed.source).toBe(example.Source);
+  expect(parsed.detailType).toBe(example.DetailType);
+  expect(parsed.detail).toEqual(example.Detail);
+}
+
+describe("the project's examples (events/examples/)", () => {
+  const examples = loadExamples();
+
+  it('has exactly one example for every detail-type in the catalog', () => {
+    expect(examples.map((example) => example.DetailType).sort()).toEqual([...detailTypes].sort());
   });
 
-  it('has an example for every detail-type in the catalog', () => {
-    const covered = new Set(loadContractExamples().map((example) => example.DetailType));
-    expect([...covered].sort()).toEqual([...detailTypes].sort());
-  });
-
-  const examples = existsSync(examplesDirectory) ? loadContractExamples() : [];
-  it.each(examples.map((example) => [example.file, example] as const))('accepts %s as written', (_file, example) => {
-    const parsed = parseEvent(example.Source, example.DetailType, JSON.stringify(example.Detail));
-
-    expect(parsed.source).toBe(example.Source);
-    expect(parsed.detailType).toBe(example.DetailType);
-    expect(parsed.detail).toEqual(example.Detail);
-  });
+  it.each(examples.map((example) => [example.file, example] as const))('accepts %s as written', (_file, example) =>
+    expectAcceptedAsWritten(example),
+  );
 });
+
+/**
+ * The contract's own examples, when the shared folder is beside this clone (as in CI): each is
+ * accepted as written, and the project's copy is the same, so the copy cannot drift from what
+ * front ends were promised. A clone on its own skips these and says why.
+ */
+const sharedIsHere = existsSync(sharedExamplesDirectory);
+const SHARED = "the contract's examples (../shared/contract/examples/)";
+
+describe.skipIf(!sharedIsHere)(
+  sharedIsHere ? SHARED : `${SHARED} (skipped: ../shared/contract/examples is not beside this clone)`,
+  () => {
+    // A skipped describe still runs its body to collect the tests: read the folder only when it is there.
+    const shared = sharedIsHere ? loadExamples(sharedExamplesDirectory) : [];
+    const projectCopy = loadExamples();
+
+    it('holds the same example files as events/examples/', () => {
+      expect(shared.length).toBeGreaterThan(0);
+      expect(shared.map((example) => example.file)).toEqual(projectCopy.map((example) => example.file));
+    });
+
+    it.each(shared.map((example) => [example.file, example] as const))('accepts %s as written', (_file, example) =>
+      expectAcceptedAsWritten(example),
+    );
+
+    it.each(shared.map((example) => [example.file, example] as const))(
+      'finds %s the same in events/examples/',
+      (file, example) => {
+        const copy = projectCopy.find((candidate) => candidate.file === file);
+
+        expect(copy, `events/examples/${file} is missing`).toBeDefined();
+        expect(copy, `events/examples/${file} drifted from the contract's example`).toStrictEqual(example);
+      },
+    );
+  },
+);

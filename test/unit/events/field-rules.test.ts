@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventCatalog, InvalidEventError, parseDetail, parseEvent, type DetailType } from '../../../events';
-import { exampleDetail } from './contract-examples';
+import { exampleInput } from '../../support/examples';
 
 /** A value no message could contain by accident. */
 const MARKER = 'Zq9xMarker';
@@ -9,7 +9,7 @@ type Json = Record<string, unknown>;
 
 /** The example of `detailType` with `change` applied to a copy. */
 function exampleWith(detailType: DetailType, change: (detail: Json) => void): Json {
-  const detail = exampleDetail(detailType);
+  const detail = exampleInput(detailType) as Json;
   change(detail);
   return detail;
 }

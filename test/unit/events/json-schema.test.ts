@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detailTypes, formatJsonSchema, jsonSchemaFileName, jsonSchemaFor } from '../../../events';
-import { exampleDetail, projectRoot } from './contract-examples';
+import { exampleInput, projectRoot } from '../../support/examples';
 
 const schemaDirectory = path.join(projectRoot, 'events', 'json-schema');
 const REGENERATE = 'run `npm run schemas` and commit events/json-schema/';
@@ -54,7 +54,7 @@ describe('generated JSON Schemas', () => {
 
     expect(schema.required).not.toContain('painBefore');
     expect(Object.keys(schema.properties as object)).toEqual(
-      expect.arrayContaining(Object.keys(exampleDetail('SessionCompleted'))),
+      expect.arrayContaining(Object.keys(exampleInput('SessionCompleted'))),
     );
   });
 });

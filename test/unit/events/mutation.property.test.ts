@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventError, parseEvent } from '../../../events';
-import { loadContractExamples } from './contract-examples';
+import { loadExamples } from '../../support/examples';
 
 const MARKER = 'Zq9xMarker';
 
@@ -28,7 +28,7 @@ function mutate(detail: unknown, path: Path, replacement: { drop: true } | { dro
   return copy;
 }
 
-const examples = loadContractExamples();
+const examples = loadExamples();
 
 const mutation = fc.constantFrom(...examples).chain((example) =>
   fc.record({

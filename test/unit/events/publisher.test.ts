@@ -15,13 +15,13 @@ import {
   type PublishEvent,
   type PublisherOptions,
 } from '../../../events';
-import { exampleDetail } from './contract-examples';
+import { exampleInput } from '../../support/examples';
 
 const eventBridge = mockClient(EventBridgeClient);
 const BUS = 'clinic-events';
 
 function cancellation(n: number, change: Partial<BookingCancelledInput> = {}): PublishEvent<'BookingCancelled'> {
-  const detail = exampleDetail('BookingCancelled') as BookingCancelledInput;
+  const detail: BookingCancelledInput = exampleInput('BookingCancelled');
   return {
     detailType: 'BookingCancelled',
     detail: { ...detail, eventId: `evt-${n}`, bookingId: `bk-${n}`, ...change },
@@ -89,7 +89,7 @@ describe('publisher', () => {
 
   it('sends Source from the catalog, the DetailType, the detail as given and the bus name', async () => {
     eventBridge.on(PutEventsCommand).callsFake(acceptAll);
-    const detail = { ...exampleDetail('SessionCompleted'), producerVersion: '2.1' };
+    const detail = { ...exampleInput('SessionCompleted'), producerVersion: '2.1' };
 
     await publisher().publish([{ detailType: 'SessionCompleted', detail: detail as never }]);
 

@@ -79,9 +79,8 @@ function fieldPaths(schema: JsonSchema, prefix = ''): string[] {
 const knownPaths = Object.fromEntries(
   detailTypes.map((type) => [type, new Set(fieldPaths(jsonSchemaFor(type)))]),
 ) as Record<DetailType, Set<string>>;
-const examples = Object.fromEntries(
-  Object.values(loadExamples()).map((entry) => [entry.DetailType, entry.Detail]),
-) as Record<DetailType, Json>;
+const exampleEntries = loadExamples().map((entry) => [entry.DetailType, entry.Detail] as const);
+const examples = Object.fromEntries(exampleEntries) as Record<DetailType, Json>;
 
 // ---------------------------------------------------------------------------------------------
 // Values
