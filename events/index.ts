@@ -1,5 +1,5 @@
 /**
- * The event contract (../shared/contract/EVENTS.md) as one import for producers and consumers:
+ * The event contract (docs/EVENTS.md) as one import for producers and consumers:
  * schemas and their types, the catalog, validation, the typed publisher and the JSON Schemas.
  */
 export * from './schemas';
