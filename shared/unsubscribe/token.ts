@@ -1,11 +1,18 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * Signed unsubscribe tokens: `base64url(payload).base64url(HMAC-SHA256(key, payload part))`,
- * where the payload is `{"v":1,"c":clinicId,"p":patientId}`. URL-safe as they are (letters,
- * digits, `-`, `_` and one `.`), so they go into a link's path unencoded. They do not expire:
- * the link in an old email must keep working. A token that is not exactly one we signed
- * with this key verifies as `undefined`; verifying never throws.
+ * Signed unsubscribe tokens: `keyId.base64url(payload).base64url(HMAC-SHA256(key, "keyId.payload part"))`,
+ * where the payload is `{"v":2,"c":clinicId,"p":patientId}` and `keyId` names the key that
+ * signed it, so that a key can be rotated: a verifier holding the current and the previous key
+ * knows which one to use, and can tell a token of a key it has not loaded yet from a forgery.
+ *
+ * Tokens issued before keys had ids are `base64url(payload).base64url(HMAC-SHA256(key, payload part))`
+ * with `"v":1`; they are still accepted, checked against each key given.
+ *
+ * URL-safe as they are (letters, digits, `-`, `_` and dots), so they go into a link's path
+ * unencoded. They do not expire: the link in an old email must keep working as long as its
+ * key is current or previous. A token that is not exactly one we signed with one of the keys
+ * given verifies as `undefined`; verifying never throws.
  */
 
 export interface UnsubscribeSubject {
@@ -13,36 +20,97 @@ export interface UnsubscribeSubject {
   patientId: string;
 }
 
-const VERSION = 1;
+const VERSION = 2;
+const LEGACY_VERSION = 1;
 /** base64url of a 32-byte HMAC-SHA256, without padding. */
 const SIGNATURE_LENGTH = 43;
+/**
+ * base64url of the first 6 bytes of the key's hash: tells the two keys in use apart (48 bits, so
+ * a clash is practically impossible, and harmless: every key with the id is tried) while adding
+ * little to the link.
+ */
+const KEY_ID_BYTES = 6;
+const KEY_ID_LENGTH = 8;
 /** Far above any token for contract-sized ids (clinic ≤ 64, patient ≤ 128 chars): bounds the work on hostile input. */
 const MAX_TOKEN_LENGTH = 1024;
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const TOKEN_SHAPE = /^(?:[A-Za-z0-9_-]+\.){1,2}[A-Za-z0-9_-]+$/;
+/** Keeps the id's hash apart from any other use of SHA-256 over the key. */
+const KEY_ID_CONTEXT = 'careloop unsubscribe signing key id\n';
 
-const sign = (payloadPart: string, key: string) => createHmac('sha256', key).update(payloadPart).digest('base64url');
+const sign = (signedPart: string, key: string) => createHmac('sha256', key).update(signedPart).digest('base64url');
+
+/**
+ * The id of a signing key, derived from its value rather than from the Secrets Manager version
+ * that holds it: a key copied into another secret (a stack deployed again, see DEPLOY.md) keeps
+ * its id, so the links it signed keep working there too. Reveals nothing usable about the key.
+ */
+export function unsubscribeKeyId(key: string): string {
+  if (!key) throw new TypeError('the unsubscribe signing key is empty');
+  return createHash('sha256')
+    .update(KEY_ID_CONTEXT)
+    .update(key)
+    .digest()
+    .subarray(0, KEY_ID_BYTES)
+    .toString('base64url');
+}
 
 export function signUnsubscribeToken(subject: UnsubscribeSubject, key: string): string {
   if (!key) throw new TypeError('the unsubscribe signing key is empty');
   if (!subject.clinicId || !subject.patientId) throw new TypeError('an unsubscribe token needs a clinic and a patient');
   const payload = JSON.stringify({ v: VERSION, c: subject.clinicId, p: subject.patientId });
-  const payloadPart = Buffer.from(payload, 'utf8').toString('base64url');
-  return `${payloadPart}.${sign(payloadPart, key)}`;
+  const signedPart = `${unsubscribeKeyId(key)}.${Buffer.from(payload, 'utf8').toString('base64url')}`;
+  return `${signedPart}.${sign(signedPart, key)}`;
 }
 
-export function verifyUnsubscribeToken(token: string, key: string): UnsubscribeSubject | undefined {
-  if (typeof token !== 'string' || typeof key !== 'string' || !key) return undefined;
-  if (token.length > MAX_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) return undefined;
-  const [payloadPart = '', signaturePart = ''] = token.split('.');
+interface TokenParts {
+  /** Undefined for a token issued before tokens named their key. */
+  keyId: string | undefined;
+  signedPart: string;
+  payloadPart: string;
+  signaturePart: string;
+}
+
+function partsOf(token: unknown): TokenParts | undefined {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !TOKEN_SHAPE.test(token)) return undefined;
+  const parts = token.split('.');
+  const signaturePart = parts.pop() ?? '';
   if (signaturePart.length !== SIGNATURE_LENGTH) return undefined;
-  // Compared as text, so only the one canonical encoding of the signature is accepted.
-  const expected = Buffer.from(sign(payloadPart, key), 'utf8');
-  const given = Buffer.from(signaturePart, 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  return parsePayload(payloadPart);
+  const [first = '', second] = parts;
+  if (second === undefined) return { keyId: undefined, signedPart: first, payloadPart: first, signaturePart };
+  if (first.length !== KEY_ID_LENGTH) return undefined;
+  return { keyId: first, signedPart: `${first}.${second}`, payloadPart: second, signaturePart };
 }
 
-function parsePayload(payloadPart: string): UnsubscribeSubject | undefined {
+/** The id of the key a token says signed it; undefined for an older token without one, or anything malformed. */
+export function unsubscribeTokenKeyId(token: string): string | undefined {
+  return partsOf(token)?.keyId;
+}
+
+/**
+ * The subject of a token signed with one of `keys` (the current key first, then the previous
+ * one), or undefined. A token naming its key is checked against that key only.
+ */
+export function verifyUnsubscribeToken(
+  token: string,
+  keys: string | readonly string[],
+): UnsubscribeSubject | undefined {
+  const parts = partsOf(token);
+  if (!parts) return undefined;
+  const candidates = typeof keys === 'string' ? [keys] : Array.isArray(keys) ? (keys as readonly unknown[]) : [];
+  const given = Buffer.from(parts.signaturePart, 'utf8');
+  for (const key of candidates) {
+    if (typeof key !== 'string' || !key) continue;
+    if (parts.keyId !== undefined && unsubscribeKeyId(key) !== parts.keyId) continue;
+    // Compared as text, so only the one canonical encoding of the signature is accepted.
+    const expected = Buffer.from(sign(parts.signedPart, key), 'utf8');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) {
+      return parsePayload(parts.payloadPart, parts.keyId === undefined ? LEGACY_VERSION : VERSION);
+    }
+  }
+  return undefined;
+}
+
+function parsePayload(payloadPart: string, version: number): UnsubscribeSubject | undefined {
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
@@ -51,6 +119,6 @@ function parsePayload(payloadPart: string): UnsubscribeSubject | undefined {
   }
   if (typeof payload !== 'object' || payload === null) return undefined;
   const { v, c, p } = payload as { v?: unknown; c?: unknown; p?: unknown };
-  if (v !== VERSION || typeof c !== 'string' || typeof p !== 'string' || !c || !p) return undefined;
+  if (v !== version || typeof c !== 'string' || typeof p !== 'string' || !c || !p) return undefined;
   return { clinicId: c, patientId: p };
 }
