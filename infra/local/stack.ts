@@ -164,7 +164,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let emulators: Emulators | undefined;
   const sideServices = createSideServices({
     onRejectedEvent: keepDeadLetter,
-    // A fresh key per run: links from an earlier run's emails stop working, as after a rotation.
+    // A fresh key per run: links from an earlier run's emails stop working, as after an exposed key is replaced.
     secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: randomBytes(32).toString('base64') },
   });
 
