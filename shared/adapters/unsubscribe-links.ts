@@ -1,7 +1,39 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { RuntimeConfig } from '../config';
 import type { UnsubscribeLinks } from '../domain/ports';
-import { signUnsubscribeToken, verifyUnsubscribeToken } from '../unsubscribe/token';
+import {
+  signUnsubscribeToken,
+  unsubscribeKeyId,
+  unsubscribeTokenKeyId,
+  verifyUnsubscribeToken,
+} from '../unsubscribe/token';
+
+/**
+ * The signing keys as the secret holds them: `current` (stage AWSCURRENT) signs and verifies,
+ * `previous` (AWSPREVIOUS, none until the secret's first rotation) only verifies, so the links
+ * in emails sent before a rotation keep working until the next one.
+ */
+export interface SigningKeys {
+  current: string;
+  previous?: string | undefined;
+}
+
+/**
+ * How long a container uses the keys it loaded before reading them again: how long a warm
+ * function may go on signing with the key a rotation replaced (its links keep working, that
+ * key being the previous one) and verifying with the key the rotation dropped. A few minutes
+ * keeps that window short next to the time between two rotations, while a busy container
+ * still reads the secret a few times an hour rather than on every invocation.
+ */
+export const KEY_CACHE_TTL_MS = 5 * 60_000;
+
+/**
+ * A link naming a key this container has not loaded was probably signed by a container that
+ * read the secret after a rotation, so the keys are read again at once, unless they were read
+ * this recently: a stream of links with made-up key ids must not become a stream of Secrets
+ * Manager calls.
+ */
+export const UNKNOWN_KEY_REFRESH_MS = 60_000;
 
 export interface UnsubscribeLinksOptions {
   /**
@@ -10,8 +42,19 @@ export interface UnsubscribeLinksOptions {
    * token is appended as the last path segment.
    */
   baseUrl: string;
-  /** The HMAC key. Called once per cold start; called again only after it failed. */
-  loadKey: () => Promise<string>;
+  /** The HMAC keys. Called on first use, after KEY_CACHE_TTL_MS, after a failure, and for an unknown key id. */
+  loadKeys: () => Promise<SigningKeys>;
+  /** Milliseconds since the epoch, for the keys' age; `Date.now` unless a test moves time itself. */
+  now?: () => number;
+}
+
+interface LoadedKeys {
+  /** Current first: what verifying tries first. */
+  keys: readonly string[];
+  current: string;
+  ids: ReadonlySet<string>;
+  /** When the load that read them started: they are at least this fresh. */
+  loadedAt: number;
 }
 
 /** `baseUrl` with exactly one trailing slash; refuses anything a token cannot simply be appended to. */
@@ -31,36 +74,71 @@ function normaliseBaseUrl(baseUrl: string): string {
 
 export function createUnsubscribeLinks(options: UnsubscribeLinksOptions): UnsubscribeLinks {
   const base = normaliseBaseUrl(options.baseUrl);
-  let pending: Promise<string> | undefined;
-  const key = () => {
+  const now = options.now ?? Date.now;
+  let loaded: LoadedKeys | undefined;
+  let pending: Promise<LoadedKeys> | undefined;
+
+  const load = () => {
     if (pending) return pending;
-    const attempt = options.loadKey().then((value) => {
-      if (!value) throw new Error('the unsubscribe signing key is empty');
-      return value;
+    const startedAt = now();
+    const attempt = options.loadKeys().then(({ current, previous }): LoadedKeys => {
+      if (!current) throw new Error('the unsubscribe signing key is empty');
+      const keys = previous ? [current, previous] : [current];
+      loaded = { keys, current, ids: new Set(keys.map(unsubscribeKeyId)), loadedAt: startedAt };
+      return loaded;
     });
     pending = attempt;
-    // A failed load is forgotten, so the next call (the next invocation) tries again.
-    attempt.catch(() => {
+    // Only a successful load is kept; after a failure the next call (the next invocation) tries again.
+    const settled = () => {
       if (pending === attempt) pending = undefined;
-    });
+    };
+    attempt.then(settled, settled);
     return attempt;
   };
+  /** The keys, read again when older than `maxAgeMs`; concurrent callers share one read. */
+  const keysNoOlderThan = async (maxAgeMs: number) => (loaded && now() - loaded.loadedAt < maxAgeMs ? loaded : load());
+
   return {
     async urlFor(clinicId, patientId) {
-      return `${base}${signUnsubscribeToken({ clinicId, patientId }, await key())}`;
+      const { current } = await keysNoOlderThan(KEY_CACHE_TTL_MS);
+      return `${base}${signUnsubscribeToken({ clinicId, patientId }, current)}`;
     },
     async verify(token) {
-      return verifyUnsubscribeToken(token, await key());
+      let held = await keysNoOlderThan(KEY_CACHE_TTL_MS);
+      const keyId = unsubscribeTokenKeyId(token);
+      if (keyId !== undefined && !held.ids.has(keyId)) held = await keysNoOlderThan(UNKNOWN_KEY_REFRESH_MS);
+      return verifyUnsubscribeToken(token, held.keys);
     },
   };
 }
 
-/** Reads the signing key from Secrets Manager: the secret's string, as it is stored. */
-export function createSecretsManagerKeyLoader(client: SecretsManagerClient, secretId: string): () => Promise<string> {
-  return async () => {
-    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    if (!SecretString) throw new Error('the unsubscribe signing secret has no string value');
+const CURRENT = 'AWSCURRENT';
+const PREVIOUS = 'AWSPREVIOUS';
+
+/**
+ * Reads the signing keys from Secrets Manager: the secret's string at AWSCURRENT and at
+ * AWSPREVIOUS, as stored. A secret never rotated has no AWSPREVIOUS (ResourceNotFoundException):
+ * that is the normal state, not a failure. Anything else failing fails the load, so a container
+ * never goes on for a whole TTL without a previous key it should have.
+ */
+export function createSecretsManagerKeyLoader(
+  client: SecretsManagerClient,
+  secretId: string,
+): () => Promise<SigningKeys> {
+  const read = async (stage: string) => {
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
+    if (!SecretString) throw new Error(`the unsubscribe signing secret has no string value at ${stage}`);
     return SecretString;
+  };
+  return async () => {
+    const [current, previous] = await Promise.all([
+      read(CURRENT),
+      read(PREVIOUS).catch((error: unknown) => {
+        if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      }),
+    ]);
+    return { current, previous };
   };
 }
 
@@ -70,6 +148,6 @@ export function signedUnsubscribeLinksFor(
 ): UnsubscribeLinks {
   return createUnsubscribeLinks({
     baseUrl: config.unsubscribeBaseUrl,
-    loadKey: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
+    loadKeys: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
   });
 }

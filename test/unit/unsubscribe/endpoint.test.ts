@@ -44,7 +44,10 @@ function memoryDeps(initial?: PatientRecord, options: { conflicts?: number; fail
       },
     },
     clock: { now: () => NOW },
-    unsubscribeLinks: createUnsubscribeLinks({ baseUrl: 'https://u.example/', loadKey: async () => KEY }),
+    unsubscribeLinks: createUnsubscribeLinks({
+      baseUrl: 'https://u.example/',
+      loadKeys: async () => ({ current: KEY }),
+    }),
     log: (message: string, fields: Record<string, unknown>) => logs.push([message, fields]),
   } as unknown as Dependencies;
   return { deps, saves, logs, stored: () => stored };
