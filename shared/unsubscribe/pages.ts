@@ -53,7 +53,7 @@ const MESSAGES: Record<Language, PageMessages> = {
       title: 'This link does not work',
       heading: 'This link does not work',
       paragraphs: [
-        'The unsubscribe link is incomplete or has been changed. Please open it again from the email, or ask your clinic to stop self-care emails.',
+        'The unsubscribe link is incomplete, has been changed or is too old. Please use the link in a more recent self-care email from us, or ask your clinic to stop self-care emails.',
       ],
     },
     unavailable: {
@@ -85,7 +85,7 @@ const MESSAGES: Record<Language, PageMessages> = {
       title: 'Dieser Link funktioniert nicht',
       heading: 'Dieser Link funktioniert nicht',
       paragraphs: [
-        'Der Abmeldelink ist unvollständig oder wurde verändert. Bitte öffnen Sie ihn erneut aus der E-Mail, oder bitten Sie Ihre Praxis, die Nachsorge-E-Mails abzustellen.',
+        'Der Abmeldelink ist unvollständig, wurde verändert oder ist zu alt. Bitte verwenden Sie den Link in einer neueren Nachsorge-E-Mail von uns, oder bitten Sie Ihre Praxis, die Nachsorge-E-Mails abzustellen.',
       ],
     },
     unavailable: {

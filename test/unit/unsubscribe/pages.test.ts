@@ -28,6 +28,17 @@ describe('unsubscribe pages', () => {
     expect(renderUnsubscribePage('invalid', 'de')).toContain('Dieser Link funktioniert nicht');
   });
 
+  it('tells a patient with a link too old to work (two key rotations back) where else to unsubscribe', () => {
+    const en = renderUnsubscribePage('invalid', 'en');
+    expect(en).toContain('too old');
+    expect(en).toContain('a more recent self-care email');
+    expect(en).toContain('ask your clinic');
+    const de = renderUnsubscribePage('invalid', 'de');
+    expect(de).toContain('zu alt');
+    expect(de).toContain('einer neueren Nachsorge-E-Mail');
+    expect(de).toContain('Ihre Praxis');
+  });
+
   it.each(PAGES)('renders the %s page as a small self-contained document: no scripts, nothing loaded', (kind) => {
     for (const language of ['en', 'de'] as const) {
       const page = renderUnsubscribePage(kind, language);
