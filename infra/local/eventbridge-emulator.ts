@@ -341,12 +341,22 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
     }
   }
 
-  function unknownBus(entry: ParsedEntry): string | undefined {
+  /**
+   * The bus answers to its name, and to its ARN in the stack's region or in the region the
+   * request was signed for: the emulator serves any region, so a client configured for
+   * us-east-1 that names the bus by ARN names it in us-east-1.
+   */
+  function unknownBus(entry: ParsedEntry, signedRegion: string | undefined): string | undefined {
     const given = entry.eventBusName ?? 'default';
-    return given === busName || given === busArn ? undefined : given;
+    if (given === busName || given === busArn) return undefined;
+    if (signedRegion && given === `arn:aws:events:${signedRegion}:${accountId}:event-bus/${busName}`) return undefined;
+    return given;
   }
 
-  async function putEvents(request: { Entries?: unknown }): Promise<PutEventsResponse> {
+  async function putEvents(
+    request: { Entries?: unknown },
+    { signedRegion }: { signedRegion?: string } = {},
+  ): Promise<PutEventsResponse> {
     if (!isPlainObject(request)) throw serializationError('The request body must be a JSON object');
     const rawEntries = request.Entries;
     if (rawEntries === undefined || rawEntries === null) {
@@ -382,7 +392,7 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
       );
     }
     for (const entry of entries) {
-      const unknown = unknownBus(entry);
+      const unknown = unknownBus(entry, signedRegion);
       if (unknown !== undefined) {
         throw new EventBridgeApiError('ResourceNotFoundException', `Event bus ${unknown} does not exist.`);
       }
@@ -458,6 +468,13 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
     res.end(body);
   }
 
+  /** The region of a SigV4 signature's credential scope (`Credential=<key>/<date>/<region>/events/aws4_request`). */
+  function signedRegionOf(req: http.IncomingMessage): string | undefined {
+    const authorization = req.headers.authorization;
+    const scope = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]{1,32})\/events\/aws4_request/.exec(authorization ?? '');
+    return scope?.[1];
+  }
+
   function sendError(res: http.ServerResponse, error: EventBridgeApiError): void {
     send(res, error.statusCode, { __type: error.code, message: error.message }, error.code);
   }
@@ -484,7 +501,7 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
       return;
     }
     try {
-      send(res, 200, await putEvents(request as { Entries?: unknown }));
+      send(res, 200, await putEvents(request as { Entries?: unknown }, { signedRegion: signedRegionOf(req) }));
     } catch (error) {
       if (error instanceof EventBridgeApiError) sendError(res, error);
       else {

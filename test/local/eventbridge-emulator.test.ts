@@ -223,6 +223,34 @@ describe('PutEvents through the AWS SDK', () => {
     expect(invocations).toHaveLength(2);
   });
 
+  it('accepts the bus by ARN in the region the request is signed for, and only that one besides its own', async () => {
+    const { emulator, invocations } = await start();
+    const { port } = server!.address() as AddressInfo;
+    const usEast = new EventBridgeClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    try {
+      const arnIn = (region: string) => `arn:aws:events:${region}:${ACCOUNT}:event-bus/${BUS}`;
+      const answer = await usEast.send(
+        new PutEventsCommand({
+          Entries: [entry('BookingCreated', {}, arnIn('us-east-1')), entry('BookingCreated', {}, BUS_ARN)],
+        }),
+      );
+      expect(answer.FailedEntryCount).toBe(0);
+      const error = await rejection(
+        usEast.send(new PutEventsCommand({ Entries: [entry('BookingCreated', {}, arnIn('ap-south-1'))] })),
+      );
+      expect(error.name).toBe('ResourceNotFoundException');
+    } finally {
+      usEast.destroy();
+    }
+    await emulator.idle();
+    expect(invocations).toHaveLength(2);
+  });
+
   it('refuses an unknown bus, a bus ARN of another account and the absent default bus', async () => {
     const { client, emulator } = await start();
 
