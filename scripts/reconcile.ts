@@ -4,7 +4,7 @@ import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/clien
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { handlerEnvironment } from '../infra/local/functions';
-import { LOCAL_PREFIX, LOCAL_TABLE, localStackOptionsFromEnv } from '../infra/local/stack';
+import { localFunctionSettings, localStackOptionsFromEnv } from '../infra/local/stack';
 import { systemClock } from '../shared/adapters/clock';
 import { createJobScheduler } from '../shared/adapters/job-scheduler';
 import { createDynamoStore, keys } from '../shared/adapters/dynamo-store';
@@ -96,14 +96,7 @@ export function localHandlerEnvironment(): Record<string, string> {
       sideServices: base(options.eventsPort),
       unsubscribe: `${base(options.eventsPort)}/unsubscribe/`,
     },
-    {
-      prefix: LOCAL_PREFIX,
-      tableName: LOCAL_TABLE,
-      scheduleGroupName: LOCAL_PREFIX,
-      senderAddress: options.senderAddress,
-      reminderOffsetsMinutes: options.reminderOffsetsMinutes,
-      checkInDelayMinutes: options.checkInDelayMinutes,
-    },
+    localFunctionSettings(options),
   );
 }
 

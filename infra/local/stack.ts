@@ -31,6 +31,7 @@ import {
   localFunctionName,
   LOCAL_ACCOUNT,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
+  type LocalFunctionSettings,
 } from './functions';
 import { recordableRejection } from '../../shared/adapters/rejected-events';
 import { createQueueRunner, type QueueRunner } from './queue-runner';
@@ -109,6 +110,22 @@ export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2))
       ? Number(process.env.CARELOOP_CHECK_IN_DELAY_MINUTES)
       : undefined,
     faults: process.env.CARELOOP_FAULTS ? parseFaults(process.env.CARELOOP_FAULTS) : undefined,
+  };
+}
+
+/**
+ * The settings the local stack's functions run with, from its options: the one reading of them,
+ * so every tool that acts as those functions (`npm run reconcile -- --local`) judges as they do.
+ */
+export function localFunctionSettings(options: LocalStackOptions): LocalFunctionSettings {
+  return {
+    prefix: LOCAL_PREFIX,
+    tableName: LOCAL_TABLE,
+    scheduleGroupName: LOCAL_PREFIX,
+    senderAddress: options.senderAddress,
+    reminderOffsetsMinutes: options.reminderOffsetsMinutes,
+    checkInDelayMinutes: options.checkInDelayMinutes,
+    quietHours: options.quietHours,
   };
 }
 
@@ -325,15 +342,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         sideServices: events,
         unsubscribe: `${events}/unsubscribe/`,
       },
-      {
-        prefix: LOCAL_PREFIX,
-        tableName: LOCAL_TABLE,
-        scheduleGroupName: LOCAL_PREFIX,
-        senderAddress: options.senderAddress,
-        reminderOffsetsMinutes: options.reminderOffsetsMinutes,
-        checkInDelayMinutes: options.checkInDelayMinutes,
-        quietHours: options.quietHours,
-      },
+      localFunctionSettings(options),
       clock,
     );
     for (const [name, handler] of loaded) handlers.set(name, timed(name, handler, options.onInvocation));
