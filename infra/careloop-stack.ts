@@ -225,7 +225,7 @@ export class CareLoopStack extends Stack {
       description: `Every event on ${settings.busName}, for replay`,
       // An empty prefix matches every source: the archive keeps all events on the bus.
       eventPattern: { source: events.Match.prefix('') },
-      retention: Duration.days(365),
+      retention: Duration.days(settings.archiveRetentionDays),
       kmsKey: this.key,
     });
 

@@ -39,6 +39,11 @@ export interface Settings {
    * reserves none (an account whose quota is too low to reserve any).
    */
   readonly publicFunctionConcurrency: number | 'off';
+  /**
+   * Days the bus archive keeps every event for replay. Events carry patients' details, and an
+   * erasure cannot reach into the archive: it is gone from there only when it ages out.
+   */
+  readonly archiveRetentionDays: number;
   readonly region: string;
   readonly account?: string;
 }
@@ -56,6 +61,7 @@ export const CONTEXT_KEYS = [
   'selfCareFile',
   'alarmEmail',
   'publicFunctionConcurrency',
+  'archiveRetentionDays',
   'region',
   'account',
 ] as const;
@@ -69,8 +75,13 @@ export const DEFAULT_SETTINGS = {
   checkInDelayHours: 72,
   quietHours: '21:00-08:00',
   publicFunctionConcurrency: 10,
+  /** As long as point-in-time recovery reaches back, and the processed-event markers last. */
+  archiveRetentionDays: 35,
   region: 'eu-central-1',
 } as const;
+
+/** Ten years: any longer and the archive outlives every records-retention rule a clinic has. */
+const MAX_ARCHIVE_DAYS = 3650;
 
 /**
  * Lambda keeps at least 100 of an account's concurrency unreserved, so a reservation above what
@@ -230,6 +241,18 @@ export function resolveSettings(
     });
   }
 
+  const rawArchiveDays = read(getContext, 'archiveRetentionDays');
+  const archiveRetentionDays =
+    rawArchiveDays === undefined
+      ? DEFAULT_SETTINGS.archiveRetentionDays
+      : wholeNumber(rawArchiveDays, 1, MAX_ARCHIVE_DAYS);
+  if (archiveRetentionDays === undefined) {
+    problems.push({
+      key: 'archiveRetentionDays',
+      message: `must be a whole number of days from 1 to ${MAX_ARCHIVE_DAYS}, got ${show(rawArchiveDays)}`,
+    });
+  }
+
   const region = text(
     'region',
     env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
@@ -251,17 +274,23 @@ export function resolveSettings(
     ...(selfCareOverrides ? { selfCareOverrides } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     publicFunctionConcurrency: publicFunctionConcurrency!,
+    archiveRetentionDays: archiveRetentionDays!,
     region: region!,
     ...(account ? { account } : {}),
   };
 }
 
+/** A whole number from min to max, given as a number (cdk.json) or its digits (`-c key=35`). */
+function wholeNumber(value: unknown, min: number, max: number): number | undefined {
+  const text = typeof value === 'string' ? value.trim() : value;
+  const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
+  return Number.isInteger(number) && number >= min && number <= max ? number : undefined;
+}
+
 function parseConcurrency(value: unknown): number | 'off' | undefined {
   if (value === undefined) return DEFAULT_SETTINGS.publicFunctionConcurrency;
-  const text = typeof value === 'string' ? value.trim() : value;
-  if (text === 'off') return 'off';
-  const number = typeof text === 'number' ? text : typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN;
-  return Number.isInteger(number) && number >= 1 && number <= MAX_PUBLIC_CONCURRENCY ? number : undefined;
+  if (typeof value === 'string' && value.trim() === 'off') return 'off';
+  return wholeNumber(value, 1, MAX_PUBLIC_CONCURRENCY);
 }
 
 /** Minutes as the functions read them (REMINDER_OFFSETS_MINUTES, CHECK_IN_DELAY_MINUTES). */

@@ -382,8 +382,22 @@ describe('CareLoopStack with default settings', () => {
       template.hasResourceProperties('AWS::Events::Archive', {
         SourceArn: getAtt(idOf(stack.bus)),
         EventPattern: { source: [{ prefix: '' }] },
-        RetentionDays: 365,
+        RetentionDays: 35,
         KmsKeyIdentifier: getAtt(keyId()),
+      });
+    });
+
+    it('lets EventBridge use the key for the archive of the CareLoop bus only (its encryption context)', () => {
+      const key = resources[keyId()]!.Properties.KeyPolicy.Statement as Statement[];
+      const forArchive = key.filter(
+        (statement) =>
+          JSON.stringify(statement).includes('events.amazonaws.com') &&
+          actionsOf(statement).includes('kms:GenerateDataKey') &&
+          JSON.stringify(statement.Condition ?? {}).includes('kms:EncryptionContext:aws:events:event-bus:arn'),
+      );
+      expect(forArchive).toHaveLength(1);
+      expect(forArchive[0]!.Condition).toEqual({
+        StringEquals: { 'kms:EncryptionContext:aws:events:event-bus:arn': getAtt(idOf(stack.bus)) },
       });
     });
 
@@ -447,6 +461,7 @@ describe('CareLoopStack with custom settings', () => {
       senderAddress: 'care@mail.example.org',
       reminderOffsetsHours: '2,24',
       checkInDelayHours: '48',
+      archiveRetentionDays: '90',
     }));
   });
 
@@ -478,6 +493,10 @@ describe('CareLoopStack with custom settings', () => {
     expect(
       publicFunction({ publicFunctionConcurrency: 'off' }).Properties.ReservedConcurrentExecutions,
     ).toBeUndefined();
+  });
+
+  it('keeps the archive as many days as the context says', () => {
+    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 90 });
   });
 
   it('names the bus, schedule group and configuration set after the settings', () => {

@@ -26,8 +26,19 @@ describe('resolveSettings', () => {
       checkInDelayHours: 72,
       quietHours: '21:00-08:00',
       publicFunctionConcurrency: 10,
+      archiveRetentionDays: 35,
       region: 'eu-central-1',
     });
+  });
+
+  it('takes the archive retention as a whole number of days, and names the key otherwise', () => {
+    expect(resolveSettings(context({ archiveRetentionDays: '90' }), {}).archiveRetentionDays).toBe(90);
+    expect(resolveSettings(context({ archiveRetentionDays: 7 }), {}).archiveRetentionDays).toBe(7);
+    for (const bad of [0, 3651, 1.5, 'forever', 'off']) {
+      expect(() => resolveSettings(context({ archiveRetentionDays: bad }), {}), String(bad)).toThrow(
+        /context key "archiveRetentionDays": must be a whole number of days from 1 to 3650/,
+      );
+    }
   });
 
   it('takes the public function concurrency as a whole number or off, and names the key otherwise', () => {
