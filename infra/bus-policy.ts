@@ -140,24 +140,48 @@ export function publisherStatementId(bus: events.EventBus, principal: string): s
 }
 
 const publisherHash = (bus: events.EventBus, principal: string) =>
-  createHash('sha256')
-    .update(`${bus.node.path}\n${principalKey(principal)}`)
-    .digest('hex')
-    .slice(0, 20);
+  shortHash(`${bus.node.path}\n${principalKey(principal)}`);
+
+/** Of the deny for one source: from the bus's path and the source, so each stage has its own. */
+const sourceHash = (bus: events.EventBus, source: string) => shortHash(`${bus.node.path}\nsource:${source}`);
+
+const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 20);
 
 /**
- * Adds one statement per publisher to the bus's resource policy: Allow `events:PutEvents` on
- * this bus to that principal, when `events:source` is one of its sources. `StringEquals`, not
- * `ForAllValues:StringEquals`: the latter is also true when the key is absent.
+ * The patterns of `aws:PrincipalArn` that stand for a publisher: a role or user is its own ARN
+ * (a session of a role carries the role's ARN there); an account, by its id or root ARN, is any
+ * principal of that account, as a resource policy naming an account means.
+ */
+function principalArnPatterns(principal: string): string[] {
+  if (ACCOUNT_ID.test(principal)) return [`arn:*:iam::${principal}:*`];
+  const match = IAM_ARN.exec(principal)!;
+  return match[3] === 'root' ? [`arn:${match[1]}:iam::${match[2]}:*`] : [principal];
+}
+
+/**
+ * Adds the publishers' statements to the bus's resource policy.
+ *
+ * - One Allow per publisher: `events:PutEvents` on this bus to that principal, when
+ *   `events:source` is one of its sources. `StringEquals`, not `ForAllValues:StringEquals`: the
+ *   latter is also true when the key is absent. That is what lets another account publish.
+ * - One Deny per contract source: `events:PutEvents` with that source, by any principal but the
+ *   publishers listed for it. An Allow alone does not keep out a principal of this account
+ *   whose own IAM policy allows `events:PutEvents`: it could send `clinic.patients` and redirect
+ *   a patient's email. A source no publisher lists is denied to everyone.
  *
  * Returns the policies (one AWS::Events::EventBusPolicy each, created one after the other:
  * EventBridge rewrites the bus's single policy document for each). Construct ids, like
- * statement ids, come from the principal, not the position: reordering the list replaces
- * nothing (a replacement would create the new copy, then delete the old one's statement).
- * No publishers, no policy.
+ * statement ids, come from the principal or the source, not the position: reordering the list
+ * replaces nothing (a replacement would create the new copy, then delete the old one's
+ * statement). No publishers, no policy.
  */
 export function applyPublisherPolicy(bus: events.EventBus, publishers: readonly Publisher[]): events.EventBusPolicy[] {
   const policies: events.EventBusPolicy[] = [];
+  const chain = (policy: events.EventBusPolicy) => {
+    const previous = policies.at(-1);
+    if (previous) policy.node.addDependency(previous);
+    policies.push(policy);
+  };
   for (const publisher of publishers) {
     const statementId = publisherStatementId(bus, publisher.principal);
     const statement = new iam.PolicyStatement({
@@ -168,14 +192,38 @@ export function applyPublisherPolicy(bus: events.EventBus, publishers: readonly 
       resources: [bus.eventBusArn],
       conditions: { StringEquals: { 'events:source': [...publisher.sources] } },
     });
-    const policy = new events.EventBusPolicy(bus, `Publisher-${publisherHash(bus, publisher.principal)}`, {
-      eventBus: bus,
-      statementId,
-      statement: statement.toStatementJson(),
+    chain(
+      new events.EventBusPolicy(bus, `Publisher-${publisherHash(bus, publisher.principal)}`, {
+        eventBus: bus,
+        statementId,
+        statement: statement.toStatementJson(),
+      }),
+    );
+  }
+  if (publishers.length === 0) return policies;
+  for (const source of CONTRACT_SOURCES) {
+    const allowed = publishers
+      .filter((publisher) => publisher.sources.includes(source))
+      .flatMap((publisher) => principalArnPatterns(publisher.principal));
+    const hash = sourceHash(bus, source);
+    const statement = new iam.PolicyStatement({
+      sid: `careloop-only-publishers-${hash}`,
+      effect: iam.Effect.DENY,
+      principals: [new iam.AnyPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: {
+        StringEquals: { 'events:source': source },
+        ...(allowed.length > 0 ? { ArnNotLike: { 'aws:PrincipalArn': allowed } } : {}),
+      },
     });
-    const previous = policies.at(-1);
-    if (previous) policy.node.addDependency(previous);
-    policies.push(policy);
+    chain(
+      new events.EventBusPolicy(bus, `OnlyPublishers-${hash}`, {
+        eventBus: bus,
+        statementId: `careloop-only-publishers-${hash}`,
+        statement: statement.toStatementJson(),
+      }),
+    );
   }
   return policies;
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { applyPublisherPolicy, CONTRACT_SOURCES, parsePublishers, type Publisher } from '../../infra/bus-policy';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings, SettingsError } from '../../infra/settings';
+import { conditionsHold, type Environment, type Resources, type Statement } from './policy-evaluation';
 
 type BusPolicy = {
   Properties: {
@@ -42,7 +43,10 @@ function busStack(publishers: readonly Publisher[], stackId = 'CareLoop-dev') {
   return { stack, policies, template, busId, resources: template.findResources('AWS::Events::EventBusPolicy') };
 }
 
-const policiesOf = (resources: Record<string, unknown>) => Object.values(resources) as BusPolicy[];
+const allPoliciesOf = (resources: Record<string, unknown>) => Object.values(resources) as BusPolicy[];
+/** The publishers' Allow statements (the Deny per source is checked on its own). */
+const policiesOf = (resources: Record<string, unknown>) =>
+  allPoliciesOf(resources).filter((policy) => policy.Properties.Statement.Effect === 'Allow');
 
 const byPrincipal = (resources: Record<string, unknown>, principal: unknown) =>
   policiesOf(resources).filter(
@@ -61,7 +65,7 @@ const errorOf = (value: unknown) => {
 describe('applyPublisherPolicy', () => {
   it('adds one statement per publisher: PutEvents on this bus, for its own sources only', () => {
     const { resources, busId } = busStack(PUBLISHERS);
-    expect(Object.keys(resources)).toHaveLength(3);
+    expect(policiesOf(resources)).toHaveLength(3);
     for (const policy of policiesOf(resources)) {
       const { Statement, StatementId, EventBusName } = policy.Properties;
       expect(EventBusName).toEqual({ Ref: busId });
@@ -103,7 +107,8 @@ describe('applyPublisherPolicy', () => {
     for (const statementId of Object.values(ids(dev.resources))) {
       expect(statementId).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
     }
-    expect(new Set(Object.values(ids(dev.resources))).size).toBe(3);
+    // Three publishers' Allows, a Deny per contract source.
+    expect(new Set(Object.values(ids(dev.resources))).size).toBe(3 + CONTRACT_SOURCES.length);
     // Two stages in one account: CloudFormation uses the statement id as the physical id.
     const devIds = new Set(Object.values(ids(dev.resources)));
     expect(Object.values(ids(prod.resources)).some((id) => devIds.has(id))).toBe(false);
@@ -116,9 +121,67 @@ describe('applyPublisherPolicy', () => {
     const logicalIds = policies.map((policy) =>
       stack.getLogicalId(policy.node.defaultChild as events.CfnEventBusPolicy),
     );
+    expect(logicalIds).toHaveLength(Object.keys(resources).length);
     expect(resources[logicalIds[0]!]).not.toHaveProperty('DependsOn');
-    expect((resources[logicalIds[1]!] as BusPolicy).DependsOn).toEqual([logicalIds[0]]);
-    expect((resources[logicalIds[2]!] as BusPolicy).DependsOn).toEqual([logicalIds[1]]);
+    for (let index = 1; index < logicalIds.length; index++) {
+      expect((resources[logicalIds[index]!] as BusPolicy).DependsOn).toEqual([logicalIds[index - 1]]);
+    }
+  });
+
+  describe('what the bus policy answers to PutEvents', () => {
+    const ACCOUNT = '111122223333';
+    const env: Environment = { account: ACCOUNT, region: 'eu-central-1', partition: 'aws', stackName: 'CareLoop-dev' };
+    const { resources: policies, template } = busStack(PUBLISHERS);
+    const resources = template.toJSON().Resources as Resources;
+    const statements = allPoliciesOf(policies).map((policy) => policy.Properties.Statement as unknown as Statement);
+    /** Denied by the resource policy, whatever the caller's own IAM policy allows. */
+    const denied = (principalArn: string, source: string) =>
+      statements
+        .filter((statement) => statement.Effect === 'Deny')
+        .some((statement) =>
+          conditionsHold(
+            statement,
+            {
+              'events:source': source,
+              'aws:PrincipalArn': principalArn,
+              'aws:PrincipalAccount': principalArn.split(':')[4]!,
+            },
+            resources,
+            env,
+          ),
+        );
+
+    it('denies a contract source to a principal of this account that is not its publisher', () => {
+      const intruder = `arn:aws:iam::${ACCOUNT}:role/reporting-lambda`;
+      for (const source of CONTRACT_SOURCES) expect(denied(intruder, source), source).toBe(true);
+      expect(denied(`arn:aws:iam::${ACCOUNT}:root`, 'clinic.patients')).toBe(true);
+    });
+
+    it('denies a publisher the sources that are not its own, and lets it send its own', () => {
+      expect(denied(BOOKING_FRONTEND, 'clinic.booking')).toBe(false);
+      expect(denied(BOOKING_FRONTEND, 'clinic.patients')).toBe(true);
+      expect(denied(CLINIC_APP, 'clinic.care')).toBe(false);
+      expect(denied(CLINIC_APP, 'clinic.patients')).toBe(false);
+      expect(denied(CLINIC_APP, 'clinic.booking')).toBe(true);
+    });
+
+    it("lets any principal of a publisher account send that account's sources, and nothing else", () => {
+      expect(denied(`arn:aws:iam::${PORTAL_ACCOUNT}:role/portal-api`, 'clinic.patients')).toBe(false);
+      expect(denied(`arn:aws:iam::${PORTAL_ACCOUNT}:role/portal-api`, 'clinic.care')).toBe(true);
+    });
+
+    it('denies to everyone a contract source no publisher lists', () => {
+      const { template: onlyBooking, resources: onlyBookingPolicies } = busStack([PUBLISHERS[0]!]);
+      const only = allPoliciesOf(onlyBookingPolicies).map(
+        (policy) => policy.Properties.Statement as unknown as Statement,
+      );
+      const context = { 'events:source': 'clinic.care', 'aws:PrincipalArn': BOOKING_FRONTEND };
+      expect(
+        only
+          .filter((statement) => statement.Effect === 'Deny')
+          .some((statement) => conditionsHold(statement, context, onlyBooking.toJSON().Resources as Resources, env)),
+      ).toBe(true);
+    });
   });
 });
 

@@ -111,6 +111,9 @@ const OPERATORS: Record<string, (expected: string, actual: string) => boolean> =
   Bool: (expected, actual) => expected.toLowerCase() === actual.toLowerCase(),
 };
 
+/** Negated operators hold when the value matches none of the given ones. */
+const NEGATED: Record<string, string> = { ArnNotLike: 'ArnLike', StringNotEquals: 'StringEquals' };
+
 /** Whether every condition of the statement holds for the request context. */
 export function conditionsHold(
   statement: Statement,
@@ -119,13 +122,15 @@ export function conditionsHold(
   env: Environment,
 ): boolean {
   for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
-    const compare = OPERATORS[operator];
+    const negated = NEGATED[operator];
+    const compare = OPERATORS[negated ?? operator];
     if (!compare) throw new Error(`condition operator ${operator} is not evaluated here`);
     for (const [key, expected] of Object.entries(keys)) {
       const actual = context[key];
       if (actual === undefined) return false;
       const values = [expected].flat().map((value) => resolve(value, resources, env));
-      if (!values.some((value) => compare(value, actual))) return false;
+      const matches = values.some((value) => compare(value, actual));
+      if (negated ? matches : !matches) return false;
     }
   }
   return true;
