@@ -3,8 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { handlerEnvironment } from '../infra/local/functions';
-import { localFunctionSettings, localStackOptionsFromEnv } from '../infra/local/stack';
+import { localHandlerEnvironment } from '../infra/local/stack';
 import { systemClock } from '../shared/adapters/clock';
 import { createJobScheduler } from '../shared/adapters/job-scheduler';
 import { createDynamoStore, keys } from '../shared/adapters/dynamo-store';
@@ -82,22 +81,6 @@ export async function* scanActiveBookings(client: DynamoDBClient, tableName: str
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-}
-
-/** What the local stack's handlers are given (infra/local/functions.ts), from the same CARELOOP_* variables as npm start. */
-export function localHandlerEnvironment(): Record<string, string> {
-  const options = localStackOptionsFromEnv([]);
-  const base = (port: number) => `http://${options.host}:${port}`;
-  return handlerEnvironment(
-    {
-      dynamodb: base(options.dynamodbPort),
-      ses: base(options.sesPort),
-      scheduler: base(options.schedulerPort),
-      sideServices: base(options.eventsPort),
-      unsubscribe: `${base(options.eventsPort)}/unsubscribe/`,
-    },
-    localFunctionSettings(options),
-  );
 }
 
 /** The local stack's clock (real time plus its advances), so reminders are judged as its handlers judge them. */

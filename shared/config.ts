@@ -19,6 +19,7 @@ export const ENV = {
   quietHours: 'QUIET_HOURS',
   unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
   unsubscribeSecretId: 'UNSUBSCRIBE_SECRET_ID',
+  addressKeySecretId: 'ADDRESS_KEY_SECRET_ID',
 } as const;
 
 export interface RuntimeConfig {
@@ -36,6 +37,8 @@ export interface RuntimeConfig {
   quietHours: QuietHours | undefined;
   unsubscribeBaseUrl: string;
   unsubscribeSecretId: string;
+  /** The secret that keys suppressed addresses (shared/adapters/dynamo-store.ts). */
+  addressKeySecretId: string;
 }
 
 const DEFAULTS = {
@@ -105,6 +108,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     quietHours: quietHoursSetting(raw('quietHours') ?? DEFAULTS.quietHours),
     unsubscribeBaseUrl: httpUrl(raw('unsubscribeBaseUrl')),
     unsubscribeSecretId: required(raw('unsubscribeSecretId')),
+    addressKeySecretId: required(raw('addressKeySecretId')),
   } satisfies { [K in keyof RuntimeConfig]-?: Reading<RuntimeConfig[K]> };
   const problems = Object.entries(readings).flatMap(([key, reading]) =>
     'problem' in reading ? [`${ENV[key as keyof typeof ENV]}: ${reading.problem}`] : [],

@@ -90,6 +90,8 @@ export interface LocalFunctionSettings {
 
 /** The secret that signs unsubscribe links on the local stack (Secrets Manager holds it on AWS). */
 export const LOCAL_UNSUBSCRIBE_SECRET_ID = 'careloop-local/unsubscribe-signing-key';
+/** The secret that keys suppressed addresses on the local stack. */
+export const LOCAL_ADDRESS_KEY_SECRET_ID = 'careloop-local/address-key';
 
 /** The environment every handler reads: the same variables the CDK stack sets. */
 export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFunctionSettings): Record<string, string> {
@@ -117,6 +119,7 @@ export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFun
     [ENV.quietHours]: settings.quietHours ?? '21:00-08:00',
     [ENV.unsubscribeBaseUrl]: endpoints.unsubscribe,
     [ENV.unsubscribeSecretId]: LOCAL_UNSUBSCRIBE_SECRET_ID,
+    [ENV.addressKeySecretId]: LOCAL_ADDRESS_KEY_SECRET_ID,
   };
 }
 

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { eventPatternFor, functionRoutes } from '../../functions/routes';
@@ -25,11 +25,13 @@ import {
 } from './fault-proxy';
 import {
   asyncRequestId,
+  handlerEnvironment,
   lambdaContext,
   loadLocalFunctions,
   localDueJobsQueueArn,
   localFunctionName,
   LOCAL_ACCOUNT,
+  LOCAL_ADDRESS_KEY_SECRET_ID,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
   type LocalFunctionSettings,
 } from './functions';
@@ -129,6 +131,25 @@ export function localFunctionSettings(options: LocalStackOptions): LocalFunction
   };
 }
 
+/**
+ * The environment the local stack's functions run with, from the same CARELOOP_* variables as
+ * `npm start`: what an operator tool sets to act as those functions against a running stack.
+ */
+export function localHandlerEnvironment(): Record<string, string> {
+  const options = localStackOptionsFromEnv([]);
+  const base = (port: number) => `http://${options.host}:${port}`;
+  return handlerEnvironment(
+    {
+      dynamodb: base(options.dynamodbPort),
+      ses: base(options.sesPort),
+      scheduler: base(options.schedulerPort),
+      sideServices: base(options.eventsPort),
+      unsubscribe: `${base(options.eventsPort)}/unsubscribe/`,
+    },
+    localFunctionSettings(options),
+  );
+}
+
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
@@ -181,8 +202,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let emulators: Emulators | undefined;
   const sideServices = createSideServices({
     onRejectedEvent: keepDeadLetter,
-    // A fresh key per run: links from an earlier run's emails stop working, as after an exposed key is replaced.
-    secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: randomBytes(32).toString('base64') },
+    secrets: {
+      // A fresh key per run: links from an earlier run's emails stop working, as after an exposed key is replaced.
+      [LOCAL_UNSUBSCRIBE_SECRET_ID]: randomBytes(32).toString('base64'),
+      // Kept with the data when it is kept: a new key would forget every suppressed address.
+      [LOCAL_ADDRESS_KEY_SECRET_ID]: localAddressKey(options.persistPath),
+    },
   });
 
   // The control server answers first, so /_local/health can say 503 until everything is up.
@@ -398,6 +423,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The key suppressed addresses are keyed with: random for a stack in memory, and for one whose
+ * data persists, the one written beside that data the first time.
+ */
+function localAddressKey(persistPath: string | undefined): string {
+  if (!persistPath) return randomBytes(32).toString('base64');
+  const file = join(dirname(persistPath), 'address-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, key, { mode: 0o600 });
+  return key;
 }
 
 function timed<E, C, R>(

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import {
+  BatchGetItemCommand,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
@@ -49,9 +50,21 @@ export const keys = {
     pk: keys.patientPartition(clinicId, patientId),
     sk: `PLAN#${planId}`,
   }),
-  /** Addresses are hashed: the key says whether an address is suppressed without holding it. */
-  suppressedAddress: (address: string) => ({
-    pk: `SUPPRESSED#${createHash('sha256').update(address.trim().toLowerCase()).digest('hex')}`,
+  /**
+   * A suppressed address is keyed by an HMAC of it with a secret key: the table says whether an
+   * address is suppressed without holding it, and without the key no list of likely addresses
+   * can be hashed and matched against it.
+   */
+  suppressedAddress: (address: string, addressKey: string) => ({
+    pk: `ADDRESS#${createHmac('sha256', addressKey).update(normalisedAddress(address)).digest('hex')}`,
+    sk: 'SUPPRESSED',
+  }),
+  /**
+   * How suppressions were keyed before: a plain SHA-256, which a dictionary of addresses reverses.
+   * Read until every such item is re-keyed (npm run suppressions -- --migrate), never written.
+   */
+  legacySuppressedAddress: (address: string) => ({
+    pk: `SUPPRESSED#${createHash('sha256').update(normalisedAddress(address)).digest('hex')}`,
     sk: 'ADDRESS',
   }),
   processedEvent: (clinicId: string, detailType: string, eventId: string) => ({
@@ -59,6 +72,9 @@ export const keys = {
     sk: 'PROCESSED',
   }),
 };
+
+/** Addresses compare without case or surrounding space. */
+export const normalisedAddress = (address: string) => address.trim().toLowerCase();
 
 const toItem = (value: Record<string, unknown>) =>
   marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
@@ -116,7 +132,22 @@ function versioned<T>(item: Record<string, AttributeValue> | undefined): Version
   return { record: data, version };
 }
 
-export function createDynamoStore(client: DynamoDBClient, tableName: string): Store {
+export interface DynamoStoreOptions {
+  /**
+   * The secret key that suppressed addresses are keyed with (see keys.suppressedAddress): read
+   * when a suppression is first checked or written. A store without one refuses both.
+   */
+  addressKey?: () => Promise<string>;
+}
+
+export function createDynamoStore(client: DynamoDBClient, tableName: string, options: DynamoStoreOptions = {}): Store {
+  const addressKey = async () => {
+    if (!options.addressKey) throw new Error('this store was given no key for suppressed addresses');
+    const key = await options.addressKey();
+    if (!key) throw new Error('the key for suppressed addresses is empty');
+    return key;
+  };
+
   const getVersioned = async <T>(key: { pk: string; sk: string }) => {
     const { Item } = await client.send(
       new GetItemCommand({ TableName: tableName, Key: marshall(key), ConsistentRead: true }),
@@ -272,22 +303,39 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): St
     },
 
     async isAddressSuppressed(address) {
-      const { Item } = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: marshall(keys.suppressedAddress(address)),
-          ConsistentRead: true,
-          ProjectionExpression: 'pk',
-        }),
-      );
-      return Item !== undefined;
+      const key = keys.suppressedAddress(address, await addressKey());
+      const legacyKey = keys.legacySuppressedAddress(address);
+      // Both keys in one round trip, until no suppression keyed the old way is left.
+      let request: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead: boolean }> | undefined = {
+        [tableName]: { Keys: [marshall(key), marshall(legacyKey)], ConsistentRead: true },
+      };
+      const found: Record<string, unknown>[] = [];
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        // DynamoDB leaves keys unprocessed only under throttling: back off, and give up as a throttle would.
+        if (attempt >= 8) throw new Error('DynamoDB left the suppression lookup unprocessed');
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+        const answer = await client.send(new BatchGetItemCommand({ RequestItems: request }));
+        found.push(...(answer.Responses?.[tableName] ?? []).map((item) => unmarshall(item)));
+        request = answer.UnprocessedKeys as typeof request;
+      }
+      if (found.some((item) => item.pk === key.pk)) return true;
+      const legacy = found.find((item) => item.pk === legacyKey.pk);
+      if (!legacy) return false;
+      // Re-keyed on first sight; the old item goes only once the new one is written.
+      await client.send(new PutItemCommand({ TableName: tableName, Item: toItem({ ...legacy, ...key }) }));
+      await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(legacyKey) }));
+      return true;
     },
 
     async suppressAddress(address, reason, at) {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: toItem({ ...keys.suppressedAddress(address), reason, suppressedAt: at.toISOString() }),
+          Item: toItem({
+            ...keys.suppressedAddress(address, await addressKey()),
+            reason,
+            suppressedAt: at.toISOString(),
+          }),
         }),
       );
     },

@@ -53,13 +53,25 @@ function lazyRejectedEventSink(config: RuntimeConfig): RejectedEventSink {
   };
 }
 
+/**
+ * The key suppressed addresses are keyed with, from Secrets Manager: only functions that email
+ * (or record bounces) ever ask for it, so its client is a chunk loaded then (infra/bundling.ts).
+ */
+function addressKeyFrom(config: RuntimeConfig): () => Promise<string> {
+  let load: (() => Promise<string>) | undefined;
+  return async () => {
+    load ??= (await import('../adapters/secret-value')).secretValueLoader(config.addressKeySecretId);
+    return load();
+  };
+}
+
 function build<P extends OptionalPort>(wiring: Wiring<P>): Runtime<P> {
   const config = loadRuntimeConfig();
   const optional = Object.fromEntries(
     Object.entries(wiring).map(([port, create]) => [port, (create as (config: RuntimeConfig) => unknown)(config)]),
   ) as Pick<Needs<P>, P>;
   const dependencies = {
-    store: createDynamoStore(new DynamoDBClient({}), config.tableName),
+    store: createDynamoStore(new DynamoDBClient({}), config.tableName, { addressKey: addressKeyFrom(config) }),
     clock: clockOverride ?? systemClock,
     settings: {
       senderAddress: config.senderAddress,

@@ -251,16 +251,27 @@ describe('CareLoopStack with default settings', () => {
       expect(functionRoutes.filter((route) => route.http)).toHaveLength(1);
     });
 
-    it('keeps the unsubscribe signing key in Secrets Manager, readable only by functions that sign or verify links', () => {
-      const [[secretId, secret]] = ofType('AWS::SecretsManager::Secret') as [[string, Resource]];
-      expect(secret.Properties.KmsKeyId).toEqual(getAtt(keyId()));
+    it('keeps the signing key and the address key in Secrets Manager, each readable only by the functions that use it', () => {
+      const secretId = (logicalIdStart: string) => {
+        const [[id, secret]] = ofType('AWS::SecretsManager::Secret').filter(([candidate]) =>
+          candidate.startsWith(logicalIdStart),
+        ) as [[string, Resource]];
+        expect(secret.Properties.KmsKeyId).toEqual(getAtt(keyId()));
+        expect(resources[id]!.DeletionPolicy).toBe('Retain');
+        return id;
+      };
+      const signingKey = { Ref: secretId('UnsubscribeSigningKey') };
+      const addressKey = { Ref: secretId('SuppressedAddressKey') };
+      expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(2);
       for (const route of functionRoutes) {
-        const reads = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
-          actionsOf(s).includes('secretsmanager:GetSecretValue'),
-        );
-        const expected = route.ports.includes('unsubscribeLinks') ? 1 : 0;
-        expect(reads, route.name).toHaveLength(expected);
-        if (expected) expect(reads[0]!.Resource).toEqual({ Ref: secretId });
+        const readable = statementsOfRole(roleIdOfFunction(route.name))
+          .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
+          .flatMap((s) => [s.Resource].flat());
+        const expected = [
+          ...(route.ports.includes('unsubscribeLinks') ? [signingKey] : []),
+          ...(route.ports.includes('mailer') || route.awsEvents ? [addressKey] : []),
+        ];
+        expect(readable, route.name).toEqual(expected);
       }
     });
 

@@ -167,10 +167,13 @@ const TABLE_ALL = [
 ];
 /** Unsubscribe: getPatient (GetItem) and save of one record (PutItem). */
 const TABLE_UNSUBSCRIBE = ['dynamodb:GetItem', 'dynamodb:PutItem'];
-/** SES feedback: suppressAddress (PutItem) only. */
-const TABLE_FEEDBACK = ['dynamodb:PutItem'];
-/** createSesMailer: SendEmailCommand. */
-const EMAIL = ['ses:SendEmail'];
+/** SES feedback: suppressAddress (PutItem) only, keyed with the address key's secret. */
+const TABLE_FEEDBACK = ['dynamodb:PutItem', 'secretsmanager:GetSecretValue'];
+/**
+ * createSesMailer: SendEmailCommand. Before it, sendOnce asks whether the address is suppressed:
+ * a BatchGetItem of its key and its legacy key, the first needing the address key's secret.
+ */
+const EMAIL = ['ses:SendEmail', 'dynamodb:BatchGetItem', 'secretsmanager:GetSecretValue'];
 /** createSecretsManagerKeyLoader: GetSecretValueCommand (signs or verifies unsubscribe links). */
 const SIGNING_KEY = ['secretsmanager:GetSecretValue'];
 /** createJobScheduler: CreateSchedule, DeleteSchedule, ListSchedules; creating one passes the scheduler role. */

@@ -1,8 +1,12 @@
+import { createHash, createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../infra/local/functions';
-import { createHarness, type Harness } from '../support/harness';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { migrateSuppressions } from '../../scripts/suppressions';
+import { ADDRESS_KEY, createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
 type SesEvent = EventBridgeEvent<string, Record<string, unknown>>;
@@ -38,7 +42,10 @@ const reminderPayload = (bookingId: string, startsAt: string) => ({
 });
 
 const suppressionRecords = async () =>
-  (await harness.items()).filter((item) => String(item.pk).startsWith('SUPPRESSED#'));
+  (await harness.items()).filter((item) => item.sk === 'SUPPRESSED' || String(item.pk).startsWith('SUPPRESSED#'));
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const hmac = (key: string, text: string) => createHmac('sha256', key).update(text).digest('hex');
 
 describe('SES feedback from the configuration set', () => {
   it('stops the reminder after a hard bounce of the patient address', async () => {
@@ -144,5 +151,90 @@ describe('SES feedback from the configuration set', () => {
     expect(records).toHaveLength(before + 1);
     // The key is a hash: the table says an address is suppressed without holding it.
     expect(JSON.stringify(records)).not.toContain(s.email);
+  });
+});
+
+describe('suppressed addresses are keyed by an HMAC with a secret key', () => {
+  const dynamo = () => new DynamoDBClient({});
+  const putLegacy = async (address: string) => {
+    const client = dynamo();
+    await client.send(
+      new PutItemCommand({
+        TableName: harness.tableName,
+        Item: marshall({
+          pk: `SUPPRESSED#${sha256(address)}`,
+          sk: 'ADDRESS',
+          reason: 'bounce',
+          suppressedAt: '2026-01-01T00:00:00.000Z',
+        }),
+      }),
+    );
+    client.destroy();
+  };
+
+  it("stores no key a dictionary of addresses could match: an HMAC with the stack's key, not a plain hash", async () => {
+    const s = scenario();
+    await sesFeedback(sesEvent('bounce-permanent', s.email));
+    const keysOfRecords = (await suppressionRecords()).map((item) => String(item.pk));
+    expect(keysOfRecords).toContain(`ADDRESS#${hmac(ADDRESS_KEY, s.email)}`);
+    expect(keysOfRecords.some((key) => key.includes(sha256(s.email)))).toBe(false);
+    // The same address under another key would be another item: the key is what protects it.
+    expect(hmac('another-key', s.email)).not.toBe(hmac(ADDRESS_KEY, s.email));
+  });
+
+  it('still stops mail to an address suppressed the old way, and re-keys it when it meets it', async () => {
+    const s = scenario({ startsAt: '2027-09-10T15:30:00+02:00' });
+    await putLegacy(s.email);
+
+    const result = await harness.publish('BookingCreated', s.created());
+
+    expect(result).toMatchObject({ status: 'processed', outcome: { emails: { confirmation: 'address-suppressed' } } });
+    expect(await harness.inbox(s.email)).toHaveLength(0);
+    const keysOfRecords = (await suppressionRecords()).map((item) => String(item.pk));
+    expect(keysOfRecords).toContain(`ADDRESS#${hmac(ADDRESS_KEY, s.email)}`);
+    expect(keysOfRecords).not.toContain(`SUPPRESSED#${sha256(s.email)}`);
+  });
+
+  it('npm run suppressions -- --migrate re-keys the old items of known addresses and deletes the rest on request', async () => {
+    const known = scenario({ startsAt: '2027-10-10T15:30:00+02:00' });
+    await harness.publish('BookingCreated', known.created());
+    const gone = `gone.${known.tag}@example.org`;
+    await putLegacy(known.email);
+    await putLegacy(gone);
+    const client = dynamo();
+    try {
+      const dry = await migrateSuppressions({
+        client,
+        tableName: harness.tableName,
+        addressKey: ADDRESS_KEY,
+        dryRun: true,
+      });
+      expect(dry).toMatchObject({ rekeyed: 1, unmatched: 1, deleted: 0 });
+
+      const counts = await migrateSuppressions({
+        client,
+        tableName: harness.tableName,
+        addressKey: ADDRESS_KEY,
+        deleteUnmatched: true,
+      });
+
+      expect(counts).toMatchObject({ legacy: 2, rekeyed: 1, unmatched: 1, deleted: 1 });
+      const keysOfRecords = (await suppressionRecords()).map((item) => String(item.pk));
+      expect(keysOfRecords).toContain(`ADDRESS#${hmac(ADDRESS_KEY, known.email)}`);
+      expect(keysOfRecords.filter((key) => key.startsWith('SUPPRESSED#'))).toEqual([]);
+      expect(
+        await migrateSuppressions({ client, tableName: harness.tableName, addressKey: ADDRESS_KEY }),
+      ).toMatchObject({
+        legacy: 0,
+      });
+    } finally {
+      await client.send(
+        new DeleteItemCommand({
+          TableName: harness.tableName,
+          Key: marshall({ pk: `ADDRESS#${hmac(ADDRESS_KEY, known.email)}`, sk: 'SUPPRESSED' }),
+        }),
+      );
+      client.destroy();
+    }
   });
 });

@@ -58,7 +58,7 @@ beforeAll(async () => {
   const tableName = `careloop-it-unsub-${randomUUID().slice(0, 8)}`;
   await createCareLoopTable(dynamo, tableName);
   deps = {
-    store: createDynamoStore(dynamo, tableName),
+    store: createDynamoStore(dynamo, tableName, { addressKey: async () => 'test-address-key' }),
     mailer: { send: unexpected('mailer') },
     scheduler: { ensure: unexpected('scheduler'), remove: unexpected('scheduler'), list: unexpected('scheduler') },
     clock: { now: () => NOW },

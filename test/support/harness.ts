@@ -13,6 +13,7 @@ import {
   lambdaContext,
   loadLocalFunctions,
   localDueJobsQueueArn,
+  LOCAL_ADDRESS_KEY_SECRET_ID,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
 } from '../../infra/local/functions';
 import { createQueueRunner } from '../../infra/local/queue-runner';
@@ -26,6 +27,8 @@ import { freePort } from './global-setup';
 export const SENDER = 'appointments@riverside.example';
 export const UNSUBSCRIBE_BASE = 'http://127.0.0.1:4999/unsubscribe/';
 export const UNSUBSCRIBE_KEY = 'test-unsubscribe-signing-key';
+/** The key suppressed addresses are keyed with in the tests. */
+export const ADDRESS_KEY = 'test-address-key';
 const PREFIX = 'careloop-test';
 
 /** An event as EventBridge delivers it to a rule's Lambda target. */
@@ -72,7 +75,7 @@ export async function createHarness(
   const rejectedEvents: RejectedEventRecord[] = [];
   const side = createSideServices({
     onRejectedEvent: (record) => rejectedEvents.push(record),
-    secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: UNSUBSCRIBE_KEY },
+    secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: UNSUBSCRIBE_KEY, [LOCAL_ADDRESS_KEY_SECRET_ID]: ADDRESS_KEY },
   });
   const sideServer = createServer((req, res) => {
     const chunks: Buffer[] = [];

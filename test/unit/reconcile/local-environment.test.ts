@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { localHandlerEnvironment } from '../../../scripts/reconcile';
+import { localHandlerEnvironment } from '../../../infra/local/stack';
 import { ENV } from '../../../shared/config';
 
 /**

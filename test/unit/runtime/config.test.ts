@@ -10,6 +10,7 @@ const complete = {
   REJECTED_EVENTS_QUEUE_URL: 'https://sqs.eu-central-1.amazonaws.com/123456789012/rejected',
   UNSUBSCRIBE_BASE_URL: 'https://abc.lambda-url.eu-central-1.on.aws/',
   UNSUBSCRIBE_SECRET_ID: 'careloop/unsubscribe',
+  ADDRESS_KEY_SECRET_ID: 'careloop/address-key',
 };
 
 describe('runtime configuration', () => {
@@ -28,6 +29,7 @@ describe('runtime configuration', () => {
       quietHours: { startMinutes: 1260, endMinutes: 480 },
       unsubscribeBaseUrl: 'https://abc.lambda-url.eu-central-1.on.aws/',
       unsubscribeSecretId: 'careloop/unsubscribe',
+      addressKeySecretId: 'careloop/address-key',
     });
   });
 
