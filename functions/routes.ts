@@ -27,28 +27,90 @@ export interface FunctionRoute {
   readonly http?: true;
   /** Invoked by AWS's own events on the account's default bus, where SES publishes mail feedback. */
   readonly awsEvents?: { readonly source: readonly string[]; readonly 'detail-type': readonly string[] };
+  /**
+   * The table actions its code calls, and so the ones its role may use: `QueryIndex` is a query of
+   * the byPatient index. test/integration/table-access.test.ts runs every function's paths and
+   * checks it calls exactly these.
+   */
+  readonly table: readonly TableAction[];
+  /**
+   * The partitions it may touch, as patterns of the partition key (`dynamodb:LeadingKeys`), for
+   * a function that needs only one kind of item; every partition when absent.
+   */
+  readonly tablePartitions?: readonly string[];
 }
+
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'QueryIndex' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
+/**
+ * What sending an email does to the table: the suppression check (both keys in one batch, an old
+ * one re-keyed), the claim, the send recorded, the claim released when SES refuses.
+ */
+const EMAILS: readonly TableAction[] = ['BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+/** What every contract event handler does: the processed-event marker read and written. */
+const EVENTS: readonly TableAction[] = ['GetItem', 'PutItem'];
 
 /** What a function that may send a follow-up or check-in wires besides the mailer. */
 const SELF_CARE: readonly OptionalPort[] = ['library', 'unsubscribeLinks'];
 const ALL_PORTS: readonly OptionalPort[] = ['mailer', 'scheduler', ...SELF_CARE];
 
 export const functionRoutes: readonly FunctionRoute[] = [
-  // A new booking may release a follow-up that waited for the patient's address: all ports.
-  { name: 'booking-created', events: ['BookingCreated'], ports: ALL_PORTS },
-  { name: 'booking-rescheduled', events: ['BookingRescheduled'], ports: ['mailer', 'scheduler'] },
-  { name: 'booking-cancelled', events: ['BookingCancelled'], ports: ['mailer', 'scheduler'] },
-  { name: 'session-completed', events: ['SessionCompleted'], ports: ALL_PORTS },
-  { name: 'treatment-plan-created', events: ['TreatmentPlanCreated'], ports: [] },
+  // A new booking may release a follow-up that waited for the patient's address: all ports, and
+  // the patient's file (a Query) to find it.
+  {
+    name: 'booking-created',
+    events: ['BookingCreated'],
+    ports: ALL_PORTS,
+    table: [...EVENTS, 'Query', ...EMAILS],
+  },
+  {
+    name: 'booking-rescheduled',
+    events: ['BookingRescheduled'],
+    ports: ['mailer', 'scheduler'],
+    table: [...EVENTS, ...EMAILS],
+  },
+  {
+    name: 'booking-cancelled',
+    events: ['BookingCancelled'],
+    ports: ['mailer', 'scheduler'],
+    table: [...EVENTS, ...EMAILS],
+  },
+  { name: 'session-completed', events: ['SessionCompleted'], ports: ALL_PORTS, table: [...EVENTS, 'Query', ...EMAILS] },
+  { name: 'treatment-plan-created', events: ['TreatmentPlanCreated'], ports: [], table: [...EVENTS, 'Query'] },
   // Consent given again may release held follow-ups, each with its check-in: all ports.
-  { name: 'contact-preferences-updated', events: ['ContactPreferencesUpdated'], ports: ALL_PORTS },
-  { name: 'due-jobs', events: [], ports: ['mailer', ...SELF_CARE], scheduled: true },
-  { name: 'unsubscribe', events: [], ports: ['unsubscribeLinks'], http: true },
+  {
+    name: 'contact-preferences-updated',
+    events: ['ContactPreferencesUpdated'],
+    ports: ALL_PORTS,
+    table: [...EVENTS, 'Query', ...EMAILS],
+  },
+  // A check-in asks whether anything is booked: the byPatient index.
+  {
+    name: 'due-jobs',
+    events: [],
+    ports: ['mailer', ...SELF_CARE],
+    scheduled: true,
+    table: ['GetItem', 'Query', 'QueryIndex', ...EMAILS],
+  },
+  // Public: it reads and writes a patient's profile, and nothing else.
+  {
+    name: 'unsubscribe',
+    events: [],
+    ports: ['unsubscribeLinks'],
+    http: true,
+    table: ['GetItem', 'PutItem'],
+    // A patient's partition (keys in shared/adapters/dynamo-store.ts): `C#<clinic>#P#<patient>`.
+    tablePartitions: ['C#*#P#*'],
+  },
+  // It writes suppressed addresses, and nothing else.
   {
     name: 'ses-feedback',
     events: [],
     ports: [],
     awsEvents: { source: [SES_EVENT_SOURCE], 'detail-type': [...SES_FEEDBACK_DETAIL_TYPES] },
+    table: ['PutItem'],
+    // A suppressed address's partition: `ADDRESS#<HMAC of the address>`.
+    tablePartitions: ['ADDRESS#*'],
   },
 ];
 

@@ -413,13 +413,20 @@ export class CareLoopStack extends Stack {
       acknowledge(fn, 'HIPAA.Security-LambdaDLQ', dlqReason);
       acknowledge(fn, 'Serverless-LambdaDLQ', dlqReason);
 
-      // Only the item actions the function's code calls (shared/adapters/dynamo-store.ts), and
-      // the CMK that encrypts the table, the queues and the secret.
+      // Only the item actions the function's code calls (routes.ts `table`), on the index only
+      // for a function that queries it, on its own partitions only where it has those; and the
+      // CMK that encrypts the table, the queues and the secrets.
       fn.addToRolePolicy(
         new iam.PolicyStatement({
           sid: 'UseCareLoopTable',
-          actions: tableActionsOf(route),
-          resources: [this.table.tableArn, `${this.table.tableArn}/index/*`],
+          actions: [...new Set(route.table.map((action) => `dynamodb:${action === 'QueryIndex' ? 'Query' : action}`))],
+          resources: [
+            this.table.tableArn,
+            ...(route.table.includes('QueryIndex') ? [`${this.table.tableArn}/index/*`] : []),
+          ],
+          ...(route.tablePartitions && {
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...route.tablePartitions] } },
+          }),
         }),
       );
       this.key.grant(fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
@@ -427,7 +434,9 @@ export class CareLoopStack extends Stack {
       // re-encrypt actions only, on this one key.
       acknowledge(role, 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', REASONS.kmsGenerateDataKey);
       acknowledge(role, 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', REASONS.kmsReEncrypt);
-      acknowledge(role, wildcardResourceFinding(this, `${this.table.tableArn}/index/*`), REASONS.tableIndexes);
+      if (route.table.includes('QueryIndex')) {
+        acknowledge(role, wildcardResourceFinding(this, `${this.table.tableArn}/index/*`), REASONS.tableIndexes);
+      }
       // What the function's handler wires (routes.ts) is what its role may do.
       const wires = (port: OptionalPort) => route.ports.includes(port);
       if (route.events.length > 0 || route.scheduled) {
@@ -570,24 +579,6 @@ export class CareLoopStack extends Stack {
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
   }
-}
-
-/**
- * The table actions a function's code calls (shared/adapters/dynamo-store.ts): the unsubscribe
- * link reads and saves one patient; SES feedback only writes suppressions.
- */
-function tableActionsOf(route: FunctionRoute): string[] {
-  if (route.http) return ['dynamodb:GetItem', 'dynamodb:PutItem'];
-  if (route.awsEvents) return ['dynamodb:PutItem'];
-  return [
-    'dynamodb:GetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    // Before each email: is the address suppressed (under its current key or the one before)?
-    ...(route.ports.includes('mailer') ? ['dynamodb:BatchGetItem'] : []),
-  ];
 }
 
 /**

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { functionRoutes, type FunctionRoute } from '../../functions/routes';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
+import { keys } from '../../shared/adapters/dynamo-store';
 import type { OptionalPort } from '../../shared/domain/ports';
+import { globMatches } from './policy-evaluation';
 
 /**
  * Least privilege across the whole synthesized template: every policy document, identity-based
@@ -153,27 +155,16 @@ const CONSUME_QUEUE = [
   'sqs:GetQueueAttributes',
 ];
 /**
- * shared/adapters/dynamo-store.ts: GetItem (records, claims, suppressions, processed events),
- * Query (a patient's file; the byPatient index), PutItem (versioned saves, claims, markers;
- * TransactWriteItems of Puts is authorised as PutItem per item), UpdateItem (claim marked
- * sent), DeleteItem (claim released). No Scan, no batch, no stream, no DescribeTable.
+ * The table actions each function's code calls: its route's `table` (functions/routes.ts), which
+ * test/integration/table-access.test.ts holds to what the code calls on every path. A query of
+ * the index is authorised as dynamodb:Query; TransactWriteItems of Puts as PutItem per item.
  */
-const TABLE_ALL = [
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-];
-/** Unsubscribe: getPatient (GetItem) and save of one record (PutItem). */
-const TABLE_UNSUBSCRIBE = ['dynamodb:GetItem', 'dynamodb:PutItem'];
-/** SES feedback: suppressAddress (PutItem) only, keyed with the address key's secret. */
-const TABLE_FEEDBACK = ['dynamodb:PutItem', 'secretsmanager:GetSecretValue'];
-/**
- * createSesMailer: SendEmailCommand. Before it, sendOnce asks whether the address is suppressed:
- * a BatchGetItem of its key and its legacy key, the first needing the address key's secret.
- */
-const EMAIL = ['ses:SendEmail', 'dynamodb:BatchGetItem', 'secretsmanager:GetSecretValue'];
+const tableActionsOf = (route: FunctionRoute) =>
+  route.table.map((action) => `dynamodb:${action === 'QueryIndex' ? 'Query' : action}`);
+/** SES feedback: suppressions are stored under an HMAC with the address key's secret. */
+const ADDRESS_KEY = ['secretsmanager:GetSecretValue'];
+/** createSesMailer: SendEmailCommand; before it, the suppression check needs the address key's secret. */
+const EMAIL = ['ses:SendEmail', ...ADDRESS_KEY];
 /** createSecretsManagerKeyLoader: GetSecretValueCommand (signs or verifies unsubscribe links). */
 const SIGNING_KEY = ['secretsmanager:GetSecretValue'];
 /** createJobScheduler: CreateSchedule, DeleteSchedule, ListSchedules; creating one passes the scheduler role. */
@@ -191,11 +182,11 @@ const kindOf = (route: FunctionRoute): Kind =>
 
 /** What every function of a kind may do, whatever it wires. */
 const BASE_ACTIONS: Record<Kind, string[]> = {
-  'event handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_ALL],
-  'scheduled handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...CONSUME_QUEUE, ...TABLE_ALL],
+  'event handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE],
+  'scheduled handler': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...CONSUME_QUEUE],
   // Invoked synchronously through its URL: no on-failure queue to send to.
-  unsubscribe: [...PLATFORM, ...CMK, ...TABLE_UNSUBSCRIBE],
-  'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...TABLE_FEEDBACK],
+  unsubscribe: [...PLATFORM, ...CMK],
+  'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...ADDRESS_KEY],
 };
 /** What each optional port a handler wires (functions/routes.ts `ports`) adds. */
 const PORT_ACTIONS: Record<OptionalPort, string[]> = {
@@ -206,6 +197,7 @@ const PORT_ACTIONS: Record<OptionalPort, string[]> = {
 };
 const expectedActions = (route: FunctionRoute) => [
   ...BASE_ACTIONS[kindOf(route)],
+  ...tableActionsOf(route),
   ...route.ports.flatMap((port) => PORT_ACTIONS[port]),
 ];
 
@@ -330,6 +322,34 @@ describe('least privilege', () => {
     },
   );
 
+  it.each(functionRoutes.filter((route) => route.tablePartitions).map((route) => [route.name, route] as const))(
+    '%s may touch only its own kind of item in the table (dynamodb:LeadingKeys)',
+    (_name, route) => {
+      const onTable = statementsOfRole(roleOfFunction(route)).filter((found) =>
+        actionsOf(found.statement).some((action) => action.startsWith('dynamodb:')),
+      );
+      expect(onTable.length).toBeGreaterThan(0);
+      for (const found of onTable) {
+        expect(found.statement.Condition, where(found)).toEqual({
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': route.tablePartitions },
+        });
+      }
+    },
+  );
+
+  it('names the partitions by the keys the store writes: a patient profile for the public function, a suppression for SES feedback', () => {
+    const matches = (route: string, key: string) =>
+      functionRoutes
+        .find((candidate) => candidate.name === route)!
+        .tablePartitions!.some((pattern) => globMatches(pattern, key));
+    expect(matches('unsubscribe', keys.patient('riverside', 'pt-0042').pk)).toBe(true);
+    expect(matches('unsubscribe', keys.booking('riverside', 'bk-1').pk)).toBe(false);
+    expect(matches('unsubscribe', keys.processedEvent('riverside', 'BookingCreated', 'evt-1').pk)).toBe(false);
+    expect(matches('unsubscribe', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(false);
+    expect(matches('ses-feedback', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(true);
+    expect(matches('ses-feedback', keys.patient('riverside', 'pt-0042').pk)).toBe(false);
+  });
+
   it.each(functionRoutes.map((route) => [route.name, route] as const))(
     '%s reaches only its own log group, the CareLoop table and key, and its queues',
     (_name, route) => {
@@ -356,7 +376,10 @@ describe('least privilege', () => {
           ).toBe(true);
         if (actions.some((a) => a.startsWith('logs:'))) onlyOn([getAtt(logGroupId)]);
         if (actions.some((a) => a.startsWith('dynamodb:')))
-          onlyOn([tableArn, { 'Fn::Join': ['', [tableArn, '/index/*']] }]);
+          onlyOn([
+            tableArn,
+            ...(route.table.includes('QueryIndex') ? [{ 'Fn::Join': ['', [tableArn, '/index/*']] }] : []),
+          ]);
         if (actions.some((a) => a.startsWith('kms:'))) onlyOn([getAtt(idOf(stack.key))]);
         if (actions.some((a) => a.startsWith('sqs:'))) onlyOn(allowedQueues);
         if (actions.includes('iam:PassRole')) onlyOn([getAtt(idOf(stack.schedulerRole))]);

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { format } from 'node:util';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { output } from '../../shared/adapters/logger';
+import { functionUrlRequest, sesEvent } from '../support/aws-events';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -73,39 +72,6 @@ async function advanceTo(instant: string) {
   if (seconds > 0) await harness.advance(seconds);
 }
 
-/** SES's own bounce event, as its EventBridge destination delivers it, for `address`. */
-function sesBounce(address: string): unknown {
-  const fixture = readFileSync(new URL('../fixtures/ses/bounce-permanent.json', import.meta.url), 'utf8');
-  return JSON.parse(fixture.replaceAll('recipient@example.com', address));
-}
-
-/** A function URL request, as Lambda hands it to the unsubscribe function. */
-function functionUrlRequest(method: 'GET' | 'POST', url: string): APIGatewayProxyEventV2 {
-  const { pathname } = new URL(url);
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: pathname,
-    rawQueryString: '',
-    headers: { 'accept-language': 'en', 'content-type': 'application/x-www-form-urlencoded' },
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'local',
-      domainName: 'local.lambda-url.eu-central-1.on.aws',
-      domainPrefix: 'local',
-      http: { method, path: pathname, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'mail-client' },
-      requestId: 'req-1',
-      routeKey: '$default',
-      stage: '$default',
-      time: '05/Nov/2027:10:00:00 +0000',
-      timeEpoch: Date.parse('2027-11-05T10:00:00Z'),
-    },
-    ...(method === 'POST'
-      ? { body: 'List-Unsubscribe=One-Click', isBase64Encoded: false }
-      : { isBase64Encoded: false }),
-  };
-}
-
 const s = scenario({ startsAt: '2027-11-10T15:30:00+01:00' });
 const later = scenario({ startsAt: '2027-12-01T10:00:00+01:00' });
 const patient = { firstName: FIRST_NAME, lastName: LAST_NAME, email: EMAIL };
@@ -173,7 +139,7 @@ beforeAll(async () => {
     'ContactPreferencesUpdated',
     s.preferences({ occurredAt: '2027-11-15T13:00:00Z', email: NEW_EMAIL }),
   );
-  await harness.invoke('ses-feedback', sesBounce(EMAIL));
+  await harness.invoke('ses-feedback', sesEvent('bounce-permanent', EMAIL));
 });
 
 afterAll(async () => {

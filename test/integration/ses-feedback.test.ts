@@ -1,16 +1,15 @@
 import { createHash, createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lambdaContext } from '../../infra/local/functions';
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { migrateSuppressions } from '../../scripts/suppressions';
+import { sesEvent } from '../support/aws-events';
 import { ADDRESS_KEY, createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
 type SesEvent = EventBridgeEvent<string, Record<string, unknown>>;
-type Fixture = 'bounce-permanent' | 'bounce-transient' | 'complaint' | 'delivery';
 
 let harness: Harness;
 let sesFeedback: (event: SesEvent) => Promise<unknown>;
@@ -22,12 +21,6 @@ beforeAll(async () => {
   sesFeedback = (event) => handler(event, lambdaContext('ses-feedback'));
 });
 afterAll(async () => harness?.close());
-
-/** SES's own event, as its EventBridge destination delivers it, about mail to `address`. */
-function sesEvent(fixture: Fixture, address: string): SesEvent {
-  const text = readFileSync(new URL(`../fixtures/ses/${fixture}.json`, import.meta.url), 'utf8');
-  return JSON.parse(text.replaceAll('recipient@example.com', address)) as SesEvent;
-}
 
 async function advanceTo(instant: string) {
   const seconds = (Date.parse(instant) - harness.clock.now().getTime()) / 1000;

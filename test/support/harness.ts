@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -30,6 +31,11 @@ export const UNSUBSCRIBE_KEY = 'test-unsubscribe-signing-key';
 /** The key suppressed addresses are keyed with in the tests. */
 export const ADDRESS_KEY = 'test-address-key';
 const PREFIX = 'careloop-test';
+
+const invoking = new AsyncLocalStorage<string>();
+
+/** The function whose invocation the caller is part of (by route name), if any. */
+export const invokingFunction = () => invoking.getStore();
 
 /** An event as EventBridge delivers it to a rule's Lambda target. */
 export const envelope = eventBridgeEnvelope;
@@ -104,7 +110,9 @@ export async function createHarness(
     { prefix: PREFIX, tableName, scheduleGroupName: PREFIX, senderAddress: SENDER },
     clock,
   );
-  for (const [name, handler] of loaded) handlers[name] = handler;
+  // Each invocation runs in its function's context, so a test can tell which function made a call.
+  for (const [name, handler] of loaded)
+    handlers[name] = (event, context) => invoking.run(name, () => handler(event, context));
   const dynamo = new DynamoDBClient({});
   await createCareLoopTable(dynamo, tableName);
 

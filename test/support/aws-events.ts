@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import type { APIGatewayProxyEventV2, EventBridgeEvent } from 'aws-lambda';
+
+/** The events AWS itself hands CareLoop's functions, as the tests build them. */
+
+export type SesFixture = 'bounce-permanent' | 'bounce-transient' | 'complaint' | 'delivery';
+
+/** SES's own event, as its configuration set's EventBridge destination delivers it, about mail to `address`. */
+export function sesEvent(fixture: SesFixture, address: string): EventBridgeEvent<string, Record<string, unknown>> {
+  const text = readFileSync(new URL(`../fixtures/ses/${fixture}.json`, import.meta.url), 'utf8');
+  return JSON.parse(text.replaceAll('recipient@example.com', address)) as EventBridgeEvent<
+    string,
+    Record<string, unknown>
+  >;
+}
+
+/** A function URL request, as Lambda hands it to the unsubscribe function. */
+export function functionUrlRequest(method: 'GET' | 'POST', url: string): APIGatewayProxyEventV2 {
+  const { pathname } = new URL(url);
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: pathname,
+    rawQueryString: '',
+    headers: { 'accept-language': 'en', 'content-type': 'application/x-www-form-urlencoded' },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: 'local.lambda-url.eu-central-1.on.aws',
+      domainPrefix: 'local',
+      http: { method, path: pathname, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'mail-client' },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '05/Nov/2027:10:00:00 +0000',
+      timeEpoch: Date.parse('2027-11-05T10:00:00Z'),
+    },
+    ...(method === 'POST'
+      ? { body: 'List-Unsubscribe=One-Click', isBase64Encoded: false }
+      : { isBase64Encoded: false }),
+  };
+}
