@@ -11,7 +11,7 @@ import {
 } from './field-rules';
 
 /**
- * Field rules shared by every event of contract version 1 (../shared/contract/EVENTS.md).
+ * Field rules shared by every event of the contract (docs/EVENTS.md).
  * Messages name the rule, never the value: validation errors end up in logs and
  * dead letters, and a value may be a patient's name or address.
  */
