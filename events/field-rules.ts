@@ -1,4 +1,4 @@
-import { canonicalTimeZone } from './time-zones';
+import { canonicalTimeZone } from '../shared/time/time-zones';
 
 /**
  * The checks the contract's fields make beyond zod's own, as named functions with no zod in

@@ -1,9 +1,9 @@
 /**
- * The event contract (docs/EVENTS.md) as one import for producers and consumers:
- * schemas and their types, the catalog, validation, the typed publisher and the JSON Schemas.
+ * The event contract (docs/EVENTS.md) as one import for producers and consumers: schemas and
+ * their types, the catalog, validation and the JSON Schemas. It depends on nothing but zod: the
+ * typed publisher, which sends events with the AWS SDK, is shared/adapters/event-publisher.ts.
  */
 export * from './schemas';
 export * from './catalog';
 export * from './validation';
-export * from './publisher';
 export * from './json-schema';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { createPublisher, type PublishEvent } from '../events/publisher';
+import { createPublisher, type PublishEvent } from '../shared/adapters/event-publisher';
 
 /**
  * `npm run demo`, against a running `npm start`: one patient's story told through the

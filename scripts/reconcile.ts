@@ -10,7 +10,7 @@ import { createDynamoStore, keys } from '../shared/adapters/dynamo-store';
 import { loadRuntimeConfig } from '../shared/config';
 import type { BookingRecord } from '../shared/domain/model';
 import type { Clock } from '../shared/domain/ports';
-import { reconcileReminders, type ReminderDrift } from '../shared/domain/reconcile';
+import { reconcileReminders, type ReminderDrift } from './operations/reconcile-reminders';
 import { tableDefinition } from '../shared/table-definition';
 
 /**

@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createPublisher, type Publisher } from '../events/publisher';
+import { createPublisher, type Publisher } from '../shared/adapters/event-publisher';
 import {
   redriveQueue,
   redriveRecords,
   type RedriveLine,
   type RedriveOutcome,
   type RedriveSummary,
-} from '../shared/adapters/dead-letters';
+} from './operations/dead-letters';
 
 /**
  * `npm run redrive`: puts dead-lettered events back on the bus through the typed publisher.

@@ -1,6 +1,6 @@
-// Writes events/time-zone-names.ts from the running Node's Intl:
+// Writes shared/time/time-zone-names.ts from the running Node's Intl:
 //
-//   node scripts/time-zone-names.mjs > events/time-zone-names.ts && npx prettier --write events/time-zone-names.ts
+//   node scripts/time-zone-names.mjs > shared/time/time-zone-names.ts && npx prettier --write shared/time/time-zone-names.ts
 //
 // Run it when the Node release the project is tested on moves to a newer ICU; the unit test in
 // test/unit/time/time-zone-names.test.ts says when the list and Intl's have drifted apart.

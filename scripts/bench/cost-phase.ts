@@ -1,7 +1,7 @@
 import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
 import { tableDefinition } from '../../shared/table-definition';
 import type { LocalStack } from '../../infra/local/stack';
-import type { PublishEvent } from '../../events/publisher';
+import type { PublishEvent } from '../../shared/adapters/event-publisher';
 import { PRICES, type PriceKey } from './prices';
 import type { SdkCall } from './sdk-probe';
 import { bookingCreated, localPublisher, sessionCompleted, type ScenarioContext } from './scenarios';

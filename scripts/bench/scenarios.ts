@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { EventDetailInput } from '../../events/catalog';
-import { createPublisher } from '../../events/publisher';
+import { createPublisher } from '../../shared/adapters/event-publisher';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { eventBridgeEnvelope } from '../../infra/local/functions';
 import { dueJobMessage } from '../../shared/due-jobs';

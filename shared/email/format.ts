@@ -1,4 +1,4 @@
-import { canonicalTimeZone } from '../../events/time-zones';
+import { canonicalTimeZone } from '../time/time-zones';
 import { wallClock, type WallClock } from '../time/wall-clock';
 
 /**

@@ -1,4 +1,4 @@
-import { canonicalTimeZone } from '../../events/time-zones';
+import { canonicalTimeZone } from './time-zones';
 
 /**
  * What a clock on the wall shows in a time zone at an instant: the date, the time, the offset

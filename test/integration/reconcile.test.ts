@@ -8,7 +8,7 @@ import { loadRuntimeConfig, type RuntimeConfig } from '../../shared/config';
 import { desiredReminders, reminderPrefix } from '../../shared/domain/bookings';
 import type { BookingRecord } from '../../shared/domain/model';
 import type { JobScheduler } from '../../shared/domain/ports';
-import { reconcileReminders } from '../../shared/domain/reconcile';
+import { reconcileReminders } from '../../scripts/operations/reconcile-reminders';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 

@@ -7,14 +7,14 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { BookingCancelledInput } from '../../../events';
 import {
   createPublisher,
   entrySize,
   MAX_REQUEST_BYTES,
-  type BookingCancelledInput,
   type PublishEvent,
   type PublisherOptions,
-} from '../../../events';
+} from '../../../shared/adapters/event-publisher';
 import { exampleInput } from '../../support/examples';
 
 const eventBridge = mockClient(EventBridgeClient);

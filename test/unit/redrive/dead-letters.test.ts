@@ -4,7 +4,7 @@ import {
   parseDeadLetterMessage,
   parseDeadLetterRecord,
   scheduledJobOf,
-} from '../../../shared/adapters/dead-letters';
+} from '../../../scripts/operations/dead-letters';
 import { exampleInput } from '../../support/examples';
 
 const stringAttributes = (values: Record<string, string>) =>
@@ -72,7 +72,7 @@ describe('parseDeadLetterMessage', () => {
     });
   });
 
-  it('reads an on-failure record of the reminder function as a schedule input, not a bus event', () => {
+  it('reads an on-failure record of an earlier version\'s reminder function as a schedule input, not a bus event', () => {
     const input = {
       clinicId: 'riverside',
       bookingId: 'bk-1',

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createPublisher } from '../../../events/publisher';
-import { redriveQueue, type RedriveLine } from '../../../shared/adapters/dead-letters';
+import { createPublisher } from '../../../shared/adapters/event-publisher';
+import { redriveQueue, type RedriveLine } from '../../../scripts/operations/dead-letters';
 import { formatLine, parseRedriveArgs, runRedrive } from '../../../scripts/redrive';
 import { exampleInput } from '../../support/examples';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { LISTED_TIME_ZONES, LISTED_WITH_ICU } from '../../../events/time-zone-names';
-import { canonicalTimeZone } from '../../../events/time-zones';
+import { LISTED_TIME_ZONES, LISTED_WITH_ICU } from '../../../shared/time/time-zone-names';
+import { canonicalTimeZone } from '../../../shared/time/time-zones';
 
 const listed = LISTED_TIME_ZONES.split(/\s+/).filter(Boolean);
 const resolvedByIntl = (zone: string) => new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
 
 describe('the copy of Intl’s time-zone list', () => {
   it.runIf(process.versions.icu === LISTED_WITH_ICU)(
-    'is Intl’s list, name for name (else: node scripts/time-zone-names.mjs > events/time-zone-names.ts)',
+    'is Intl’s list, name for name (else: node scripts/time-zone-names.mjs > shared/time/time-zone-names.ts)',
     () => {
       expect(listed).toEqual(Intl.supportedValuesOf('timeZone'));
     },

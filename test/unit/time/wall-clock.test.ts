@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalTimeZone } from '../../../events/time-zones';
+import { canonicalTimeZone } from '../../../shared/time/time-zones';
 import { offsetMinutes, wallClock, wallClockFromIntl, wallClockSource } from '../../../shared/time/wall-clock';
 
 // Every zone Intl lists, the spellings it also accepts, and zones ICU will not read from TZ.

@@ -1,6 +1,6 @@
-import { desiredReminders, reminderPrefix } from './bookings';
-import type { BookingRecord } from './model';
-import type { Clock, JobScheduler, Settings, Store } from './ports';
+import { desiredReminders, reminderPrefix } from '../../shared/domain/bookings';
+import type { BookingRecord } from '../../shared/domain/model';
+import type { Clock, JobScheduler, Settings, Store } from '../../shared/domain/ports';
 
 /**
  * Reminder schedules against the bookings they are for (`npm run reconcile`). After every

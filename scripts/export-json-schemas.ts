@@ -5,10 +5,10 @@
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detailTypes } from './catalog';
-import { allJsonSchemas, formatJsonSchema, jsonSchemaFileName } from './json-schema';
+import { detailTypes } from '../events/catalog';
+import { allJsonSchemas, formatJsonSchema, jsonSchemaFileName } from '../events/json-schema';
 
-export const jsonSchemaDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'json-schema');
+export const jsonSchemaDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '../events/json-schema');
 
 async function exportJsonSchemas(directory: string): Promise<string[]> {
   await mkdir(directory, { recursive: true });

@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { findEventDefinition } from '../../events/catalog';
-import type { Publisher, PublishEvent, PublishResult } from '../../events/publisher';
+import type { Publisher, PublishEvent, PublishResult } from '../../shared/adapters/event-publisher';
 import { InvalidEventError, parseDetail } from '../../events/validation';
 
 /**
@@ -15,8 +15,8 @@ import { InvalidEventError, parseDetail } from '../../events/validation';
  *
  * - a function's **on-failure** queue: Lambda's invocation record
  *   `{ version, timestamp, requestContext, requestPayload, responseContext, responsePayload }`,
- *   whose `requestPayload` is the EventBridge event the function was given (or, for the
- *   reminder and check-in functions, the schedule's input);
+ *   whose `requestPayload` is the EventBridge event the function was given (or, in records
+ *   left by versions that invoked a function per reminder and check-in, the schedule's input);
  * - a rule target's **dead-letter** queue: the EventBridge event itself, with the message
  *   attributes ERROR_CODE, ERROR_MESSAGE, RULE_ARN and TARGET_ARN;
  * - the **rejected-events** queue: `{ source, detailType, detail, error, at }` (the same

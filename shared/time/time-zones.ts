@@ -4,7 +4,7 @@ import { LISTED_TIME_ZONES } from './time-zone-names';
  * The IANA time zone a contract value names, as Intl spells it (`europe/berlin` → `Europe/Berlin`),
  * or undefined when Intl does not know it.
  *
- * The zones Intl lists answer first, from a copy of its list (events/time-zone-names.ts): asking
+ * The zones Intl lists answer first, from a copy of its list (shared/time/time-zone-names.ts): asking
  * Intl for the list costs a cold start 2-3 ms, and building an `Intl.DateTimeFormat` to ask costs
  * the first one in a process 15-25 ms (V8 lists every locale ICU has). The list holds the names
  * nearly every booking uses. Other spellings and aliases (`utc`, `US/Eastern`), and zones a newer

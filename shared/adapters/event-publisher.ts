@@ -1,6 +1,6 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { eventCatalog, isDetailType, type DetailType, type EventDetailInput } from './catalog';
-import { InvalidEventError, parseDetail } from './validation';
+import { eventCatalog, isDetailType, type DetailType, type EventDetailInput } from '../../events/catalog';
+import { InvalidEventError, parseDetail } from '../../events/validation';
 
 /**
  * The typed publisher front ends use to send contract events. Every event is validated with
