@@ -13,15 +13,6 @@ import { onMailFeedback, type MailFeedback } from '../../shared/domain/feedback'
 import type { HandlerResult } from '../../shared/runtime/handlers';
 import { logger, NO_OPTIONAL_PORTS, runtime } from '../../shared/runtime/runtime';
 
-/**
- * The rule on the default event bus that brings SES's bounce and complaint events here: the
- * configuration set's EventBridge destination can only publish to the default bus.
- */
-export const sesFeedbackPattern = {
-  source: [SES_EVENT_SOURCE],
-  'detail-type': [...SES_FEEDBACK_DETAIL_TYPES],
-};
-
 export const wiring = NO_OPTIONAL_PORTS;
 
 const LOGGABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -6,7 +6,7 @@ import type { BurstFigures } from './burst-phase';
 import type { LifecycleCost } from './cost-phase';
 import type { FunctionFigures } from './functions-phase';
 import { PRICES } from './prices';
-import { projectRoot, type BenchOptions } from './run';
+import { projectRoot, type BenchOptions } from './options';
 
 /** The benchmark's figures as a terminal table, as JSON, and as the figures section of docs/PERFORMANCE.md. */
 

@@ -100,7 +100,7 @@ const reminder: Trigger = {
     await deliver(world.dependencies, bookingCreated());
     world.advanceTo(REMINDER_AT);
   },
-  // EventBridge Scheduler invokes the reminder function with the payload the booking scheduled.
+  // The due-jobs function runs the reminder with the payload the booking scheduled.
   invoke: (deps, world) => onReminderDue(deps, reminderJobs(world)[0]!.payload as unknown as ReminderPayload),
   emailOutcome: (result) => result,
   expectSchedules: expectOneReminderJob,
@@ -206,7 +206,7 @@ describe.each(triggers)('$name', (trigger) => {
   it('event marked processed never happened (crash after everything): the full redelivery sends nothing more', async () => {
     const { world, emailsSent } = await atTrigger(trigger);
 
-    // The reminder function marks nothing processed; its redelivery is the schedule firing again.
+    // A reminder marks nothing processed; its redelivery is the due job delivered again.
     const first = trigger.invoke(world.dependencies, world, { crashBeforeMarking: true });
     if (trigger === reminder) expect(await first).toBe('sent');
     else await expect(first).rejects.toBeInstanceOf(InjectedFault);
