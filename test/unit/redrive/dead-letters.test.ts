@@ -72,7 +72,7 @@ describe('parseDeadLetterMessage', () => {
     });
   });
 
-  it('reads an on-failure record of an earlier version\'s reminder function as a schedule input, not a bus event', () => {
+  it("reads an on-failure record of an earlier version's reminder function as a schedule input, not a bus event", () => {
     const input = {
       clinicId: 'riverside',
       bookingId: 'bk-1',
