@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { eventCatalog, type EventSource } from '../events/catalog';
+import { pathWithoutSections } from './constructs/section';
 
 /**
  * Who may publish to the CareLoop bus: the `publishers` deploy setting. Each entry names one
@@ -140,10 +142,16 @@ export function publisherStatementId(bus: events.EventBus, principal: string): s
 }
 
 const publisherHash = (bus: events.EventBus, principal: string) =>
-  shortHash(`${bus.node.path}\n${principalKey(principal)}`);
+  shortHash(`${busPath(bus)}\n${principalKey(principal)}`);
 
 /** Of the deny for one source: from the bus's path and the source, so each stage has its own. */
-const sourceHash = (bus: events.EventBus, source: string) => shortHash(`${bus.node.path}\nsource:${source}`);
+const sourceHash = (bus: events.EventBus, source: string) => shortHash(`${busPath(bus)}\nsource:${source}`);
+
+/**
+ * The bus's construct path as it was before the stack was split into sections: statement ids
+ * are physical ids, and a new one replaces the policy.
+ */
+const busPath = (bus: events.EventBus) => [Stack.of(bus).node.path, ...pathWithoutSections(bus)].join('/');
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 20);
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
+import { DEFAULT_TIMING, hoursToMinutes } from '../shared/defaults';
 import { parseQuietHours } from '../shared/domain/quiet-hours';
 import { selfCareLibraryFromConfiguration } from '../shared/self-care/configured';
 import { parsePublishers, type Publisher } from './bus-policy';
@@ -71,9 +72,7 @@ export const DEFAULT_SETTINGS = {
   stage: 'dev',
   busName: 'clinic-events',
   senderAddress: 'appointments@example.com',
-  reminderOffsetsHours: [24],
-  checkInDelayHours: 72,
-  quietHours: '21:00-08:00',
+  ...DEFAULT_TIMING,
   publicFunctionConcurrency: 10,
   /** As long as point-in-time recovery reaches back, and the processed-event markers last. */
   archiveRetentionDays: 35,
@@ -294,4 +293,4 @@ function parseConcurrency(value: unknown): number | 'off' | undefined {
 }
 
 /** Minutes as the functions read them (REMINDER_OFFSETS_MINUTES, CHECK_IN_DELAY_MINUTES). */
-export const hoursToMinutes = (hours: number) => Math.round(hours * 60);
+export { hoursToMinutes };

@@ -5,7 +5,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { localHandlerEnvironment } from '../infra/local/stack';
 import { systemClock } from '../shared/adapters/clock';
-import { createJobScheduler } from '../shared/adapters/job-scheduler';
+import { createJobScheduler, scheduleTargetsOf } from '../shared/adapters/job-scheduler';
 import { createDynamoStore, keys } from '../shared/adapters/dynamo-store';
 import { loadRuntimeConfig } from '../shared/config';
 import type { BookingRecord } from '../shared/domain/model';
@@ -124,12 +124,7 @@ export async function runReconcile(
   const dynamo = new DynamoDBClient({});
   const schedulerClient = new SchedulerClient({});
   try {
-    const scheduler = createJobScheduler(schedulerClient, {
-      groupName: config.scheduleGroupName,
-      roleArn: config.schedulerRoleArn,
-      deadLetterArn: config.schedulerDeadLetterArn,
-      queueArn: config.dueJobsQueueArn,
-    });
+    const scheduler = createJobScheduler(schedulerClient, scheduleTargetsOf(config));
     print(
       `Reminder schedules of active bookings in ${config.tableName} (schedule group ${config.scheduleGroupName}), ` +
         `offsets ${config.reminderOffsetsMinutes.join(',')} min, now ${clock.now().toISOString()}:`,

@@ -11,7 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { localHandlerEnvironment } from '../infra/local/stack';
 import { keys } from '../shared/adapters/dynamo-store';
 import { secretValueLoader } from '../shared/adapters/secret-value';
-import { loadRuntimeConfig } from '../shared/config';
+import { loadRuntimeConfig, requireSetting } from '../shared/config';
 import type { PatientRecord } from '../shared/domain/model';
 
 /**
@@ -151,7 +151,7 @@ export async function runSuppressions(args: SuppressionsArgs, print: (line: stri
   const config = loadRuntimeConfig(process.env);
   const client = new DynamoDBClient({});
   try {
-    const addressKey = await secretValueLoader(config.addressKeySecretId)();
+    const addressKey = await secretValueLoader(requireSetting(config, 'addressKeySecretId', 'npm run suppressions'))();
     const counts = await migrateSuppressions({
       client,
       tableName: config.tableName,

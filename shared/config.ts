@@ -1,9 +1,11 @@
+import { DEFAULT_TIMING, hoursToMinutes } from './defaults';
 import { parseQuietHours, type QuietHours } from './domain/quiet-hours';
 
 /**
- * Runtime configuration of every function, read once per cold start from the environment.
- * The CDK stack sets these variables on deploy and the local stack sets the same ones, so
- * no handler ever asks where it runs. Names are the contract between infra/ and functions/.
+ * Runtime configuration of a function, read once per cold start from its environment. The CDK
+ * stack and the local stack give each function the variables its descriptor calls for
+ * (infra/function-plan.ts), so no handler ever asks where it runs. Names are the contract
+ * between infra/ and functions/.
  */
 export const ENV = {
   tableName: 'TABLE_NAME',
@@ -22,40 +24,43 @@ export const ENV = {
   addressKeySecretId: 'ADDRESS_KEY_SECRET_ID',
 } as const;
 
+export type EnvName = (typeof ENV)[keyof typeof ENV];
+
+/**
+ * What a function was given. Only the table is needed by every function; the rest belongs to
+ * the parts that use it (the mailer, the scheduler, the links, the rejected-events queue, the
+ * address key), and each of those asks for its own with {@link requireSetting} when it is built,
+ * so a function given too little fails on its first invocation, naming the variable.
+ */
 export interface RuntimeConfig {
   tableName: string;
-  senderAddress: string;
+  senderAddress?: string;
   sesConfigurationSet?: string;
-  scheduleGroupName: string;
-  schedulerRoleArn: string;
+  scheduleGroupName?: string;
+  schedulerRoleArn?: string;
   schedulerDeadLetterArn?: string;
-  dueJobsQueueArn: string;
+  dueJobsQueueArn?: string;
   /** Minutes before a visit, largest first, each once. */
   reminderOffsetsMinutes: number[];
   checkInDelayMinutes: number;
-  rejectedEventsQueueUrl: string;
+  rejectedEventsQueueUrl?: string;
   quietHours: QuietHours | undefined;
-  unsubscribeBaseUrl: string;
-  unsubscribeSecretId: string;
+  unsubscribeBaseUrl?: string;
+  unsubscribeSecretId?: string;
   /** The secret that keys suppressed addresses (shared/adapters/dynamo-store.ts). */
-  addressKeySecretId: string;
+  addressKeySecretId?: string;
 }
-
-const DEFAULTS = {
-  reminderOffsetsMinutes: String(24 * 60),
-  checkInDelayMinutes: String(3 * 24 * 60),
-  quietHours: '21:00-08:00',
-} as const;
 
 /** One variable's reading: its value, or what is wrong with it. */
 type Reading<T> = { value: T } | { problem: string };
 
-const required = (raw: string | undefined, minLength = 1): Reading<string> =>
-  raw === undefined
-    ? { problem: 'is required' }
-    : raw.length < minLength
-      ? { problem: `must be at least ${minLength} characters` }
-      : { value: raw };
+const required = (raw: string | undefined): Reading<string> =>
+  raw === undefined ? { problem: 'is required' } : { value: raw };
+
+const optional = (raw: string | undefined, minLength = 1): Reading<string | undefined> =>
+  raw === undefined || raw.length >= minLength
+    ? { value: raw }
+    : { problem: `must be at least ${minLength} characters` };
 
 const minutesList = (raw: string): Reading<number[]> =>
   /^[1-9]\d*(,[1-9]\d*)*$/.test(raw)
@@ -77,8 +82,8 @@ const quietHoursSetting = (raw: string): Reading<QuietHours | undefined> => {
   }
 };
 
-const httpUrl = (raw: string | undefined): Reading<string> => {
-  if (raw === undefined) return { problem: 'is required' };
+const httpUrl = (raw: string | undefined): Reading<string | undefined> => {
+  if (raw === undefined) return { value: undefined };
   try {
     return /^https?:$/.test(new URL(raw).protocol) ? { value: raw } : { problem: 'must be an http(s) URL' };
   } catch {
@@ -87,28 +92,33 @@ const httpUrl = (raw: string | undefined): Reading<string> => {
 };
 
 /**
- * Read without zod on purpose: the settings are a dozen strings our own stack writes, and
- * building and running a zod schema for them cost every cold start 6-10 ms (npm run bench).
- * zod stays where its messages and JSON Schemas matter: the event contract.
+ * Read without zod on purpose: the settings are a dozen strings our own stack writes, and a zod
+ * schema for them added to every cold start what the event contract's schemas cost
+ * (docs/decisions). zod stays where its messages and JSON Schemas matter: the event contract.
+ * Values given are checked here, all at once; values missing are reported by the part that needs them.
  */
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const raw = (key: keyof typeof ENV) => (env[ENV[key]] === '' ? undefined : env[ENV[key]]);
-  const optional = (key: keyof typeof ENV): Reading<string | undefined> => ({ value: raw(key) });
+  const given = (key: keyof typeof ENV): Reading<string | undefined> => ({ value: raw(key) });
   const readings = {
     tableName: required(raw('tableName')),
-    senderAddress: required(raw('senderAddress'), 3),
-    sesConfigurationSet: optional('sesConfigurationSet'),
-    scheduleGroupName: required(raw('scheduleGroupName')),
-    schedulerRoleArn: required(raw('schedulerRoleArn')),
-    schedulerDeadLetterArn: optional('schedulerDeadLetterArn'),
-    dueJobsQueueArn: required(raw('dueJobsQueueArn')),
-    reminderOffsetsMinutes: minutesList(raw('reminderOffsetsMinutes') ?? DEFAULTS.reminderOffsetsMinutes),
-    checkInDelayMinutes: wholeMinutes(raw('checkInDelayMinutes') ?? DEFAULTS.checkInDelayMinutes),
-    rejectedEventsQueueUrl: required(raw('rejectedEventsQueueUrl')),
-    quietHours: quietHoursSetting(raw('quietHours') ?? DEFAULTS.quietHours),
+    senderAddress: optional(raw('senderAddress'), 3),
+    sesConfigurationSet: given('sesConfigurationSet'),
+    scheduleGroupName: given('scheduleGroupName'),
+    schedulerRoleArn: given('schedulerRoleArn'),
+    schedulerDeadLetterArn: given('schedulerDeadLetterArn'),
+    dueJobsQueueArn: given('dueJobsQueueArn'),
+    reminderOffsetsMinutes: minutesList(
+      raw('reminderOffsetsMinutes') ?? DEFAULT_TIMING.reminderOffsetsHours.map(hoursToMinutes).join(','),
+    ),
+    checkInDelayMinutes: wholeMinutes(
+      raw('checkInDelayMinutes') ?? String(hoursToMinutes(DEFAULT_TIMING.checkInDelayHours)),
+    ),
+    rejectedEventsQueueUrl: given('rejectedEventsQueueUrl'),
+    quietHours: quietHoursSetting(raw('quietHours') ?? DEFAULT_TIMING.quietHours),
     unsubscribeBaseUrl: httpUrl(raw('unsubscribeBaseUrl')),
-    unsubscribeSecretId: required(raw('unsubscribeSecretId')),
-    addressKeySecretId: required(raw('addressKeySecretId')),
+    unsubscribeSecretId: given('unsubscribeSecretId'),
+    addressKeySecretId: given('addressKeySecretId'),
   } satisfies { [K in keyof RuntimeConfig]-?: Reading<RuntimeConfig[K]> };
   const problems = Object.entries(readings).flatMap(([key, reading]) =>
     'problem' in reading ? [`${ENV[key as keyof typeof ENV]}: ${reading.problem}`] : [],
@@ -118,4 +128,20 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
   return Object.fromEntries(
     Object.entries(readings).map(([key, reading]) => [key, (reading as { value: unknown }).value]),
   ) as unknown as RuntimeConfig;
+}
+
+/**
+ * A setting the part being built cannot do without: its value, or an error naming the variable
+ * and the part. The stack gives a function the variables of the parts its descriptor wires.
+ */
+export function requireSetting<K extends keyof typeof ENV & keyof RuntimeConfig>(
+  config: RuntimeConfig,
+  key: K,
+  part: string,
+): NonNullable<RuntimeConfig[K]> {
+  const value = config[key];
+  if (value === undefined || value === '') {
+    throw new Error(`CareLoop configuration is incomplete: ${ENV[key]} is required by ${part}`);
+  }
+  return value as NonNullable<RuntimeConfig[K]>;
 }

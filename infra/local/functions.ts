@@ -1,8 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { eventCatalog, type DetailType, type EventDetailInput } from '../../events/catalog';
-import { functionRoutes, type FunctionRoute } from '../../functions/routes';
-import { ENV } from '../../shared/config';
+import { careLoopFunctions } from '../../functions/catalog';
+import type { FunctionDescriptor } from '../../functions/descriptor';
+import { DEFAULT_TIMING, hoursToMinutes } from '../../shared/defaults';
+import { functionEnvironment, handlerEntry, type DeploymentValues } from '../function-plan';
 import type { Clock } from '../../shared/domain/ports';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
 
@@ -13,10 +17,13 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
 
 export const LOCAL_ACCOUNT = '000000000000';
 
+/** The repository root, where handler entries (functions/<name>/handler.ts) are found by default. */
+export const LOCAL_PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
 export type LocalHandler = (event: unknown, context: Context) => Promise<unknown>;
 
-export const localFunctionName = (prefix: string, route: FunctionRoute | string) =>
-  `${prefix}-${typeof route === 'string' ? route : route.name}`;
+export const localFunctionName = (prefix: string, descriptor: FunctionDescriptor | string) =>
+  `${prefix}-${typeof descriptor === 'string' ? descriptor : descriptor.name}`;
 
 /** The due-jobs queue the local schedules send to (infra/local/queue-runner.ts plays SQS). */
 export const localDueJobsQueueArn = (prefix: string) =>
@@ -93,8 +100,33 @@ export const LOCAL_UNSUBSCRIBE_SECRET_ID = 'careloop-local/unsubscribe-signing-k
 /** The secret that keys suppressed addresses on the local stack. */
 export const LOCAL_ADDRESS_KEY_SECRET_ID = 'careloop-local/address-key';
 
-/** The environment every handler reads: the same variables the CDK stack sets. */
-export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFunctionSettings): Record<string, string> {
+/** The local stack's values for what the CDK stack gives its functions (infra/function-plan.ts). */
+export function localDeploymentValues(endpoints: LocalEndpoints, settings: LocalFunctionSettings): DeploymentValues {
+  return {
+    tableName: settings.tableName,
+    senderAddress: settings.senderAddress,
+    scheduleGroupName: settings.scheduleGroupName,
+    schedulerRoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${settings.prefix}-scheduler`,
+    schedulerDeadLetterArn: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${settings.prefix}-scheduler-dlq`,
+    dueJobsQueueArn: localDueJobsQueueArn(settings.prefix),
+    reminderOffsetsMinutes: (
+      settings.reminderOffsetsMinutes ?? DEFAULT_TIMING.reminderOffsetsHours.map(hoursToMinutes)
+    ).join(','),
+    checkInDelayMinutes: String(settings.checkInDelayMinutes ?? hoursToMinutes(DEFAULT_TIMING.checkInDelayHours)),
+    quietHours: settings.quietHours ?? DEFAULT_TIMING.quietHours,
+    rejectedEventsQueueUrl: `${endpoints.sideServices}/${LOCAL_ACCOUNT}/${settings.prefix}-rejected-events`,
+    unsubscribeBaseUrl: endpoints.unsubscribe,
+    unsubscribeSecretId: LOCAL_UNSUBSCRIBE_SECRET_ID,
+    addressKeySecretId: LOCAL_ADDRESS_KEY_SECRET_ID,
+    runtime: {
+      // CloudWatch reads metrics from log lines on AWS; on a laptop they would only bury the logs.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    },
+  };
+}
+
+/** What every local function is given besides its own settings: the emulators' endpoints, local credentials. */
+function localAwsEnvironment(endpoints: LocalEndpoints): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -105,40 +137,55 @@ export function handlerEnvironment(endpoints: LocalEndpoints, settings: LocalFun
     AWS_ENDPOINT_URL_SQS: endpoints.sideServices,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.sideServices,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    // CloudWatch reads metrics from log lines on AWS; on a laptop they would only bury the logs.
-    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-    [ENV.tableName]: settings.tableName,
-    [ENV.senderAddress]: settings.senderAddress,
-    [ENV.scheduleGroupName]: settings.scheduleGroupName,
-    [ENV.schedulerRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/${settings.prefix}-scheduler`,
-    [ENV.schedulerDeadLetterArn]: `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${settings.prefix}-scheduler-dlq`,
-    [ENV.dueJobsQueueArn]: localDueJobsQueueArn(settings.prefix),
-    [ENV.reminderOffsetsMinutes]: (settings.reminderOffsetsMinutes ?? [24 * 60]).join(','),
-    [ENV.checkInDelayMinutes]: String(settings.checkInDelayMinutes ?? 3 * 24 * 60),
-    [ENV.rejectedEventsQueueUrl]: `${endpoints.sideServices}/${LOCAL_ACCOUNT}/${settings.prefix}-rejected-events`,
-    [ENV.quietHours]: settings.quietHours ?? '21:00-08:00',
-    [ENV.unsubscribeBaseUrl]: endpoints.unsubscribe,
-    [ENV.unsubscribeSecretId]: LOCAL_UNSUBSCRIBE_SECRET_ID,
-    [ENV.addressKeySecretId]: LOCAL_ADDRESS_KEY_SECRET_ID,
+  };
+}
+
+/** The environment of one local function: what the CDK stack gives it, with local values. */
+export function localFunctionEnvironment(
+  descriptor: FunctionDescriptor,
+  endpoints: LocalEndpoints,
+  settings: LocalFunctionSettings,
+): Record<string, string> {
+  return {
+    ...localAwsEnvironment(endpoints),
+    ...functionEnvironment(descriptor, localDeploymentValues(endpoints, settings)),
   };
 }
 
 /**
+ * The environment of every local function at once: what a process that runs them all (the local
+ * stack today, the tests, the operator tools acting as the functions) sets.
+ */
+export function handlerEnvironment(
+  endpoints: LocalEndpoints,
+  settings: LocalFunctionSettings,
+  functions: readonly FunctionDescriptor[] = careLoopFunctions,
+): Record<string, string> {
+  return Object.assign(
+    {},
+    ...functions.map((descriptor) => localFunctionEnvironment(descriptor, endpoints, settings)),
+  ) as Record<string, string>;
+}
+
+/**
  * Sets the handlers' environment on this process, points their clock at the local one,
- * and imports every function in routes.ts. Call once per process.
+ * and imports every function of the catalog (or those given). Call once per process.
  */
 export async function loadLocalFunctions(
   endpoints: LocalEndpoints,
   settings: LocalFunctionSettings,
   clock: Clock,
+  functions: readonly FunctionDescriptor[] = careLoopFunctions,
+  projectRoot: string = LOCAL_PROJECT_ROOT,
 ): Promise<Map<string, LocalHandler>> {
-  Object.assign(process.env, handlerEnvironment(endpoints, settings));
+  Object.assign(process.env, handlerEnvironment(endpoints, settings, functions));
   const { useClock } = await import('../../shared/runtime/runtime');
   useClock(clock);
   const handlers = new Map<string, LocalHandler>();
-  for (const route of functionRoutes) {
-    const module = (await import(`../../functions/${route.name}/handler.ts`)) as { handler: LocalHandler };
-    handlers.set(route.name, module.handler);
+  for (const descriptor of functions) {
+    const entry = pathToFileURL(path.join(projectRoot, handlerEntry(descriptor))).href;
+    const module = (await import(entry)) as { handler: LocalHandler };
+    handlers.set(descriptor.name, module.handler);
   }
   return handlers;
 }

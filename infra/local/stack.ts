@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
-import { eventPatternFor, functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
+import type { FunctionDescriptor } from '../../functions/descriptor';
+import { eventPatternOf, triggerOf } from '../function-plan';
 import { selfCareLibraryFromConfiguration } from '../../shared/self-care/configured';
 import { LocalClock } from './clock';
 import {
@@ -67,6 +69,10 @@ export interface LocalStackOptions {
   faults?: LocalFaultOptions;
   /** Told of every function invocation and how long it ran: `npm run bench` counts Lambda's bill with it. */
   onInvocation?: (functionName: string, durationMs: number) => void;
+  /** The functions to run: functions/catalog.ts unless a test adds its own. */
+  functions?: readonly FunctionDescriptor[];
+  /** Where their handlers are: the repository root unless a test says otherwise. */
+  projectRoot?: string;
 }
 
 export interface DeadLetter {
@@ -144,11 +150,18 @@ export function localHandlerEnvironment(): Record<string, string> {
       ses: base(options.sesPort),
       scheduler: base(options.schedulerPort),
       sideServices: base(options.eventsPort),
-      unsubscribe: `${base(options.eventsPort)}/unsubscribe/`,
+      unsubscribe: publicUrlOf(base(options.eventsPort)),
     },
     localFunctionSettings(options),
   );
 }
+
+/**
+ * Where the public function (the links in emails) is served on the control port: the path a
+ * Lambda function URL would be the whole host of.
+ */
+const PUBLIC_PATH = '/unsubscribe/';
+const publicUrlOf = (base: string) => `${base}${PUBLIC_PATH}`;
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -188,6 +201,8 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const started = Date.now();
+  const functions = options.functions ?? careLoopFunctions;
+  const publicFunction = functions.find((descriptor) => triggerOf(descriptor, 'public-url'));
   const clock = new LocalClock();
   const deadLetters: DeadLetter[] = [];
   // Whatever a producer sent must stay readable at /_local/dead-letters, however deep it is.
@@ -249,13 +264,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     }
     if (url.pathname === '/_local/dead-letters' && req.method === 'GET') return json(res, 200, deadLetters);
-    if (url.pathname.startsWith('/unsubscribe/')) {
-      const unsubscribe = handlers.get('unsubscribe');
-      if (!unsubscribe) return json(res, 503, { message: 'the local stack is still starting' });
+    if (publicFunction && url.pathname.startsWith(PUBLIC_PATH)) {
+      const serve = handlers.get(publicFunction.name);
+      if (!serve) return json(res, 503, { message: 'the local stack is still starting' });
       // On AWS a Lambda function URL; here the same handler, given the same event shape.
-      const response = (await unsubscribe(
+      const response = (await serve(
         functionUrlEvent(req, url, body),
-        lambdaContext(localFunctionName(LOCAL_PREFIX, 'unsubscribe')),
+        lambdaContext(localFunctionName(LOCAL_PREFIX, publicFunction)),
       )) as { statusCode: number; headers?: Record<string, string>; body?: string };
       res.writeHead(response.statusCode, response.headers ?? {});
       return res.end(response.body ?? '');
@@ -313,13 +328,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamoClient.destroy();
 
     // Schedules send to the due-jobs queue; its consumer is the due-jobs function, as on AWS.
-    const dueJobsRoute = functionRoutes.find((route) => route.scheduled)!;
+    const dueJobsFunction = functions.find((descriptor) => triggerOf(descriptor, 'queue')?.queue === 'due-jobs')!;
     const dueJobs = createQueueRunner({
       arn: localDueJobsQueueArn(LOCAL_PREFIX),
       consume: async (event) => {
-        const handler = handlers.get(dueJobsRoute.name);
+        const handler = handlers.get(dueJobsFunction.name);
         if (!handler) throw new Error('the local stack is still starting');
-        return (await handler(event, lambdaContext(localFunctionName(LOCAL_PREFIX, dueJobsRoute)))) as SQSBatchResponse;
+        return (await handler(
+          event,
+          lambdaContext(localFunctionName(LOCAL_PREFIX, dueJobsFunction)),
+        )) as SQSBatchResponse;
       },
       visibilityTimeoutMs: 1000,
       onDeadLetter: (message, error) =>
@@ -365,10 +383,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ses: faultProxies?.ses.endpoint ?? ses.endpoint,
         scheduler: faultProxies?.scheduler.endpoint ?? schedulerEndpoint,
         sideServices: events,
-        unsubscribe: `${events}/unsubscribe/`,
+        unsubscribe: publicUrlOf(events),
       },
       localFunctionSettings(options),
       clock,
+      functions,
+      options.projectRoot,
     );
     for (const [name, handler] of loaded) handlers.set(name, timed(name, handler, options.onInvocation));
 
@@ -377,14 +397,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       clock,
-      targets: functionRoutes
-        .filter((route) => route.events.length > 0)
-        .map((route) => ({
-          name: route.name,
-          pattern: eventPatternFor(route),
+      targets: functions
+        .filter((descriptor) => triggerOf(descriptor, 'bus'))
+        .map((descriptor) => ({
+          name: descriptor.name,
+          pattern: eventPatternOf(descriptor),
           invoke: (event) => {
-            const name = localFunctionName(LOCAL_PREFIX, route);
-            return handlers.get(route.name)!(event, lambdaContext(name, asyncRequestId(event.id, name)));
+            const name = localFunctionName(LOCAL_PREFIX, descriptor);
+            return handlers.get(descriptor.name)!(event, lambdaContext(name, asyncRequestId(event.id, name)));
           },
         })),
       onDeadLetter: keepDeadLetter,

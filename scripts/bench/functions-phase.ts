@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { Context } from 'aws-lambda';
-import { handlerEntry, functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
+import { handlerEntry } from '../../infra/function-plan';
 import { FUNCTION_RUNTIME_ENVIRONMENT } from '../../infra/bundling';
 import { ENV } from '../../shared/config';
 import { bundle, bundleReference, referenceSource, type Bundle } from './bundles';
@@ -149,7 +150,7 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
   };
 
   const figures: FunctionFigures[] = [];
-  for (const route of functionRoutes) {
+  for (const route of careLoopFunctions) {
     if (options.only && !options.only.includes(route.name)) continue;
     const scenario = scenarios.find((candidate) => candidate.functionName === route.name);
     if (!scenario) throw new Error(`no benchmark scenario for the function ${route.name}`);

@@ -6,7 +6,7 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import type { RuntimeConfig } from '../config';
+import { requireSetting, type RuntimeConfig } from '../config';
 import type { JobScheduler } from '../domain/ports';
 import { dueJobMessage } from '../due-jobs';
 
@@ -74,14 +74,18 @@ export function createJobScheduler(client: SchedulerClient, targets: SchedulerTa
   };
 }
 
-/** The deployed scheduler: the stack's schedule group, role and dead-letter queue, aimed at the due-jobs queue. */
-export function jobSchedulerFor(
-  config: Pick<RuntimeConfig, 'scheduleGroupName' | 'schedulerRoleArn' | 'schedulerDeadLetterArn' | 'dueJobsQueueArn'>,
-): JobScheduler {
-  return createJobScheduler(new SchedulerClient({}), {
-    groupName: config.scheduleGroupName,
-    roleArn: config.schedulerRoleArn,
+/** Where the stack's schedules live and send to, from the configuration: all required but the DLQ. */
+export function scheduleTargetsOf(config: RuntimeConfig) {
+  const part = 'the scheduler';
+  return {
+    groupName: requireSetting(config, 'scheduleGroupName', part),
+    roleArn: requireSetting(config, 'schedulerRoleArn', part),
     deadLetterArn: config.schedulerDeadLetterArn,
-    queueArn: config.dueJobsQueueArn,
-  });
+    queueArn: requireSetting(config, 'dueJobsQueueArn', part),
+  };
+}
+
+/** The deployed scheduler: the stack's schedule group, role and dead-letter queue, aimed at the due-jobs queue. */
+export function jobSchedulerFor(config: RuntimeConfig): JobScheduler {
+  return createJobScheduler(new SchedulerClient({}), scheduleTargetsOf(config));
 }

@@ -1,5 +1,5 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import type { RuntimeConfig } from '../config';
+import { requireSetting, type RuntimeConfig } from '../config';
 import { MailerError, type Mailer } from '../domain/ports';
 
 /** SES's answers to "too fast": the sending rate or a per-second quota was exceeded. */
@@ -79,9 +79,9 @@ export function createSesMailer(client: SESv2Client, options: SesMailerOptions):
 }
 
 /** The deployed mailer: SES's client makes one attempt, this adapter retries throttling only. */
-export function sesMailerFor(config: Pick<RuntimeConfig, 'senderAddress' | 'sesConfigurationSet'>): Mailer {
+export function sesMailerFor(config: RuntimeConfig): Mailer {
   return createSesMailer(new SESv2Client({ maxAttempts: 1 }), {
-    from: config.senderAddress,
+    from: requireSetting(config, 'senderAddress', 'the mailer'),
     configurationSet: config.sesConfigurationSet,
   });
 }

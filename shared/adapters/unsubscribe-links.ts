@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { RuntimeConfig } from '../config';
+import { ENV, requireSetting, type RuntimeConfig } from '../config';
 import type { UnsubscribeLinks } from '../domain/ports';
 import {
   signUnsubscribeToken,
@@ -39,9 +39,10 @@ export interface UnsubscribeLinksOptions {
   /**
    * Where the unsubscribe endpoint is served: the function URL on AWS
    * (`https://xyz.lambda-url.eu-central-1.on.aws/`), plain http on the local stack. The
-   * token is appended as the last path segment.
+   * token is appended as the last path segment. Absent where links are only verified (the
+   * endpoint itself, which cannot be given its own URL): asking it for a link then throws.
    */
-  baseUrl: string;
+  baseUrl?: string | undefined;
   /** The HMAC keys. Called on first use, after KEY_CACHE_TTL_MS, after a failure, and for an unknown key id. */
   loadKeys: () => Promise<SigningKeys>;
   /** Milliseconds since the epoch, for the keys' age; `Date.now` unless a test moves time itself. */
@@ -73,7 +74,7 @@ function normaliseBaseUrl(baseUrl: string): string {
 }
 
 export function createUnsubscribeLinks(options: UnsubscribeLinksOptions): UnsubscribeLinks {
-  const base = normaliseBaseUrl(options.baseUrl);
+  const base = options.baseUrl === undefined ? undefined : normaliseBaseUrl(options.baseUrl);
   const now = options.now ?? Date.now;
   let loaded: LoadedKeys | undefined;
   let pending: Promise<LoadedKeys> | undefined;
@@ -100,6 +101,7 @@ export function createUnsubscribeLinks(options: UnsubscribeLinksOptions): Unsubs
 
   return {
     async urlFor(clinicId, patientId) {
+      if (base === undefined) throw new Error(`${ENV.unsubscribeBaseUrl} is required to make unsubscribe links`);
       const { current } = await keysNoOlderThan(KEY_CACHE_TTL_MS);
       return `${base}${signUnsubscribeToken({ clinicId, patientId }, current)}`;
     },
@@ -143,11 +145,10 @@ export function createSecretsManagerKeyLoader(
 }
 
 /** The deployed links: signed with the stack's secret, fetched on first use (most invocations send no follow-up). */
-export function signedUnsubscribeLinksFor(
-  config: Pick<RuntimeConfig, 'unsubscribeBaseUrl' | 'unsubscribeSecretId'>,
-): UnsubscribeLinks {
+export function signedUnsubscribeLinksFor(config: RuntimeConfig): UnsubscribeLinks {
+  const secretId = requireSetting(config, 'unsubscribeSecretId', 'the unsubscribe links');
   return createUnsubscribeLinks({
     baseUrl: config.unsubscribeBaseUrl,
-    loadKeys: createSecretsManagerKeyLoader(new SecretsManagerClient({}), config.unsubscribeSecretId),
+    loadKeys: createSecretsManagerKeyLoader(new SecretsManagerClient({}), secretId),
   });
 }

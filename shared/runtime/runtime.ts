@@ -4,7 +4,7 @@ import { systemClock } from '../adapters/clock';
 import { createDynamoStore } from '../adapters/dynamo-store';
 import { createMetricsRecorder } from '../adapters/metrics';
 import type { RejectedEventSink } from '../adapters/rejected-events';
-import { loadRuntimeConfig, type RuntimeConfig } from '../config';
+import { loadRuntimeConfig, requireSetting, type RuntimeConfig } from '../config';
 import type { Clock, DomainLog, Needs, OptionalPort } from '../domain/ports';
 import type { Wiring } from './wiring';
 
@@ -46,7 +46,7 @@ function lazyRejectedEventSink(config: RuntimeConfig): RejectedEventSink {
   return {
     async reject(event) {
       sink ??= import('../adapters/rejected-events').then(({ createRejectedEventSink }) =>
-        createRejectedEventSink(config.rejectedEventsQueueUrl),
+        createRejectedEventSink(requireSetting(config, 'rejectedEventsQueueUrl', 'the rejected-events queue')),
       );
       await (await sink).reject(event);
     },
@@ -60,7 +60,8 @@ function lazyRejectedEventSink(config: RuntimeConfig): RejectedEventSink {
 function addressKeyFrom(config: RuntimeConfig): () => Promise<string> {
   let load: (() => Promise<string>) | undefined;
   return async () => {
-    load ??= (await import('../adapters/secret-value')).secretValueLoader(config.addressKeySecretId);
+    const secretId = requireSetting(config, 'addressKeySecretId', 'the suppressed-address check');
+    load ??= (await import('../adapters/secret-value')).secretValueLoader(secretId);
     return load();
   };
 }

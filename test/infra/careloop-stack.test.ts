@@ -2,7 +2,8 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventPatternFor, functionRoutes } from '../../functions/routes';
+import { careLoopFunctions as functionRoutes } from '../../functions/catalog';
+import { eventPatternOf, invokedAsynchronously, reportsRejectedInput, triggerOf } from '../../infra/function-plan';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
 import { ENV } from '../../shared/config';
@@ -10,9 +11,9 @@ import { ENV } from '../../shared/config';
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
 
-const eventRoutes = functionRoutes.filter((route) => route.events.length > 0);
-const scheduledRoutes = functionRoutes.filter((route) => route.scheduled);
-const awsEventRoutes = functionRoutes.filter((route) => route.awsEvents);
+const eventRoutes = functionRoutes.filter((route) => triggerOf(route, 'bus'));
+const scheduledRoutes = functionRoutes.filter((route) => triggerOf(route, 'queue'));
+const awsEventRoutes = functionRoutes.filter((route) => triggerOf(route, 'aws-events'));
 /** Functions that email patients: every one but the unsubscribe page and the SES feedback handler. */
 /** Roles are granted from the ports each function wires (functions/routes.ts). */
 const emailingRoutes = functionRoutes.filter((route) => route.ports.includes('mailer'));
@@ -67,7 +68,7 @@ describe('CareLoopStack with default settings', () => {
       'routes %s events from the CareLoop bus to its own function',
       (name, route) => {
         const rules = template.findResources('AWS::Events::Rule', {
-          Properties: { EventPattern: eventPatternFor(route) },
+          Properties: { EventPattern: eventPatternOf(route) },
         });
         expect(Object.keys(rules)).toHaveLength(1);
         const rule = Object.values(rules)[0]!;
@@ -136,7 +137,7 @@ describe('CareLoopStack with default settings', () => {
 
     it('sends failed async invocations to a per-function queue after two retries at most', () => {
       // The public function answers its caller and the due-jobs function is polled: neither is invoked asynchronously.
-      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled && !route.http);
+      const asyncRoutes = functionRoutes.filter(invokedAsynchronously);
       template.resourceCountIs('AWS::Lambda::EventInvokeConfig', asyncRoutes.length);
       const destinations = new Set<string>();
       for (const route of asyncRoutes) {
@@ -174,15 +175,35 @@ describe('CareLoopStack with default settings', () => {
       });
     });
 
-    it('sets every configuration variable the functions read', () => {
+    it('gives each function the variables of the parts it wires, and no others', () => {
+      // What each part reads (shared/config.ts requireSetting), by what the descriptor says.
+      const expected = (route: (typeof functionRoutes)[number]) => [
+        ENV.tableName,
+        'POWERTOOLS_SERVICE_NAME',
+        'LOG_LEVEL',
+        ...(reportsRejectedInput(route) ? [ENV.rejectedEventsQueueUrl] : []),
+        ...(route.ports.includes('mailer') ? [ENV.senderAddress, ENV.sesConfigurationSet, ENV.addressKeySecretId] : []),
+        ...(route.ports.includes('scheduler')
+          ? [
+              ENV.scheduleGroupName,
+              ENV.schedulerRoleArn,
+              ENV.schedulerDeadLetterArn,
+              ENV.dueJobsQueueArn,
+              ENV.reminderOffsetsMinutes,
+              ENV.checkInDelayMinutes,
+              ENV.quietHours,
+            ]
+          : []),
+        // The public function only verifies links: it cannot carry its own URL.
+        ...(route.ports.includes('unsubscribeLinks')
+          ? [ENV.unsubscribeSecretId, ...(triggerOf(route, 'public-url') ? [] : [ENV.unsubscribeBaseUrl])]
+          : []),
+        ...(triggerOf(route, 'aws-events') ? [ENV.addressKeySecretId] : []),
+      ];
       for (const route of functionRoutes) {
         const variables = resources[fnId(route.name)]!.Properties.Environment.Variables as Record<string, unknown>;
-        for (const name of Object.values(ENV)) {
-          // A function cannot carry its own URL; the unsubscribe page only verifies links.
-          if (route.http && name === ENV.unsubscribeBaseUrl) continue;
-          expect(variables[name], `${route.name} ${name}`).toBeDefined();
-        }
-        expect(variables).toMatchObject({
+        expect(Object.keys(variables).sort(), route.name).toEqual([...new Set(expected(route))].sort());
+        const values = {
           TABLE_NAME: { Ref: idOf(stack.table) },
           SENDER_ADDRESS: 'appointments@example.com',
           SCHEDULE_GROUP_NAME: 'careloop-dev',
@@ -195,7 +216,10 @@ describe('CareLoopStack with default settings', () => {
           QUIET_HOURS: '21:00-08:00',
           POWERTOOLS_SERVICE_NAME: 'careloop',
           LOG_LEVEL: 'INFO',
-        });
+        };
+        expect(variables).toMatchObject(
+          Object.fromEntries(Object.entries(values).filter(([name]) => name in variables)),
+        );
         // Reading source maps at start-up costs every cold start (docs/PERFORMANCE.md).
         expect(variables.NODE_OPTIONS, route.name).toBeUndefined();
       }
@@ -224,19 +248,22 @@ describe('CareLoopStack with default settings', () => {
         const rejected = statements.find(
           (s) => JSON.stringify(s.Resource) === JSON.stringify(getAtt(idOf(stack.rejectedEventsQueue))),
         );
-        if (route.events.length > 0 || route.scheduled)
-          expect(rejected && actionsOf(rejected)).toContain('sqs:SendMessage');
+        if (reportsRejectedInput(route)) expect(rejected && actionsOf(rejected)).toContain('sqs:SendMessage');
         else expect(rejected).toBeUndefined();
       }
     });
 
-    it('serves the unsubscribe link from a public function URL, and gives every emailing function its address', () => {
+    it('serves the unsubscribe link from a public function URL, and gives every function that makes links its address', () => {
       template.hasResourceProperties('AWS::Lambda::Url', {
         AuthType: 'NONE',
         TargetFunctionArn: getAtt(fnId('unsubscribe')),
       });
       const urlId = ofType('AWS::Lambda::Url')[0]![0];
-      for (const route of emailingRoutes) {
+      const makingLinks = functionRoutes.filter(
+        (route) => route.ports.includes('unsubscribeLinks') && !triggerOf(route, 'public-url'),
+      );
+      expect(makingLinks.length).toBeGreaterThan(0);
+      for (const route of makingLinks) {
         const variables = resources[fnId(route.name)]!.Properties.Environment.Variables;
         expect(variables.UNSUBSCRIBE_BASE_URL).toEqual({ 'Fn::GetAtt': [urlId, 'FunctionUrl'] });
       }
@@ -245,10 +272,10 @@ describe('CareLoopStack with default settings', () => {
     it('caps the public function with a reserved concurrency of its own, and no other function', () => {
       for (const route of functionRoutes) {
         expect(resources[fnId(route.name)]!.Properties.ReservedConcurrentExecutions, route.name).toBe(
-          route.http ? 10 : undefined,
+          triggerOf(route, 'public-url') ? 10 : undefined,
         );
       }
-      expect(functionRoutes.filter((route) => route.http)).toHaveLength(1);
+      expect(functionRoutes.filter((route) => triggerOf(route, 'public-url'))).toHaveLength(1);
     });
 
     it('keeps the signing key and the address key in Secrets Manager, each readable only by the functions that use it', () => {
@@ -269,7 +296,7 @@ describe('CareLoopStack with default settings', () => {
           .flatMap((s) => [s.Resource].flat());
         const expected = [
           ...(route.ports.includes('unsubscribeLinks') ? [signingKey] : []),
-          ...(route.ports.includes('mailer') || route.awsEvents ? [addressKey] : []),
+          ...(route.ports.includes('mailer') || triggerOf(route, 'aws-events') ? [addressKey] : []),
         ];
         expect(readable, route.name).toEqual(expected);
       }
@@ -372,7 +399,7 @@ describe('CareLoopStack with default settings', () => {
     it('encrypts every queue with the CMK and refuses non-TLS access', () => {
       const queues = ofType('AWS::SQS::Queue');
       // per async function on-failure + per rule DLQ + scheduler DLQ + rejected events + due jobs and its DLQ
-      const asyncRoutes = functionRoutes.filter((route) => !route.scheduled && !route.http);
+      const asyncRoutes = functionRoutes.filter(invokedAsynchronously);
       expect(queues).toHaveLength(asyncRoutes.length + eventRoutes.length + awsEventRoutes.length + 4);
       for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(keyId()));
       template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
@@ -482,10 +509,12 @@ describe('CareLoopStack with custom settings', () => {
     expect(identity.Properties.DkimSigningAttributes?.DomainSigningPrivateKey).toBeUndefined();
   });
 
-  it('passes offsets and delay to every function in minutes, largest offset first', () => {
+  it('passes offsets and delay to every function that schedules, in minutes, largest offset first', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions).toHaveLength(functionRoutes.length);
-    for (const fn of functions) {
+    const scheduling = functions.filter((fn) => fn.Properties.Environment.Variables.SCHEDULE_GROUP_NAME);
+    expect(scheduling).toHaveLength(functionRoutes.filter((route) => route.ports.includes('scheduler')).length);
+    for (const fn of scheduling) {
       expect(fn.Properties.Environment.Variables).toMatchObject({
         REMINDER_OFFSETS_MINUTES: '1440,120',
         CHECK_IN_DELAY_MINUTES: '2880',
@@ -498,7 +527,9 @@ describe('CareLoopStack with custom settings', () => {
   it('reserves the concurrency the context gives the public function, or none when it says off', () => {
     const publicFunction = (context: Record<string, unknown>) =>
       Object.values(synth(context).template.findResources('AWS::Lambda::Function')).find(
-        (fn) => fn.Properties.FunctionName === `careloop-dev-${functionRoutes.find((route) => route.http)!.name}`,
+        (fn) =>
+          fn.Properties.FunctionName ===
+          `careloop-dev-${functionRoutes.find((route) => triggerOf(route, 'public-url'))!.name}`,
       )!;
     expect(publicFunction({ publicFunctionConcurrency: '3' }).Properties.ReservedConcurrentExecutions).toBe(3);
     expect(

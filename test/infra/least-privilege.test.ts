@@ -1,7 +1,9 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionRoutes, type FunctionRoute } from '../../functions/routes';
+import { careLoopFunctions as functionRoutes } from '../../functions/catalog';
+import type { FunctionDescriptor as FunctionRoute } from '../../functions/descriptor';
+import { reportsRejectedInput, triggerOf } from '../../infra/function-plan';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
 import { keys } from '../../shared/adapters/dynamo-store';
@@ -172,11 +174,11 @@ const SCHEDULES = ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'sche
 
 type Kind = 'event handler' | 'scheduled handler' | 'unsubscribe' | 'ses-feedback';
 const kindOf = (route: FunctionRoute): Kind =>
-  route.events.length > 0
+  triggerOf(route, 'bus')
     ? 'event handler'
-    : route.scheduled
+    : triggerOf(route, 'queue')
       ? 'scheduled handler'
-      : route.http
+      : triggerOf(route, 'public-url')
         ? 'unsubscribe'
         : 'ses-feedback';
 
@@ -363,8 +365,8 @@ describe('least privilege', () => {
         .map(([, r]) => r.Properties!.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string);
       const allowedQueues = [
         ...queueIds,
-        ...(route.events.length > 0 || route.scheduled ? [idOf(stack.rejectedEventsQueue)] : []),
-        ...(route.scheduled ? [idOf(stack.dueJobsQueue)] : []),
+        ...(reportsRejectedInput(route) ? [idOf(stack.rejectedEventsQueue)] : []),
+        ...(triggerOf(route, 'queue') ? [idOf(stack.dueJobsQueue)] : []),
       ].map(getAtt);
       for (const found of statementsOfRole(roleOfFunction(route))) {
         const actions = actionsOf(found.statement);

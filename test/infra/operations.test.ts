@@ -6,7 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
+import { invokedAsynchronously } from '../../infra/function-plan';
 import { CareLoopStack, PROJECT_ROOT } from '../../infra/careloop-stack';
 import {
   ALARM_SETTINGS,
@@ -84,7 +85,7 @@ describe('CareLoopOperations on the CareLoop stack', () => {
       .map(([id]) => id);
     // One on-failure queue per asynchronously invoked function, a rule DLQ per rule, the
     // rejected-events, scheduler and due-jobs DLQs.
-    const asyncFunctions = functionRoutes.filter((route) => !route.scheduled && !route.http).length;
+    const asyncFunctions = careLoopFunctions.filter(invokedAsynchronously).length;
     expect(queueIds.length).toBe(asyncFunctions + stack.rules.size + 3);
     for (const queueId of queueIds) {
       const matching = alarmsList().filter(
@@ -115,7 +116,7 @@ describe('CareLoopOperations on the CareLoop stack', () => {
     expect(descriptionOf(stack.schedulerDeadLetterQueue)).toContain(`#${RUNBOOK.schedulerDeadLetter}`);
   });
 
-  it.each(functionRoutes.map((route) => route.name))('alarms on errors and throttles of %s', (name) => {
+  it.each(careLoopFunctions.map((route) => route.name))('alarms on errors and throttles of %s', (name) => {
     const fnId = idOf(stack.functions.get(name)!);
     for (const metricName of ['Errors', 'Throttles']) {
       const matching = alarmsList().filter(

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReconcile, scanActiveBookings } from '../../scripts/reconcile';
-import { createJobScheduler } from '../../shared/adapters/job-scheduler';
+import { createJobScheduler, scheduleTargetsOf } from '../../shared/adapters/job-scheduler';
 import { createDynamoStore } from '../../shared/adapters/dynamo-store';
 import { loadRuntimeConfig, type RuntimeConfig } from '../../shared/config';
 import { desiredReminders, reminderPrefix } from '../../shared/domain/bookings';
@@ -30,12 +30,7 @@ beforeAll(async () => {
   config = loadRuntimeConfig();
   schedulerClient = new SchedulerClient({});
   dynamo = new DynamoDBClient({});
-  jobs = createJobScheduler(schedulerClient, {
-    groupName: config.scheduleGroupName,
-    roleArn: config.schedulerRoleArn,
-    deadLetterArn: config.schedulerDeadLetterArn,
-    queueArn: config.dueJobsQueueArn,
-  });
+  jobs = createJobScheduler(schedulerClient, scheduleTargetsOf(config));
 });
 afterAll(async () => {
   schedulerClient?.destroy();

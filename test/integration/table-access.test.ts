@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
 import { functionUrlRequest, sesEvent } from '../support/aws-events';
 import { createHarness, invokingFunction, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
@@ -117,10 +117,10 @@ afterAll(async () => {
 
 describe('table access, per function', () => {
   it('runs every function against the table', () => {
-    expect([...observed.keys()].sort()).toEqual(functionRoutes.map((route) => route.name).sort());
+    expect([...observed.keys()].sort()).toEqual(careLoopFunctions.map((route) => route.name).sort());
   });
 
-  it.each(functionRoutes.map((route) => [route.name, route] as const))(
+  it.each(careLoopFunctions.map((route) => [route.name, route] as const))(
     '%s calls exactly the table actions its route declares (and its role is granted)',
     (name, route) => {
       const declared = route.table.map((action) => (action === 'QueryIndex' ? 'Query:index' : action));

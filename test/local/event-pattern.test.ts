@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { eventCatalog, detailTypes, type DetailType } from '../../events/catalog';
-import { eventPatternFor, functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
+import { eventPatternOf, triggerOf } from '../../infra/function-plan';
 import { matchesEventPattern, validateEventPattern, type EventPattern } from '../../infra/local/event-pattern';
 
 /** The sample event of aws/event-ruler's README and AWS's content-filtering examples. */
@@ -495,8 +496,8 @@ describe('validateEventPattern', () => {
   });
 });
 
-describe('the patterns the CDK stack deploys (eventPatternFor)', () => {
-  const busRoutes = functionRoutes.filter((route) => route.events.length > 0);
+describe('the patterns the CDK stack deploys (eventPatternOf)', () => {
+  const busRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'bus'));
 
   const envelopeFor = (type: DetailType) => ({
     version: '0',
@@ -511,32 +512,32 @@ describe('the patterns the CDK stack deploys (eventPatternFor)', () => {
   });
 
   it.each(busRoutes.map((route) => [route.name, route] as const))('%s: its pattern is valid', (_name, route) => {
-    expect(validateEventPattern(eventPatternFor(route))).toEqual([]);
+    expect(validateEventPattern(eventPatternOf(route))).toEqual([]);
   });
 
   it.each(busRoutes.map((route) => [route.name, route] as const))(
     '%s: matches its own events and no other contract event',
     (_name, route) => {
-      const pattern = eventPatternFor(route);
+      const pattern = eventPatternOf(route);
       for (const type of detailTypes) {
         expect({ type, matches: matchesEventPattern(pattern, envelopeFor(type)) }).toEqual({
           type,
-          matches: route.events.includes(type),
+          matches: triggerOf(route, 'bus')!.events.includes(type),
         });
       }
     },
   );
 
   it('does not match a known detail-type from another source', () => {
-    const route = busRoutes.find((candidate) => candidate.events.includes('BookingCreated'));
+    const route = busRoutes.find((candidate) => triggerOf(candidate, 'bus')!.events.includes('BookingCreated'));
     expect(route).toBeDefined();
     const spoofed = { ...envelopeFor('BookingCreated'), source: 'clinic.care' };
-    expect(matchesEventPattern(eventPatternFor(route!), spoofed)).toBe(false);
+    expect(matchesEventPattern(eventPatternOf(route!), spoofed)).toBe(false);
   });
 
-  it('refuses the empty pattern of a scheduled route, so it cannot be wired to the bus by mistake', () => {
-    const scheduled = functionRoutes.filter((route) => route.scheduled);
-    expect(scheduled.length).toBeGreaterThan(0);
-    for (const route of scheduled) expect(validateEventPattern(eventPatternFor(route))).not.toEqual([]);
+  it('makes no bus pattern for a function the bus does not trigger, so it cannot be wired to the bus by mistake', () => {
+    const others = careLoopFunctions.filter((route) => !triggerOf(route, 'bus'));
+    expect(others.length).toBeGreaterThan(0);
+    for (const route of others) expect(() => eventPatternOf(route)).toThrow(/is not triggered by the bus/);
   });
 });

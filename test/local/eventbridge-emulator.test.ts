@@ -10,7 +10,8 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { eventCatalog, type DetailType } from '../../events/catalog';
-import { eventPatternFor, functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
+import { eventPatternOf, triggerOf } from '../../infra/function-plan';
 import {
   createEventBridgeEmulator,
   EventBridgeApiError,
@@ -59,11 +60,11 @@ async function start(
     region: REGION,
     accountId: ACCOUNT,
     clock: { now: () => NOW },
-    targets: functionRoutes
-      .filter((route) => route.events.length > 0)
+    targets: careLoopFunctions
+      .filter((route) => triggerOf(route, 'bus'))
       .map((route) => ({
         name: route.name,
-        pattern: eventPatternFor(route),
+        pattern: eventPatternOf(route),
         invoke: async (event: EventBridgeEnvelope) => {
           invocations.push({ target: route.name, event });
           return behaviour[route.name]?.(event);
@@ -352,7 +353,9 @@ describe('delivery to targets', () => {
     await emulator.idle();
 
     const received = invocations.map(({ target, event }) => [target, event['detail-type']]).sort();
-    const expected = functionRoutes.flatMap((route) => route.events.map((type) => [route.name, type])).sort();
+    const expected = careLoopFunctions
+      .flatMap((route) => (triggerOf(route, 'bus')?.events ?? []).map((type) => [route.name, type]))
+      .sort();
     expect(received).toEqual(expected);
   });
 

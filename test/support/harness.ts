@@ -6,7 +6,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { inject } from 'vitest';
 import type { DetailType, EventDetailInput } from '../../events/catalog';
-import { functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
+import { triggerOf } from '../../infra/function-plan';
 import { LocalClock } from '../../infra/local/clock';
 import { createCareLoopTable } from '../../infra/local/dynamodb-local';
 import {
@@ -59,7 +60,7 @@ export async function createHarness(
   const clock = new LocalClock();
   if (options.now) clock.advance(Math.max(0, (options.now.getTime() - Date.now()) / 1000));
   const handlers: Record<string, Handler> = {};
-  const dueJobsRoute = functionRoutes.find((route) => route.scheduled)!;
+  const dueJobsRoute = careLoopFunctions.find((descriptor) => triggerOf(descriptor, 'queue'))!;
   const deadLetters: { body: string; receiveCount: number; error: string }[] = [];
   const dueJobs = createQueueRunner({
     arn: localDueJobsQueueArn(PREFIX),
@@ -129,7 +130,7 @@ export async function createHarness(
       detail: EventDetailInput<T> | unknown,
       options: { requestId?: string } = {},
     ) {
-      const route = functionRoutes.find((candidate) => candidate.events.includes(detailType))!;
+      const route = careLoopFunctions.find((candidate) => triggerOf(candidate, 'bus')?.events.includes(detailType))!;
       return handlers[route.name]!(envelope(detailType, detail), lambdaContext(route.name, options.requestId));
     },
     invoke: (name: string, event: unknown) => handlers[name]!(event, lambdaContext(name)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { functionRoutes } from '../../functions/routes';
+import { careLoopFunctions } from '../../functions/catalog';
 
 /**
  * A function's role is granted from the ports routes.ts lists for it; its handler wires its
@@ -7,7 +7,7 @@ import { functionRoutes } from '../../functions/routes';
  * refuse what it does).
  */
 describe('each function’s wiring', () => {
-  it.each(functionRoutes.map((route) => [route.name, route] as const))(
+  it.each(careLoopFunctions.map((route) => [route.name, route] as const))(
     '%s wires exactly the ports its role is granted',
     async (_name, route) => {
       const module = (await import(`../../functions/${route.name}/handler.ts`)) as { wiring?: object };

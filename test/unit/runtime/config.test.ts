@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { jobSchedulerFor } from '../../../shared/adapters/job-scheduler';
+import { sesMailerFor } from '../../../shared/adapters/ses-mailer';
+import { signedUnsubscribeLinksFor } from '../../../shared/adapters/unsubscribe-links';
 import { loadRuntimeConfig } from '../../../shared/config';
 
 const complete = {
@@ -59,7 +62,7 @@ describe('runtime configuration', () => {
         UNSUBSCRIBE_BASE_URL: 'ftp://clinic.example/',
       }),
     ).toThrow(
-      'CareLoop configuration is incomplete: TABLE_NAME: is required; SENDER_ADDRESS: is required; ' +
+      'CareLoop configuration is incomplete: TABLE_NAME: is required; ' +
         'REMINDER_OFFSETS_MINUTES: must be a comma-separated list of whole minutes, each above 0; ' +
         'CHECK_IN_DELAY_MINUTES: must be a whole number of minutes above 0; ' +
         'QUIET_HOURS: quiet hours must use times from 00:00 to 23:59, not "25:00-08:00"; ' +
@@ -71,5 +74,31 @@ describe('runtime configuration', () => {
     expect(() => loadRuntimeConfig({ ...complete, SENDER_ADDRESS: 'ab', UNSUBSCRIBE_BASE_URL: 'not a url' })).toThrow(
       'SENDER_ADDRESS: must be at least 3 characters; UNSUBSCRIBE_BASE_URL: must be an http(s) URL',
     );
+  });
+});
+
+describe('each part asks for its own settings', () => {
+  const onlyTable = loadRuntimeConfig({ TABLE_NAME: 'careloop-table' });
+
+  it('reads a function given only its table', () => {
+    expect(onlyTable.tableName).toBe('careloop-table');
+    expect(onlyTable.senderAddress).toBeUndefined();
+  });
+
+  it.each([
+    ['the mailer', () => sesMailerFor(onlyTable), 'SENDER_ADDRESS is required by the mailer'],
+    ['the scheduler', () => jobSchedulerFor(onlyTable), 'SCHEDULE_GROUP_NAME is required by the scheduler'],
+    [
+      'the unsubscribe links',
+      () => signedUnsubscribeLinksFor(onlyTable),
+      'UNSUBSCRIBE_SECRET_ID is required by the unsubscribe links',
+    ],
+  ])('%s names the variable it misses', (_part, build, message) => {
+    expect(build).toThrow(`CareLoop configuration is incomplete: ${message}`);
+  });
+
+  it('lets a function that only verifies links (the public one) go without their base URL', async () => {
+    const links = signedUnsubscribeLinksFor({ ...onlyTable, unsubscribeSecretId: 'careloop/unsubscribe' });
+    await expect(links.urlFor('riverside', 'pt-1')).rejects.toThrow('UNSUBSCRIBE_BASE_URL is required');
   });
 });

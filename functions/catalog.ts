@@ -1,0 +1,26 @@
+import type { FunctionDescriptor } from './descriptor';
+import { descriptor as bookingCancelled } from './booking-cancelled/descriptor';
+import { descriptor as bookingCreated } from './booking-created/descriptor';
+import { descriptor as bookingRescheduled } from './booking-rescheduled/descriptor';
+import { descriptor as contactPreferencesUpdated } from './contact-preferences-updated/descriptor';
+import { descriptor as dueJobs } from './due-jobs/descriptor';
+import { descriptor as sesFeedback } from './ses-feedback/descriptor';
+import { descriptor as sessionCompleted } from './session-completed/descriptor';
+import { descriptor as treatmentPlanCreated } from './treatment-plan-created/descriptor';
+import { descriptor as unsubscribe } from './unsubscribe/descriptor';
+
+/**
+ * Every CareLoop function, each described once (functions/<name>/descriptor.ts). The CDK stack
+ * and the local stack are built from this list, so what runs on a laptop is what is deployed.
+ */
+export const careLoopFunctions: readonly FunctionDescriptor[] = [
+  bookingCreated,
+  bookingRescheduled,
+  bookingCancelled,
+  sessionCompleted,
+  treatmentPlanCreated,
+  contactPreferencesUpdated,
+  dueJobs,
+  unsubscribe,
+  sesFeedback,
+];

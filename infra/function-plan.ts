@@ -1,0 +1,144 @@
+import { eventCatalog } from '../events/catalog';
+import { secretsOf, type FunctionDescriptor, type Trigger } from '../functions/descriptor';
+import { ENV, type EnvName } from '../shared/config';
+
+/**
+ * What a function's descriptor (functions/<name>/descriptor.ts) means for where and how it runs,
+ * in one place and with no CDK in it: the CDK stack (infra/constructs/careloop-function.ts), the
+ * local stack (infra/local/) and the operator tools all read it, so a function runs on a laptop
+ * with what it is deployed with.
+ */
+
+/** How every function runs, on AWS and in the local stack alike. */
+export const FUNCTION_SETTINGS = {
+  memorySize: 256,
+  timeoutSeconds: 30,
+  /** Lambda's own retries of a failed async invocation, then the on-failure queue. */
+  asyncRetryAttempts: 2,
+  asyncMaxEventAgeHours: 6,
+  /** EventBridge's retries when it cannot hand the event to Lambda (throttling, KMS, ...). */
+  ruleRetryAttempts: 8,
+  ruleMaxEventAgeHours: 6,
+  logRetentionDays: 90,
+} as const;
+
+/**
+ * The due-jobs queue and its consumer: a burst of reminders due in the same minute waits in
+ * the queue and is sent at a rate SES accepts (docs/OPERATIONS.md, "Due jobs").
+ */
+export const DUE_JOBS_QUEUE = {
+  batchSize: 10,
+  /** The event source mapping's maximum concurrency: 2 is the least Lambda allows. */
+  maxConcurrency: 2,
+  /** AWS's advice for an SQS event source: at least six times the function's timeout. */
+  visibilityTimeoutSeconds: FUNCTION_SETTINGS.timeoutSeconds * 6,
+  /** Receives before a job goes to the due-jobs DLQ: throttled sends retry for about an hour. */
+  maxReceiveCount: 20,
+  retentionDays: 4,
+} as const;
+
+/** Where a function's handler module is, from the project root. */
+export const handlerEntry = (descriptor: FunctionDescriptor) => `functions/${descriptor.name}/handler.ts`;
+
+/** The trigger, narrowed to one kind (undefined for a function triggered otherwise). */
+export function triggerOf<K extends Trigger['kind']>(
+  descriptor: FunctionDescriptor,
+  kind: K,
+): Extract<Trigger, { kind: K }> | undefined {
+  return descriptor.trigger.kind === kind ? (descriptor.trigger as Extract<Trigger, { kind: K }>) : undefined;
+}
+
+/**
+ * Invoked asynchronously (by EventBridge or Scheduler): Lambda retries a failed invocation twice,
+ * then sends it to the function's on-failure queue. A queue consumer's failures go back to its
+ * queue; the public function answers its caller.
+ */
+export const invokedAsynchronously = (descriptor: FunctionDescriptor) =>
+  descriptor.trigger.kind === 'bus' ||
+  descriptor.trigger.kind === 'aws-events' ||
+  descriptor.trigger.kind === 'schedule';
+
+/**
+ * Parses what it is given against the contract (bus events) or a job's shape (the due-jobs
+ * queue), and sends what can never pass to the rejected-events queue instead of retrying it.
+ */
+export const reportsRejectedInput = (descriptor: FunctionDescriptor) =>
+  descriptor.trigger.kind === 'bus' || descriptor.trigger.kind === 'queue';
+
+/** The EventBridge rule pattern of a bus-triggered function: its events' sources and detail-types. */
+export function eventPatternOf(descriptor: FunctionDescriptor): { source: string[]; 'detail-type': string[] } {
+  const bus = triggerOf(descriptor, 'bus');
+  if (!bus) throw new Error(`${descriptor.name} is not triggered by the bus`);
+  return {
+    source: [...new Set(bus.events.map((type) => eventCatalog[type].source))],
+    'detail-type': [...bus.events],
+  };
+}
+
+/**
+ * The values a deployment gives its functions: CloudFormation tokens from the CDK stack, local
+ * endpoints and names from the local stack. A function gets the ones its descriptor calls for.
+ */
+export interface DeploymentValues {
+  tableName: string;
+  senderAddress: string;
+  sesConfigurationSet?: string;
+  scheduleGroupName: string;
+  schedulerRoleArn: string;
+  schedulerDeadLetterArn: string;
+  dueJobsQueueArn: string;
+  /** Comma-separated whole minutes, largest first. */
+  reminderOffsetsMinutes: string;
+  checkInDelayMinutes: string;
+  quietHours: string;
+  rejectedEventsQueueUrl: string;
+  /** Where unsubscribe links point: the public function's URL. */
+  unsubscribeBaseUrl: string;
+  unsubscribeSecretId: string;
+  addressKeySecretId: string;
+  /** The variables every function's runtime reads (service name, log level). */
+  runtime: Readonly<Record<string, string>>;
+}
+
+/**
+ * The environment of one function: the table, the runtime's own variables, and the settings of
+ * the parts it wires, nothing else. Each part asks for its own when it is built
+ * (shared/config.ts requireSetting), so a variable missing here is a function that fails.
+ */
+export function functionEnvironment(descriptor: FunctionDescriptor, values: DeploymentValues): Record<string, string> {
+  const environment: Partial<Record<EnvName, string>> = { [ENV.tableName]: values.tableName };
+  const wires = (port: FunctionDescriptor['ports'][number]) => descriptor.ports.includes(port);
+  if (reportsRejectedInput(descriptor)) environment[ENV.rejectedEventsQueueUrl] = values.rejectedEventsQueueUrl;
+  if (wires('mailer')) {
+    environment[ENV.senderAddress] = values.senderAddress;
+    if (values.sesConfigurationSet !== undefined) environment[ENV.sesConfigurationSet] = values.sesConfigurationSet;
+  }
+  if (wires('scheduler')) {
+    Object.assign(environment, {
+      [ENV.scheduleGroupName]: values.scheduleGroupName,
+      [ENV.schedulerRoleArn]: values.schedulerRoleArn,
+      [ENV.schedulerDeadLetterArn]: values.schedulerDeadLetterArn,
+      [ENV.dueJobsQueueArn]: values.dueJobsQueueArn,
+      [ENV.reminderOffsetsMinutes]: values.reminderOffsetsMinutes,
+      [ENV.checkInDelayMinutes]: values.checkInDelayMinutes,
+      [ENV.quietHours]: values.quietHours,
+    });
+  }
+  // The public function only checks links: it cannot be given its own URL (a circular reference).
+  if (wires('unsubscribeLinks') && descriptor.trigger.kind !== 'public-url') {
+    environment[ENV.unsubscribeBaseUrl] = values.unsubscribeBaseUrl;
+  }
+  const secrets = secretsOf(descriptor);
+  if (secrets.includes('unsubscribeSigningKey')) environment[ENV.unsubscribeSecretId] = values.unsubscribeSecretId;
+  if (secrets.includes('suppressedAddressKey')) environment[ENV.addressKeySecretId] = values.addressKeySecretId;
+  return { ...environment, ...values.runtime };
+}
+
+/** The IAM actions on the table a function's role gets, whether it may query the index, and its partitions. */
+export function tableAccessOf(descriptor: FunctionDescriptor) {
+  return {
+    actions: [...new Set(descriptor.table.map((action) => `dynamodb:${action === 'QueryIndex' ? 'Query' : action}`))],
+    index: descriptor.table.includes('QueryIndex'),
+    partitions: descriptor.tablePartitions,
+  };
+}

@@ -1,0 +1,69 @@
+import { rmSync } from 'node:fs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { careLoopFunctions } from '../../functions/catalog';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack';
+import { freePort } from '../support/global-setup';
+import { probeFunction, projectWithProbe } from '../support/new-function';
+import { scenario } from '../support/scenario';
+
+/**
+ * Adding a function is one folder and one descriptor: the local stack runs it from them, wired
+ * to the bus by the same rule the CDK stack deploys (test/infra/new-function.test.ts).
+ */
+let root: string;
+let stack: LocalStack;
+const invoked: string[] = [];
+
+beforeAll(async () => {
+  root = projectWithProbe();
+  stack = await startLocalStack({
+    host: '127.0.0.1',
+    eventsPort: await freePort(),
+    dynamodbPort: await freePort(),
+    sesPort: await freePort(),
+    schedulerPort: await freePort(),
+    busName: 'clinic-events',
+    senderAddress: 'appointments@careloop.local',
+    quietHours: 'off',
+    functions: [...careLoopFunctions, probeFunction],
+    projectRoot: root,
+    onInvocation: (name) => invoked.push(name),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('a function added from one descriptor, on the local stack', () => {
+  it('is invoked for the events its rule matches, beside the functions already there', async () => {
+    const client = new EventBridgeClient({
+      endpoint: stack.endpoints.events,
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const s = scenario();
+    try {
+      const answer = await client.send(
+        new PutEventsCommand({
+          Entries: [
+            {
+              EventBusName: 'clinic-events',
+              Source: 'clinic.booking',
+              DetailType: 'BookingCancelled',
+              Detail: JSON.stringify(s.cancelled()),
+            },
+          ],
+        }),
+      );
+      expect(answer.FailedEntryCount).toBe(0);
+      await stack.idle();
+    } finally {
+      client.destroy();
+    }
+    expect(invoked.sort()).toEqual(['booking-cancelled', 'probe']);
+    expect(stack.deadLetters).toEqual([]);
+  });
+});
