@@ -67,9 +67,10 @@ export const keys = {
     pk: `SUPPRESSED#${createHash('sha256').update(normalisedAddress(address)).digest('hex')}`,
     sk: 'ADDRESS',
   }),
-  processedEvent: (clinicId: string, detailType: string, eventId: string) => ({
+  /** One marker per event and function: two functions handling one event each mark their own. */
+  processedEvent: (clinicId: string, detailType: string, eventId: string, consumer: string) => ({
     pk: `C#${clinicId}#EVENT#${detailType}#${eventId}`,
-    sk: 'PROCESSED',
+    sk: `PROCESSED#${consumer}`,
   }),
 };
 
@@ -340,11 +341,11 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       );
     },
 
-    async isEventProcessed(clinicId, detailType, eventId) {
+    async isEventProcessed(clinicId, detailType, eventId, consumer) {
       const { Item } = await client.send(
         new GetItemCommand({
           TableName: tableName,
-          Key: marshall(keys.processedEvent(clinicId, detailType, eventId)),
+          Key: marshall(keys.processedEvent(clinicId, detailType, eventId, consumer)),
           ConsistentRead: true,
           ProjectionExpression: 'pk',
         }),
@@ -352,12 +353,12 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return Item !== undefined;
     },
 
-    async markEventProcessed(clinicId, detailType, eventId, at) {
+    async markEventProcessed(clinicId, detailType, eventId, consumer, at) {
       await client.send(
         new PutItemCommand({
           TableName: tableName,
           Item: toItem({
-            ...keys.processedEvent(clinicId, detailType, eventId),
+            ...keys.processedEvent(clinicId, detailType, eventId, consumer),
             processedAt: at.toISOString(),
             [tableDefinition.timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + PROCESSED_MARKER_DAYS * 86_400,
           }),

@@ -131,8 +131,9 @@ export interface Store {
   isAddressSuppressed(address: string): Promise<boolean>;
   suppressAddress(address: string, reason: SuppressionReason, at: Date): Promise<void>;
 
-  isEventProcessed(clinicId: string, detailType: string, eventId: string): Promise<boolean>;
-  markEventProcessed(clinicId: string, detailType: string, eventId: string, at: Date): Promise<void>;
+  /** Whether this consumer (a function) has handled the event: each function that handles it marks its own. */
+  isEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string): Promise<boolean>;
+  markEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date): Promise<void>;
 }
 
 export type SuppressionReason = 'bounce' | 'complaint';

@@ -81,15 +81,16 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
     const { eventId, clinicId } = detail;
     logger.appendKeys({ detailType, eventId, clinicId });
     try {
-      if (await dependencies.store.isEventProcessed(clinicId, detailType, eventId)) {
+      const consumer = context.functionName;
+      if (await dependencies.store.isEventProcessed(clinicId, detailType, eventId, consumer)) {
         logger.info('event already processed');
         metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'duplicate' });
         return { status: 'duplicate' };
       }
-      const requestId = context?.awsRequestId;
+      const requestId = context.awsRequestId;
       const invocation = requestId ? { requestId, trigger: `${detailType}#${eventId}` } : undefined;
       const outcome = await useCase(invocation ? { ...dependencies, invocation } : dependencies, detail);
-      await dependencies.store.markEventProcessed(clinicId, detailType, eventId, dependencies.clock.now());
+      await dependencies.store.markEventProcessed(clinicId, detailType, eventId, consumer, dependencies.clock.now());
       logger.info('event processed', { outcome });
       metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'processed' });
       return { status: 'processed', outcome };

@@ -346,7 +346,12 @@ describe('least privilege', () => {
         .tablePartitions!.some((pattern) => globMatches(pattern, key));
     expect(matches('unsubscribe', keys.patient('riverside', 'pt-0042').pk)).toBe(true);
     expect(matches('unsubscribe', keys.booking('riverside', 'bk-1').pk)).toBe(false);
-    expect(matches('unsubscribe', keys.processedEvent('riverside', 'BookingCreated', 'evt-1').pk)).toBe(false);
+    expect(
+      matches(
+        'unsubscribe',
+        keys.processedEvent('riverside', 'BookingCreated', 'evt-1', 'careloop-dev-booking-created').pk,
+      ),
+    ).toBe(false);
     expect(matches('unsubscribe', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(false);
     expect(matches('ses-feedback', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(true);
     expect(matches('ses-feedback', keys.patient('riverside', 'pt-0042').pk)).toBe(false);

@@ -1,5 +1,7 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoStore } from '../../shared/adapters/dynamo-store';
 import { createHarness, SENDER, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -338,5 +340,28 @@ describe('a detail nested far beyond the contract', () => {
     const rejected = harness.rejectedEvents.find((record) => JSON.stringify(record.detail).includes(s.bookingId));
     expect(rejected!.error).toBe('detail: must not be nested deeper than 32 levels');
     expect(rejected!.detail).toMatchObject({ careloopClipped: expect.any(String) });
+  });
+});
+
+describe('processed-event markers', () => {
+  it('are kept per function: a second function handling the same event is not told it was handled', async () => {
+    const store = createDynamoStore(new DynamoDBClient({}), harness.tableName);
+    const s = scenario();
+    const { eventId } = s.cancelled() as { eventId: string };
+
+    await store.markEventProcessed(
+      'riverside',
+      'BookingCancelled',
+      eventId,
+      'careloop-dev-booking-cancelled',
+      new Date(),
+    );
+
+    expect(
+      await store.isEventProcessed('riverside', 'BookingCancelled', eventId, 'careloop-dev-booking-cancelled'),
+    ).toBe(true);
+    expect(await store.isEventProcessed('riverside', 'BookingCancelled', eventId, 'careloop-dev-plan-check')).toBe(
+      false,
+    );
   });
 });

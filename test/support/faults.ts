@@ -154,6 +154,9 @@ export type Delivery =
  * and the event is marked processed. `crashBeforeMarking` is an invocation that died after the
  * use case finished. Any other failure propagates, as it does to Lambda (which retries).
  */
+/** The one function these deliveries stand for: each function marks its own processed events. */
+const CONSUMER = 'careloop-test-handler';
+
 export async function deliver(
   deps: Dependencies,
   event: { source: unknown; detailType: unknown; detail: unknown },
@@ -168,10 +171,10 @@ export async function deliver(
     return { status: 'rejected', problems: error.problems };
   }
   const { clinicId, eventId } = parsed.detail;
-  if (await deps.store.isEventProcessed(clinicId, parsed.detailType, eventId)) return { status: 'duplicate' };
+  if (await deps.store.isEventProcessed(clinicId, parsed.detailType, eventId, CONSUMER)) return { status: 'duplicate' };
   const outcome = await runUseCase(deps, parsed);
   if (options.crashBeforeMarking) throw new InjectedFault('invocation died before marking the event processed');
-  await deps.store.markEventProcessed(clinicId, parsed.detailType, eventId, deps.clock.now());
+  await deps.store.markEventProcessed(clinicId, parsed.detailType, eventId, CONSUMER, deps.clock.now());
   return { status: 'processed', outcome };
 }
 

@@ -118,9 +118,10 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
     },
     isAddressSuppressed: async (address) => suppressed.has(address.trim().toLowerCase()),
     suppressAddress: async (address) => void suppressed.add(address.trim().toLowerCase()),
-    isEventProcessed: async (clinicId, detailType, eventId) => processed.has(`${clinicId}/${detailType}/${eventId}`),
-    markEventProcessed: async (clinicId, detailType, eventId) =>
-      void processed.add(`${clinicId}/${detailType}/${eventId}`),
+    isEventProcessed: async (clinicId, detailType, eventId, consumer) =>
+      processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
+    markEventProcessed: async (clinicId, detailType, eventId, consumer) =>
+      void processed.add(`${clinicId}/${detailType}/${eventId}/${consumer}`),
   };
 }
 
