@@ -39,6 +39,7 @@ import {
 } from './functions';
 import { recordableRejection } from '../../shared/adapters/rejected-events';
 import { createQueueRunner, type QueueRunner } from './queue-runner';
+import { createRecurringSchedules, type RecurringSchedules } from './recurring';
 import { createSideServices } from './side-services';
 import { createSchedulerEmulator } from './scheduler-emulator';
 import { startSesLocal } from './ses-local';
@@ -215,6 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dueJobs: QueueRunner;
   };
   let emulators: Emulators | undefined;
+  let recurring: RecurringSchedules | undefined;
   const sideServices = createSideServices({
     onRejectedEvent: keepDeadLetter,
     secrets: {
@@ -296,6 +298,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stopping = true;
     ready = false;
     await emulators?.scheduler.close().catch(() => undefined);
+    recurring?.close();
     await emulators?.dueJobs.close().catch(() => undefined);
     await emulators?.events.idle().catch(() => undefined);
     const serverClosed = new Promise((done) => server.close(done));
@@ -353,7 +356,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       clock,
       groups: [LOCAL_PREFIX],
       invokeTarget: async (target) => {
-        if (target.arn !== dueJobs.arn) throw new Error(`no local queue has the ARN ${target.arn}`);
+        if (recurring?.targets(target.arn)) return recurring.fire(target.arn, target.input);
+        if (target.arn !== dueJobs.arn) throw new Error(`no local queue or function has the ARN ${target.arn}`);
         dueJobs.send(target.input);
       },
       settle: () => dueJobs.idle(),
@@ -414,6 +418,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       onRefusedEntry: keepDeadLetter,
     });
     emulators = { events: eventBus, scheduler, dueJobs };
+    recurring = createRecurringSchedules({
+      functions,
+      prefix: LOCAL_PREFIX,
+      groupName: LOCAL_PREFIX,
+      schedulerEndpoint,
+      clock,
+      invoke: (descriptor, event) =>
+        handlers.get(descriptor.name)!(event, lambdaContext(localFunctionName(LOCAL_PREFIX, descriptor))),
+    });
+    await recurring.start();
     scheduler.startTimer(1000);
 
     stack = {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack';
 import { freePort } from '../support/global-setup';
-import { probeFunction, projectWithProbe } from '../support/new-function';
+import { probeFunction, projectWithProbe, recurringProbeFunction } from '../support/new-function';
 import { scenario } from '../support/scenario';
 
 /**
@@ -26,7 +26,7 @@ beforeAll(async () => {
     busName: 'clinic-events',
     senderAddress: 'appointments@careloop.local',
     quietHours: 'off',
-    functions: [...careLoopFunctions, probeFunction],
+    functions: [...careLoopFunctions, probeFunction, recurringProbeFunction],
     projectRoot: root,
     onInvocation: (name) => invoked.push(name),
   });
@@ -64,6 +64,16 @@ describe('a function added from one descriptor, on the local stack', () => {
       client.destroy();
     }
     expect(invoked.sort()).toEqual(['booking-cancelled', 'probe']);
+    expect(stack.deadLetters).toEqual([]);
+  });
+
+  it('runs one with a recurring schedule at each interval as the clock moves', async () => {
+    invoked.length = 0;
+    await fetch(`${stack.endpoints.events}/_local/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ advanceSeconds: 3 * 3600 + 60 }),
+    });
+    expect(invoked.filter((name) => name === 'hourly-probe')).toHaveLength(3);
     expect(stack.deadLetters).toEqual([]);
   });
 });

@@ -19,8 +19,17 @@ export const probeFunction: FunctionDescriptor = {
   table: ['GetItem', 'PutItem', 'BatchGetItem'],
 };
 
+/** The probe, run every hour by a recurring schedule instead of the bus; its handler only counts. */
+export const recurringProbeFunction: FunctionDescriptor = {
+  name: 'hourly-probe',
+  description: 'CareLoop: a recurring function a test adds from one descriptor',
+  trigger: { kind: 'schedule', every: { amount: 1, unit: 'hours' } },
+  ports: [],
+  table: [],
+};
+
 /**
- * A project tree with the probe's folder added to functions/: every other folder is a link to
+ * A project tree with the probes' folders added to functions/: every other folder is a link to
  * the repository's own, so the tree builds and runs as the repository does. For the CDK stack's
  * and the local stack's `projectRoot`.
  */
@@ -35,6 +44,8 @@ export function projectWithProbe(): string {
   }
   mkdirSync(path.join(root, 'functions/probe'));
   writeFileSync(path.join(root, 'functions/probe/handler.ts'), PROBE_HANDLER);
+  mkdirSync(path.join(root, 'functions/hourly-probe'));
+  writeFileSync(path.join(root, 'functions/hourly-probe/handler.ts'), RECURRING_PROBE_HANDLER);
   return root;
 }
 
@@ -52,4 +63,10 @@ export const handler = createEventHandler(
   },
   wiring,
 );
+`;
+
+/** The recurring probe's handler.ts: the event it was given, for the test to read back. */
+const RECURRING_PROBE_HANDLER = `export const wiring = {};
+
+export const handler = async (event: unknown) => ({ ran: true, event });
 `;
