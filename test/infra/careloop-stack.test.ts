@@ -2,7 +2,7 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { careLoopFunctions as functionRoutes } from '../../functions/catalog';
+import { careLoopFunctions } from '../../functions/catalog';
 import { eventPatternOf, invokedAsynchronously, reportsRejectedInput, triggerOf } from '../../infra/function-plan';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
@@ -11,13 +11,13 @@ import { ENV } from '../../shared/config';
 type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
 
-const eventRoutes = functionRoutes.filter((route) => triggerOf(route, 'bus'));
-const scheduledRoutes = functionRoutes.filter((route) => triggerOf(route, 'queue'));
-const awsEventRoutes = functionRoutes.filter((route) => triggerOf(route, 'aws-events'));
+const eventRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'bus'));
+const scheduledRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'queue'));
+const awsEventRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'aws-events'));
 /** Functions that email patients: every one but the unsubscribe page and the SES feedback handler. */
-/** Roles are granted from the ports each function wires (functions/routes.ts). */
-const emailingRoutes = functionRoutes.filter((route) => route.ports.includes('mailer'));
-const schedulingRoutes = functionRoutes.filter((route) => route.ports.includes('scheduler'));
+/** Roles are granted from the ports each function wires (functions/<name>/descriptor.ts). */
+const emailingRoutes = careLoopFunctions.filter((route) => route.ports.includes('mailer'));
+const schedulingRoutes = careLoopFunctions.filter((route) => route.ports.includes('scheduler'));
 
 /**
  * Bundling skipped (the template is what matters here) and the built-in CloudFormation
@@ -122,8 +122,8 @@ describe('CareLoopStack with default settings', () => {
 
   describe('functions', () => {
     it('deploys one function per route with the shared runtime settings', () => {
-      template.resourceCountIs('AWS::Lambda::Function', functionRoutes.length);
-      for (const route of functionRoutes) {
+      template.resourceCountIs('AWS::Lambda::Function', careLoopFunctions.length);
+      for (const route of careLoopFunctions) {
         expect(resources[fnId(route.name)]!.Properties).toMatchObject({
           FunctionName: `careloop-dev-${route.name}`,
           Runtime: 'nodejs24.x',
@@ -137,7 +137,7 @@ describe('CareLoopStack with default settings', () => {
 
     it('sends failed async invocations to a per-function queue after two retries at most', () => {
       // The public function answers its caller and the due-jobs function is polled: neither is invoked asynchronously.
-      const asyncRoutes = functionRoutes.filter(invokedAsynchronously);
+      const asyncRoutes = careLoopFunctions.filter(invokedAsynchronously);
       template.resourceCountIs('AWS::Lambda::EventInvokeConfig', asyncRoutes.length);
       const destinations = new Set<string>();
       for (const route of asyncRoutes) {
@@ -177,7 +177,7 @@ describe('CareLoopStack with default settings', () => {
 
     it('gives each function the variables of the parts it wires, and no others', () => {
       // What each part reads (shared/config.ts requireSetting), by what the descriptor says.
-      const expected = (route: (typeof functionRoutes)[number]) => [
+      const expected = (route: (typeof careLoopFunctions)[number]) => [
         ENV.tableName,
         'POWERTOOLS_SERVICE_NAME',
         'LOG_LEVEL',
@@ -200,7 +200,7 @@ describe('CareLoopStack with default settings', () => {
           : []),
         ...(triggerOf(route, 'aws-events') ? [ENV.addressKeySecretId] : []),
       ];
-      for (const route of functionRoutes) {
+      for (const route of careLoopFunctions) {
         const variables = resources[fnId(route.name)]!.Properties.Environment.Variables as Record<string, unknown>;
         expect(Object.keys(variables).sort(), route.name).toEqual([...new Set(expected(route))].sort());
         const values = {
@@ -227,17 +227,17 @@ describe('CareLoopStack with default settings', () => {
 
     it('logs each function to its own encrypted log group kept 90 days', () => {
       const groups = new Set<string>();
-      for (const route of functionRoutes) {
+      for (const route of careLoopFunctions) {
         const groupId = resources[fnId(route.name)]!.Properties.LoggingConfig.LogGroup.Ref as string;
         expect(resources[groupId]!.Properties).toEqual({ RetentionInDays: 90, KmsKeyId: getAtt(keyId()) });
         groups.add(groupId);
       }
-      expect(groups.size).toBe(functionRoutes.length);
+      expect(groups.size).toBe(careLoopFunctions.length);
     });
 
     it('lets every function use the table, the index only where it queries it; event and due-jobs handlers report rejected input', () => {
       const tableArn = getAtt(idOf(stack.table));
-      for (const route of functionRoutes) {
+      for (const route of careLoopFunctions) {
         const statements = statementsOfRole(roleIdOfFunction(route.name));
         const writes = statements.find((s) => actionsOf(s).includes('dynamodb:PutItem'));
         // Each function gets the item actions its code calls (least-privilege.test.ts checks the sets).
@@ -259,7 +259,7 @@ describe('CareLoopStack with default settings', () => {
         TargetFunctionArn: getAtt(fnId('unsubscribe')),
       });
       const urlId = ofType('AWS::Lambda::Url')[0]![0];
-      const makingLinks = functionRoutes.filter(
+      const makingLinks = careLoopFunctions.filter(
         (route) => route.ports.includes('unsubscribeLinks') && !triggerOf(route, 'public-url'),
       );
       expect(makingLinks.length).toBeGreaterThan(0);
@@ -270,12 +270,12 @@ describe('CareLoopStack with default settings', () => {
     });
 
     it('caps the public function with a reserved concurrency of its own, and no other function', () => {
-      for (const route of functionRoutes) {
+      for (const route of careLoopFunctions) {
         expect(resources[fnId(route.name)]!.Properties.ReservedConcurrentExecutions, route.name).toBe(
           triggerOf(route, 'public-url') ? 10 : undefined,
         );
       }
-      expect(functionRoutes.filter((route) => triggerOf(route, 'public-url'))).toHaveLength(1);
+      expect(careLoopFunctions.filter((route) => triggerOf(route, 'public-url'))).toHaveLength(1);
     });
 
     it('keeps the signing key and the address key in Secrets Manager, each readable only by the functions that use it', () => {
@@ -290,7 +290,7 @@ describe('CareLoopStack with default settings', () => {
       const signingKey = { Ref: secretId('UnsubscribeSigningKey') };
       const addressKey = { Ref: secretId('SuppressedAddressKey') };
       expect(ofType('AWS::SecretsManager::Secret')).toHaveLength(2);
-      for (const route of functionRoutes) {
+      for (const route of careLoopFunctions) {
         const readable = statementsOfRole(roleIdOfFunction(route.name))
           .filter((s) => actionsOf(s).includes('secretsmanager:GetSecretValue'))
           .flatMap((s) => [s.Resource].flat());
@@ -303,7 +303,7 @@ describe('CareLoopStack with default settings', () => {
     });
 
     it('lets functions send email only from the sender identity through the configuration set', () => {
-      for (const route of functionRoutes.filter((r) => !emailingRoutes.includes(r))) {
+      for (const route of careLoopFunctions.filter((r) => !emailingRoutes.includes(r))) {
         const ses = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('ses:')),
         );
@@ -341,7 +341,7 @@ describe('CareLoopStack with default settings', () => {
         const passRole = statements.filter((s) => actionsOf(s).includes('iam:PassRole'));
         expect(passRole.map((s) => s.Resource)).toEqual([getAtt(idOf(stack.schedulerRole))]);
       }
-      for (const route of functionRoutes.filter((r) => !schedulingRoutes.includes(r))) {
+      for (const route of careLoopFunctions.filter((r) => !schedulingRoutes.includes(r))) {
         const statements = statementsOfRole(roleIdOfFunction(route.name));
         expect(
           statements.flatMap(actionsOf).filter((a) => a.startsWith('scheduler:') || a === 'iam:PassRole'),
@@ -399,7 +399,7 @@ describe('CareLoopStack with default settings', () => {
     it('encrypts every queue with the CMK and refuses non-TLS access', () => {
       const queues = ofType('AWS::SQS::Queue');
       // per async function on-failure + per rule DLQ + scheduler DLQ + rejected events + due jobs and its DLQ
-      const asyncRoutes = functionRoutes.filter(invokedAsynchronously);
+      const asyncRoutes = careLoopFunctions.filter(invokedAsynchronously);
       expect(queues).toHaveLength(asyncRoutes.length + eventRoutes.length + awsEventRoutes.length + 4);
       for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(keyId()));
       template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
@@ -511,9 +511,9 @@ describe('CareLoopStack with custom settings', () => {
 
   it('passes offsets and delay to every function that schedules, in minutes, largest offset first', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(functions).toHaveLength(functionRoutes.length);
+    expect(functions).toHaveLength(careLoopFunctions.length);
     const scheduling = functions.filter((fn) => fn.Properties.Environment.Variables.SCHEDULE_GROUP_NAME);
-    expect(scheduling).toHaveLength(functionRoutes.filter((route) => route.ports.includes('scheduler')).length);
+    expect(scheduling).toHaveLength(careLoopFunctions.filter((route) => route.ports.includes('scheduler')).length);
     for (const fn of scheduling) {
       expect(fn.Properties.Environment.Variables).toMatchObject({
         REMINDER_OFFSETS_MINUTES: '1440,120',
@@ -529,7 +529,7 @@ describe('CareLoopStack with custom settings', () => {
       Object.values(synth(context).template.findResources('AWS::Lambda::Function')).find(
         (fn) =>
           fn.Properties.FunctionName ===
-          `careloop-dev-${functionRoutes.find((route) => triggerOf(route, 'public-url'))!.name}`,
+          `careloop-dev-${careLoopFunctions.find((route) => triggerOf(route, 'public-url'))!.name}`,
       )!;
     expect(publicFunction({ publicFunctionConcurrency: '3' }).Properties.ReservedConcurrentExecutions).toBe(3);
     expect(

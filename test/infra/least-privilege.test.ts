@@ -1,8 +1,8 @@
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { careLoopFunctions as functionRoutes } from '../../functions/catalog';
-import type { FunctionDescriptor as FunctionRoute } from '../../functions/descriptor';
+import { careLoopFunctions } from '../../functions/catalog';
+import type { FunctionDescriptor } from '../../functions/descriptor';
 import { reportsRejectedInput, triggerOf } from '../../infra/function-plan';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
@@ -157,11 +157,11 @@ const CONSUME_QUEUE = [
   'sqs:GetQueueAttributes',
 ];
 /**
- * The table actions each function's code calls: its route's `table` (functions/routes.ts), which
+ * The table actions each function's code calls: its descriptor's `table` (functions/<name>/descriptor.ts), which
  * test/integration/table-access.test.ts holds to what the code calls on every path. A query of
  * the index is authorised as dynamodb:Query; TransactWriteItems of Puts as PutItem per item.
  */
-const tableActionsOf = (route: FunctionRoute) =>
+const tableActionsOf = (route: FunctionDescriptor) =>
   route.table.map((action) => `dynamodb:${action === 'QueryIndex' ? 'Query' : action}`);
 /** SES feedback: suppressions are stored under an HMAC with the address key's secret. */
 const ADDRESS_KEY = ['secretsmanager:GetSecretValue'];
@@ -173,7 +173,7 @@ const SIGNING_KEY = ['secretsmanager:GetSecretValue'];
 const SCHEDULES = ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:ListSchedules', 'iam:PassRole'];
 
 type Kind = 'event handler' | 'scheduled handler' | 'unsubscribe' | 'ses-feedback';
-const kindOf = (route: FunctionRoute): Kind =>
+const kindOf = (route: FunctionDescriptor): Kind =>
   triggerOf(route, 'bus')
     ? 'event handler'
     : triggerOf(route, 'queue')
@@ -190,14 +190,14 @@ const BASE_ACTIONS: Record<Kind, string[]> = {
   unsubscribe: [...PLATFORM, ...CMK],
   'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...ADDRESS_KEY],
 };
-/** What each optional port a handler wires (functions/routes.ts `ports`) adds. */
+/** What each optional port a handler wires (its descriptor's `ports`) adds. */
 const PORT_ACTIONS: Record<OptionalPort, string[]> = {
   mailer: EMAIL,
   scheduler: SCHEDULES,
   unsubscribeLinks: SIGNING_KEY,
   library: [],
 };
-const expectedActions = (route: FunctionRoute) => [
+const expectedActions = (route: FunctionDescriptor) => [
   ...BASE_ACTIONS[kindOf(route)],
   ...tableActionsOf(route),
   ...route.ports.flatMap((port) => PORT_ACTIONS[port]),
@@ -229,7 +229,7 @@ describe('least privilege', () => {
             .flat()
             .some((role) => JSON.stringify(role) === ref(roleId))),
     );
-  const roleOfFunction = (route: FunctionRoute) => {
+  const roleOfFunction = (route: FunctionDescriptor) => {
     const fn = resources[idOf(stack.functions.get(route.name)!)]!;
     return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   };
@@ -301,17 +301,17 @@ describe('least privilege', () => {
         expect.objectContaining({ Principal: { Service: exception!.assumedBy } }),
       ]);
     }
-    for (const route of functionRoutes) {
+    for (const route of careLoopFunctions) {
       expect(resources[roleOfFunction(route)]!.Properties!.ManagedPolicyArns, route.name).toBeUndefined();
     }
   });
 
   it('gives every function a role of its own', () => {
-    const roles = functionRoutes.map(roleOfFunction);
-    expect(new Set(roles).size).toBe(functionRoutes.length);
+    const roles = careLoopFunctions.map(roleOfFunction);
+    expect(new Set(roles).size).toBe(careLoopFunctions.length);
   });
 
-  it.each(functionRoutes.map((route) => [route.name, kindOf(route), route] as const))(
+  it.each(careLoopFunctions.map((route) => [route.name, kindOf(route), route] as const))(
     '%s (%s) may use only the actions its code calls',
     (_name, _kind, route) => {
       const granted = statementsOfRole(roleOfFunction(route)).filter((found) => found.statement.Effect === 'Allow');
@@ -324,7 +324,7 @@ describe('least privilege', () => {
     },
   );
 
-  it.each(functionRoutes.filter((route) => route.tablePartitions).map((route) => [route.name, route] as const))(
+  it.each(careLoopFunctions.filter((route) => route.tablePartitions).map((route) => [route.name, route] as const))(
     '%s may touch only its own kind of item in the table (dynamodb:LeadingKeys)',
     (_name, route) => {
       const onTable = statementsOfRole(roleOfFunction(route)).filter((found) =>
@@ -341,7 +341,7 @@ describe('least privilege', () => {
 
   it('names the partitions by the keys the store writes: a patient profile for the public function, a suppression for SES feedback', () => {
     const matches = (route: string, key: string) =>
-      functionRoutes
+      careLoopFunctions
         .find((candidate) => candidate.name === route)!
         .tablePartitions!.some((pattern) => globMatches(pattern, key));
     expect(matches('unsubscribe', keys.patient('riverside', 'pt-0042').pk)).toBe(true);
@@ -357,7 +357,7 @@ describe('least privilege', () => {
     expect(matches('ses-feedback', keys.patient('riverside', 'pt-0042').pk)).toBe(false);
   });
 
-  it.each(functionRoutes.map((route) => [route.name, route] as const))(
+  it.each(careLoopFunctions.map((route) => [route.name, route] as const))(
     '%s reaches only its own log group, the CareLoop table and key, and its queues',
     (_name, route) => {
       const fn = stack.functions.get(route.name)!;

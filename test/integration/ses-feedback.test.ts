@@ -16,7 +16,7 @@ let sesFeedback: (event: SesEvent) => Promise<unknown>;
 
 beforeAll(async () => {
   harness = await createHarness();
-  // Not in routes.ts (the harness's list) yet: loaded after the harness has set the environment.
+  // Loaded after the harness has set the environment, as the harness loads the others.
   const { handler } = await import('../../functions/ses-feedback/handler');
   sesFeedback = (event) => handler(event, lambdaContext('ses-feedback'));
 });

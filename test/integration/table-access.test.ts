@@ -8,7 +8,7 @@ import { createHarness, invokingFunction, type Harness } from '../support/harnes
 import { scenario } from '../support/scenario';
 
 /**
- * Each function's role may use exactly the table actions its code calls (functions/routes.ts
+ * Each function's role may use exactly the table actions its code calls (functions/<name>/descriptor.ts
  * `tableActions`, which the stack grants and test/infra/least-privilege.test.ts holds the role to).
  * Here every function runs every path that reaches the table, against DynamoDB Local, its
  * first email refused by SES once (so a claim is released, as in production), and each

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
 
 /**
- * A function's role is granted from the ports routes.ts lists for it; its handler wires its
+ * A function's role is granted from the ports its descriptor lists; its handler wires its
  * own. The two must name the same ports, or a role would allow what the code never does (or
  * refuse what it does).
  */
