@@ -3,8 +3,9 @@
  *
  * Middy imports `ReadableStream` from that module only to recognise a streamed response, which
  * CareLoop's handlers never return; loading the module (and Node's web-streams internals behind
- * it) cost every cold start 2-3 ms. This class answers `instanceof` as the real one would, by
- * asking the global `ReadableStream` (the same class), which Node loads only when first used.
+ * it) showed in every cold start's profile (docs/PERFORMANCE.md). This class answers
+ * `instanceof` as the real one would, by asking the global `ReadableStream` (the same class),
+ * which Node loads only when first used.
  */
 export class ReadableStream {
   static [Symbol.hasInstance](value: unknown): boolean {

@@ -11,7 +11,7 @@ declare module 'vitest' {
 }
 
 /**
- * One DynamoDB Local (a JVM, ~2 s to start) and one SES emulator for the whole run;
+ * One DynamoDB Local (a JVM, slow to start) and one SES emulator for the whole run;
  * each test file makes its own table and its own addresses, so files stay independent.
  */
 export default async function setup(project: TestProject) {
