@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -10,6 +8,7 @@ import { createDynamoStore, keys } from '../shared/adapters/dynamo-store';
 import { loadRuntimeConfig } from '../shared/config';
 import type { BookingRecord } from '../shared/domain/model';
 import type { Clock } from '../shared/domain/ports';
+import { runIfMain } from './operations/command';
 import { reconcileReminders, type ReminderDrift } from './operations/reconcile-reminders';
 import { tableDefinition } from '../shared/table-definition';
 
@@ -161,29 +160,4 @@ export async function runReconcile(
   }
 }
 
-async function main() {
-  let args: ReconcileArgs;
-  try {
-    args = parseReconcileArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return;
-  }
-  try {
-    await runReconcile(args);
-  } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    console.error(message.includes('configuration is incomplete') ? `${message}\n\n${USAGE}` : message);
-    process.exitCode = 1;
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  // This project pins the SDK releases that support Node 20; their notice is not actionable here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  main();
-}
+runIfMain(import.meta.url, { usage: USAGE, parse: parseReconcileArgs, run: (args) => runReconcile(args) });

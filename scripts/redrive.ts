@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createPublisher, type Publisher } from '../shared/adapters/event-publisher';
+import { runIfMain } from './operations/command';
 import {
   redriveQueue,
   redriveRecords,
@@ -247,27 +246,8 @@ export async function runRedrive(
   return { summaries, ok };
 }
 
-async function main() {
-  let args: RedriveArgs;
-  try {
-    args = parseRedriveArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (args.help) {
-    console.log(USAGE);
-    return;
-  }
-  const { ok } = await runRedrive(args);
-  if (!ok) process.exitCode = 1;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  // This project pins the SDK releases that support Node 20; their notice is not actionable here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, {
+  usage: USAGE,
+  parse: parseRedriveArgs,
+  run: async (args) => (await runRedrive(args)).ok,
+});

@@ -1,5 +1,3 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -12,6 +10,7 @@ import { localHandlerEnvironment } from '../infra/local/stack';
 import { keys } from '../shared/adapters/dynamo-store';
 import { secretValueLoader } from '../shared/adapters/secret-value';
 import { loadRuntimeConfig, requireSetting } from '../shared/config';
+import { runIfMain } from './operations/command';
 import type { PatientRecord } from '../shared/domain/model';
 
 /**
@@ -175,29 +174,9 @@ export async function runSuppressions(args: SuppressionsArgs, print: (line: stri
   }
 }
 
-async function main() {
-  let args: SuppressionsArgs;
-  try {
-    args = parseSuppressionsArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  if (args.help || !args.migrate) {
-    console.log(USAGE);
-    return;
-  }
-  try {
-    await runSuppressions(args);
-  } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    console.error(message.includes('configuration is incomplete') ? `${message}\n\n${USAGE}` : message);
-    process.exitCode = 1;
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  // This project pins the SDK releases that support Node 20; their notice is not actionable here.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  void main();
-}
+runIfMain(import.meta.url, {
+  usage: USAGE,
+  parse: parseSuppressionsArgs,
+  ready: (args) => args.migrate,
+  run: (args) => runSuppressions(args),
+});

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse } from 'aws-lambda';
 import { careLoopFunctions } from '../../functions/catalog';
+import { LOCAL_QUIET_HOURS } from '../../shared/defaults';
 import type { FunctionDescriptor } from '../../functions/descriptor';
 import { eventPatternOf, triggerOf } from '../function-plan';
 import { selfCareLibraryFromConfiguration } from '../../shared/self-care/configured';
@@ -38,6 +39,7 @@ import {
   type LocalFunctionSettings,
 } from './functions';
 import { recordableRejection } from '../../shared/adapters/rejected-events';
+import { freePort } from './free-port';
 import { createQueueRunner, type QueueRunner } from './queue-runner';
 import { createRecurringSchedules, type RecurringSchedules } from './recurring';
 import { createSideServices } from './side-services';
@@ -111,7 +113,7 @@ export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2))
     selfCareFile: process.env.CARELOOP_SELF_CARE_FILE,
     // Front ends test against the contract's timing (start − 24 h, completedAt + 3 days) at any
     // hour of their day; CARELOOP_QUIET_HOURS=21:00-08:00 shows what a deployment does by default.
-    quietHours: process.env.CARELOOP_QUIET_HOURS ?? 'off',
+    quietHours: process.env.CARELOOP_QUIET_HOURS ?? LOCAL_QUIET_HOURS,
     busName: process.env.CARELOOP_BUS_NAME ?? 'clinic-events',
     senderAddress: process.env.CARELOOP_SENDER_ADDRESS ?? 'appointments@careloop.local',
     reminderOffsetsMinutes: process.env.CARELOOP_REMINDER_OFFSETS_MINUTES?.split(',').map(Number),
@@ -198,6 +200,24 @@ export interface LocalStack {
   /** Resolves when no event is being delivered or retried and the due-jobs queue is empty. */
   idle(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The local stack on free ports of 127.0.0.1, as the tests and the benchmark start it beside
+ * whatever else runs: `npm start`'s settings (quiet hours off), with the given ones on top.
+ */
+export async function startLocalStackOnFreePorts(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  return startLocalStack({
+    host: '127.0.0.1',
+    eventsPort: await freePort(),
+    dynamodbPort: await freePort(),
+    sesPort: await freePort(),
+    schedulerPort: await freePort(),
+    quietHours: LOCAL_QUIET_HOURS,
+    busName: 'clinic-events',
+    senderAddress: 'appointments@careloop.local',
+    ...options,
+  });
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {

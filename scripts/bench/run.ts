@@ -6,8 +6,7 @@ import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
 import { output } from '../../shared/adapters/logger';
 import { handlerEnvironment, lambdaContext, LOCAL_UNSUBSCRIBE_SECRET_ID } from '../../infra/local/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
-import { LOCAL_PREFIX, LOCAL_TABLE, startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { freePort } from '../../infra/local/free-port';
+import { LOCAL_PREFIX, LOCAL_TABLE, startLocalStackOnFreePorts, type LocalStack } from '../../infra/local/stack';
 import { runBurstPhase } from './burst-phase';
 import { runCostPhase, type CostObservation } from './cost-phase';
 import { runFunctionPhase } from './functions-phase';
@@ -33,23 +32,7 @@ export async function startBenchStack(
   // Deployed functions publish EMF metrics in their logs; the log volume counted must include them.
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const [eventsPort, dynamodbPort, sesPort, schedulerPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  return startLocalStack({
-    host: '127.0.0.1',
-    eventsPort,
-    dynamodbPort,
-    sesPort,
-    schedulerPort,
-    quietHours: 'off',
-    busName: 'clinic-events',
-    senderAddress: 'appointments@careloop.local',
-    onInvocation,
-  });
+  return startLocalStackOnFreePorts({ onInvocation });
 }
 
 /**

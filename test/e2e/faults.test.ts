@@ -5,7 +5,7 @@ import { createFaultProxy, type FaultStats, type LocalFaultOptions } from '../..
 import type { LocalStack } from '../../infra/local/stack';
 import { createSesMailer } from '../../shared/adapters/ses-mailer';
 import { MailerError } from '../../shared/domain/ports';
-import { freePort } from '../support/global-setup';
+import { DEFAULT_TIMING } from '../../shared/defaults';
 import { scenario } from '../support/scenario';
 
 /**
@@ -46,17 +46,9 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-  const { startLocalStack } = await import('../../infra/local/stack');
-  stack = await startLocalStack({
-    host: '127.0.0.1',
-    eventsPort: await freePort(),
-    dynamodbPort: await freePort(),
-    sesPort: await freePort(),
-    schedulerPort: await freePort(),
-    busName: 'clinic-events',
-    senderAddress: 'appointments@careloop.local',
-    faults: FAULTS,
-  });
+  const { startLocalStackOnFreePorts } = await import('../../infra/local/stack');
+  // Quiet hours as a deployment has them: the run's reminders and check-ins move around them.
+  stack = await startLocalStackOnFreePorts({ quietHours: DEFAULT_TIMING.quietHours, faults: FAULTS });
   eventBridge = new EventBridgeClient({ endpoint: stack.endpoints.events, region: 'eu-central-1', credentials });
 }, 90_000);
 

@@ -2,8 +2,7 @@ import { rmSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack';
-import { freePort } from '../support/global-setup';
+import { startLocalStackOnFreePorts, type LocalStack } from '../../infra/local/stack';
 import { probeFunction, projectWithProbe, recurringProbeFunction } from '../support/new-function';
 import { scenario } from '../support/scenario';
 
@@ -17,15 +16,7 @@ const invoked: string[] = [];
 
 beforeAll(async () => {
   root = projectWithProbe();
-  stack = await startLocalStack({
-    host: '127.0.0.1',
-    eventsPort: await freePort(),
-    dynamodbPort: await freePort(),
-    sesPort: await freePort(),
-    schedulerPort: await freePort(),
-    busName: 'clinic-events',
-    senderAddress: 'appointments@careloop.local',
-    quietHours: 'off',
+  stack = await startLocalStackOnFreePorts({
     functions: [...careLoopFunctions, probeFunction, recurringProbeFunction],
     projectRoot: root,
     onInvocation: (name) => invoked.push(name),

@@ -300,9 +300,8 @@ describe('bad input', () => {
 
   it('is refused by its shape even when another field breaks the contract too, and its record serializes', async () => {
     const s = scenario();
-    let extra: unknown = 'bottom';
-    for (let level = 0; level < 50_000; level++) extra = [extra];
-    const event = { ...(s.created({ patient: { email: 'not-an-address' } }) as object), extra };
+    const invalid = s.created({ patient: { email: 'not-an-address' } }) as object;
+    const event = { ...invalid, extra: nested(50_000, (inner) => [inner]) };
 
     await expect(harness.publish('BookingCreated', event)).resolves.toEqual({ status: 'rejected' });
 
@@ -312,12 +311,17 @@ describe('bad input', () => {
   });
 });
 
+/** A value `levels` deep, each level made by `wrap`, built without recursion. */
+function nested(levels: number, wrap: (inner: unknown) => unknown): unknown {
+  let value: unknown = 'bottom';
+  for (let level = 0; level < levels; level++) value = wrap(value);
+  return value;
+}
+
 describe('a detail nested far beyond the contract', () => {
   it('is refused by its shape and kept, cut, in the rejected-events queue: no retry, nothing written', async () => {
     const s = scenario();
-    let extra: unknown = 'bottom';
-    for (let level = 0; level < 50_000; level++) extra = { a: extra };
-    const event = { ...(s.created() as object), extra };
+    const event = { ...(s.created() as object), extra: nested(50_000, (inner) => ({ a: inner })) };
 
     const result = await harness.publish('BookingCreated', event);
 
@@ -331,9 +335,8 @@ describe('a detail nested far beyond the contract', () => {
 
   it('is refused by its shape even when another field breaks the contract too, and its record serializes', async () => {
     const s = scenario();
-    let extra: unknown = 'bottom';
-    for (let level = 0; level < 50_000; level++) extra = [extra];
-    const event = { ...(s.created({ patient: { email: 'not-an-address' } }) as object), extra };
+    const invalid = s.created({ patient: { email: 'not-an-address' } }) as object;
+    const event = { ...invalid, extra: nested(50_000, (inner) => [inner]) };
 
     await expect(harness.publish('BookingCreated', event)).resolves.toEqual({ status: 'rejected' });
 
