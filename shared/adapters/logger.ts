@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 /**
  * Structured logs: one JSON object per line, with the keys Powertools Logger writes (`level`,
  * `message`, `timestamp`, `service`, `cold_start`, `function_request_id`, `xray_trace_id`, …),
- * so Logs Insights queries written for either read both, and the same level settings apply
+ * so Logs Insights queries written for either read both, and the level settings Powertools reads
  * (`AWS_LAMBDA_LOG_LEVEL`, then `POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL`; INFO by default).
  *
  * Not Powertools itself: its Logger and Metrics added 6-8 ms and 34 KB to every cold start,
@@ -13,8 +13,9 @@ import type { Context } from 'aws-lambda';
  * outcomes and counts: never a name, an address, a note or a pain score.
  */
 
-const LEVELS = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
-type Level = keyof typeof LEVELS;
+/** Powertools' thresholds; TRACE only as a setting (it lets DEBUG through), no line is written at it. */
+const THRESHOLDS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
+type Level = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 /** Fields logged beside the message; an Error is written as `error` (name, message, stack), a string as `extra`. */
 export type LogExtra = Readonly<Record<string, unknown>> | Error | string;
@@ -44,13 +45,25 @@ export const output = {
 };
 
 const writeToConsoleStreams = (line: string, level: Level) =>
-  output.write(LEVELS[level] >= LEVELS.WARN ? 2 : 1, `${line}\n`);
+  output.write(THRESHOLDS[level] >= THRESHOLDS.WARN ? 2 : 1, `${line}\n`);
 
+const thresholdNamed = (name: string | undefined): number | undefined => {
+  const upper = name?.trim().toUpperCase();
+  return upper && Object.hasOwn(THRESHOLDS, upper) ? THRESHOLDS[upper as keyof typeof THRESHOLDS] : undefined;
+};
+
+/**
+ * As Powertools decides it: Lambda's own setting when it names a level (its FATAL is CRITICAL),
+ * else POWERTOOLS_LOG_LEVEL or, when that is empty, LOG_LEVEL; INFO when neither names one.
+ * Unlike Powertools, any letter case is taken (`debug`).
+ */
 function thresholdFromEnvironment(): number {
-  const configured = (process.env.AWS_LAMBDA_LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL)
-    ?.trim()
-    .toUpperCase();
-  return configured && Object.hasOwn(LEVELS, configured) ? LEVELS[configured as Level] : LEVELS.INFO;
+  const lambda = process.env.AWS_LAMBDA_LOG_LEVEL?.trim().toUpperCase();
+  return (
+    thresholdNamed(lambda === 'FATAL' ? 'CRITICAL' : lambda) ??
+    thresholdNamed(process.env.POWERTOOLS_LOG_LEVEL?.trim() || process.env.LOG_LEVEL) ??
+    THRESHOLDS.INFO
+  );
 }
 
 function describeError(error: Error): Record<string, unknown> {
@@ -106,7 +119,8 @@ export class Logger {
     this.invocation = {
       cold_start: this.coldStart,
       function_arn: context.invokedFunctionArn,
-      function_memory_size: Number(context.memoryLimitInMB),
+      // As Lambda gives it (a string), as Powertools writes it.
+      function_memory_size: context.memoryLimitInMB,
       function_name: context.functionName,
       function_request_id: context.awsRequestId,
     };
@@ -115,7 +129,7 @@ export class Logger {
 
   private log(level: Level, message: string, extra: LogExtra | undefined) {
     // Read on every line: cheap, and a level set after start-up (tests, the local stack) applies.
-    if (LEVELS[level] < thresholdFromEnvironment()) return;
+    if (THRESHOLDS[level] < thresholdFromEnvironment()) return;
     const traceId = process.env._X_AMZN_TRACE_ID?.match(/Root=([^;]+)/)?.[1];
     const entry: Record<string, unknown> = {
       level,
@@ -129,6 +143,8 @@ export class Logger {
     if (extra instanceof Error) entry.error = describeError(extra);
     else if (typeof extra === 'string') entry.extra = extra;
     else if (extra) Object.assign(entry, extra);
+    // Powertools leaves out a key whose value is empty or null (`message` included): so does this.
+    for (const key of Object.keys(entry)) if (entry[key] === '' || entry[key] === null) delete entry[key];
     let line: string;
     try {
       line = JSON.stringify(entry, replacer);

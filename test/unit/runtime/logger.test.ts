@@ -44,7 +44,7 @@ describe('the JSON logger', () => {
           service: 'careloop',
           cold_start: true,
           function_arn: 'arn:aws:lambda:eu-central-1:123456789012:function:careloop-booking-created',
-          function_memory_size: 256,
+          function_memory_size: '256',
           function_name: 'careloop-booking-created',
           function_request_id: 'req-1',
           xray_trace_id: '1-5759e988-bd862e3fe1be46a994272793',
@@ -92,6 +92,20 @@ describe('the JSON logger', () => {
       ['WARN', 'kept'],
       ['ERROR', 'kept too'],
     ]);
+  });
+
+  it('reads Lambda’s own level names as Powertools does: FATAL is CRITICAL, TRACE lets DEBUG through, others fall through', () => {
+    const { logger, lines } = capture();
+    process.env.AWS_LAMBDA_LOG_LEVEL = 'FATAL';
+    logger.error('dropped: below FATAL');
+    process.env.AWS_LAMBDA_LOG_LEVEL = 'TRACE';
+    logger.debug('kept: TRACE is below DEBUG');
+    process.env.AWS_LAMBDA_LOG_LEVEL = 'VERBOSE';
+    process.env.POWERTOOLS_LOG_LEVEL = '';
+    process.env.LOG_LEVEL = 'WARN';
+    logger.info('dropped: LOG_LEVEL, since the others name no level');
+    logger.warn('kept too');
+    expect(lines.map(({ entry }) => entry.message)).toEqual(['kept: TRACE is below DEBUG', 'kept too']);
   });
 
   it('writes an error as its name, message and stack, and never throws on what JSON cannot write', () => {
