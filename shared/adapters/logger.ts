@@ -7,10 +7,13 @@ import type { Context } from 'aws-lambda';
  * `message`, `timestamp`, `service`, `cold_start`, `function_request_id`, `xray_trace_id`, …),
  * so Logs Insights queries written for either read both, and the level settings Powertools reads
  * (`AWS_LAMBDA_LOG_LEVEL`, then `POWERTOOLS_LOG_LEVEL`, then `LOG_LEVEL`; INFO by default).
+ * test/unit/runtime/powertools-parity.test.ts holds the lines to Powertools' own, and lists
+ * where they differ on purpose.
  *
- * Not Powertools itself: its Logger and Metrics added 6-8 ms and 34 KB to every cold start,
- * for the handful of features CareLoop uses. What is logged is still only ids, kinds,
- * outcomes and counts: never a name, an address, a note or a pain score.
+ * Not Powertools itself: its Logger cost every cold start more than the handful of features
+ * CareLoop uses is worth (docs/decisions/0010-own-logger-and-metrics.md, with the way back).
+ * What is logged is still only ids, kinds, outcomes and counts: never a name, an address, a
+ * note or a pain score.
  */
 
 /** Powertools' thresholds; TRACE only as a setting (it lets DEBUG through), no line is written at it. */
@@ -28,10 +31,11 @@ export interface LoggerOptions {
 
 /**
  * Where log and metric lines go: file descriptor 1 (stdout) or 2 (stderr), written at once.
- * Not through process.stdout: Node builds that stream at its first use, about 4 ms of a cold
- * start that the bare reference, which never logs, does not pay. A descriptor that refuses a
- * synchronous write (one left non-blocking and full) gets the stream after all. Tests and the
- * benchmark replace `write` to capture what would be written.
+ * Not through process.stdout: Node builds that stream at its first use, work in the cold start
+ * that the bare reference, which never logs, does not do
+ * (docs/decisions/0014-log-lines-to-descriptors.md). A descriptor that refuses a synchronous
+ * write (one left non-blocking and full) gets the stream after all. Tests and the benchmark
+ * replace `write` to capture what would be written.
  */
 export const output = {
   write(descriptor: 1 | 2, text: string): void {
@@ -77,7 +81,8 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-export class Logger {
+/** CareLoop's logger; `Logger` below, unless the way back to Powertools is taken. */
+export class JsonLogger {
   private readonly service: string;
   private readonly write: (line: string, level: Level) => void;
   private readonly keys: Record<string, unknown> = {};
@@ -162,7 +167,17 @@ export class Logger {
   }
 }
 
+/**
+ * The logger the functions use. The way back to Powertools Logger is this one line
+ * (docs/decisions/0010-own-logger-and-metrics.md says what it costs and what changes):
+ *
+ *   export { Logger } from '@aws-lambda-powertools/logger';
+ */
+export { JsonLogger as Logger };
+
 /** Middy middleware: each invocation's lines carry its request id, function and cold start. */
-export const injectLambdaContext = (logger: Logger): middy.MiddlewareObj<unknown, unknown, Error, Context> => ({
+export const injectLambdaContext = (logger: {
+  addContext(context: Context): void;
+}): middy.MiddlewareObj<unknown, unknown, Error, Context> => ({
   before: (request) => logger.addContext(request.context),
 });

@@ -1,10 +1,16 @@
-import { output } from './logger';
 import { METRIC_NAMES, type MetricName, type Metrics } from '../domain/ports';
+/**
+ * Who writes the EMF lines: CareLoop itself. The way back to Powertools Metrics is this one line
+ * (docs/decisions/0010-own-logger-and-metrics.md says what it costs and what changes):
+ *
+ *   import { powertoolsLines as selectedLines } from './metrics-powertools';
+ */
+import { emfLines as selectedLines } from './metrics-emf';
 
 /**
  * Operational metrics as CloudWatch Embedded Metric Format (EMF) lines on stdout: Lambda's log
- * agent turns them into metrics, no API call, no extra latency. Written here, in the format
- * Powertools Metrics writes, rather than through it: it cost every cold start a few ms.
+ * agent turns them into metrics, no API call, no extra latency. Written by CareLoop, in the
+ * format Powertools Metrics writes, rather than through it (docs/decisions/0010).
  *
  * The domain counts through the Metrics port; the handler factories flush once per invocation
  * (shared/runtime/handlers.ts). Each flush writes one EMF line per set of dimensions used
@@ -58,11 +64,24 @@ export interface MetricsRecorder extends Metrics {
 }
 
 export interface MetricsRecorderOptions {
-  /** Where each EMF line goes: stdout by default (nowhere when POWERTOOLS_METRICS_DISABLED is true). */
+  /**
+   * Where each EMF line goes: stdout by default (nowhere when POWERTOOLS_METRICS_DISABLED is
+   * true). CareLoop's own lines only: Powertools writes through its own console.
+   */
   write?: (line: string) => void;
   /** Told when writing failed; the invocation goes on (metrics must not fail a send). */
   onError?: (error: unknown) => void;
 }
+
+/**
+ * What writes the lines: given the namespace and service, a function that writes one EMF line
+ * for counts sharing a set of dimensions (besides `service`, which every line carries first).
+ */
+export type MetricLines = (options: {
+  namespace: string;
+  service: string;
+  write?: (line: string) => void;
+}) => (dimensions: readonly (readonly [string, string])[], values: ReadonlyMap<MetricName, number>) => void;
 
 interface Pending {
   name: MetricName;
@@ -73,35 +92,14 @@ interface Pending {
 /**
  * Counts in memory and writes them on flush(). One recorder per process: Lambda runs one
  * invocation at a time per execution environment, and the handler flushes before returning.
+ * `lines` is the writer chosen above; tests pass the other one to compare the two.
  */
-export function createMetricsRecorder(options: MetricsRecorderOptions = {}): MetricsRecorder {
+export function createMetricsRecorder(
+  options: MetricsRecorderOptions = {},
+  lines: MetricLines = selectedLines,
+): MetricsRecorder {
   const pending = new Map<string, Pending>();
-  // Read when writing, so the environment (POWERTOOLS_METRICS_DISABLED) counts as it is then.
-  const write =
-    options.write ??
-    ((line: string) => {
-      if (process.env.POWERTOOLS_METRICS_DISABLED?.trim().toLowerCase() !== 'true') output.write(1, `${line}\n`);
-    });
-
-  const publish = (dimensions: [string, string][], values: Map<MetricName, number>) => {
-    const all: [string, string][] = [['service', METRICS_SERVICE], ...dimensions];
-    write(
-      JSON.stringify({
-        _aws: {
-          Timestamp: Date.now(),
-          CloudWatchMetrics: [
-            {
-              Namespace: METRICS_NAMESPACE,
-              Dimensions: [all.map(([key]) => key)],
-              Metrics: [...values.keys()].map((name) => ({ Name: name, Unit: 'Count' })),
-            },
-          ],
-        },
-        ...Object.fromEntries(all),
-        ...Object.fromEntries(values),
-      }),
-    );
-  };
+  const publish = lines({ namespace: METRICS_NAMESPACE, service: METRICS_SERVICE, write: options.write });
 
   return {
     count(name, dimensions = {}, value = 1) {

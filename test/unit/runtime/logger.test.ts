@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Logger } from '../../../shared/adapters/logger';
+import { JsonLogger as Logger } from '../../../shared/adapters/logger';
 
 const environment = { ...process.env };
 afterEach(() => {
