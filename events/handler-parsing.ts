@@ -1,7 +1,7 @@
 import type { EventDetail } from './catalog';
 import { EVENT_SOURCES, type DetailType } from './detail-types';
 import { detailShapeProblem } from './detail-shape';
-import { compiledParsers, INVALID } from './event-parsers.generated';
+import { compiledParsers, INVALID } from './parsers';
 import { InvalidEventError } from './invalid-event';
 
 /**

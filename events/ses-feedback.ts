@@ -1,5 +1,5 @@
 import type * as z from 'zod/mini';
-import { compiledSesFeedbackParser, INVALID } from './event-parsers.generated';
+import { compiledSesFeedbackParser, INVALID } from './parsers';
 import type { sesFeedbackDetailSchema } from './ses-feedback-schema';
 
 /**

@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 import { eventCatalog, findEventDefinition, isDetailType, type DetailType, type EventDetail } from './catalog';
 import { detailShapeProblem } from './detail-shape';
-import { compiledParsers, INVALID } from './event-parsers.generated';
+import { compiledParsers, INVALID } from './parsers';
 import { InvalidEventError } from './invalid-event';
 
 export { InvalidEventError };

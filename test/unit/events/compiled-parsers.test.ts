@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { detailTypes, eventCatalog, type DetailType } from '../../../events/catalog';
+import { EVENT_SOURCES } from '../../../events/detail-types';
 import { compiledParsers, compiledSesFeedbackParser, INVALID } from '../../../events/event-parsers.generated';
+import * as zodParsers from '../../../events/zod-parsers';
 import { sesFeedbackDetailSchema } from '../../../events/ses-feedback-schema';
 import { generateEventParsers } from '../../../scripts/compile-event-parsers';
 import { loadExamples } from '../../support/examples';
@@ -15,17 +17,21 @@ const examples = loadExamples();
 const exampleOf = (type: DetailType) => examples.find((example) => example.DetailType === type)!.Detail;
 
 /**
- * What the compiled parser says beside what zod says. The compiled parser may refuse what zod
- * accepts (zod then decides), never the other way round, and where it accepts, its output is zod's.
+ * What the compiled parser says beside what zod says (events/zod-parsers.ts, the way back). It
+ * must never accept what zod refuses, and where it accepts, its output must be zod's. Refusing
+ * what zod accepts would not be wrong, since zod then decides, but it would cost that event the
+ * schema the compiled parser is there to spare: the tests hold it to accepting all zod accepts.
  */
-function disagreement(type: DetailType, detail: unknown): string | undefined {
-  const fast = compiled(type, detail);
-  if (fast === INVALID) return undefined;
-  const zod = eventCatalog[type].schema.safeParse(detail);
-  if (!zod.success) return `${type}: the compiled parser accepted what zod refuses`;
-  if (!isDeepStrictEqual(fast, zod.data)) return `${type}: the compiled parser's output differs from zod's`;
+function answers(fast: unknown, zod: unknown, label: string): string | undefined {
+  if (fast === INVALID && zod === zodParsers.INVALID) return undefined;
+  if (fast === INVALID) return `${label}: the compiled parser refused what zod accepts`;
+  if (zod === zodParsers.INVALID) return `${label}: the compiled parser accepted what zod refuses`;
+  if (!isDeepStrictEqual(fast, zod)) return `${label}: the compiled parser's output differs from zod's`;
   return undefined;
 }
+
+const disagreement = (type: DetailType, detail: unknown) =>
+  answers(compiled(type, detail), zodParsers.compiledParsers[type](detail), type);
 
 const sesRecords = ['bounce-permanent', 'bounce-transient', 'complaint'].map(
   (name) =>
@@ -37,14 +43,12 @@ const sesRecords = ['bounce-permanent', 'bounce-transient', 'complaint'].map(
 );
 
 /** The same for SES's bounce and complaint records. */
-function sesDisagreement(detail: unknown): string | undefined {
-  const fast = (compiledSesFeedbackParser as (input: unknown) => unknown)(detail);
-  if (fast === INVALID) return undefined;
-  const zod = sesFeedbackDetailSchema().safeParse(detail);
-  if (!zod.success) return 'SES feedback: the compiled parser accepted what zod refuses';
-  if (!isDeepStrictEqual(fast, zod.data)) return "SES feedback: the compiled parser's output differs from zod's";
-  return undefined;
-}
+const sesDisagreement = (detail: unknown) =>
+  answers(
+    (compiledSesFeedbackParser as (input: unknown) => unknown)(detail),
+    zodParsers.compiledSesFeedbackParser(detail),
+    'SES feedback',
+  );
 
 describe('the parsers compiled from the schemas', () => {
   it('are what scripts/compile-event-parsers.ts writes from the schemas now (else: npm run parsers)', async () => {
@@ -138,6 +142,74 @@ describe('the parsers compiled from the schemas', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('the way back to zod alone (one line in events/parsers.ts)', () => {
+  /** The parsing modules as they are with events/parsers.ts answering from `module`, whichever it names now. */
+  async function parsingWith(module: () => Promise<unknown>) {
+    vi.resetModules();
+    vi.doMock('../../../events/parsers', module);
+    try {
+      return {
+        parsers: await import('../../../events/parsers'),
+        validation: await import('../../../events/validation'),
+        handlers: await import('../../../events/handler-parsing'),
+        ses: await import('../../../events/ses-feedback'),
+      };
+    } finally {
+      vi.doUnmock('../../../events/parsers');
+      vi.resetModules();
+    }
+  }
+
+  /** A parse's answer: the detail, or the problems it was refused for (the error classes differ per module graph). */
+  const answer = async (parse: () => unknown) => {
+    try {
+      return { detail: await parse() };
+    } catch (error) {
+      return { refused: (error as { problems?: string[] }).problems ?? String(error) };
+    }
+  };
+
+  it('parses every event and SES record as the compiled parsers do: the same details, the same problems', async () => {
+    const compiledWay = await parsingWith(() => import('../../../events/event-parsers.generated'));
+    const zodWay = await parsingWith(() => import('../../../events/zod-parsers'));
+    // Else the comparison below compares one way with itself.
+    expect(compiledWay.parsers.INVALID.description).toBe('not accepted by the compiled parser');
+    expect(zodWay.parsers.INVALID.description).toBe('not accepted by the schema');
+
+    const found: string[] = [];
+    for (const type of detailTypes) {
+      for (const path of pathsOf(exampleOf(type))) {
+        for (const value of EDGE_VALUES) {
+          const detail = withValueAt(exampleOf(type), path, value);
+          const source = EVENT_SOURCES[type];
+          const [validated, validatedBack, handled, handledBack] = await Promise.all([
+            answer(() => compiledWay.validation.parseEvent(source, type, detail)),
+            answer(() => zodWay.validation.parseEvent(source, type, detail)),
+            answer(() => compiledWay.handlers.parseHandledEvent(type, source, type, JSON.stringify(detail))),
+            answer(() => zodWay.handlers.parseHandledEvent(type, source, type, JSON.stringify(detail))),
+          ]);
+          if (!isDeepStrictEqual(validated, validatedBack) || !isDeepStrictEqual(handled, handledBack))
+            found.push(`${type} ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 40)}`);
+        }
+      }
+    }
+    for (const record of sesRecords) {
+      for (const path of pathsOf(record)) {
+        for (const value of EDGE_VALUES) {
+          const detail = withValueAt(record, path, value);
+          const [compiledAnswer, zodAnswer] = await Promise.all([
+            compiledWay.ses.parseSesFeedbackDetail(detail),
+            zodWay.ses.parseSesFeedbackDetail(detail),
+          ]);
+          if (!isDeepStrictEqual(compiledAnswer, zodAnswer))
+            found.push(`SES ${path.join('.')} = ${JSON.stringify(value)?.slice(0, 40)}`);
+        }
+      }
+    }
+    expect(found).toEqual([]);
   });
 });
 
