@@ -9,6 +9,7 @@ import {
   wallClockThroughIntl,
   type WallClock,
 } from '../../../shared/time/wall-clock';
+import { anyTime, nearAnOffsetChange, type Reading } from '../../support/instants';
 
 // Every zone Intl lists, the spellings it also accepts, and zones ICU will not read from TZ.
 const ZONES = [...Intl.supportedValuesOf('timeZone'), 'UTC', 'Etc/GMT+3', 'Etc/GMT-14', 'europe/berlin', 'US/Eastern'];
@@ -87,68 +88,20 @@ describe('the wall clock in a time zone', () => {
 });
 
 describe('the wall clock through Date against Intl, at any instant', () => {
-  const MINUTE = 60_000;
-  const DAY = 24 * 60 * MINUTE;
-  const zone = fc.constantFrom(...ZONES);
-
-  /** The instants a zone's offset changes in a year, to the minute, as Intl reads them. */
-  const changes = new Map<string, number[]>();
-  function offsetChanges(timeZone: string, year: number): number[] {
-    const key = `${timeZone} ${year}`;
-    let found = changes.get(key);
-    if (found) return found;
-    found = [];
-    const offset = (ms: number) => wallClockThroughIntl(new Date(ms), timeZone).offsetMinutes;
-    const end = Date.UTC(year + 1, 0, 1);
-    for (let from = Date.UTC(year, 0, 1); from < end; from += 7 * DAY) {
-      let [before, after] = [from, Math.min(from + 7 * DAY, end)];
-      if (offset(before) === offset(after)) continue;
-      while (after - before > MINUTE) {
-        const middle = before + Math.floor((after - before) / 2 / MINUTE) * MINUTE;
-        if (offset(middle) === offset(before)) before = middle;
-        else after = middle;
-      }
-      found.push(after);
-    }
-    changes.set(key, found);
-    return found;
-  }
-
-  /** Within three hours either side of one of the zone's offset changes (a DST change, mostly), to the millisecond. */
-  const nearAChange = (from: number, to: number) =>
-    fc
-      .record({
-        zone,
-        year: fc.integer({ min: from, max: to }),
-        pick: fc.nat(),
-        shift: fc.integer({ min: -3 * 60 * MINUTE, max: 3 * 60 * MINUTE }),
-      })
-      .filter(({ zone: timeZone, year }) => offsetChanges(timeZone, year).length > 0)
-      .map(({ zone: timeZone, year, pick, shift }) => {
-        const found = offsetChanges(timeZone, year);
-        return { zone: timeZone, instant: new Date(found[pick % found.length]! + shift) };
-      });
-
-  const anyTime = (from: number, to: number) =>
-    fc.record({
-      zone,
-      instant: fc.date({
-        min: new Date(Date.UTC(from, 0, 1)),
-        max: new Date(Date.UTC(to, 0, 1) - 1),
-        noInvalidDate: true,
-      }),
-    });
-
-  const same = (read: (clock: WallClock) => unknown) => (reading: { zone: string; instant: Date }) => {
-    expect(read(wallClockThroughDate(reading.instant, reading.zone))).toEqual(
-      read(wallClockThroughIntl(reading.instant, reading.zone)),
-    );
-  };
+  const same =
+    (read: (clock: WallClock) => unknown) =>
+    ({ zone, instant }: Reading) => {
+      expect(read(wallClockThroughDate(instant, zone))).toEqual(read(wallClockThroughIntl(instant, zone)));
+    };
 
   it('reads the same date, time, offset and zone name, from 2026 on, near offset changes above all', () => {
     fc.assert(
       fc.property(
-        fc.oneof(anyTime(2026, 2200), nearAChange(2026, 2100), nearAChange(2037, 2038)),
+        fc.oneof(
+          anyTime(ZONES, 2026, 2200),
+          nearAnOffsetChange(ZONES, 2026, 2100),
+          nearAnOffsetChange(ZONES, 2037, 2038),
+        ),
         same((clock) => clock),
       ),
       { numRuns: 3_000 },
@@ -160,7 +113,7 @@ describe('the wall clock through Date against Intl, at any instant', () => {
   it('reads the same date, time and offset from 1975 on', () => {
     fc.assert(
       fc.property(
-        fc.oneof(anyTime(1975, 2300), nearAChange(1975, 2026)),
+        fc.oneof(anyTime(ZONES, 1975, 2300), nearAnOffsetChange(ZONES, 1975, 2026)),
         same(({ englishZoneName: _name, ...fields }) => fields),
       ),
       { numRuns: 2_000 },
