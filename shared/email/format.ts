@@ -7,9 +7,10 @@ import { wallClock, type WallClock } from '../time/wall-clock';
  *
  * The locales CareLoop's patients mostly have (British and American English, German) are
  * written from the tables below and the wall clock (shared/time/wall-clock.ts), without
- * building an `Intl.DateTimeFormat`: the first one in a process costs 15-25 ms, a tenth of a
- * cold start. A test holds the tables to Intl's own output for every zone. Every other locale
- * (`de-AT`'s "Jänner", `en-AU`) is formatted by Intl itself.
+ * building an `Intl.DateTimeFormat`: the first one in a process is dear enough to show in every
+ * cold start that writes an email (docs/decisions/0008-date-tables.md). Tests hold the tables
+ * to Intl's own output. Every other locale (`de-AT`'s "Jänner", `en-AU`) is formatted by Intl
+ * itself.
  */
 
 export type Language = 'en' | 'de';
@@ -153,6 +154,12 @@ const TABLES: Readonly<Record<string, LocaleTable>> = {
   'de-DE': GERMAN,
 };
 
+/** How dates, times and zone names are written: from the tables where the locale has one, or by Intl. */
+export type DateWriting = 'tables' | 'intl';
+
+/** `'intl'` here is the way back from the tables for every locale (docs/decisions/0008-date-tables.md). */
+const DATE_WRITING: DateWriting = 'tables';
+
 const MINUTE_WORDS: Record<Language, Record<'one' | 'other', string>> = {
   en: { one: 'minute', other: 'minutes' },
   de: { one: 'Minute', other: 'Minuten' },
@@ -176,7 +183,12 @@ export interface Formatter {
   daysBetween(from: Date, to: Date): number;
 }
 
-export function createFormatter(locale: string | undefined, timeZone: string): Formatter {
+/** `writing` is for the tests, which write every date both ways and compare. */
+export function createFormatter(
+  locale: string | undefined,
+  timeZone: string,
+  writing: DateWriting = DATE_WRITING,
+): Formatter {
   const language = resolveLanguage(locale);
   const intlLocale = resolveIntlLocale(locale, language);
   const zone = validTimeZone(timeZone);
@@ -193,7 +205,7 @@ export function createFormatter(locale: string | undefined, timeZone: string): F
     dtf('zone', { timeZoneName: 'long' })
       .formatToParts(at)
       .find((part) => part.type === 'timeZoneName')?.value ?? zone;
-  const table = Object.hasOwn(TABLES, intlLocale) ? TABLES[intlLocale] : undefined;
+  const table = writing === 'tables' && Object.hasOwn(TABLES, intlLocale) ? TABLES[intlLocale] : undefined;
   // An email writes the same instant several times (date, time, zone name): read it once.
   const readings = new Map<number, WallClock>();
   const clock = (at: Date) => {
@@ -222,8 +234,9 @@ export function createFormatter(locale: string | undefined, timeZone: string): F
         : dtf('long', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(at),
     time: (at) => (table ? table.time(clock(at)) : dtf('time', { hour: 'numeric', minute: '2-digit' }).format(at)),
     zoneName: (at) => (table ? table.zoneName(clock(at).englishZoneName) : undefined) ?? intlZoneName(at),
-    // Not Intl's unit formatting: loading its unit data cost every cold start about 6 ms, for
-    // durations (5-480 minutes) that English and German write the same way as plain numbers.
+    // Not Intl's unit formatting, whose unit data every cold start would load, for durations
+    // (5-480 minutes) that English and German write as plain numbers
+    // (docs/decisions/0004-durations-without-intl.md).
     minutes: (count) => `${count} ${MINUTE_WORDS[language][count === 1 ? 'one' : 'other']}`,
     daysBetween: (from, to) => dayNumber(to) - dayNumber(from),
   };

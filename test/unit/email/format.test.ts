@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { createFormatter } from '../../../shared/email/format';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { createFormatter, type Formatter } from '../../../shared/email/format';
+import { anyTime, nearAnOffsetChange } from '../../support/instants';
 
 describe('durations in emails', () => {
   it.each(['en', 'en-US', 'en-GB', 'de', 'de-AT', 'de-CH', undefined])(
@@ -71,5 +73,50 @@ describe('dates, times and zone names in emails', () => {
     const format = createFormatter('en', 'Pacific/Auckland');
     // 11:30 UTC on 3 March is already 4 March, 00:30, in Auckland.
     expect(format.daysBetween(new Date('2027-03-03T10:00:00Z'), new Date('2027-03-03T11:30:00Z'))).toBe(1);
+  });
+});
+
+describe('dates written from the tables against Intl, at any instant', () => {
+  const written = (format: Formatter, at: Date) => ({
+    locale: format.locale,
+    timeZone: format.timeZone,
+    shortDate: format.shortDate(at),
+    longDate: format.longDate(at),
+    time: format.time(at),
+    zoneName: format.zoneName(at),
+  });
+  const zones = [...Intl.supportedValuesOf('timeZone'), 'UTC', 'europe/berlin', 'US/Eastern', 'Etc/GMT+3'];
+  // Every locale the tables write, as a recipient may spell it.
+  const locale = fc.constantFrom(undefined, 'en', 'en-GB', 'en-US', 'en_US', 'de', 'de-DE', 'DE-de');
+
+  it('writes them from the tables, building no Intl formatter (else the comparison below compares Intl with Intl)', () => {
+    const at = new Date('2027-07-01T10:00:00Z');
+    // What is built once per process is built before counting.
+    createFormatter('de', 'Europe/Berlin', 'tables').longDate(at);
+    const intl = vi.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (const locale of ['en', 'en-US', 'de']) {
+        written(createFormatter(locale, 'Europe/Berlin', 'tables'), at);
+      }
+      expect(intl).not.toHaveBeenCalled();
+    } finally {
+      intl.mockRestore();
+    }
+  });
+
+  // From 2026, as the wall clock's names are (test/unit/time/wall-clock.test.ts says why).
+  it('writes what Intl writes, in English and German, in every zone, near offset changes above all', () => {
+    fc.assert(
+      fc.property(
+        locale,
+        fc.oneof(anyTime(zones, 2026, 2200), nearAnOffsetChange(zones, 2026, 2060)),
+        (locale, { zone, instant }) => {
+          expect(written(createFormatter(locale, zone, 'tables'), instant)).toEqual(
+            written(createFormatter(locale, zone, 'intl'), instant),
+          );
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 });
