@@ -9,8 +9,9 @@ import { InvalidEventError } from './invalid-event';
  * validates it, without zod in a cold start's way. The parser compiled from the schema answers a
  * valid event; anything else (a wrong source or detail-type, text that is not JSON, a detail the
  * compiled parser does not accept) goes to `parseEvent` itself, loaded then, which decides and
- * names the problems. zod and the schemas stay out of the functions' start-up code: importing
- * them cost every cold start 4-5 ms.
+ * names the problems. zod and the schemas stay out of the functions' start-up code, where
+ * importing them was a measurable part of every cold start
+ * (docs/decisions/0020-zod-out-of-start-up.md).
  */
 export async function parseHandledEvent<T extends DetailType>(
   handled: T,

@@ -22,8 +22,9 @@ import {
  */
 
 /**
- * Each schema is built the first time it is asked for, once. A function handles one event,
- * and building all six of them cost every cold start about 6 ms more than building its own.
+ * Each schema is built the first time it is asked for, once. A function handles one event, and
+ * building all six would cost every cold start the five it never uses
+ * (docs/decisions/0009-one-schema-per-function.md).
  */
 const once = <T>(build: () => T): (() => T) => {
   let built: T | undefined;

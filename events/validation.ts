@@ -31,7 +31,8 @@ export function describeIssues(error: z.core.$ZodError): string[] {
  * The detail, validated: trimmed, with unknown fields stripped. The parser compiled from the
  * schema (scripts/compile-event-parsers.ts) answers first, with the same output; what it does not
  * accept goes to zod itself, which builds the schema and decides (its own edge cases included)
- * and names each problem. A cold start with a valid event so never builds a schema: 8-11 ms.
+ * and names each problem. A cold start with a valid event so never builds a schema
+ * (docs/decisions/0019-compiled-parsers.md).
  */
 export function parseDetail<T extends DetailType>(detailType: T, detail: unknown): EventDetail<T> {
   const compiled: unknown = (compiledParsers[detailType] as (input: unknown) => unknown)(detail);

@@ -19,8 +19,9 @@ export const NODE_TARGET = 'node24';
 
 /**
  * Modules swapped at bundling time, paths relative to the project root (where esbuild runs).
- * Middy's streamed-response support imports node:stream/web, 2-3 ms of every cold start for
- * a feature no handler uses (shared/runtime/readable-stream-shim.ts).
+ * Middy's streamed-response support imports node:stream/web, which every cold start would load
+ * for a feature no handler uses (shared/runtime/readable-stream-shim.ts;
+ * docs/decisions/0012-no-needless-built-in-modules.md).
  */
 export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   'node:stream/web': './shared/runtime/readable-stream-shim.ts',
@@ -30,9 +31,10 @@ export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
  * How a function is bundled, as one esbuild build: ESM, minified, the pinned SDK inside, and
  * split. Code a handler reaches only through `await import()` (the SQS client that reports a
  * refused event, the follow-up emails a preference change may release) goes into chunks of its
- * own, which Node compiles only when that path runs. Node compiles every byte of the module it
- * imports, about 6 ms per 100 KB on a cold start (docs/PERFORMANCE.md); CDK's NodejsFunction
- * writes a single file and cannot split, so the stack bundles with this function instead.
+ * own, which Node compiles only when that path runs. Node compiles every byte of the modules a
+ * cold start imports, code it never runs included (docs/PERFORMANCE.md, what costs what;
+ * docs/decisions/0015-bundles-split-into-chunks.md); CDK's NodejsFunction writes a single file
+ * and cannot split, so the stack bundles with this function instead.
  */
 export function functionBuildOptions(
   entry: string,
@@ -59,9 +61,9 @@ export function functionBuildOptions(
     minify: true,
     // Maps are written beside the modules, with no comment pointing to them: the code is the same
     // with or without them (chunk names are content hashes, and esbuild's depend on this setting).
-    // The package leaves them out, and Node runs without --enable-source-maps: reading a map cost
-    // a cold start 15-30 ms (npm run bench). `npm run bench` keeps them, to read a production
-    // stack trace or a CPU profile.
+    // The package leaves them out, and Node runs without --enable-source-maps: reading a map at
+    // start-up costs every cold start (docs/decisions/0003-no-source-maps-at-run-time.md).
+    // `npm run bench` keeps them, to read a production stack trace or a CPU profile.
     sourcemap: 'external',
     sourcesContent: false,
     define: bundleDefines(options.selfCareOverrides),

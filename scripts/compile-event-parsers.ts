@@ -5,11 +5,13 @@
  *
  *   npm run parsers
  *
- * Building a schema and running it the first time costs a cold start 8-11 ms (zod's constructors
- * and parse paths run cold, once); the compiled parser costs under 1 ms. It only ever accepts: on
- * anything it does not accept, events/validation.ts builds the schema and lets zod decide, with
- * zod's messages. A test fails when this file is stale, and the reliability fuzz holds every
- * answer the compiled parsers give to zod's own.
+ * Building a schema and running it the first time is the dear part of parsing in a cold start
+ * (zod's constructors and parse paths run cold, once); the compiled parser is plain code
+ * (docs/decisions/0019-compiled-parsers.md). It only ever accepts: on anything it does not
+ * accept, events/validation.ts builds the schema and lets zod decide, with zod's messages. A test
+ * fails when this file is stale, and the tests and the reliability fuzz hold every answer the
+ * compiled parsers give to zod's own, both ways (events/zod-parsers.ts, which is also the way
+ * back: events/parsers.ts). What to do on a zod upgrade: docs/UPGRADING.md.
  *
  * zod 4.6's `compileFn` writes the code (zod uses it for `z.compile`, at run time, through
  * `new Function`). The code refers to constants by name (c0, c1, …): regular expressions, the

@@ -2,8 +2,8 @@
 
 /**
  * The zones `Intl.supportedValuesOf('timeZone')` lists, as it spells them, one region to a line.
- * Asking Intl for its list costs the first reading in a process 2-3 ms of a cold start; splitting
- * this costs 0.1 ms. A runtime with a newer ICU may list a zone this does not, or spell one
+ * Asking Intl for its list costs the first reading in a process more than splitting this does
+ * (docs/decisions/0018-time-zone-list-copy.md). A runtime with a newer ICU may list a zone this does not, or spell one
  * differently (`Asia/Kolkata` for `Asia/Calcutta`): such a name still resolves, through Intl.
  */
 export const LISTED_TIME_ZONES = `

@@ -4,10 +4,10 @@ import { LISTED_TIME_ZONES } from './time-zone-names';
  * The IANA time zone a contract value names, as Intl spells it (`europe/berlin` → `Europe/Berlin`),
  * or undefined when Intl does not know it.
  *
- * The zones Intl lists answer first, from a copy of its list (shared/time/time-zone-names.ts): asking
- * Intl for the list costs a cold start 2-3 ms, and building an `Intl.DateTimeFormat` to ask costs
- * the first one in a process 15-25 ms (V8 lists every locale ICU has). The list holds the names
- * nearly every booking uses. Other spellings and aliases (`utc`, `US/Eastern`), and zones a newer
+ * The zones Intl lists answer first, from a copy of its list (shared/time/time-zone-names.ts):
+ * asking Intl for the list, or building an `Intl.DateTimeFormat` to ask (V8 lists every locale
+ * ICU has), costs a cold start more than reading the copy
+ * (docs/decisions/0018-time-zone-list-copy.md). The list holds the names nearly every booking uses. Other spellings and aliases (`utc`, `US/Eastern`), and zones a newer
  * ICU adds, still go to the formatter, so the answer is always a name Intl knows.
  */
 let listed: Set<string> | undefined;

@@ -78,7 +78,7 @@ describe('due-jobs consumer', () => {
     expect(harness.rejectedEvents.at(-1)!.error).toMatch(/bookingId/);
   });
 
-  // 200 in the suite; CARELOOP_BURST=1000 runs the full burst of docs/RELIABILITY.md (about 3 minutes).
+  // 200 in the suite; CARELOOP_BURST=1000 runs the full burst of docs/RELIABILITY.md (a much longer run).
   const burst = Number(process.env.CARELOOP_BURST ?? 200);
   it(`sends a burst of ${burst} reminders due in the same minute exactly once at 14 emails a second, dead-lettering none`, async () => {
     const startsAt = '2027-03-30T15:30:00+02:00';
