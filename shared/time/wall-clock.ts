@@ -141,7 +141,7 @@ function readThroughIntl(instant: Date, timeZone: string): WallClock {
   };
 }
 
-/** Where wallClockThroughDate reads the zone from here: `date` (the fast way) or `intl`. */
+/** Where wallClockFromDate reads the zone from here: `date` (the fast way) or `intl`. */
 export function wallClockSource(timeZone: string): 'date' | 'intl' {
   support ??= probe();
   const zone = canonicalTimeZone(timeZone);
@@ -156,7 +156,7 @@ function knownZone(timeZone: string): string {
 }
 
 /** The wall clock read through `Date` with `TZ` switched, and through Intl where that cannot work. */
-export function wallClockThroughDate(instant: Date, timeZone: string): WallClock {
+export function wallClockFromDate(instant: Date, timeZone: string): WallClock {
   // ICU reads TZ by its exact name; Intl also takes other spellings and aliases.
   const zone = knownZone(timeZone);
   support ??= probe();
@@ -168,15 +168,15 @@ export function wallClockThroughDate(instant: Date, timeZone: string): WallClock
 }
 
 /** The wall clock read through Intl every time: the way back, and what the tests hold the other to. */
-export const wallClockThroughIntl = (instant: Date, timeZone: string): WallClock =>
+export const wallClockFromIntl = (instant: Date, timeZone: string): WallClock =>
   readThroughIntl(instant, knownZone(timeZone));
 
 /**
  * The wall clock in an IANA time zone (in any letter case Intl accepts: `europe/berlin`) at an
  * instant. A zone Intl does not know is a RangeError, as it is for Intl. The way back to Intl for
- * every reading is `= wallClockThroughIntl` here (docs/decisions/0007-wall-clock-through-date.md).
+ * every reading is `= wallClockFromIntl` here (docs/decisions/0007-wall-clock-through-date.md).
  */
-export const wallClock: (instant: Date, timeZone: string) => WallClock = wallClockThroughDate;
+export const wallClock: (instant: Date, timeZone: string) => WallClock = wallClockFromDate;
 
 /** Minutes ahead of UTC in the zone at the instant. */
 export const offsetMinutes = (instant: Date, timeZone: string): number => wallClock(instant, timeZone).offsetMinutes;

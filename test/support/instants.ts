@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { wallClockThroughIntl } from '../../shared/time/wall-clock';
+import { wallClockFromIntl } from '../../shared/time/wall-clock';
 
 /**
  * Instants for the property tests that hold CareLoop's readings of time to Intl's: anywhere in a
@@ -18,7 +18,7 @@ export function offsetChanges(timeZone: string, year: number): number[] {
   let found = changes.get(key);
   if (found) return found;
   found = [];
-  const offset = (ms: number) => wallClockThroughIntl(new Date(ms), timeZone).offsetMinutes;
+  const offset = (ms: number) => wallClockFromIntl(new Date(ms), timeZone).offsetMinutes;
   const end = Date.UTC(year + 1, 0, 1);
   for (let from = Date.UTC(year, 0, 1); from < end; from += WEEK) {
     let [before, after] = [from, Math.min(from + WEEK, end)];

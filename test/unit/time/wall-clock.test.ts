@@ -5,8 +5,8 @@ import {
   offsetMinutes,
   wallClock,
   wallClockSource,
-  wallClockThroughDate,
-  wallClockThroughIntl,
+  wallClockFromDate,
+  wallClockFromIntl,
   type WallClock,
 } from '../../../shared/time/wall-clock';
 import { anyTime, nearAnOffsetChange, type Reading } from '../../support/instants';
@@ -38,8 +38,8 @@ describe('the wall clock in a time zone', () => {
     const differences: string[] = [];
     for (const zone of ZONES) {
       for (const instant of INSTANTS) {
-        const read = wallClockThroughDate(instant, zone);
-        const intl = wallClockThroughIntl(instant, zone);
+        const read = wallClockFromDate(instant, zone);
+        const intl = wallClockFromIntl(instant, zone);
         if (JSON.stringify(read) !== JSON.stringify(intl))
           differences.push(`${zone} ${instant.toISOString()}: ${JSON.stringify(read)} ≠ ${JSON.stringify(intl)}`);
       }
@@ -78,12 +78,12 @@ describe('the wall clock in a time zone', () => {
   });
 
   it('refuses a zone Intl does not know, as Intl does', () => {
-    expect(() => wallClockThroughDate(new Date(), 'Mars/Olympus_Mons')).toThrow(RangeError);
-    expect(() => wallClockThroughIntl(new Date(), 'Mars/Olympus_Mons')).toThrow(RangeError);
+    expect(() => wallClockFromDate(new Date(), 'Mars/Olympus_Mons')).toThrow(RangeError);
+    expect(() => wallClockFromIntl(new Date(), 'Mars/Olympus_Mons')).toThrow(RangeError);
   });
 
   it('is read one of the two ways (shared/time/wall-clock.ts chooses in one line)', () => {
-    expect([wallClockThroughDate, wallClockThroughIntl]).toContain(wallClock);
+    expect([wallClockFromDate, wallClockFromIntl]).toContain(wallClock);
   });
 });
 
@@ -91,7 +91,7 @@ describe('the wall clock through Date against Intl, at any instant', () => {
   const same =
     (read: (clock: WallClock) => unknown) =>
     ({ zone, instant }: Reading) => {
-      expect(read(wallClockThroughDate(instant, zone))).toEqual(read(wallClockThroughIntl(instant, zone)));
+      expect(read(wallClockFromDate(instant, zone))).toEqual(read(wallClockFromIntl(instant, zone)));
     };
 
   it('reads the same date, time, offset and zone name, from 2026 on, near offset changes above all', () => {
