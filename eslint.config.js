@@ -56,11 +56,15 @@ export default defineConfig(
   },
   {
     rules: {
-      // Bundle size: zod/mini is zod's tree-shakable API (38 KB in a function, not 96 KB), and its
-      // namespace import is what lets esbuild drop the rest. Messages: events/zod-messages.ts.
+      // Bundle size: zod/mini is zod's tree-shakable API, and its namespace import is what lets
+      // esbuild drop the rest (docs/decisions/0001-zod-mini-namespace-import.md). Messages:
+      // events/zod-messages.ts.
       'no-restricted-imports': [
         'error',
-        { name: 'zod', message: "Use `import * as z from 'zod/mini'`: classic zod adds ~60 KB to every function." },
+        {
+          name: 'zod',
+          message: "Use `import * as z from 'zod/mini'`: classic zod cannot be tree-shaken and grows every function.",
+        },
       ],
     },
   },

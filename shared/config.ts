@@ -94,7 +94,7 @@ const httpUrl = (raw: string | undefined): Reading<string | undefined> => {
 /**
  * Read without zod on purpose: the settings are a dozen strings our own stack writes, and a zod
  * schema for them added to every cold start what the event contract's schemas cost
- * (docs/decisions). zod stays where its messages and JSON Schemas matter: the event contract.
+ * (docs/decisions/0011-no-zod-outside-the-contract.md). zod stays where its messages and JSON Schemas matter: the event contract.
  * Values given are checked here, all at once; values missing are reported by the part that needs them.
  */
 export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {

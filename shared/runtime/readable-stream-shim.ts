@@ -3,7 +3,7 @@
  *
  * Middy imports `ReadableStream` from that module only to recognise a streamed response, which
  * CareLoop's handlers never return; loading the module (and Node's web-streams internals behind
- * it) showed in every cold start's profile (docs/PERFORMANCE.md). This class answers
+ * it) showed in every cold start's profile (docs/decisions/0012-no-needless-built-in-modules.md). This class answers
  * `instanceof` as the real one would, by asking the global `ReadableStream` (the same class),
  * which Node loads only when first used.
  */

@@ -21,7 +21,7 @@ const schedulingRoutes = careLoopFunctions.filter((route) => route.ports.include
 
 /**
  * Bundling skipped (the template is what matters here) and the built-in CloudFormation
- * validation off (about 7 s per synth; `cdk synth` runs it): synth takes well under a second.
+ * validation off (it makes each synth slow; `cdk synth` runs it), so each synth here is quick.
  */
 function synth(context: Record<string, unknown> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
