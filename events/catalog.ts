@@ -47,6 +47,18 @@ export const eventCatalog = {
       return schemaBuilders.ContactPreferencesUpdated();
     },
   },
+  BookingMissed: {
+    source: EVENT_SOURCES.BookingMissed,
+    get schema() {
+      return schemaBuilders.BookingMissed();
+    },
+  },
+  ClinicProfileUpdated: {
+    source: EVENT_SOURCES.ClinicProfileUpdated,
+    get schema() {
+      return schemaBuilders.ClinicProfileUpdated();
+    },
+  },
 } as const satisfies { [T in DetailType]: { source: (typeof EVENT_SOURCES)[T]; readonly schema: unknown } };
 
 export type EventSource = (typeof eventCatalog)[DetailType]['source'];

@@ -10,6 +10,8 @@ export const EVENT_SOURCES = {
   SessionCompleted: 'clinic.care',
   TreatmentPlanCreated: 'clinic.care',
   ContactPreferencesUpdated: 'clinic.patients',
+  BookingMissed: 'clinic.booking',
+  ClinicProfileUpdated: 'clinic.admin',
 } as const;
 
 export type DetailType = keyof typeof EVENT_SOURCES;

@@ -5,6 +5,7 @@ import {
   codePointLength,
   hasNoControlCharacters,
   hasNoDisguisingCharacters,
+  isHttpsUrl,
   isIanaTimeZone,
   isLanguageTag,
   isRealDate,
@@ -1016,6 +1017,266 @@ export const compiledParsers = {
     hasNoControlCharacters,
     codePointLength,
     /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
+  ),
+  BookingMissed: ((INVALID, c0, c1, c2, c3, c4, c5, c6) => {
+    return (input) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
+      const v0 = input['eventId'];
+      if (typeof v0 !== 'string') return INVALID;
+      const v1 = c0(v0);
+      c1.lastIndex = 0;
+      if (!c1.test(v1)) return INVALID;
+      const v2 = input['occurredAt'];
+      if (typeof v2 !== 'string') return INVALID;
+      const v3 = c0(v2);
+      if (typeof v3 !== 'string') return INVALID;
+      c2.lastIndex = 0;
+      if (!c2.test(v3)) return INVALID;
+      const v4 = c3(v3);
+      if (v4 instanceof Promise) c4();
+      if (!v4) return INVALID;
+      const v5 = input['clinicId'];
+      if (typeof v5 !== 'string') return INVALID;
+      const v6 = c0(v5);
+      c5.lastIndex = 0;
+      if (!c5.test(v6)) return INVALID;
+      const v7 = input['bookingId'];
+      if (typeof v7 !== 'string') return INVALID;
+      const v8 = c0(v7);
+      c1.lastIndex = 0;
+      if (!c1.test(v8)) return INVALID;
+      const v9 = input['kind'];
+      if (!c6.has(v9)) return INVALID;
+      const v10 = { eventId: v1, occurredAt: v3, clinicId: v6, bookingId: v8, kind: v9 };
+      return v10;
+    };
+  })(
+    INVALID,
+    trimText,
+    /^[A-Za-z0-9._:-]{1,128}$/,
+    /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
+    isRealDateTime,
+    throwOnAsyncRule,
+    /^[a-z0-9-]{1,64}$/,
+    new Set(['no-show', 'late-cancel']),
+  ),
+  ClinicProfileUpdated: ((INVALID, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11) => {
+    return (input) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
+      const v0 = input['eventId'];
+      if (typeof v0 !== 'string') return INVALID;
+      const v1 = c0(v0);
+      c1.lastIndex = 0;
+      if (!c1.test(v1)) return INVALID;
+      const v2 = input['occurredAt'];
+      if (typeof v2 !== 'string') return INVALID;
+      const v3 = c0(v2);
+      if (typeof v3 !== 'string') return INVALID;
+      c2.lastIndex = 0;
+      if (!c2.test(v3)) return INVALID;
+      const v4 = c3(v3);
+      if (v4 instanceof Promise) c4();
+      if (!v4) return INVALID;
+      const v5 = input['clinicId'];
+      if (typeof v5 !== 'string') return INVALID;
+      const v6 = c0(v5);
+      c5.lastIndex = 0;
+      if (!c5.test(v6)) return INVALID;
+      const v7 = input['profile'];
+      if (typeof v7 !== 'object' || v7 === null || Array.isArray(v7)) return INVALID;
+      const v8 = v7['name'];
+      if (typeof v8 !== 'string') return INVALID;
+      const v9 = c6(v8);
+      if (v9 instanceof Promise) c4();
+      if (!v9) return INVALID;
+      if (typeof v8 !== 'string') return INVALID;
+      const v10 = c7(v8);
+      if (v10 instanceof Promise) c4();
+      if (!v10) return INVALID;
+      if (typeof v8 !== 'string') return INVALID;
+      const v11 = c0(v8);
+      const v12 = typeof v11 === 'string' && v11.length >= 1 && v11.length < 2 ? c8(v11) : v11.length;
+      if (v12 < 1) return INVALID;
+      const v13 = typeof v11 === 'string' && v11.length > 120 ? c8(v11) : v11.length;
+      if (v13 > 120) return INVALID;
+      const v14 = v7['phone'];
+      let v15 = (() => {
+        let v16;
+        if (v14 !== undefined) {
+          if (typeof v14 !== 'string') return INVALID;
+          const v17 = c0(v14);
+          c9.lastIndex = 0;
+          if (!c9.test(v17)) return INVALID;
+          v16 = v17;
+        }
+        return v16;
+      })();
+      if (v15 === INVALID) {
+        if ('phone' in v7) return INVALID;
+        v15 = undefined;
+      }
+      const v18 = v7['email'];
+      let v19 = (() => {
+        let v20;
+        if (v18 !== undefined) {
+          if (typeof v18 !== 'string') return INVALID;
+          const v21 = c6(v18);
+          if (v21 instanceof Promise) c4();
+          if (!v21) return INVALID;
+          if (typeof v18 !== 'string') return INVALID;
+          const v22 = c0(v18);
+          const v23 = typeof v22 === 'string' && v22.length > 254 ? c8(v22) : v22.length;
+          if (v23 > 254) return INVALID;
+          if (typeof v22 !== 'string') return INVALID;
+          c10.lastIndex = 0;
+          if (!c10.test(v22)) return INVALID;
+          v20 = v22;
+        }
+        return v20;
+      })();
+      if (v19 === INVALID) {
+        if ('email' in v7) return INVALID;
+        v19 = undefined;
+      }
+      const v24 = v7['website'];
+      let v25 = (() => {
+        let v26;
+        if (v24 !== undefined) {
+          if (typeof v24 !== 'string') return INVALID;
+          const v27 = c6(v24);
+          if (v27 instanceof Promise) c4();
+          if (!v27) return INVALID;
+          if (typeof v24 !== 'string') return INVALID;
+          const v28 = c0(v24);
+          const v29 = typeof v28 === 'string' && v28.length > 500 ? c8(v28) : v28.length;
+          if (v29 > 500) return INVALID;
+          const v30 = c11(v28);
+          if (v30 instanceof Promise) c4();
+          if (!v30) return INVALID;
+          v26 = v28;
+        }
+        return v26;
+      })();
+      if (v25 === INVALID) {
+        if ('website' in v7) return INVALID;
+        v25 = undefined;
+      }
+      const v31 = v7['bookingUrl'];
+      let v32 = (() => {
+        let v33;
+        if (v31 !== undefined) {
+          if (typeof v31 !== 'string') return INVALID;
+          const v34 = c6(v31);
+          if (v34 instanceof Promise) c4();
+          if (!v34) return INVALID;
+          if (typeof v31 !== 'string') return INVALID;
+          const v35 = c0(v31);
+          const v36 = typeof v35 === 'string' && v35.length > 500 ? c8(v35) : v35.length;
+          if (v36 > 500) return INVALID;
+          const v37 = c11(v35);
+          if (v37 instanceof Promise) c4();
+          if (!v37) return INVALID;
+          v33 = v35;
+        }
+        return v33;
+      })();
+      if (v32 === INVALID) {
+        if ('bookingUrl' in v7) return INVALID;
+        v32 = undefined;
+      }
+      const v38 = v7['address'];
+      let v39 = (() => {
+        let v40;
+        if (v38 !== undefined) {
+          if (typeof v38 !== 'string') return INVALID;
+          const v41 = c7(v38);
+          if (v41 instanceof Promise) c4();
+          if (!v41) return INVALID;
+          if (typeof v38 !== 'string') return INVALID;
+          const v42 = c0(v38);
+          const v43 = typeof v42 === 'string' && v42.length >= 1 && v42.length < 2 ? c8(v42) : v42.length;
+          if (v43 < 1) return INVALID;
+          const v44 = typeof v42 === 'string' && v42.length > 300 ? c8(v42) : v42.length;
+          if (v44 > 300) return INVALID;
+          v40 = v42;
+        }
+        return v40;
+      })();
+      if (v39 === INVALID) {
+        if ('address' in v7) return INVALID;
+        v39 = undefined;
+      }
+      const v45 = v7['cancellationPolicy'];
+      let v46 = (() => {
+        let v47;
+        if (v45 !== undefined) {
+          if (typeof v45 !== 'string') return INVALID;
+          const v48 = c7(v45);
+          if (v48 instanceof Promise) c4();
+          if (!v48) return INVALID;
+          if (typeof v45 !== 'string') return INVALID;
+          const v49 = c0(v45);
+          const v50 = typeof v49 === 'string' && v49.length >= 1 && v49.length < 2 ? c8(v49) : v49.length;
+          if (v50 < 1) return INVALID;
+          const v51 = typeof v49 === 'string' && v49.length > 500 ? c8(v49) : v49.length;
+          if (v51 > 500) return INVALID;
+          v47 = v49;
+        }
+        return v47;
+      })();
+      if (v46 === INVALID) {
+        if ('cancellationPolicy' in v7) return INVALID;
+        v46 = undefined;
+      }
+      const v52 = v7['staffAlertEmail'];
+      let v53 = (() => {
+        let v54;
+        if (v52 !== undefined) {
+          if (typeof v52 !== 'string') return INVALID;
+          const v55 = c6(v52);
+          if (v55 instanceof Promise) c4();
+          if (!v55) return INVALID;
+          if (typeof v52 !== 'string') return INVALID;
+          const v56 = c0(v52);
+          const v57 = typeof v56 === 'string' && v56.length > 254 ? c8(v56) : v56.length;
+          if (v57 > 254) return INVALID;
+          if (typeof v56 !== 'string') return INVALID;
+          c10.lastIndex = 0;
+          if (!c10.test(v56)) return INVALID;
+          v54 = v56;
+        }
+        return v54;
+      })();
+      if (v53 === INVALID) {
+        if ('staffAlertEmail' in v7) return INVALID;
+        v53 = undefined;
+      }
+      const v58 = {};
+      v58['name'] = v11;
+      if ('phone' in v7) v58['phone'] = v15;
+      if ('email' in v7) v58['email'] = v19;
+      if ('website' in v7) v58['website'] = v25;
+      if ('bookingUrl' in v7) v58['bookingUrl'] = v32;
+      if ('address' in v7) v58['address'] = v39;
+      if ('cancellationPolicy' in v7) v58['cancellationPolicy'] = v46;
+      if ('staffAlertEmail' in v7) v58['staffAlertEmail'] = v53;
+      const v59 = { eventId: v1, occurredAt: v3, clinicId: v6, profile: v58 };
+      return v59;
+    };
+  })(
+    INVALID,
+    trimText,
+    /^[A-Za-z0-9._:-]{1,128}$/,
+    /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
+    isRealDateTime,
+    throwOnAsyncRule,
+    /^[a-z0-9-]{1,64}$/,
+    hasNoControlCharacters,
+    hasNoDisguisingCharacters,
+    codePointLength,
+    /^[0-9 +()\-./]{3,40}$/,
+    /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
+    isHttpsUrl,
   ),
 };
 

@@ -24,6 +24,21 @@ export const DISGUISING_CHARACTER = /[\u0085\u2028\u2029\u202A-\u202E\u2066-\u20
 
 export const hasNoDisguisingCharacters = (value: string): boolean => !DISGUISING_CHARACTER.test(value);
 
+/**
+ * An absolute https URL, as a clinic's website or booking page must be: an `http:` link would
+ * send patients over plain text, a `javascript:` one would run script. The booking page may hold
+ * `{bookingId}` and `{patientId}`, which CareLoop fills in (URL-encoded) before linking to it.
+ */
+export function isHttpsUrl(value: string): boolean {
+  if (/\s/.test(value)) return false;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}
+
 export const isRealDateTime = (value: string): boolean => !Number.isNaN(Date.parse(value));
 
 export const isRealDate = (value: string): boolean => !Number.isNaN(Date.parse(`${value}T00:00:00Z`));

@@ -3,6 +3,7 @@ import './zod-messages';
 import {
   hasNoControlCharacters,
   hasNoDisguisingCharacters,
+  isHttpsUrl,
   isIanaTimeZone,
   isLanguageTag,
   isRealDate,
@@ -104,6 +105,24 @@ export const emailAddress = () =>
     noControlCharacters(),
     z.pipe(z.string().check(trim(), z.maxLength(254)), z.email({ message: 'must be an email address' })),
   );
+
+/** An https URL (isHttpsUrl): http, javascript and anything else are refused. */
+export const httpsUrl = () =>
+  z.pipe(
+    noControlCharacters(),
+    z
+      .string()
+      .check(trim(), z.maxLength(DEFAULT_MAX_LENGTH), z.refine(isHttpsUrl, { message: 'must be an https URL' })),
+  );
+
+/** A phone number as a clinic writes it: 3-40 digits, spaces and `+()-./`. */
+export const phoneNumber = () =>
+  z
+    .string()
+    .check(
+      trim(),
+      z.regex(/^[0-9 +()\-./]{3,40}$/, { message: 'must be 3-40 characters of digits, spaces and + ( ) - . /' }),
+    );
 
 /** A whole number: one that is not a number at all is told so, apart from one with a fraction. */
 export const integerBetween = (min: number, max: number) =>

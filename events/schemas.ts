@@ -3,11 +3,13 @@ import {
   commonFields,
   emailAddress,
   headerSafeText,
+  httpsUrl,
   identifier,
   instant,
   integerBetween,
   isoDate,
   locale,
+  phoneNumber,
   shownText,
   text,
   therapist,
@@ -146,6 +148,33 @@ const buildContactPreferencesUpdated = once(() =>
   }),
 );
 
+const buildBookingMissed = once(() =>
+  z.object({
+    ...commonFields(),
+    bookingId: identifier(),
+    kind: z.enum(['no-show', 'late-cancel'], { message: 'must be no-show or late-cancel' }),
+  }),
+);
+
+const buildClinicProfileUpdated = once(() =>
+  z.object({
+    ...commonFields(),
+    profile: z.object({
+      name: headerSafeText(120),
+      phone: z.optional(phoneNumber()),
+      email: z.optional(emailAddress()),
+      website: z.optional(httpsUrl()),
+      bookingUrl: described(
+        z.optional(httpsUrl()),
+        'may contain {bookingId} and {patientId}, replaced in links about a booking or patient',
+      ),
+      address: z.optional(shownText(300)),
+      cancellationPolicy: z.optional(shownText(500)),
+      staffAlertEmail: z.optional(emailAddress()),
+    }),
+  }),
+);
+
 /**
  * The schemas, for producers that validate before they publish. Each is the catalog's own
  * (`eventCatalog.BookingCreated.schema === bookingCreatedSchema`); marked pure, so a bundle
@@ -157,6 +186,8 @@ export const bookingCancelledSchema = /* @__PURE__ */ buildBookingCancelled();
 export const sessionCompletedSchema = /* @__PURE__ */ buildSessionCompleted();
 export const treatmentPlanCreatedSchema = /* @__PURE__ */ buildTreatmentPlanCreated();
 export const contactPreferencesUpdatedSchema = /* @__PURE__ */ buildContactPreferencesUpdated();
+export const bookingMissedSchema = /* @__PURE__ */ buildBookingMissed();
+export const clinicProfileUpdatedSchema = /* @__PURE__ */ buildClinicProfileUpdated();
 
 /** The catalog's way to the schemas: each built when first asked for. */
 export const schemaBuilders = {
@@ -166,6 +197,8 @@ export const schemaBuilders = {
   SessionCompleted: buildSessionCompleted,
   TreatmentPlanCreated: buildTreatmentPlanCreated,
   ContactPreferencesUpdated: buildContactPreferencesUpdated,
+  BookingMissed: buildBookingMissed,
+  ClinicProfileUpdated: buildClinicProfileUpdated,
 } as const;
 
 export type BookingCreated = z.output<typeof bookingCreatedSchema>;
@@ -174,6 +207,8 @@ export type BookingCancelled = z.output<typeof bookingCancelledSchema>;
 export type SessionCompleted = z.output<typeof sessionCompletedSchema>;
 export type TreatmentPlanCreated = z.output<typeof treatmentPlanCreatedSchema>;
 export type ContactPreferencesUpdated = z.output<typeof contactPreferencesUpdatedSchema>;
+export type BookingMissed = z.output<typeof bookingMissedSchema>;
+export type ClinicProfileUpdated = z.output<typeof clinicProfileUpdatedSchema>;
 
 /** What a producer may send (before trimming and stripping). */
 export type BookingCreatedInput = z.input<typeof bookingCreatedSchema>;
@@ -182,3 +217,5 @@ export type BookingCancelledInput = z.input<typeof bookingCancelledSchema>;
 export type SessionCompletedInput = z.input<typeof sessionCompletedSchema>;
 export type TreatmentPlanCreatedInput = z.input<typeof treatmentPlanCreatedSchema>;
 export type ContactPreferencesUpdatedInput = z.input<typeof contactPreferencesUpdatedSchema>;
+export type BookingMissedInput = z.input<typeof bookingMissedSchema>;
+export type ClinicProfileUpdatedInput = z.input<typeof clinicProfileUpdatedSchema>;

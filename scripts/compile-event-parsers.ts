@@ -36,6 +36,7 @@ const namedFunctions = new Map<unknown, string>([
   [rules.trimText, 'trimText'],
   [rules.hasNoControlCharacters, 'hasNoControlCharacters'],
   [rules.hasNoDisguisingCharacters, 'hasNoDisguisingCharacters'],
+  [rules.isHttpsUrl, 'isHttpsUrl'],
   [rules.isRealDateTime, 'isRealDateTime'],
   [rules.isRealDate, 'isRealDate'],
   [rules.isIanaTimeZone, 'isIanaTimeZone'],

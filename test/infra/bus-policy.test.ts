@@ -199,7 +199,7 @@ describe('the publishers setting', () => {
       { principal: 'arn:aws:iam::111122223333:role/teams/clinic/clinic-app', sources: ['clinic.care'] },
       { principal: 'arn:aws:iam::111122223333:user/portal-ci', sources: ['clinic.patients'] },
       { principal: 'arn:aws-us-gov:iam::222233334444:root', sources: ['clinic.booking'] },
-      { principal: PORTAL_ACCOUNT, sources: ['clinic.booking', 'clinic.care', 'clinic.patients'] },
+      { principal: PORTAL_ACCOUNT, sources: ['clinic.booking', 'clinic.care', 'clinic.patients', 'clinic.admin'] },
     ];
     expect(parsePublishers(value)).toEqual({ publishers: expected, problems: [] });
     expect(parsePublishers(JSON.stringify(value)).publishers).toEqual(expected);
@@ -214,7 +214,7 @@ describe('the publishers setting', () => {
   });
 
   it('knows exactly the contract sources', () => {
-    expect([...CONTRACT_SOURCES].sort()).toEqual(['clinic.booking', 'clinic.care', 'clinic.patients']);
+    expect([...CONTRACT_SOURCES].sort()).toEqual(['clinic.admin', 'clinic.booking', 'clinic.care', 'clinic.patients']);
   });
 
   it.each([
@@ -248,7 +248,7 @@ describe('the publishers setting', () => {
     [
       'a source outside the contract',
       [{ principal: BOOKING_FRONTEND, sources: ['clinic.booking', 'clinic.billing'] }],
-      /\[0\]\.sources: "clinic\.billing" is not in the contract \(clinic\.booking, clinic\.care, clinic\.patients\)/,
+      /\[0\]\.sources: "clinic\.billing" is not in the contract \(clinic\.booking, clinic\.care, clinic\.patients, clinic\.admin\)/,
     ],
     [
       'a misspelt field',

@@ -15,6 +15,8 @@ export const examplesDirectory = join(projectRoot, 'events', 'examples');
  * it there); test/unit/events/contract-examples.test.ts holds the project's copy to them.
  */
 export const sharedExamplesDirectory = resolve(projectRoot, '..', 'shared', 'contract', 'examples');
+/** The contract's version 1.1 examples, apart until a project takes them in (their README says so). */
+export const sharedExamples11Directory = resolve(projectRoot, '..', 'shared', 'contract', 'examples-1.1');
 
 /** One example file: a PutEvents entry with `Detail` as an object. */
 export interface ExampleEntry {
