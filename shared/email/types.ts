@@ -6,7 +6,8 @@ import type { SelfCareLibrary } from '../self-care/library';
  * whether to send.
  */
 
-export type EmailKind = 'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'follow-up' | 'check-in';
+export type EmailKind =
+  'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'missed' | 'follow-up' | 'check-in' | 'plan-nudge';
 
 export interface Recipient {
   firstName: string;
@@ -60,11 +61,38 @@ export interface PlanProgress {
   plannedSessions: number;
 }
 
+/**
+ * The plan a session completed (its last planned session): shown in that session's follow-up in
+ * place of the progress line.
+ */
+export interface PlanSummary {
+  plannedSessions: number;
+  /** Sessions completed under the plan, this one included. */
+  sessionsCompleted: number;
+  /** Goal codes as the plan gives them (`pain-relief`, `mobility`, …); an unknown one is shown as written. */
+  goals: string[];
+  /** Each session of the plan, oldest first, with its pain ratings when given. */
+  sessions: PainPoint[];
+}
+
+/** A plan that has stalled: sessions left, nothing booked, the last session a while ago. */
+export interface PlanStatus {
+  sessionsCompleted: number;
+  plannedSessions: number;
+  /** Whole days since the last session (or the plan's start). */
+  daysSinceLastSession: number;
+  /** ISO date-time of the last session, when there was one: shown in the patient's zone. */
+  lastSessionAt?: string;
+  timezone: string;
+}
+
 export type EmailModel =
   | { kind: 'confirmation'; recipient: Recipient; appointment: Appointment }
   | { kind: 'reschedule'; recipient: Recipient; appointment: Appointment; previousStartsAt?: string }
   | { kind: 'cancellation'; recipient: Recipient; appointment: Appointment; cancelledBy: 'patient' | 'clinic' }
   | { kind: 'reminder'; recipient: Recipient; appointment: Appointment }
+  /** A no-show: the missed appointment, and how to book again. */
+  | { kind: 'missed'; recipient: Recipient; appointment: Appointment }
   | {
       kind: 'follow-up';
       recipient: Recipient;
@@ -72,6 +100,8 @@ export type EmailModel =
       /** Earlier sessions and this one, oldest first. */
       painTrend: PainPoint[];
       planProgress?: PlanProgress;
+      /** Given when this session completes its plan: shown instead of the progress line. */
+      planSummary?: PlanSummary;
     }
   | {
       kind: 'check-in';
@@ -80,12 +110,16 @@ export type EmailModel =
       planProgress?: PlanProgress;
       /** The plan has sessions left and nothing is booked. */
       promptToBook: boolean;
-    };
+    }
+  /** A friendly nudge to continue a plan that has stalled, with how to book. */
+  | { kind: 'plan-nudge'; recipient: Recipient; plan: PlanStatus };
 
 /** The emails about one appointment (appointment-emails.ts). */
 export type AppointmentEmailModel = Extract<EmailModel, { appointment: Appointment }>;
 /** The self-care emails after a session (session-emails.ts). */
 export type SessionEmailModel = Extract<EmailModel, { session: SessionSummary }>;
+/** The emails about a treatment plan as a whole (plan-emails.ts). */
+export type PlanEmailModel = Extract<EmailModel, { plan: PlanStatus }>;
 
 /**
  * An email the domain has decided to send: its kind, and how to write it. sendOnce writes it
@@ -118,7 +152,12 @@ export interface RenderContext {
   organizerEmail: string;
   /** Self-care guidance and exercises; the built-in library when absent. */
   library?: SelfCareLibrary;
-  /** Shown where given: name in the signature and calendar ORGANIZER, phone in "contact us", booking link as a button. */
+  /**
+   * The clinic as its latest profile describes it (absent until its first profile: neutral
+   * wording then): name in the signature, the footer and the calendar ORGANIZER, phone wherever
+   * the text says to contact the clinic, the booking link as a button, the cancellation policy in
+   * confirmations and reminders.
+   */
   clinic?: ClinicContact;
   /** One-click unsubscribe page for follow-ups and check-ins, linked in their footer (the header is the sender's job). */
   unsubscribeUrl?: string;
@@ -127,6 +166,11 @@ export interface RenderContext {
 export interface ClinicContact {
   name?: string;
   phone?: string;
-  /** http(s) page where the patient can book; other schemes are ignored. */
+  /**
+   * https page where the patient can book, with `{bookingId}` and `{patientId}` already filled
+   * in (URL-encoded) for this email; other schemes are ignored.
+   */
   bookingUrl?: string;
+  /** Shown in confirmations and reminders. */
+  cancellationPolicy?: string;
 }
