@@ -1,5 +1,14 @@
 import type { Block } from './blocks';
-import { composeEmail, greeting, signOff, bookButton, when, type Content, type Env } from './compose';
+import {
+  bookButton,
+  cancellationPolicy,
+  composeEmail,
+  greeting,
+  signOff,
+  when,
+  type Content,
+  type Env,
+} from './compose';
 import { buildCalendarInvite, calendarUid } from './ics';
 import type {
   Appointment,
@@ -106,6 +115,7 @@ function confirmation(firstName: string, appointment: Appointment, env: Env, ema
       { type: 'paragraph', content: m.confirmation.calendar },
       { type: 'heading', level: 2, text: m.confirmation.beforeHeading },
       { type: 'list', items: m.confirmation.before },
+      ...cancellationPolicy(env),
       ...signOff(env),
     ],
     attachments: [invite(appointment, 'REQUEST', env, email)],
@@ -185,6 +195,7 @@ function reminder(firstName: string, appointment: Appointment, env: Env): Conten
       { type: 'paragraph', content: m.reminder.intro },
       appointmentFacts(appointment, env),
       { type: 'paragraph', content: m.reminder.cantMakeIt },
+      ...cancellationPolicy(env),
       ...signOff(env),
     ],
   };

@@ -1,6 +1,6 @@
 import type { Block } from './blocks';
 import { createFormatter, type Formatter } from './format';
-import { cleanText, safeUrl } from './html';
+import { cleanText, safeHttpsUrl, safeUrl } from './html';
 import { renderLayout } from './layout';
 import { messagesFor, type Messages } from './messages';
 import type { EmailAttachment, RenderContext, RenderedEmail } from './types';
@@ -87,7 +87,25 @@ export function signOff({ m, context }: Env): Block[] {
   ];
 }
 
+/** The clinic's cancellation policy, as the clinic wrote it (escaped like every text), when its profile has one. */
+export function cancellationPolicy({ m, context }: Env): Block[] {
+  const policy = context.clinic?.cancellationPolicy?.trim();
+  return policy
+    ? [
+        {
+          type: 'panel',
+          tone: 'info',
+          blocks: [
+            { type: 'paragraph', content: [{ strong: m.cancellationPolicy }] },
+            { type: 'paragraph', content: policy },
+          ],
+        },
+      ]
+    : [];
+}
+
+/** The clinic's booking page as a button; without an https one, how to book by phone (or neutral words). */
 export function bookButton(text: string, { m, context }: Env): Block {
-  const href = safeUrl(context.clinic?.bookingUrl);
+  const href = safeHttpsUrl(context.clinic?.bookingUrl);
   return href ? { type: 'button', href, text } : { type: 'paragraph', content: m.bookVia(context.clinic?.phone) };
 }

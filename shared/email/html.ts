@@ -86,3 +86,16 @@ export function safeUrl(value: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * A link a patient is asked to follow to book (a button): https only, and with no user name or
+ * password in it, as the contract asks of a clinic's booking page. A plain http page would take
+ * the patient's booking over an unencrypted connection; such a link is left out and the email
+ * says how to book by phone instead.
+ */
+export function safeHttpsUrl(value: string | undefined): string | undefined {
+  const href = safeUrl(value);
+  if (!href) return undefined;
+  const url = new URL(href);
+  return url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password ? href : undefined;
+}

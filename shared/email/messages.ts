@@ -17,6 +17,8 @@ export interface Messages {
   labels: { date: string; time: string; duration: string; service: string; therapist: string; location: string };
   contact(phone?: string): string;
   bookVia(phone?: string): string;
+  /** The heading of the clinic's cancellation policy (its own text, shown as given). */
+  cancellationPolicy: string;
   /** The calendar entry's title (the calendar file may name the service; subjects may not). */
   calendarSummary(service: string, therapist: string): string;
   confirmation: {
@@ -82,7 +84,7 @@ export interface Messages {
     preheader: string;
     heading: string;
     intro(date: string, therapist: string): string;
-    soreness: string;
+    soreness(phone?: string): string;
     exercisesHeading: string;
     exercisesIntro: string;
     plan(completed: number, planned: number): string;
@@ -90,7 +92,7 @@ export interface Messages {
     bookPrompt: string;
     bookButton: string;
   };
-  safety: { heading: string; callClinic: string; urgent: string };
+  safety: { heading: string; callClinic(phone?: string): string; urgent: string };
   footer: { appointment: string; followUps: string; unsubscribe: string; disclaimer: string };
 }
 
@@ -113,6 +115,7 @@ const en: Messages = {
       ? `If you have any questions, call us on ${phone}.`
       : 'If you have any questions, please get in touch with the clinic.',
   bookVia: (phone) => (phone ? `To book, call us on ${phone}.` : 'To book, please get in touch with the clinic.'),
+  cancellationPolicy: 'Our cancellation policy',
   calendarSummary: (service, therapist) => `${service} with ${therapist}`,
   confirmation: {
     subject: (when) => `Your appointment on ${when}`,
@@ -197,8 +200,10 @@ const en: Messages = {
     heading: 'How are you feeling?',
     intro: (date, therapist) =>
       `It has been a few days since your visit on ${date} with ${therapist}, and we hope you are feeling the benefit.`,
-    soreness:
-      'Any soreness from the session should have eased by now. If it has not, or something does not feel right, please get in touch: we are happy to help.',
+    soreness: (phone) =>
+      `Any soreness from the session should have eased by now. If it has not, or something does not feel right, ${
+        phone ? `please call us on ${phone}` : 'please get in touch'
+      }: we are happy to help.`,
     exercisesHeading: 'Your exercises',
     exercisesIntro: 'Keeping up with your exercises helps the benefits of treatment last. Here they are again:',
     plan: (completed, planned) => `You have completed ${completed} of ${planned} sessions in your treatment plan.`,
@@ -209,7 +214,8 @@ const en: Messages = {
   },
   safety: {
     heading: 'When to contact us',
-    callClinic: 'Please call the clinic if you notice:',
+    callClinic: (phone) =>
+      phone ? `Please call the clinic on ${phone} if you notice:` : 'Please call the clinic if you notice:',
     urgent: 'Call emergency services straight away if you have:',
   },
   footer: {
@@ -241,6 +247,7 @@ const de: Messages = {
     phone
       ? `Für einen Termin erreichen Sie uns unter ${phone}.`
       : 'Für einen Termin wenden Sie sich bitte an die Praxis.',
+  cancellationPolicy: 'Unsere Absageregelung',
   calendarSummary: (service, therapist) => `${service} bei ${therapist}`,
   confirmation: {
     subject: (when) => `Ihr Termin am ${when}`,
@@ -326,8 +333,10 @@ const de: Messages = {
     heading: 'Wie geht es Ihnen?',
     intro: (date, therapist) =>
       `Ihr Besuch am ${date} bei ${therapist} ist nun ein paar Tage her, und wir hoffen, dass es Ihnen gut tut.`,
-    soreness:
-      'Ein eventueller Muskelkater nach der Behandlung sollte inzwischen abgeklungen sein. Wenn nicht, oder wenn sich etwas nicht richtig anfühlt, melden Sie sich gern bei uns: Wir helfen Ihnen weiter.',
+    soreness: (phone) =>
+      `Ein eventueller Muskelkater nach der Behandlung sollte inzwischen abgeklungen sein. Wenn nicht, oder wenn sich etwas nicht richtig anfühlt, melden Sie sich gern bei uns${
+        phone ? ` unter ${phone}` : ''
+      }: Wir helfen Ihnen weiter.`,
     exercisesHeading: 'Ihre Übungen',
     exercisesIntro:
       'Regelmäßiges Üben hilft, dass die Wirkung der Behandlung anhält. Hier sind Ihre Übungen noch einmal:',
@@ -340,7 +349,10 @@ const de: Messages = {
   },
   safety: {
     heading: 'Wann Sie sich bei uns melden sollten',
-    callClinic: 'Bitte rufen Sie in der Praxis an bei:',
+    callClinic: (phone) =>
+      phone
+        ? `Bitte rufen Sie uns unter ${phone} an, wenn Sie Folgendes bemerken:`
+        : 'Bitte rufen Sie in der Praxis an bei:',
     urgent: 'Rufen Sie sofort den Notruf bei:',
   },
   footer: {

@@ -105,7 +105,7 @@ function exerciseBlocks(ids: readonly string[], { m, fmt, library }: SessionEnv)
 }
 
 function safetyPanel(env: SessionEnv): Block {
-  const { m, fmt, library } = env;
+  const { m, fmt, library, context } = env;
   const flags = localizeRedFlags(library.redFlags, fmt.language);
   return {
     type: 'panel',
@@ -116,7 +116,7 @@ function safetyPanel(env: SessionEnv): Block {
         type: 'section',
         ...(flags.lang !== fmt.language ? { lang: flags.lang } : {}),
         blocks: [
-          { type: 'paragraph', content: [{ strong: m.safety.callClinic }] },
+          { type: 'paragraph', content: [{ strong: m.safety.callClinic(context.clinic?.phone) }] },
           { type: 'list', items: flags.callClinic },
           { type: 'paragraph', content: [{ strong: m.safety.urgent }] },
           { type: 'list', items: flags.urgent },
@@ -241,7 +241,7 @@ function checkIn(
   promptToBook: boolean,
   env: SessionEnv,
 ): Content {
-  const { m, fmt } = env;
+  const { m, fmt, context } = env;
   const completed = new Date(session.completedAt);
   const exercises = exerciseBlocks(session.exerciseIds, env);
   const bookPrompt: Inline[] = [m.checkIn.bookPrompt];
@@ -252,7 +252,7 @@ function checkIn(
       { type: 'heading', level: 1, text: m.checkIn.heading },
       greeting(firstName, env),
       { type: 'paragraph', content: m.checkIn.intro(fmt.longDate(completed), session.therapistName) },
-      { type: 'paragraph', content: m.checkIn.soreness },
+      { type: 'paragraph', content: m.checkIn.soreness(context.clinic?.phone) },
       ...(plan
         ? [
             {

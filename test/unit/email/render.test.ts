@@ -1,72 +1,12 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../../../shared/email/render';
-import type { Appointment, EmailModel, RenderContext, SessionSummary } from '../../../shared/email/types';
+import type { EmailModel } from '../../../shared/email/types';
 import { createSelfCareLibrary } from '../../../shared/self-care/library';
+import { afterSession, appointment, context, models, session } from './fixtures';
 
 const HOSTILE_NAME = '<script>alert(1)</script>"><img src=x onerror=alert(2)>';
 const HOSTILE_NOTE = 'Keep it gentle.\n"><img src=x onerror=alert(3)>\n<script>steal()</script> & more';
-
-const appointment: Appointment = {
-  bookingId: 'booking-1',
-  clinicId: 'clinic-a',
-  startsAt: '2027-03-03T14:30:00Z',
-  durationMinutes: 60,
-  timezone: 'Europe/Berlin',
-  serviceName: 'Therapeutic massage (60 min)',
-  therapistName: 'Anna Schmidt',
-  location: { name: 'Praxis Mitte', address: 'Hauptstraße 1, Berlin' },
-  sequence: 0,
-};
-
-const session: SessionSummary = {
-  bookingId: 'booking-1',
-  completedAt: '2027-03-03T15:35:00Z',
-  timezone: 'Europe/Berlin',
-  therapistName: 'Anna Schmidt',
-  techniques: ['deep-tissue', 'myofascial-release'],
-  focusAreas: ['neck', 'shoulders'],
-  painBefore: 7,
-  painAfter: 4,
-  exerciseIds: ['chin-tuck', 'doorway-chest-stretch'],
-  note: 'Take it easy with the shoulder this week.\nWarm shower in the evening.',
-  nextVisitInDays: 7,
-};
-
-const context: RenderContext = { now: new Date('2027-03-02T14:30:00Z'), organizerEmail: 'care@clinic.example' };
-const afterSession: RenderContext = { ...context, now: new Date('2027-03-03T16:00:00Z') };
-
-function models(locale = 'en', firstName = 'Max'): EmailModel[] {
-  const recipient = { firstName, locale };
-  return [
-    { kind: 'confirmation', recipient, appointment },
-    {
-      kind: 'reschedule',
-      recipient,
-      appointment: { ...appointment, sequence: 1 },
-      previousStartsAt: '2027-03-01T09:00:00Z',
-    },
-    { kind: 'cancellation', recipient, appointment: { ...appointment, sequence: 2 }, cancelledBy: 'patient' },
-    { kind: 'reminder', recipient, appointment },
-    {
-      kind: 'follow-up',
-      recipient,
-      session,
-      painTrend: [
-        { completedAt: '2027-02-24T15:30:00Z', painBefore: 8, painAfter: 5 },
-        { completedAt: session.completedAt, painBefore: 7, painAfter: 4 },
-      ],
-      planProgress: { sessionNumber: 2, plannedSessions: 6 },
-    },
-    {
-      kind: 'check-in',
-      recipient,
-      session,
-      planProgress: { sessionNumber: 2, plannedSessions: 6 },
-      promptToBook: true,
-    },
-  ];
-}
 
 const FORBIDDEN_IN_SUBJECTS = [
   /massage/i,
