@@ -323,7 +323,10 @@ const de: Messages = {
     noteHeading: (therapist) => `Eine Nachricht von ${therapist}`,
     nextVisitHeading: 'Ihr nächster Besuch',
     nextVisit: (therapist, days, date) =>
-      `${therapist} empfiehlt Ihre nächste Behandlung in etwa ${days} ${days === 1 ? 'Tag' : 'Tagen'}, um den ${date}.`,
+      // German short dates can end in an abbreviation's full stop ("Fr., 2. Apr."): no second one.
+      `${therapist} empfiehlt Ihre nächste Behandlung in etwa ${days} ${days === 1 ? 'Tag' : 'Tagen'}, um den ${date}${
+        date.endsWith('.') ? '' : '.'
+      }`,
     bookButton: 'Nächsten Termin buchen',
   },
   exercise: { dose: 'Umfang', frequency: 'Wie oft', stopIf: 'Hören Sie auf und melden Sie sich bei uns bei' },

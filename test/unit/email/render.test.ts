@@ -235,6 +235,15 @@ describe('renderEmail', () => {
     expect(email.text).not.toContain('unknown-exercise');
   });
 
+  it('ends the German next-visit sentence with one full stop after an abbreviated month', () => {
+    const model = models('de')[4] as Extract<EmailModel, { kind: 'follow-up' }>;
+    const email = renderEmail({ ...model, session: { ...session, nextVisitInDays: 30 } }, afterSession);
+    expect(email.text).toContain(
+      'Anna Schmidt empfiehlt Ihre nächste Behandlung in etwa 30 Tagen, um den Fr., 2. Apr.\n',
+    );
+    expect(renderEmail(model, afterSession).text).toContain('in etwa 7 Tagen, um den Mi., 10. März.\n');
+  });
+
   it('names the visit date in a follow-up subject when it is not sent on the day', () => {
     const email = renderEmail(models()[4]!, { ...context, now: new Date('2027-03-05T10:00:00Z') });
     expect(email.subject).toBe('Your self-care plan after your visit on Wed 3 Mar');
