@@ -19,7 +19,7 @@ import type {
   RenderedEmail,
 } from './types';
 
-/** Confirmation, reschedule, cancellation and reminder: each about one appointment, with its calendar file where one applies. */
+/** Confirmation, reschedule, cancellation, reminder and missed: each about one appointment, with its calendar file where one applies. */
 export function renderAppointmentEmail(model: AppointmentEmailModel, context: RenderContext): RenderedEmail {
   return composeEmail(
     { locale: model.recipient.locale, timezone: model.appointment.timezone, footer: 'appointment', context },
@@ -49,6 +49,8 @@ function appointmentContent(model: AppointmentEmailModel, env: Env): Content {
       return cancellation(model.recipient.firstName, model.appointment, model.cancelledBy, env, model.recipient.email);
     case 'reminder':
       return reminder(model.recipient.firstName, model.appointment, env);
+    case 'missed':
+      return missed(model.recipient.firstName, model.appointment, env);
   }
 }
 
@@ -196,6 +198,31 @@ function reminder(firstName: string, appointment: Appointment, env: Env): Conten
       appointmentFacts(appointment, env),
       { type: 'paragraph', content: m.reminder.cantMakeIt },
       ...cancellationPolicy(env),
+      ...signOff(env),
+    ],
+  };
+}
+
+/**
+ * A no-show: the appointment that was missed, that the clinic hopes all is well, and how to book
+ * again. Kind and without blame (a missed appointment has many causes); no calendar file, since
+ * the appointment is over, and nothing about fees, which are the clinic's own conversation.
+ */
+function missed(firstName: string, appointment: Appointment, env: Env): Content {
+  const { m, fmt, context } = env;
+  const start = new Date(appointment.startsAt);
+  return {
+    subject:
+      fmt.daysBetween(start, context.now) === 0 ? m.missed.subjectToday : m.missed.subjectOn(fmt.shortDate(start)),
+    preheader: m.missed.preheader,
+    body: [
+      { type: 'heading', level: 1, text: m.missed.heading },
+      greeting(firstName, env),
+      { type: 'paragraph', content: m.missed.intro },
+      appointmentFacts(appointment, env),
+      { type: 'paragraph', content: m.missed.reassurance },
+      { type: 'paragraph', content: m.missed.rebook },
+      bookButton(m.missed.bookButton, env),
       ...signOff(env),
     ],
   };

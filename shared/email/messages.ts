@@ -57,6 +57,16 @@ export interface Messages {
     intro: string;
     cantMakeIt: string;
   };
+  missed: {
+    subjectToday: string;
+    subjectOn(date: string): string;
+    preheader: string;
+    heading: string;
+    intro: string;
+    reassurance: string;
+    rebook: string;
+    bookButton: string;
+  };
   followUp: {
     subjectToday: string;
     subjectOn(date: string): string;
@@ -159,6 +169,16 @@ const en: Messages = {
     cantMakeIt:
       'If you can no longer make it, please let us know as soon as possible so that we can offer the time to someone else.',
   },
+  missed: {
+    subjectToday: 'We missed you today',
+    subjectOn: (date) => `We missed you on ${date}`,
+    preheader: 'We hope all is well. Here is how to book again.',
+    heading: 'We missed you',
+    intro: 'We were sorry not to see you at your appointment, and we hope all is well.',
+    reassurance: 'Things come up sometimes, and that is perfectly all right.',
+    rebook: 'Whenever you are ready, we would be glad to find a new time for you.',
+    bookButton: 'Book a new appointment',
+  },
   followUp: {
     subjectToday: "Your self-care plan after today's visit",
     subjectOn: (date) => `Your self-care plan after your visit on ${date}`,
@@ -219,7 +239,7 @@ const en: Messages = {
     urgent: 'Call emergency services straight away if you have:',
   },
   footer: {
-    appointment: 'You are receiving this email because you have an appointment with us.',
+    appointment: 'You are receiving this email because you booked an appointment with us.',
     followUps: 'You are receiving this email because you agreed to receive self-care follow-ups after your visits.',
     unsubscribe: 'Unsubscribe from self-care emails',
     disclaimer:
@@ -292,6 +312,16 @@ const de: Messages = {
     cantMakeIt:
       'Falls Sie den Termin nicht wahrnehmen können, sagen Sie uns bitte so bald wie möglich Bescheid, damit wir ihn anderweitig vergeben können.',
   },
+  missed: {
+    subjectToday: 'Wir haben Sie heute vermisst',
+    subjectOn: (date) => `Wir haben Sie am ${date} vermisst`,
+    preheader: 'Wir hoffen, es geht Ihnen gut. So buchen Sie einen neuen Termin.',
+    heading: 'Wir haben Sie vermisst',
+    intro: 'Schade, dass wir Sie bei Ihrem Termin nicht sehen konnten. Wir hoffen, es geht Ihnen gut.',
+    reassurance: 'Manchmal kommt etwas dazwischen, und das ist völlig in Ordnung.',
+    rebook: 'Wann immer es Ihnen passt, finden wir gern einen neuen Termin für Sie.',
+    bookButton: 'Neuen Termin buchen',
+  },
   followUp: {
     subjectToday: 'Ihr Selbstpflege-Plan nach Ihrem heutigen Besuch',
     subjectOn: (date) => `Ihr Selbstpflege-Plan nach Ihrem Besuch am ${date}`,
@@ -359,7 +389,7 @@ const de: Messages = {
     urgent: 'Rufen Sie sofort den Notruf bei:',
   },
   footer: {
-    appointment: 'Sie erhalten diese E-Mail, weil Sie einen Termin bei uns haben.',
+    appointment: 'Sie erhalten diese E-Mail, weil Sie einen Termin bei uns gebucht haben.',
     followUps:
       'Sie erhalten diese E-Mail, weil Sie Nachsorge-E-Mails zur Selbstpflege nach Ihren Besuchen zugestimmt haben.',
     unsubscribe: 'Nachsorge-E-Mails abbestellen',

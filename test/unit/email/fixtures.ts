@@ -36,7 +36,7 @@ export const session: SessionSummary = {
 
 /** The day before the appointment: confirmations, reminders and the like. */
 export const context: RenderContext = { now: new Date('2027-03-02T14:30:00Z'), organizerEmail: 'care@clinic.example' };
-/** Half an hour after the session: follow-ups. */
+/** Half an hour after the session (and the missed appointment): follow-ups and "we missed you". */
 export const afterSession: RenderContext = { ...context, now: new Date('2027-03-03T16:00:00Z') };
 
 export const clinic: ClinicContact = {
@@ -86,12 +86,14 @@ export function models(locale = 'en', firstName = 'Max'): EmailModel[] {
       planProgress: { sessionNumber: 2, plannedSessions: 6 },
       promptToBook: true,
     },
+    { kind: 'missed', recipient, appointment },
   ];
 }
 
 /** The moment each kind is sent in these tests, as its context. */
 export function contextOf(model: EmailModel, base: RenderContext = context): RenderContext {
   switch (model.kind) {
+    case 'missed':
     case 'follow-up':
       return { ...base, now: afterSession.now };
     case 'check-in':
