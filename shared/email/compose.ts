@@ -7,9 +7,9 @@ import type { EmailAttachment, RenderContext, RenderedEmail } from './types';
 
 /**
  * What every email shares: the formatter for the patient's language and zone, the greeting,
- * the sign-off, the footer and the layout. The emails themselves are in appointment-emails.ts
- * and session-emails.ts, apart so that a function sending only appointment emails carries
- * neither the self-care library nor the follow-up templates.
+ * the sign-off, the footer and the layout. The emails themselves are in appointment-emails.ts,
+ * session-emails.ts and plan-emails.ts, apart so that a function sending only appointment or plan
+ * emails carries neither the self-care library nor the follow-up templates.
  */
 
 export interface Env {

@@ -102,6 +102,19 @@ export interface Messages {
     bookPrompt: string;
     bookButton: string;
   };
+  planNudge: {
+    subject: string;
+    preheader: string;
+    heading: string;
+    lastSession(date: string): string;
+    lastSessionDaysAgo(days: number): string;
+    planStarted(days: number): string;
+    progress(completed: number, planned: number): string;
+    regular: string;
+    anything: string;
+    bookHeading: string;
+    bookButton: string;
+  };
   safety: { heading: string; callClinic(phone?: string): string; urgent: string };
   footer: { appointment: string; followUps: string; unsubscribe: string; disclaimer: string };
 }
@@ -230,6 +243,26 @@ const en: Messages = {
     bookHeading: 'Time to book your next session?',
     bookPrompt:
       'Your treatment plan has sessions left and you do not have one booked yet. Regular sessions help you make steady progress.',
+    bookButton: 'Book your next session',
+  },
+  planNudge: {
+    subject: 'How is your treatment plan going?',
+    preheader: 'A friendly reminder to keep your treatment plan on track.',
+    heading: 'Keep your progress going',
+    lastSession: (date) => `Your last session was on ${date}, and you do not have another one booked yet.`,
+    lastSessionDaysAgo: (days) =>
+      `It has been ${days} ${days === 1 ? 'day' : 'days'} since your last session, and you do not have another one booked yet.`,
+    planStarted: (days) =>
+      `Your treatment plan began ${days} ${days === 1 ? 'day' : 'days'} ago, and you do not have a session booked yet.`,
+    progress: (completed, planned) =>
+      completed > 0
+        ? `So far you have completed ${completed} of the ${planned} sessions in your plan.`
+        : `Your plan has ${planned} ${planned === 1 ? 'session' : 'sessions'}.`,
+    regular:
+      'Regular sessions help: the benefits of treatment build from one session to the next, and keeping to your plan is the surest way to reach your goals.',
+    anything:
+      'If something is in the way, or you would like to change your plan, just let us know: we are happy to help.',
+    bookHeading: 'Ready for your next session?',
     bookButton: 'Book your next session',
   },
   safety: {
@@ -378,6 +411,26 @@ const de: Messages = {
     bookHeading: 'Zeit für Ihren nächsten Termin?',
     bookPrompt:
       'In Ihrem Behandlungsplan sind noch Behandlungen offen, und Sie haben derzeit keinen Termin gebucht. Regelmäßige Behandlungen helfen Ihnen, stetig Fortschritte zu machen.',
+    bookButton: 'Nächsten Termin buchen',
+  },
+  planNudge: {
+    subject: 'Wie läuft Ihr Behandlungsplan?',
+    preheader: 'Eine freundliche Erinnerung, Ihren Behandlungsplan fortzusetzen.',
+    heading: 'Bleiben Sie dran',
+    lastSession: (date) => `Ihre letzte Behandlung war am ${date}, und Sie haben noch keinen neuen Termin gebucht.`,
+    lastSessionDaysAgo: (days) =>
+      `Ihre letzte Behandlung ist ${days === 1 ? 'einen Tag' : `${days} Tage`} her, und Sie haben noch keinen neuen Termin gebucht.`,
+    planStarted: (days) =>
+      `Ihr Behandlungsplan hat vor ${days === 1 ? 'einem Tag' : `${days} Tagen`} begonnen, und Sie haben noch keinen Termin gebucht.`,
+    progress: (completed, planned) =>
+      completed > 0
+        ? `Bisher haben Sie ${completed} der ${planned} Behandlungen Ihres Plans abgeschlossen.`
+        : `Ihr Plan umfasst ${planned} ${planned === 1 ? 'Behandlung' : 'Behandlungen'}.`,
+    regular:
+      'Regelmäßige Behandlungen helfen: Die Wirkung baut sich von Termin zu Termin auf, und wer bei seinem Plan bleibt, erreicht seine Ziele am sichersten.',
+    anything:
+      'Wenn etwas dazwischenkommt oder Sie Ihren Plan ändern möchten, sagen Sie uns einfach Bescheid: Wir helfen Ihnen gern.',
+    bookHeading: 'Bereit für Ihre nächste Behandlung?',
     bookButton: 'Nächsten Termin buchen',
   },
   safety: {

@@ -2,6 +2,7 @@ import type {
   Appointment,
   ClinicContact,
   EmailModel,
+  PlanStatus,
   RenderContext,
   SessionSummary,
 } from '../../../shared/email/types';
@@ -38,6 +39,17 @@ export const session: SessionSummary = {
 export const context: RenderContext = { now: new Date('2027-03-02T14:30:00Z'), organizerEmail: 'care@clinic.example' };
 /** Half an hour after the session (and the missed appointment): follow-ups and "we missed you". */
 export const afterSession: RenderContext = { ...context, now: new Date('2027-03-03T16:00:00Z') };
+
+export const planStatus: PlanStatus = {
+  sessionsCompleted: 2,
+  plannedSessions: 6,
+  daysSinceLastSession: 21,
+  lastSessionAt: session.completedAt,
+  timezone: 'Europe/Berlin',
+};
+
+/** Three weeks after the last session: when a stalled plan is nudged. */
+export const nudgeContext: RenderContext = { ...context, now: new Date('2027-03-24T10:00:00Z') };
 
 export const clinic: ClinicContact = {
   name: 'Praxis Mitte',
@@ -87,6 +99,7 @@ export function models(locale = 'en', firstName = 'Max'): EmailModel[] {
       promptToBook: true,
     },
     { kind: 'missed', recipient, appointment },
+    { kind: 'plan-nudge', recipient, plan: planStatus },
   ];
 }
 
@@ -98,6 +111,8 @@ export function contextOf(model: EmailModel, base: RenderContext = context): Ren
       return { ...base, now: afterSession.now };
     case 'check-in':
       return { ...base, now: new Date('2027-03-06T16:00:00Z') };
+    case 'plan-nudge':
+      return { ...base, now: nudgeContext.now };
     default:
       return base;
   }
