@@ -14,6 +14,8 @@ export type Block =
   | { type: 'list'; ordered?: boolean; items: readonly (string | readonly Inline[])[] }
   /** Label/value pairs, e.g. the appointment's date, time and therapist. */
   | { type: 'facts'; rows: readonly { label: string; value: string }[] }
+  /** A small data table with column headings; each row's first cell heads that row. */
+  | { type: 'table'; columns: readonly string[]; rows: readonly (readonly string[])[] }
   /** Someone's own words, line breaks kept (e.g. the therapist's note). */
   | { type: 'quote'; text: string; attribution?: string }
   | { type: 'panel'; tone: 'info' | 'warning'; blocks: readonly Block[] }
@@ -54,6 +56,8 @@ const S = {
    */
   th: `width:${FACTS_LABEL_WIDTH}px;padding:8px 12px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:600;`,
   td: `padding:8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;`,
+  tableHead: `padding:8px 16px 8px 0;border-bottom:2px solid ${COLORS.rule};text-align:left;vertical-align:bottom;font-weight:600;`,
+  tableCell: `padding:8px 16px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:400;`,
   quote: `margin:0 0 16px;padding:12px 16px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};font-family:${FONT};font-size:16px;line-height:1.55;color:${COLORS.text};`,
   quoteP: 'margin:0 0 8px;',
   cite: `display:block;margin-top:4px;font-style:normal;font-size:14px;color:${COLORS.muted};`,
@@ -171,6 +175,30 @@ function blockToHtml(block: Block, edges: Edges): SafeHtml {
           )}
         </tbody>
       </table>`;
+    case 'table':
+      return html`<table style="${edged(S.facts, edges)}">
+        <thead>
+          <tr>
+            ${joinLines(block.columns.map((column) => html`<th scope="col" style="${S.tableHead}">${column}</th>`))}
+          </tr>
+        </thead>
+        <tbody>
+          ${joinLines(
+            block.rows.map(
+              (row) =>
+                html`<tr>
+                  ${joinLines(
+                    row.map((cell, i) =>
+                      i === 0
+                        ? html`<th scope="row" style="${S.tableCell}">${cell}</th>`
+                        : html`<td style="${S.tableCell}">${cell}</td>`,
+                    ),
+                  )}
+                </tr>`,
+            ),
+          )}
+        </tbody>
+      </table>`;
     case 'quote': {
       // The attribution reads "— Name" in both parts (see blockToText).
       const attribution = attributionOf(block);
@@ -197,6 +225,21 @@ function blockToHtml(block: Block, edges: Edges): SafeHtml {
 
 function underline(text: string, char: string): string {
   return `${text}\n${char.repeat(Math.min(Array.from(text).length, 72))}`;
+}
+
+/** Columns padded to their widest cell (in characters), so the text part reads as a table too. */
+function tableText(columns: readonly string[], rows: readonly (readonly string[])[]): string {
+  const lines = [columns, ...rows].map((row) => row.map((cell) => cleanText(cell).replace(/\s+/g, ' ').trim()));
+  const widths = columns.map((_, i) => Math.max(...lines.map((line) => Array.from(line[i] ?? '').length)));
+  const pad = (cell: string, width: number) => cell + ' '.repeat(Math.max(0, width - Array.from(cell).length));
+  return lines
+    .map((line) =>
+      widths
+        .map((width, i) => pad(line[i] ?? '', width))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function indentAfterFirst(text: string, indent: string): string {
@@ -229,6 +272,8 @@ function blockToText(block: Block): string {
         .join('\n');
     case 'facts':
       return block.rows.map((row) => `${cleanText(row.label)}: ${cleanText(row.value)}`).join('\n');
+    case 'table':
+      return tableText(block.columns, block.rows);
     case 'quote': {
       const body = cleanText(block.text)
         .trim()

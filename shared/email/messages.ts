@@ -1,6 +1,20 @@
 import type { Language } from './format';
 
 /**
+ * The goal codes of the contract's examples and docs (TreatmentPlanCreated `plan.goals`); any
+ * other code is accepted there, and an email shows it humanised.
+ */
+export const GOAL_CODES = [
+  'pain-relief',
+  'mobility',
+  'stress-reduction',
+  'injury-recovery',
+  'posture',
+  'sports-performance',
+] as const;
+export type GoalCode = (typeof GOAL_CODES)[number];
+
+/**
  * Every fixed string of every email, per language. The English and German tables have
  * the same shape (the type checker holds them to it); adding a language is one table.
  * Values passed in are already formatted (dates, times) and are escaped later, by the
@@ -79,6 +93,18 @@ export interface Messages {
     trendIntro: string;
     trendItem(date: string, before: number | undefined, after: number | undefined): string;
     plan(session: number, planned: number): string;
+    /** The plan summary, in place of the progress line when this session completes the plan. */
+    summary: {
+      heading: string;
+      completed(completed: number, planned: number): string;
+      goalsIntro: string;
+      painIntro: string;
+      columns: { session: string; date: string; before: string; after: string };
+      notRated: string;
+      reviewHeading: string;
+      review(therapist: string): string;
+      reviewButton: string;
+    };
     sessionHeading: string;
     areasHeading: string;
     exercisesHeading: string;
@@ -115,6 +141,8 @@ export interface Messages {
     bookHeading: string;
     bookButton: string;
   };
+  /** A plan's goals in plain words, by the codes the contract names. */
+  goals: Readonly<Record<GoalCode, string>>;
   safety: { heading: string; callClinic(phone?: string): string; urgent: string };
   footer: { appointment: string; followUps: string; unsubscribe: string; disclaimer: string };
 }
@@ -215,6 +243,21 @@ const en: Messages = {
         .join(', ')
         .replace(/^/, `${date}: `),
     plan: (session, planned) => `Session ${session} of ${planned} in your treatment plan.`,
+    summary: {
+      heading: 'Your treatment plan is complete',
+      completed: (completed, planned) =>
+        completed >= planned
+          ? `You have completed ${completed} of ${planned} planned sessions. Well done on seeing your treatment plan through!`
+          : `You have completed ${completed} of ${planned} planned sessions.`,
+      goalsIntro: 'What you set out to work on:',
+      painIntro: 'Your pain ratings at each session of the plan:',
+      columns: { session: 'Session', date: 'Date', before: 'Before', after: 'After' },
+      notRated: 'not rated',
+      reviewHeading: 'What comes next',
+      review: (therapist) =>
+        `A review with ${therapist} is a good moment to look back at how far you have come and to decide together what comes next.`,
+      reviewButton: 'Book a review',
+    },
     sessionHeading: 'After your session',
     areasHeading: 'Caring for the areas we worked on',
     exercisesHeading: 'Your exercises',
@@ -264,6 +307,14 @@ const en: Messages = {
       'If something is in the way, or you would like to change your plan, just let us know: we are happy to help.',
     bookHeading: 'Ready for your next session?',
     bookButton: 'Book your next session',
+  },
+  goals: {
+    'pain-relief': 'Relieving pain',
+    mobility: 'Moving more freely',
+    'stress-reduction': 'Reducing stress and tension',
+    'injury-recovery': 'Recovering from an injury',
+    posture: 'Improving your posture',
+    'sports-performance': 'Performing at your best in sport',
   },
   safety: {
     heading: 'When to contact us',
@@ -378,6 +429,21 @@ const de: Messages = {
         .join(', ')
         .replace(/^/, `${date}: `),
     plan: (session, planned) => `Behandlung ${session} von ${planned} in Ihrem Behandlungsplan.`,
+    summary: {
+      heading: 'Ihr Behandlungsplan ist abgeschlossen',
+      completed: (completed, planned) =>
+        completed >= planned
+          ? `Sie haben ${completed} von ${planned} geplanten Behandlungen abgeschlossen. Schön, dass Sie Ihren Behandlungsplan bis zum Ende verfolgt haben!`
+          : `Sie haben ${completed} von ${planned} geplanten Behandlungen abgeschlossen.`,
+      goalsIntro: 'Daran wollten Sie arbeiten:',
+      painIntro: 'Ihre Schmerzwerte bei jeder Behandlung des Plans:',
+      columns: { session: 'Behandlung', date: 'Datum', before: 'Vorher', after: 'Nachher' },
+      notRated: 'keine Angabe',
+      reviewHeading: 'Wie es weitergeht',
+      review: (therapist) =>
+        `Ein Kontrolltermin bei ${therapist} ist eine gute Gelegenheit, auf Ihre Fortschritte zurückzublicken und gemeinsam zu entscheiden, wie es weitergeht.`,
+      reviewButton: 'Kontrolltermin buchen',
+    },
     sessionHeading: 'Nach Ihrer Behandlung',
     areasHeading: 'Pflege der behandelten Bereiche',
     exercisesHeading: 'Ihre Übungen',
@@ -432,6 +498,14 @@ const de: Messages = {
       'Wenn etwas dazwischenkommt oder Sie Ihren Plan ändern möchten, sagen Sie uns einfach Bescheid: Wir helfen Ihnen gern.',
     bookHeading: 'Bereit für Ihre nächste Behandlung?',
     bookButton: 'Nächsten Termin buchen',
+  },
+  goals: {
+    'pain-relief': 'Schmerzen lindern',
+    mobility: 'Beweglicher werden',
+    'stress-reduction': 'Stress und Anspannung abbauen',
+    'injury-recovery': 'Nach einer Verletzung wieder fit werden',
+    posture: 'Die Haltung verbessern',
+    'sports-performance': 'Die sportliche Leistung steigern',
   },
   safety: {
     heading: 'Wann Sie sich bei uns melden sollten',

@@ -9,10 +9,12 @@ import {
 import type { Block, Inline } from './blocks';
 import { cleanText } from './html';
 import { bookButton, composeEmail, greeting, signOff, type Content, type Env } from './compose';
+import type { Messages } from './messages';
 import type {
   EmailToSend,
   PainPoint,
   PlanProgress,
+  PlanSummary,
   RenderContext,
   RenderedEmail,
   SessionEmailModel,
@@ -30,7 +32,7 @@ export function renderSessionEmail(model: SessionEmailModel, context: RenderCont
     (env): SessionEnv => ({ ...env, library: context.library ?? defaultSelfCareLibrary() }),
     (env) =>
       model.kind === 'follow-up'
-        ? followUp(model.recipient.firstName, model.session, model.painTrend, model.planProgress, env)
+        ? followUp(model, env)
         : checkIn(model.recipient.firstName, model.session, model.planProgress, model.promptToBook, env),
   );
 }
@@ -130,6 +132,65 @@ function isScore(value: number | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
+function scoreOf(value: number | undefined): number | undefined {
+  return isScore(value) ? value : undefined;
+}
+
+/**
+ * A goal in plain words: the language's own text for a code the contract names, else the code
+ * humanised ("better-sleep" → "Better sleep"); escaped later like every text.
+ */
+export function goalText(code: string, m: Messages): string {
+  const key = code.trim().toLowerCase();
+  // Own keys only: a code such as "constructor" must not reach Object's prototype.
+  if (Object.hasOwn(m.goals, key)) return m.goals[key as keyof Messages['goals']];
+  const words = cleanText(code)
+    .replace(/[-_\s]+/g, ' ')
+    .trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * In place of the progress line when this session completes the plan: sessions completed of
+ * planned, the plan's goals, and the pain before and after at each of its sessions.
+ */
+function planSummaryBlocks(summary: PlanSummary, env: SessionEnv): Block[] {
+  const { m, fmt } = env;
+  const goals = [...new Set(summary.goals.map((code) => goalText(code, m)).filter((goal) => goal !== ''))];
+  const rated = summary.sessions.some((point) => isScore(point.painBefore) || isScore(point.painAfter));
+  const rating = (value: number | undefined) => (isScore(value) ? String(value) : m.followUp.summary.notRated);
+  const { columns } = m.followUp.summary;
+  return [
+    { type: 'heading', level: 2, text: m.followUp.summary.heading },
+    {
+      type: 'paragraph',
+      content: [{ strong: m.followUp.summary.completed(summary.sessionsCompleted, summary.plannedSessions) }],
+    },
+    ...(goals.length > 0
+      ? [
+          { type: 'paragraph', content: m.followUp.summary.goalsIntro } as const,
+          { type: 'list', items: goals } as const,
+        ]
+      : []),
+    ...(rated
+      ? [
+          { type: 'paragraph', content: m.followUp.summary.painIntro } as const,
+          {
+            type: 'table',
+            columns: [columns.session, columns.date, columns.before, columns.after],
+            rows: summary.sessions.map((point, i) => [
+              String(i + 1),
+              fmt.shortDate(new Date(point.completedAt)),
+              rating(point.painBefore),
+              rating(point.painAfter),
+            ]),
+          } as const,
+          { type: 'paragraph', content: m.followUp.painScale, muted: true } as const,
+        ]
+      : []),
+  ];
+}
+
 function progressBlocks(
   session: SessionSummary,
   painTrend: readonly PainPoint[],
@@ -143,8 +204,8 @@ function progressBlocks(
       type: 'paragraph',
       content: [{ strong: m.followUp.plan(plan.sessionNumber, plan.plannedSessions) }],
     });
-  const before = isScore(session.painBefore) ? session.painBefore : undefined;
-  const after = isScore(session.painAfter) ? session.painAfter : undefined;
+  const before = scoreOf(session.painBefore);
+  const after = scoreOf(session.painAfter);
   if (before !== undefined || after !== undefined)
     blocks.push({ type: 'paragraph', content: m.followUp.pain(before, after) });
   const trend = painTrend.filter((point) => isScore(point.painBefore) || isScore(point.painAfter));
@@ -155,8 +216,8 @@ function progressBlocks(
       items: trend.map((point) =>
         m.followUp.trendItem(
           fmt.shortDate(new Date(point.completedAt)),
-          isScore(point.painBefore) ? point.painBefore : undefined,
-          isScore(point.painAfter) ? point.painAfter : undefined,
+          scoreOf(point.painBefore),
+          scoreOf(point.painAfter),
         ),
       ),
     });
@@ -167,14 +228,9 @@ function progressBlocks(
   return blocks.length > 0 ? [{ type: 'heading', level: 2, text: m.followUp.progressHeading }, ...blocks] : [];
 }
 
-function followUp(
-  firstName: string,
-  session: SessionSummary,
-  painTrend: readonly PainPoint[],
-  plan: PlanProgress | undefined,
-  env: SessionEnv,
-): Content {
+function followUp(model: Extract<SessionEmailModel, { kind: 'follow-up' }>, env: SessionEnv): Content {
   const { m, fmt, context, library } = env;
+  const { session, planSummary } = model;
   const completed = new Date(session.completedAt);
   const subject =
     fmt.daysBetween(completed, context.now) === 0
@@ -182,24 +238,35 @@ function followUp(
       : m.followUp.subjectOn(fmt.shortDate(completed));
   const note = session.note ? cleanText(session.note).trim() : '';
   const exercises = exerciseBlocks(session.exerciseIds, env);
-  const nextVisit: Block[] = [];
+  const recommended: Block[] = [];
   if (session.nextVisitInDays !== undefined && session.nextVisitInDays > 0) {
     const around = new Date(completed.getTime() + session.nextVisitInDays * 86_400_000);
-    nextVisit.push(
-      { type: 'heading', level: 2, text: m.followUp.nextVisitHeading },
-      {
-        type: 'paragraph',
-        content: m.followUp.nextVisit(session.therapistName, session.nextVisitInDays, fmt.shortDate(around)),
-      },
-      bookButton(m.followUp.bookButton, env),
-    );
+    recommended.push({
+      type: 'paragraph',
+      content: m.followUp.nextVisit(session.therapistName, session.nextVisitInDays, fmt.shortDate(around)),
+    });
   }
+  // A completed plan ends with how to book a review; otherwise the next visit, when one was recommended.
+  const nextVisit: Block[] = planSummary
+    ? [
+        { type: 'heading', level: 2, text: m.followUp.summary.reviewHeading },
+        { type: 'paragraph', content: m.followUp.summary.review(session.therapistName) },
+        ...recommended,
+        bookButton(m.followUp.summary.reviewButton, env),
+      ]
+    : recommended.length > 0
+      ? [
+          { type: 'heading', level: 2, text: m.followUp.nextVisitHeading },
+          ...recommended,
+          bookButton(m.followUp.bookButton, env),
+        ]
+      : [];
   return {
     subject,
     preheader: m.followUp.preheader,
     body: [
       { type: 'heading', level: 1, text: m.followUp.heading },
-      greeting(firstName, env),
+      greeting(model.recipient.firstName, env),
       { type: 'paragraph', content: m.followUp.intro(fmt.longDate(completed), session.therapistName) },
       ...(note
         ? [
@@ -207,7 +274,9 @@ function followUp(
             { type: 'quote', text: note, attribution: session.therapistName } as const,
           ]
         : []),
-      ...progressBlocks(session, painTrend, plan, env),
+      ...(planSummary
+        ? planSummaryBlocks(planSummary, env)
+        : progressBlocks(session, model.painTrend, model.planProgress, env)),
       ...guidanceBlocks(
         m.followUp.sessionHeading,
         uniqueGuidance(session.techniques.length ? session.techniques : ['general'], (code) =>

@@ -89,3 +89,33 @@ describe('quotes', () => {
     expect(html).not.toContain('<script>');
   });
 });
+
+describe('tables', () => {
+  const table: Block = {
+    type: 'table',
+    columns: ['Session', 'Date', '<b>Before</b>'],
+    rows: [
+      ['1', 'Wed 3 Mar', '<script>x</script>'],
+      ['12', 'Mi., 17. Feb.', '7'],
+    ],
+  };
+
+  it('head their columns and rows for screen readers, every cell escaped', () => {
+    const { html } = render([table]);
+    expect(html.match(/<th scope="col"/g)).toHaveLength(3);
+    expect(html.match(/<th scope="row"[^>]*>(1|12)<\/th>/g)).toHaveLength(2);
+    expect(html).toContain('&lt;b&gt;Before&lt;/b&gt;</th>');
+    expect(html).toContain('&lt;script&gt;x&lt;/script&gt;</td>');
+    expect(html).not.toMatch(/<script|<b>/);
+  });
+
+  it('line their columns up in the text part', () => {
+    expect(render([table]).text).toBe(
+      [
+        'Session  Date           <b>Before</b>',
+        '1        Wed 3 Mar      <script>x</script>',
+        '12       Mi., 17. Feb.  7',
+      ].join('\n'),
+    );
+  });
+});

@@ -3,6 +3,7 @@ import type {
   ClinicContact,
   EmailModel,
   PlanStatus,
+  PlanSummary,
   RenderContext,
   SessionSummary,
 } from '../../../shared/email/types';
@@ -40,6 +41,19 @@ export const context: RenderContext = { now: new Date('2027-03-02T14:30:00Z'), o
 /** Half an hour after the session (and the missed appointment): follow-ups and "we missed you". */
 export const afterSession: RenderContext = { ...context, now: new Date('2027-03-03T16:00:00Z') };
 
+/** A plan of four sessions a week apart, the last of them `session`; the second's pain after was not given. */
+export const planSummary: PlanSummary = {
+  plannedSessions: 4,
+  sessionsCompleted: 4,
+  goals: ['pain-relief', 'mobility'],
+  sessions: [
+    { completedAt: '2027-02-10T15:30:00Z', painBefore: 8, painAfter: 6 },
+    { completedAt: '2027-02-17T15:30:00Z', painBefore: 7 },
+    { completedAt: '2027-02-24T15:30:00Z', painBefore: 7, painAfter: 5 },
+    { completedAt: session.completedAt, painBefore: 7, painAfter: 4 },
+  ],
+};
+
 export const planStatus: PlanStatus = {
   sessionsCompleted: 2,
   plannedSessions: 6,
@@ -62,12 +76,13 @@ export const clinic: ClinicContact = {
 export const HOSTILE_CLINIC_NAME = '<script>alert("clinic")</script>"><img src=x onerror=alert(1)> & Co;:,';
 export const HOSTILE_POLICY =
   'Cancel a day ahead.\n<script>alert("policy")</script> & <a href="javascript:alert(2)">pay</a>';
+export const HOSTILE_GOAL = '<img src=x onerror=alert("goal")>';
 
 export type ModelOf<K extends EmailModel['kind']> = Extract<EmailModel, { kind: K }>;
 
 /**
  * One model of every kind for a patient in `locale` (the first six in the order of the version 1
- * contract, whose tests index them).
+ * contract, whose tests index them), and a follow-up that completes its plan.
  */
 export function models(locale = 'en', firstName = 'Max'): EmailModel[] {
   const recipient = { firstName, locale };
@@ -99,6 +114,7 @@ export function models(locale = 'en', firstName = 'Max'): EmailModel[] {
       promptToBook: true,
     },
     { kind: 'missed', recipient, appointment },
+    { kind: 'follow-up', recipient, session, painTrend: [], planSummary },
     { kind: 'plan-nudge', recipient, plan: planStatus },
   ];
 }
