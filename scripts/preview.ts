@@ -1,12 +1,18 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ClinicProfileUpdatedInput } from '../events/schemas';
+import { parseDetail } from '../events/validation';
+import { applyClinicProfileUpdated, clinicContactOf, type BookingLinkIds } from '../shared/domain/clinic-profile';
 import { escapeHtml } from '../shared/email/html';
 import { renderEmail } from '../shared/email/render';
 import type {
   Appointment,
+  ClinicContact,
   EmailKind,
   EmailModel,
+  PainPoint,
   RenderContext,
   RenderedEmail,
   SessionSummary,
@@ -17,6 +23,11 @@ import type {
  * (`<kind>-<sample>.html`, `.txt`, the `.ics` attachments and an `index.html`), with fixed
  * dates so the output is the same on every run. `scripts/screenshots.sh` photographs some of
  * them for the README.
+ *
+ * Each sample's clinic is what a deployment would show: a ClinicProfileUpdated event, checked
+ * against the contract, stored by the domain's own merge and turned into the emails' contact
+ * details as the functions do (applyClinicProfileUpdated, then clinicContactOf); a sample
+ * without an event shows the wording of a clinic whose first profile has not arrived.
  */
 
 export const EMAIL_KINDS: readonly EmailKind[] = [
@@ -24,13 +35,56 @@ export const EMAIL_KINDS: readonly EmailKind[] = [
   'reschedule',
   'cancellation',
   'reminder',
+  'missed',
   'follow-up',
   'check-in',
+  'plan-nudge',
 ];
+
+/** The samples every kind is rendered for. */
+export const SAMPLE_NAMES = ['en', 'de', 'en-no-profile', 'de-no-profile', 'hostile'] as const;
+/** The samples whose follow-up also completes a treatment plan (`follow-up-<sample>-plan-complete`). */
+export const PLAN_COMPLETE_SAMPLES = ['en', 'de', 'hostile'] as const;
 
 export const HOSTILE_FIRST_NAME = '<script>alert("name")</script>Jo';
 export const HOSTILE_NOTE =
   'Go easy on the left shoulder.\n"><img src=x onerror=alert("note")>\n<script>alert("note")</script> & ice if sore';
+export const HOSTILE_CLINIC_NAME = '<b>Riverside</b> "PT" <script>alert("clinic")</script> & Co';
+export const HOSTILE_POLICY =
+  'Cancel a day ahead.\n<img src=x onerror=alert("policy")><a href="https://pay.example">pay here</a> & thanks';
+export const HOSTILE_GOAL = '<script>alert("goal")</script>better-sleep';
+
+/** The English clinic's profile: the contract's own example event. */
+const EXAMPLE_PROFILE_FILE = fileURLToPath(new URL('../events/examples/clinic-profile-updated.json', import.meta.url));
+
+/** A German clinic without a booking page: its emails say to book by phone. */
+const GERMAN_PROFILE: ClinicProfileUpdatedInput = {
+  eventId: 'evt-preview-praxis-mitte-profile',
+  occurredAt: '2027-02-01T09:00:00+01:00',
+  clinicId: 'praxis-mitte',
+  profile: {
+    name: 'Physiotherapie Mitte',
+    phone: '030 1234567',
+    email: 'empfang@physio-mitte.example',
+    website: 'https://physio-mitte.example',
+    address: 'Hauptstraße 12, 10115 Berlin',
+    cancellationPolicy:
+      'Bitte sagen Sie Ihren Termin spätestens 24 Stunden vorher ab, telefonisch oder per E-Mail. So können wir die Zeit anderen Patientinnen und Patienten anbieten.',
+  },
+};
+
+/** Everything the contract lets a clinic write, made of HTML: it must all arrive as text. */
+const HOSTILE_PROFILE: ClinicProfileUpdatedInput = {
+  eventId: 'evt-preview-hostile-profile',
+  occurredAt: '2027-02-01T09:00:00Z',
+  clinicId: 'riverside',
+  profile: {
+    name: HOSTILE_CLINIC_NAME,
+    // An https page whose query tries to close the attribute: the link arrives URL-encoded.
+    bookingUrl: 'https://riverside-pt.example/book?patient={patientId}&x="><script>alert("book")</script>',
+    cancellationPolicy: HOSTILE_POLICY,
+  },
+};
 
 export interface PreviewEntry {
   kind: EmailKind;
@@ -44,12 +98,16 @@ export interface PreviewEntry {
 interface Sample {
   name: string;
   description: string;
+  patientId: string;
   firstName: string;
   locale: string;
   timezone: string;
   appointment: Omit<Appointment, 'sequence' | 'timezone'>;
   session: Omit<SessionSummary, 'timezone'>;
-  clinic: NonNullable<RenderContext['clinic']>;
+  /** The clinic's ClinicProfileUpdated detail; none before its first profile. */
+  profile?: ClinicProfileUpdatedInput;
+  /** The codes of the plan the sample's last session completes. */
+  goals: readonly string[];
   organizerEmail: string;
 }
 
@@ -58,74 +116,89 @@ const DAY = 24 * HOUR;
 
 const at = (iso: string, offsetMs = 0) => new Date(new Date(iso).getTime() + offsetMs);
 
+const EN: Sample = {
+  name: 'en',
+  description: 'English, clinic with a booking page (its profile: events/examples/clinic-profile-updated.json)',
+  patientId: 'pt-alex-0042',
+  firstName: 'Alex',
+  locale: 'en-US',
+  timezone: 'America/Chicago',
+  appointment: {
+    bookingId: 'bk-20270310-0007',
+    clinicId: 'riverside',
+    startsAt: '2027-03-10T21:00:00Z',
+    durationMinutes: 60,
+    serviceName: 'Therapeutic massage, 60 min',
+    therapistName: 'Dana Kim',
+    location: { name: 'Riverside Physical Therapy', address: '410 River Street, Suite 2, Springfield' },
+  },
+  session: {
+    bookingId: 'bk-20270310-0007',
+    completedAt: '2027-03-10T22:05:00Z',
+    therapistName: 'Dana Kim',
+    techniques: ['deep-tissue', 'trigger-point'],
+    focusAreas: ['neck', 'upper-back'],
+    painBefore: 5,
+    painAfter: 3,
+    exerciseIds: ['chin-tuck', 'doorway-chest-stretch'],
+    note: 'Your neck moved much more freely today. Keep up the chin tucks at your desk, and take a warm shower tonight.',
+    nextVisitInDays: 7,
+  },
+  profile: (JSON.parse(readFileSync(EXAMPLE_PROFILE_FILE, 'utf8')) as { Detail: ClinicProfileUpdatedInput }).Detail,
+  goals: ['pain-relief', 'mobility', 'posture'],
+  organizerEmail: 'appointments@riverside-pt.example',
+};
+
+const DE: Sample = {
+  name: 'de',
+  description: 'German, clinic without a booking page',
+  patientId: 'pt-juergen-0017',
+  firstName: 'Jürgen',
+  locale: 'de-DE',
+  timezone: 'Europe/Berlin',
+  appointment: {
+    bookingId: 'bk-20270310-0012',
+    clinicId: 'praxis-mitte',
+    startsAt: '2027-03-10T14:30:00Z',
+    durationMinutes: 45,
+    serviceName: 'Manuelle Therapie mit Massage, 45 Min.',
+    therapistName: 'Anna Schmidt',
+    location: { name: 'Physiotherapie Mitte', address: 'Hauptstraße 12, 10115 Berlin' },
+  },
+  session: {
+    bookingId: 'bk-20270310-0012',
+    completedAt: '2027-03-10T15:20:00Z',
+    therapistName: 'Anna Schmidt',
+    techniques: ['myofascial-release'],
+    focusAreas: ['lower-back', 'hips'],
+    painBefore: 6,
+    painAfter: 4,
+    exerciseIds: ['pelvic-tilt', 'knee-to-chest'],
+    note: 'Bitte heute Abend viel trinken und morgen einen kurzen Spaziergang machen.',
+    nextVisitInDays: 14,
+  },
+  profile: GERMAN_PROFILE,
+  goals: ['stress-reduction', 'posture'],
+  organizerEmail: 'termine@physio-mitte.example',
+};
+
+/** The same patient and booking before the clinic's first profile: the neutral wording. */
+const withoutProfile = ({ profile: _none, ...sample }: Sample, description: string): Sample => ({
+  ...sample,
+  name: `${sample.name}-no-profile`,
+  description,
+});
+
 const SAMPLES: readonly Sample[] = [
-  {
-    name: 'en',
-    description: 'English, clinic with a booking page, session 3 of 6 with a pain trend',
-    firstName: 'Alex',
-    locale: 'en-US',
-    timezone: 'America/Chicago',
-    appointment: {
-      bookingId: 'bk-20270310-0007',
-      clinicId: 'riverside',
-      startsAt: '2027-03-10T21:00:00Z',
-      durationMinutes: 60,
-      serviceName: 'Therapeutic massage, 60 min',
-      therapistName: 'Dana Kim',
-      location: { name: 'Riverside Physical Therapy', address: '410 River Street, Suite 2, Springfield' },
-    },
-    session: {
-      bookingId: 'bk-20270310-0007',
-      completedAt: '2027-03-10T22:05:00Z',
-      therapistName: 'Dana Kim',
-      techniques: ['deep-tissue', 'trigger-point'],
-      focusAreas: ['neck', 'upper-back'],
-      painBefore: 5,
-      painAfter: 3,
-      exerciseIds: ['chin-tuck', 'doorway-chest-stretch'],
-      note: 'Your neck moved much more freely today. Keep up the chin tucks at your desk, and take a warm shower tonight.',
-      nextVisitInDays: 7,
-    },
-    clinic: {
-      name: 'Riverside Physical Therapy',
-      phone: '+1 555 0100 200',
-      bookingUrl: 'https://riverside-pt.example/book',
-    },
-    organizerEmail: 'appointments@riverside-pt.example',
-  },
-  {
-    name: 'de',
-    description: 'German, clinic without a booking page',
-    firstName: 'Jürgen',
-    locale: 'de-DE',
-    timezone: 'Europe/Berlin',
-    appointment: {
-      bookingId: 'bk-20270310-0012',
-      clinicId: 'praxis-mitte',
-      startsAt: '2027-03-10T14:30:00Z',
-      durationMinutes: 45,
-      serviceName: 'Manuelle Therapie mit Massage, 45 Min.',
-      therapistName: 'Anna Schmidt',
-      location: { name: 'Physiotherapie Mitte', address: 'Hauptstraße 12, 10115 Berlin' },
-    },
-    session: {
-      bookingId: 'bk-20270310-0012',
-      completedAt: '2027-03-10T15:20:00Z',
-      therapistName: 'Anna Schmidt',
-      techniques: ['myofascial-release'],
-      focusAreas: ['lower-back', 'hips'],
-      painBefore: 6,
-      painAfter: 4,
-      exerciseIds: ['pelvic-tilt', 'knee-to-chest'],
-      note: 'Bitte heute Abend viel trinken und morgen einen kurzen Spaziergang machen.',
-      nextVisitInDays: 14,
-    },
-    clinic: { name: 'Physiotherapie Mitte', phone: '030 1234567' },
-    organizerEmail: 'termine@physio-mitte.example',
-  },
+  EN,
+  DE,
+  withoutProfile(EN, 'English, before the clinic has sent its profile: "your care team", no policy, no booking link'),
+  withoutProfile(DE, 'German, before the clinic has sent its profile: "Ihr Praxisteam", no policy, no booking link'),
   {
     name: 'hostile',
-    description: 'A first name, note and location that try to inject HTML: all of it must show as text',
+    description:
+      'A first name, note, location, clinic name, cancellation policy and goal that try to inject HTML: all of it must show as text',
+    patientId: 'pt-hostile-0666',
     firstName: HOSTILE_FIRST_NAME,
     locale: 'en-GB',
     timezone: 'Europe/London',
@@ -149,11 +222,8 @@ const SAMPLES: readonly Sample[] = [
       exerciseIds: ['shoulder-rolls'],
       note: HOSTILE_NOTE,
     },
-    clinic: {
-      name: 'Riverside Physical Therapy',
-      // A scheme the renderer must drop: the email falls back to "call us".
-      bookingUrl: 'javascript:alert("book")',
-    },
+    profile: HOSTILE_PROFILE,
+    goals: ['pain-relief', HOSTILE_GOAL],
     organizerEmail: 'appointments@riverside-pt.example',
   },
 ];
@@ -166,16 +236,40 @@ function sessionOf(sample: Sample): SessionSummary {
   return { ...sample.session, timezone: sample.timezone };
 }
 
-function contextOf(sample: Sample, now: Date): RenderContext {
+/** The clinic as the emails show it: the profile event validated, merged and read as the functions do. */
+function clinicOf(sample: Sample, ids: BookingLinkIds): ClinicContact | undefined {
+  if (!sample.profile) return undefined;
+  const event = parseDetail('ClinicProfileUpdated', sample.profile);
+  return clinicContactOf(applyClinicProfileUpdated(undefined, event), ids);
+}
+
+function contextOf(sample: Sample, now: Date, ids: BookingLinkIds): RenderContext {
+  const clinic = clinicOf(sample, ids);
   return {
     now,
     organizerEmail: sample.organizerEmail,
-    clinic: sample.clinic,
+    ...(clinic && { clinic }),
     unsubscribeUrl: `https://careloop.example/unsubscribe?token=preview-${sample.name}`,
   };
 }
 
-/** Every email kind for every sample, and a check-in without the prompt to book. */
+/** Sessions a week apart, oldest first, this one last, pain easing as the weeks go by. */
+function weeklySessions(session: SessionSummary, count: number): PainPoint[] {
+  return Array.from({ length: count }, (_, i) => {
+    const weeksAgo = count - 1 - i;
+    return {
+      completedAt: at(session.completedAt, -7 * weeksAgo * DAY).toISOString(),
+      painBefore: (session.painBefore ?? 5) + Math.ceil(weeksAgo / 2),
+      // One session of the plan had no rating afterwards, as happens.
+      ...(weeksAgo !== 3 && { painAfter: (session.painAfter ?? 3) + Math.floor(weeksAgo / 2) }),
+    };
+  });
+}
+
+/**
+ * Every email kind for every sample; a check-in without the prompt to book; and the follow-up
+ * of the session that completes a plan, with its summary.
+ */
 export function previewEntries(): PreviewEntry[] {
   const entries: PreviewEntry[] = [];
   for (const sample of SAMPLES) {
@@ -187,8 +281,16 @@ export function previewEntries(): PreviewEntry[] {
     const start = sample.appointment.startsAt;
     const session = sessionOf(sample);
     const completed = session.completedAt;
-    const add = (kind: EmailKind, model: EmailModel, now: Date, name = sample.name, description = sample.description) =>
-      entries.push({ kind, sample: name, description, model, context: contextOf(sample, now) });
+    // Links about the booking carry both ids; the nudge is about the patient's plan only.
+    const aboutBooking = { bookingId: sample.appointment.bookingId, patientId: sample.patientId };
+    const add = (
+      kind: EmailKind,
+      model: EmailModel,
+      now: Date,
+      name = sample.name,
+      description = sample.description,
+      ids: BookingLinkIds = aboutBooking,
+    ) => entries.push({ kind, sample: name, description, model, context: contextOf(sample, now, ids) });
 
     // Booked eight days ahead; moved from two days earlier; cancelled by the patient.
     add(
@@ -212,23 +314,20 @@ export function previewEntries(): PreviewEntry[] {
         kind: 'cancellation',
         recipient,
         appointment: appointmentOf(sample, 2),
-        cancelledBy: sample.name === 'de' ? 'clinic' : 'patient',
+        cancelledBy: sample.name.startsWith('de') ? 'clinic' : 'patient',
       },
       at(start, -3 * DAY),
     );
     add('reminder', { kind: 'reminder', recipient, appointment: appointmentOf(sample, 0) }, at(start, -24 * HOUR));
+    // The booking front end reports the no-show an hour after the appointment ended.
+    add('missed', { kind: 'missed', recipient, appointment: appointmentOf(sample, 0) }, at(start, 2 * HOUR));
     add(
       'follow-up',
       {
         kind: 'follow-up',
         recipient,
         session,
-        // Three sessions a week apart, oldest first, this one last, pain easing each week.
-        painTrend: [2, 1, 0].map((weeksAgo) => ({
-          completedAt: at(completed, -7 * weeksAgo * DAY).toISOString(),
-          painBefore: (session.painBefore ?? 5) + weeksAgo,
-          painAfter: (session.painAfter ?? 3) + weeksAgo,
-        })),
+        painTrend: weeklySessions(session, 3),
         planProgress: { sessionNumber: 3, plannedSessions: 6 },
       },
       at(completed, 30 * 60_000),
@@ -244,6 +343,42 @@ export function previewEntries(): PreviewEntry[] {
       },
       at(completed, 3 * DAY),
     );
+    // Three weeks without a session, nothing booked: the plan is at risk.
+    add(
+      'plan-nudge',
+      {
+        kind: 'plan-nudge',
+        recipient,
+        plan: {
+          sessionsCompleted: 3,
+          plannedSessions: 6,
+          daysSinceLastSession: 21,
+          lastSessionAt: completed,
+          timezone: sample.timezone,
+        },
+      },
+      at(completed, 21 * DAY),
+      sample.name,
+      sample.description,
+      { patientId: sample.patientId },
+    );
+    if ((PLAN_COMPLETE_SAMPLES as readonly string[]).includes(sample.name)) {
+      const sessions = weeklySessions(session, 6);
+      add(
+        'follow-up',
+        {
+          kind: 'follow-up',
+          recipient,
+          session,
+          painTrend: sessions,
+          planProgress: { sessionNumber: 6, plannedSessions: 6 },
+          planSummary: { plannedSessions: 6, sessionsCompleted: 6, goals: [...sample.goals], sessions },
+        },
+        at(completed, 30 * 60_000),
+        `${sample.name}-plan-complete`,
+        `${sample.description}; the session that completes a plan of 6: the plan summary`,
+      );
+    }
     if (sample.name === 'en')
       add(
         'check-in',

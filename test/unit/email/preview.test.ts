@@ -6,11 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../../shared/email/html';
 import {
   EMAIL_KINDS,
+  HOSTILE_CLINIC_NAME,
   HOSTILE_FIRST_NAME,
+  HOSTILE_GOAL,
   HOSTILE_NOTE,
+  HOSTILE_POLICY,
+  PLAN_COMPLETE_SAMPLES,
+  SAMPLE_NAMES,
   writePreviews,
   type PreviewResult,
 } from '../../../scripts/preview';
+
+const example = JSON.parse(
+  await readFile(new URL('../../../events/examples/clinic-profile-updated.json', import.meta.url), 'utf8'),
+) as { Detail: { profile: { name: string; phone: string; cancellationPolicy: string } } };
 
 describe('npm run preview', () => {
   let dir: string;
@@ -31,8 +40,9 @@ describe('npm run preview', () => {
     expect(new Set(result.files).size).toBe(result.files.length);
   });
 
-  it('renders every kind as HTML and text for the English, German and hostile samples', async () => {
-    for (const sample of ['en', 'de', 'hostile'])
+  it('renders every kind as HTML and text for every sample', async () => {
+    expect(EMAIL_KINDS).toEqual(expect.arrayContaining(['missed', 'plan-nudge']));
+    for (const sample of SAMPLE_NAMES)
       for (const kind of EMAIL_KINDS) {
         expect(result.files).toContain(`${kind}-${sample}.html`);
         expect(result.files).toContain(`${kind}-${sample}.txt`);
@@ -40,16 +50,18 @@ describe('npm run preview', () => {
         expect((await read(`${kind}-${sample}.txt`)).trim()).not.toBe('');
       }
     expect(result.files).toContain('check-in-en-no-booking-prompt.html');
+    for (const sample of PLAN_COMPLETE_SAMPLES)
+      expect(result.files).toContain(`follow-up-${sample}-plan-complete.html`);
   });
 
   it('writes the calendar invitations of the appointment emails, and they parse', async () => {
     for (const kind of ['confirmation', 'reschedule', 'cancellation'])
-      for (const sample of ['en', 'de', 'hostile']) {
+      for (const sample of SAMPLE_NAMES) {
         const ics = await read(`${kind}-${sample}.ics`);
         const calendar = new ICAL.Component(ICAL.parse(ics));
         expect(calendar.getFirstPropertyValue('method')).toBe(kind === 'cancellation' ? 'CANCEL' : 'REQUEST');
       }
-    expect(result.files.filter((file) => file.endsWith('.ics'))).toHaveLength(9);
+    expect(result.files.filter((file) => file.endsWith('.ics'))).toHaveLength(3 * SAMPLE_NAMES.length);
   });
 
   it('shows the pain trend, plan progress and the booking prompt where asked', async () => {
@@ -61,9 +73,61 @@ describe('npm run preview', () => {
     expect(await read('confirmation-de.txt')).toContain('Ihr Termin ist gebucht');
   });
 
+  it('takes each clinic from its ClinicProfileUpdated event, the English one from the contract example', async () => {
+    const { name, phone, cancellationPolicy } = example.Detail.profile;
+    for (const kind of EMAIL_KINDS) {
+      const text = await read(`${kind}-en.txt`);
+      expect(text).toContain(`The team at ${name}`);
+      expect(text).toContain(`call us on ${phone}`);
+      expect(await read(`${kind}-de.txt`)).toContain('Ihr Team von Physiotherapie Mitte');
+    }
+    for (const kind of ['confirmation', 'reminder']) {
+      expect(await read(`${kind}-en.txt`)).toContain(cancellationPolicy);
+      expect(await read(`${kind}-de.txt`)).toContain('Bitte sagen Sie Ihren Termin spätestens 24 Stunden vorher ab');
+    }
+    expect(await read('confirmation-en.ics')).toContain(`ORGANIZER;CN="${name}"`);
+    // The booking page's {patientId}, filled in with the sample's id.
+    expect(await read('missed-en.html')).toContain('href="https://riverside-pt.example/book?patient=pt-alex-0042"');
+    // The German clinic has no booking page: book by phone.
+    expect(await read('missed-de.txt')).toContain('Für einen Termin erreichen Sie uns unter 030 1234567.');
+  });
+
+  it('keeps the neutral wording for a clinic without a profile', async () => {
+    for (const kind of EMAIL_KINDS) {
+      const en = await read(`${kind}-en-no-profile.txt`);
+      const de = await read(`${kind}-de-no-profile.txt`);
+      expect(en).toContain('Your care team');
+      expect(en).toContain('please get in touch with the clinic');
+      expect(de).toContain('Ihr Praxisteam');
+      expect(de).toContain('wenden Sie sich bitte an die Praxis');
+      for (const part of [en, de])
+        expect(part).not.toMatch(/The team at|Ihr Team von|cancellation policy|Absageregelung/);
+    }
+    expect(await read('confirmation-en-no-profile.ics')).toContain('ORGANIZER:mailto:');
+  });
+
+  it('previews the missed appointment, the nudge and the plan summary in English and German', async () => {
+    expect(await read('missed-en.txt')).toMatch(/^Subject: We missed you today\n/);
+    expect(await read('missed-de.txt')).toMatch(/^Subject: Wir haben Sie heute vermisst\n/);
+    expect(await read('plan-nudge-en.txt')).toContain('So far you have completed 3 of the 6 sessions in your plan.');
+    expect(await read('plan-nudge-de.txt')).toContain(
+      'Bisher haben Sie 3 der 6 Behandlungen Ihres Plans abgeschlossen.',
+    );
+    const summary = await read('follow-up-en-plan-complete.txt');
+    expect(summary).toContain('You have completed 6 of 6 planned sessions.');
+    expect(summary).toContain('- Relieving pain\n- Moving more freely\n- Improving your posture');
+    expect(summary).toContain('Session  Date         Before  After\n1        Wed, Feb 3   8       5\n');
+    expect(summary.match(/^[1-6] {8}Wed, \w{3} \d+ +\d /gm)).toHaveLength(6);
+    expect(summary).toContain('not rated');
+    expect(summary).not.toContain('Session 6 of 6');
+    expect(await read('follow-up-de-plan-complete.txt')).toContain(
+      '- Stress und Anspannung abbauen\n- Die Haltung verbessern',
+    );
+  });
+
   it('lists every email in the index with its subject, escaped', async () => {
     const index = await read('index.html');
-    expect(result.emails.length).toBe(EMAIL_KINDS.length * 3 + 1);
+    expect(result.emails.length).toBe(EMAIL_KINDS.length * SAMPLE_NAMES.length + PLAN_COMPLETE_SAMPLES.length + 1);
     for (const email of result.emails) {
       expect(index).toContain(`href="${email.html}"`);
       expect(index).toContain(`href="${email.text}"`);
@@ -74,15 +138,28 @@ describe('npm run preview', () => {
     for (const [, href] of index.matchAll(/href="([^"]+)"/g)) expect(result.files).toContain(href);
   });
 
-  it('escapes the hostile name, note and location in every HTML part', async () => {
-    for (const kind of EMAIL_KINDS) {
-      const html = await read(`${kind}-hostile.html`);
+  it('escapes the hostile name, note, location, clinic name, policy and goal in every HTML part', async () => {
+    for (const kind of [...EMAIL_KINDS, 'follow-up-hostile-plan-complete']) {
+      const html = await read(kind.endsWith('complete') ? `${kind}.html` : `${kind}-hostile.html`);
       expect(html).not.toMatch(/<script/i);
       expect(html).not.toMatch(/<img/i);
       expect(html).not.toMatch(/<i>|<b>/);
       expect(html).not.toContain('javascript:');
+      expect(html).not.toContain('https://pay.example"');
       expect(html).toContain('&lt;script&gt;alert(&quot;name&quot;)&lt;/script&gt;Jo');
+      expect(html).toContain(escapeHtml(HOSTILE_CLINIC_NAME));
     }
+    for (const kind of ['confirmation', 'reminder']) {
+      expect(await read(`${kind}-hostile.html`)).toContain(escapeHtml(HOSTILE_POLICY).replace('\n', '<br />'));
+      expect(await read(`${kind}-hostile.txt`)).toContain(HOSTILE_POLICY);
+    }
+    expect(await read('follow-up-hostile-plan-complete.html')).toContain(
+      '&lt;script&gt;alert(&quot;goal&quot;)&lt;/script&gt;better sleep',
+    );
+    expect(await read('follow-up-hostile-plan-complete.txt')).toContain(HOSTILE_GOAL.replace('-', ' '));
+    // The booking link's query arrives URL-encoded; the calendar's ORGANIZER keeps the name in one quoted value.
+    expect(await read('missed-hostile.html')).toContain('x=%22%3E%3Cscript%3Ealert(%22book%22)%3C/script%3E"');
+    expect(await read('confirmation-hostile.ics')).toContain('ORGANIZER;CN="<b>Riverside</b> PT <script>alert(clinic)');
     expect(await read('follow-up-hostile.html')).toContain('&lt;img src=x onerror=alert(&quot;note&quot;)&gt;');
     // The text part shows the same characters, as text.
     expect(await read('follow-up-hostile.txt')).toContain(HOSTILE_FIRST_NAME);
