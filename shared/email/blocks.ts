@@ -56,8 +56,10 @@ const S = {
    */
   th: `width:${FACTS_LABEL_WIDTH}px;padding:8px 12px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:600;`,
   td: `padding:8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;`,
-  tableHead: `padding:8px 16px 8px 0;border-bottom:2px solid ${COLORS.rule};text-align:left;vertical-align:bottom;font-weight:600;`,
-  tableCell: `padding:8px 16px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:400;`,
+  /** As wide as its columns: a few short values read best close together. */
+  table: `margin:0 0 16px;border-collapse:collapse;font-family:${FONT};font-size:16px;line-height:1.5;color:${COLORS.text};`,
+  tableHead: `padding:8px 24px 8px 0;border-bottom:2px solid ${COLORS.rule};text-align:left;vertical-align:bottom;font-weight:600;`,
+  tableCell: `padding:8px 24px 8px 0;border-bottom:1px solid ${COLORS.rule};text-align:left;vertical-align:top;font-weight:400;`,
   quote: `margin:0 0 16px;padding:12px 16px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};font-family:${FONT};font-size:16px;line-height:1.55;color:${COLORS.text};`,
   quoteP: 'margin:0 0 8px;',
   cite: `display:block;margin-top:4px;font-style:normal;font-size:14px;color:${COLORS.muted};`,
@@ -176,7 +178,7 @@ function blockToHtml(block: Block, edges: Edges): SafeHtml {
         </tbody>
       </table>`;
     case 'table':
-      return html`<table style="${edged(S.facts, edges)}">
+      return html`<table style="${edged(S.table, edges)}">
         <thead>
           <tr>
             ${joinLines(block.columns.map((column) => html`<th scope="col" style="${S.tableHead}">${column}</th>`))}
