@@ -27,6 +27,14 @@ shots=(
   follow-up-en
   check-in-en
   confirmation-de
+  confirmation-en-no-profile
+  confirmation-de-no-profile
+  missed-en
+  missed-de
+  plan-nudge-en
+  plan-nudge-de
+  follow-up-en-plan-complete
+  follow-up-de-plan-complete
 )
 
 mkdir -p docs/screenshots
@@ -46,7 +54,7 @@ fi
 limit=$((250 * 1024))
 for name in "${shots[@]}"; do
   size=$(stat -c %s "docs/screenshots/$name.png")
-  printf '%-40s %4d KB\n' "docs/screenshots/$name.png" $((size / 1024))
+  printf '%-50s %4d KB\n' "docs/screenshots/$name.png" $((size / 1024))
   if [ "$size" -gt "$limit" ]; then
     echo "screenshots.sh: docs/screenshots/$name.png is larger than 250 KB" >&2
     exit 1
