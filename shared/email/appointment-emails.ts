@@ -3,7 +3,7 @@ import {
   bookButton,
   cancellationPolicy,
   composeEmail,
-  greeting,
+  opening,
   signOff,
   when,
   type Content,
@@ -110,9 +110,7 @@ function confirmation(firstName: string, appointment: Appointment, env: Env, ema
     subject: m.confirmation.subject(when(start, env)),
     preheader: m.confirmation.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.confirmation.heading },
-      greeting(firstName, env),
-      { type: 'paragraph', content: m.confirmation.intro },
+      ...opening(m.confirmation.heading, firstName, m.confirmation.intro, env),
       appointmentFacts(appointment, env),
       { type: 'paragraph', content: m.confirmation.calendar },
       { type: 'heading', level: 2, text: m.confirmation.beforeHeading },
@@ -138,9 +136,7 @@ function reschedule(
     subject: m.reschedule.subject(when(start, env)),
     preheader: m.reschedule.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.reschedule.heading },
-      greeting(firstName, env),
-      { type: 'paragraph', content: m.reschedule.intro },
+      ...opening(m.reschedule.heading, firstName, m.reschedule.intro, env),
       appointmentFacts(appointment, env),
       ...(previous && !Number.isNaN(previous.getTime())
         ? [{ type: 'paragraph', content: m.reschedule.previously(when(previous, env)) } as const]
@@ -165,9 +161,12 @@ function cancellation(
     subject: m.cancellation.subject(when(start, env)),
     preheader: m.cancellation.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.cancellation.heading },
-      greeting(firstName, env),
-      { type: 'paragraph', content: cancelledBy === 'clinic' ? m.cancellation.byClinic : m.cancellation.byPatient },
+      ...opening(
+        m.cancellation.heading,
+        firstName,
+        cancelledBy === 'clinic' ? m.cancellation.byClinic : m.cancellation.byPatient,
+        env,
+      ),
       appointmentFacts(appointment, env),
       { type: 'paragraph', content: m.cancellation.calendar },
       { type: 'paragraph', content: m.cancellation.rebook },
@@ -192,9 +191,7 @@ function reminder(firstName: string, appointment: Appointment, env: Env): Conten
     subject,
     preheader: m.reminder.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.reminder.heading },
-      greeting(firstName, env),
-      { type: 'paragraph', content: m.reminder.intro },
+      ...opening(m.reminder.heading, firstName, m.reminder.intro, env),
       appointmentFacts(appointment, env),
       { type: 'paragraph', content: m.reminder.cantMakeIt },
       ...cancellationPolicy(env),
@@ -216,9 +213,7 @@ function missed(firstName: string, appointment: Appointment, env: Env): Content 
       fmt.daysBetween(start, context.now) === 0 ? m.missed.subjectToday : m.missed.subjectOn(fmt.shortDate(start)),
     preheader: m.missed.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.missed.heading },
-      greeting(firstName, env),
-      { type: 'paragraph', content: m.missed.intro },
+      ...opening(m.missed.heading, firstName, m.missed.intro, env),
       appointmentFacts(appointment, env),
       { type: 'paragraph', content: m.missed.reassurance },
       { type: 'paragraph', content: m.missed.rebook },

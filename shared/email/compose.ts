@@ -76,8 +76,13 @@ export function when(at: Date, { m, fmt }: Env): string {
   return m.when(fmt.shortDate(at), fmt.time(at));
 }
 
-export function greeting(firstName: string, { m }: Env): Block {
-  return { type: 'paragraph', content: m.greeting(firstName.trim()) };
+/** How every email opens: its heading, the greeting, and the first paragraph. */
+export function opening(heading: string, firstName: string, intro: string, { m }: Env): Block[] {
+  return [
+    { type: 'heading', level: 1, text: heading },
+    { type: 'paragraph', content: m.greeting(firstName.trim()) },
+    { type: 'paragraph', content: intro },
+  ];
 }
 
 export function signOff({ m, context }: Env): Block[] {

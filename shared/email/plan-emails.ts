@@ -1,4 +1,4 @@
-import { bookButton, composeEmail, greeting, signOff, type Content, type Env } from './compose';
+import { bookButton, composeEmail, opening, signOff, type Content, type Env } from './compose';
 import type { EmailToSend, PlanEmailModel, PlanStatus, RenderContext, RenderedEmail } from './types';
 
 /**
@@ -34,9 +34,7 @@ function planNudge(firstName: string, plan: PlanStatus, env: Env): Content {
     subject: m.planNudge.subject,
     preheader: m.planNudge.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.planNudge.heading },
-      greeting(firstName, env),
-      { type: 'paragraph', content: sinceLastSession(plan, env) },
+      ...opening(m.planNudge.heading, firstName, sinceLastSession(plan, env), env),
       {
         type: 'paragraph',
         content: [{ strong: m.planNudge.progress(plan.sessionsCompleted, plan.plannedSessions) }],

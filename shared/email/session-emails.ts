@@ -8,7 +8,7 @@ import {
 } from '../self-care/library';
 import type { Block, Inline } from './blocks';
 import { cleanText } from './html';
-import { bookButton, composeEmail, greeting, signOff, type Content, type Env } from './compose';
+import { bookButton, composeEmail, opening, signOff, type Content, type Env } from './compose';
 import type { Messages } from './messages';
 import type {
   EmailToSend,
@@ -265,9 +265,12 @@ function followUp(model: Extract<SessionEmailModel, { kind: 'follow-up' }>, env:
     subject,
     preheader: m.followUp.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.followUp.heading },
-      greeting(model.recipient.firstName, env),
-      { type: 'paragraph', content: m.followUp.intro(fmt.longDate(completed), session.therapistName) },
+      ...opening(
+        m.followUp.heading,
+        model.recipient.firstName,
+        m.followUp.intro(fmt.longDate(completed), session.therapistName),
+        env,
+      ),
       ...(note
         ? [
             { type: 'heading', level: 2, text: m.followUp.noteHeading(session.therapistName) } as const,
@@ -318,9 +321,7 @@ function checkIn(
     subject: m.checkIn.subject,
     preheader: m.checkIn.preheader,
     body: [
-      { type: 'heading', level: 1, text: m.checkIn.heading },
-      greeting(firstName, env),
-      { type: 'paragraph', content: m.checkIn.intro(fmt.longDate(completed), session.therapistName) },
+      ...opening(m.checkIn.heading, firstName, m.checkIn.intro(fmt.longDate(completed), session.therapistName), env),
       { type: 'paragraph', content: m.checkIn.soreness(context.clinic?.phone) },
       ...(plan
         ? [
