@@ -1,8 +1,9 @@
 import type { Language } from './format';
 
 /**
- * The goal codes of the contract's examples and docs (TreatmentPlanCreated `plan.goals`); any
- * other code is accepted there, and an email shows it humanised.
+ * The goal codes (TreatmentPlanCreated `plan.goals`) that emails put in their own words: the
+ * contract's examples, and posture and sports performance. The contract accepts any other code,
+ * and an email shows it humanised.
  */
 export const GOAL_CODES = [
   'pain-relief',
@@ -141,7 +142,7 @@ export interface Messages {
     bookHeading: string;
     bookButton: string;
   };
-  /** A plan's goals in plain words, by the codes the contract names. */
+  /** A plan's goals in plain words, for the known codes (GOAL_CODES). */
   goals: Readonly<Record<GoalCode, string>>;
   safety: { heading: string; callClinic(phone?: string): string; urgent: string };
   footer: { appointment: string; followUps: string; unsubscribe: string; disclaimer: string };

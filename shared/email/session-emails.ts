@@ -137,7 +137,7 @@ function scoreOf(value: number | undefined): number | undefined {
 }
 
 /**
- * A goal in plain words: the language's own text for a code the contract names, else the code
+ * A goal in plain words: the language's own text for a known code (GOAL_CODES), else the code
  * humanised ("better-sleep" → "Better sleep"); escaped later like every text.
  */
 export function goalText(code: string, m: Messages): string {
