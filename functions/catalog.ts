@@ -1,6 +1,8 @@
 import type { FunctionDescriptor } from './descriptor';
 import { descriptor as bookingCancelled } from './booking-cancelled/descriptor';
 import { descriptor as bookingCreated } from './booking-created/descriptor';
+import { descriptor as bookingMissed } from './booking-missed/descriptor';
+import { descriptor as clinicProfileUpdated } from './clinic-profile-updated/descriptor';
 import { descriptor as bookingRescheduled } from './booking-rescheduled/descriptor';
 import { descriptor as contactPreferencesUpdated } from './contact-preferences-updated/descriptor';
 import { descriptor as dueJobs } from './due-jobs/descriptor';
@@ -17,9 +19,11 @@ export const careLoopFunctions: readonly FunctionDescriptor[] = [
   bookingCreated,
   bookingRescheduled,
   bookingCancelled,
+  bookingMissed,
   sessionCompleted,
   treatmentPlanCreated,
   contactPreferencesUpdated,
+  clinicProfileUpdated,
   dueJobs,
   unsubscribe,
   sesFeedback,

@@ -116,6 +116,7 @@ export class CareLoopStack extends Stack {
       rejectedEventsQueueUrl: this.rejectedEventsQueue.queueUrl,
       unsubscribeSecretId: endpoint.signingKeySecret.secretArn,
       addressKeySecretId: email.addressKeySecret.secretArn,
+      eventBusName: this.bus.eventBusName,
       runtime: FUNCTION_RUNTIME_ENVIRONMENT,
     };
     const surroundings = (unsubscribeBaseUrl: string) => ({

@@ -96,6 +96,8 @@ export interface DeploymentValues {
   unsubscribeBaseUrl: string;
   unsubscribeSecretId: string;
   addressKeySecretId: string;
+  /** The bus CareLoop listens to, where it publishes its own events too. */
+  eventBusName: string;
   /** The variables every function's runtime reads (service name, log level). */
   runtime: Readonly<Record<string, string>>;
 }
@@ -128,6 +130,7 @@ export function functionEnvironment(descriptor: FunctionDescriptor, values: Depl
   if (wires('unsubscribeLinks') && descriptor.trigger.kind !== 'public-url') {
     environment[ENV.unsubscribeBaseUrl] = values.unsubscribeBaseUrl;
   }
+  if (wires('events')) environment[ENV.eventBusName] = values.eventBusName;
   const secrets = secretsOf(descriptor);
   if (secrets.includes('unsubscribeSigningKey')) environment[ENV.unsubscribeSecretId] = values.unsubscribeSecretId;
   if (secrets.includes('suppressedAddressKey')) environment[ENV.addressKeySecretId] = values.addressKeySecretId;

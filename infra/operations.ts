@@ -83,8 +83,10 @@ const EMAIL_KINDS = Object.keys({
   reschedule: true,
   cancellation: true,
   reminder: true,
+  missed: true,
   'follow-up': true,
   'check-in': true,
+  'plan-nudge': true,
 } satisfies Record<EmailKind, true>) as EmailKind[];
 
 /** The queue's kind from the construct ids CareLoopStack gives its queues. */
@@ -454,7 +456,7 @@ export class CareLoopOperations extends Construct {
             ...wide,
           }),
           new cloudwatch.GraphWidget({
-            title: 'Reminders and check-ins, by outcome',
+            title: 'Reminders, check-ins and plan checks, by outcome',
             left: [search(METRIC_NAMES.scheduledJobs, ['job', 'outcome'], 'jobs')],
             ...wide,
           }),

@@ -22,6 +22,7 @@ export const ENV = {
   unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
   unsubscribeSecretId: 'UNSUBSCRIBE_SECRET_ID',
   addressKeySecretId: 'ADDRESS_KEY_SECRET_ID',
+  eventBusName: 'EVENT_BUS_NAME',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -49,6 +50,8 @@ export interface RuntimeConfig {
   unsubscribeSecretId?: string;
   /** The secret that keys suppressed addresses (shared/adapters/dynamo-store.ts). */
   addressKeySecretId?: string;
+  /** The bus CareLoop publishes its own events on (the one it listens to). */
+  eventBusName?: string;
 }
 
 /** One variable's reading: its value, or what is wrong with it. */
@@ -119,6 +122,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     unsubscribeBaseUrl: httpUrl(raw('unsubscribeBaseUrl')),
     unsubscribeSecretId: given('unsubscribeSecretId'),
     addressKeySecretId: given('addressKeySecretId'),
+    eventBusName: given('eventBusName'),
   } satisfies { [K in keyof RuntimeConfig]-?: Reading<RuntimeConfig[K]> };
   const problems = Object.entries(readings).flatMap(([key, reading]) =>
     'problem' in reading ? [`${ENV[key as keyof typeof ENV]}: ${reading.problem}`] : [],

@@ -1,14 +1,18 @@
 import type { ReminderPayload } from './domain/bookings';
 import type { ScheduledTarget } from './domain/ports';
+import type { PlanCheckPayload } from './domain/plans';
 import type { CheckInPayload } from './domain/sessions';
 
 /**
- * The due-jobs queue's messages: when a reminder or check-in schedule falls due, EventBridge
+ * The due-jobs queue's messages: when a reminder, check-in or plan-check schedule falls due, EventBridge
  * Scheduler sends its payload, with the kind of job, to one SQS queue, and the due-jobs
  * function consumes it at a bounded rate (docs/OPERATIONS.md, "Due jobs").
  */
 
-export type DueJob = ({ kind: 'reminder' } & ReminderPayload) | ({ kind: 'check-in' } & CheckInPayload);
+export type DueJob =
+  | ({ kind: 'reminder' } & ReminderPayload)
+  | ({ kind: 'check-in' } & CheckInPayload)
+  | ({ kind: 'plan-check' } & PlanCheckPayload);
 
 /** What is wrong with one field, named as the rejected-events queue shows it. */
 type Problems = string[];
@@ -33,7 +37,7 @@ function isInstant(value: string): boolean {
 }
 
 /**
- * A due job's message as the schedule sent it: a reminder's or a check-in's payload, with its
+ * A due job's message as the schedule sent it: a reminder's, check-in's or plan check's payload, with its
  * kind. Checked by hand rather than with zod: the message is one our own functions wrote, and
  * zod's start-up was the larger part of what it added to the due-jobs cold start.
  */
@@ -60,7 +64,15 @@ export function parseDueJob(body: unknown): { job: DueJob } | { problems: Proble
     const bookingId = text(fields, 'bookingId', problems);
     return problems.length > 0 ? { problems } : { job: { kind: 'check-in', clinicId, patientId, bookingId } };
   }
-  return { problems: ['kind: must be reminder or check-in'] };
+  if (fields.kind === 'plan-check') {
+    const clinicId = text(fields, 'clinicId', problems);
+    const patientId = text(fields, 'patientId', problems);
+    const planId = text(fields, 'planId', problems);
+    const dueAt = text(fields, 'dueAt', problems);
+    if (dueAt && !isInstant(dueAt)) problems.push('dueAt: must be an ISO 8601 date-time with an offset');
+    return problems.length > 0 ? { problems } : { job: { kind: 'plan-check', clinicId, patientId, planId, dueAt } };
+  }
+  return { problems: ['kind: must be reminder, check-in or plan-check'] };
 }
 
 /** The message body a schedule sends: its payload plus `kind`. */

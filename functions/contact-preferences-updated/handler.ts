@@ -1,11 +1,7 @@
 import { onContactPreferencesUpdated } from '../../shared/domain/patients';
 import { createEventHandler } from '../../shared/runtime/handlers';
-import {
-  configuredSelfCareLibrary,
-  schedulerJobs,
-  sesMailer,
-  signedUnsubscribeLinks,
-} from '../../shared/runtime/wiring';
+import { configuredSelfCareLibrary } from '../../shared/runtime/self-care-source';
+import { schedulerJobs, sesMailer, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
 // Consent given again may release follow-ups that were held back, each with its check-in.
 // Loaded only then: most changes release nothing.

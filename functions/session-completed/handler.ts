@@ -1,12 +1,7 @@
 import { onSessionCompleted } from '../../shared/domain/sessions';
 import { createEventHandler } from '../../shared/runtime/handlers';
-import {
-  configuredSelfCareLibrary,
-  loadedEarly,
-  schedulerJobs,
-  sesMailer,
-  signedUnsubscribeLinks,
-} from '../../shared/runtime/wiring';
+import { configuredSelfCareLibrary } from '../../shared/runtime/self-care-source';
+import { loadedEarly, schedulerJobs, sesMailer, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
 // Every session schedules a check-in and sends a follow-up with an unsubscribe link: all load at once.
 export const wiring = {

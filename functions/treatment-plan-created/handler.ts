@@ -1,7 +1,7 @@
 import { onTreatmentPlanCreated } from '../../shared/domain/plans';
 import { createEventHandler } from '../../shared/runtime/handlers';
-import { NO_OPTIONAL_PORTS } from '../../shared/runtime/runtime';
+import { loadedEarly, schedulerJobs } from '../../shared/runtime/wiring';
 
-export const wiring = NO_OPTIONAL_PORTS;
+export const wiring = { scheduler: loadedEarly(schedulerJobs) };
 
 export const handler = createEventHandler('TreatmentPlanCreated', onTreatmentPlanCreated, wiring);

@@ -72,10 +72,11 @@ export async function handleUnsubscribeRequest(
 ): Promise<UnsubscribeResponse> {
   const method = request.method.toUpperCase();
   const language = pageLanguage({ lang: request.query?.lang, acceptLanguage: request.acceptLanguage });
+  let clinicName: string | undefined;
   const respond = (statusCode: number, page: UnsubscribePage, extra: Record<string, string> = {}) => ({
     statusCode,
     headers: { ...PAGE_HEADERS, ...extra },
-    body: method === 'HEAD' ? '' : renderUnsubscribePage(page, language),
+    body: method === 'HEAD' ? '' : renderUnsubscribePage(page, language, clinicName ? { clinicName } : {}),
   });
 
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
@@ -87,6 +88,8 @@ export async function handleUnsubscribeRequest(
       deps.log('unsubscribe link invalid', { method });
       return respond(400, 'invalid');
     }
+    // The page speaks for the clinic the link came from, as its profile is now.
+    clinicName = (await deps.store.getClinicProfile(subject.clinicId))?.record.name;
     if (method !== 'POST') return respond(200, 'confirm');
     const outcome = await onUnsubscribe(deps, subject);
     deps.log('unsubscribe link used', {

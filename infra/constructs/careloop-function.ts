@@ -203,6 +203,18 @@ export class CareLoopFunction extends StackSection {
       );
     }
 
+    if (descriptor.ports.includes('events')) {
+      // CareLoop's own events only: the contract's sources belong to the front ends.
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'PublishCareLoopEvents',
+          actions: ['events:PutEvents'],
+          resources: [around.bus.eventBusArn],
+          conditions: { StringLike: { 'events:source': ['careloop.*'] } },
+        }),
+      );
+    }
+
     switch (trigger.kind) {
       case 'public-url':
         around.endpoint.serve(fn);

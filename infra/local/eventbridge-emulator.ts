@@ -85,6 +85,8 @@ export interface EventBridgeEmulatorOptions {
    * per-entry error, as on AWS; an operator watching the dead letters sees it too.
    */
   onRefusedEntry?: (entry: DeadLetter) => void;
+  /** Every event the bus accepted, in the order accepted, whether or not a rule matches it. */
+  onAccepted?: (envelope: EventBridgeEnvelope) => void;
   /** Delay before each retry of a failed invocation; default [100, 200] (two more attempts). */
   retryDelaysMs?: number[];
   /** Maximum invocations running at once; default 8. */
@@ -449,6 +451,7 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
 
     counters.published += accepted.length;
     for (const envelope of accepted) {
+      options.onAccepted?.(envelope);
       for (const target of targets) {
         if (matchesEventPattern(target.pattern, envelope)) queue.push({ target, envelope, attempts: 0 });
       }

@@ -93,6 +93,8 @@ export interface LocalFunctionSettings {
   checkInDelayMinutes?: number;
   /** `21:00-08:00` by default; `off` to deliver at any hour. */
   quietHours?: string;
+  /** The local bus: where the functions publish CareLoop's own events. */
+  eventBusName: string;
 }
 
 /** The secret that signs unsubscribe links on the local stack (Secrets Manager holds it on AWS). */
@@ -118,6 +120,7 @@ export function localDeploymentValues(endpoints: LocalEndpoints, settings: Local
     unsubscribeBaseUrl: endpoints.unsubscribe,
     unsubscribeSecretId: LOCAL_UNSUBSCRIBE_SECRET_ID,
     addressKeySecretId: LOCAL_ADDRESS_KEY_SECRET_ID,
+    eventBusName: settings.eventBusName,
     runtime: {
       // CloudWatch reads metrics from log lines on AWS; on a laptop they would only bury the logs.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -136,6 +139,8 @@ function localAwsEnvironment(endpoints: LocalEndpoints): Record<string, string> 
     AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
     AWS_ENDPOINT_URL_SQS: endpoints.sideServices,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.sideServices,
+    // The EventBridge emulator answers on the same port as the side services.
+    AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.sideServices,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }

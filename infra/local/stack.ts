@@ -86,6 +86,15 @@ export interface DeadLetter {
   at: string;
 }
 
+/** An event the bus accepted, as `GET /_local/events` lists it (LOCAL.md). */
+export interface AcceptedEvent {
+  source: string;
+  detailType: string;
+  detail: unknown;
+  /** The event's time on the stack's clock. */
+  at: string;
+}
+
 export const LOCAL_PREFIX = 'careloop-local';
 /** The two retries of a failed asynchronous invocation, scaled from Lambda's minutes to seconds. */
 export const LAMBDA_RETRY_DELAYS_MS = [2000, 4000];
@@ -137,6 +146,7 @@ export function localFunctionSettings(options: LocalStackOptions): LocalFunction
     reminderOffsetsMinutes: options.reminderOffsetsMinutes,
     checkInDelayMinutes: options.checkInDelayMinutes,
     quietHours: options.quietHours,
+    eventBusName: options.busName,
   };
 }
 
@@ -194,6 +204,8 @@ export interface LocalStack {
   frontEndEnvironment: Record<string, string>;
   clock: LocalClock;
   deadLetters: DeadLetter[];
+  /** Every event the bus accepted, in order: what `GET /_local/events` answers. */
+  acceptedEvents: AcceptedEvent[];
   startupMs: number;
   /** The fault proxies in front of DynamoDB, SES and Scheduler, when `faults` is set. */
   faultProxies?: Record<FaultService, FaultProxy>;
@@ -226,6 +238,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const publicFunction = functions.find((descriptor) => triggerOf(descriptor, 'public-url'));
   const clock = new LocalClock();
   const deadLetters: DeadLetter[] = [];
+  // What the bus accepted, front ends' events and CareLoop's own: /_local/events (LOCAL.md).
+  const acceptedEvents: AcceptedEvent[] = [];
   // Whatever a producer sent must stay readable at /_local/dead-letters, however deep it is.
   const keepDeadLetter = (entry: DeadLetter) => void deadLetters.push(recordableRejection(entry));
   let ready = false;
@@ -286,6 +300,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
     }
     if (url.pathname === '/_local/dead-letters' && req.method === 'GET') return json(res, 200, deadLetters);
+    if (url.pathname === '/_local/events' && req.method === 'GET') {
+      const source = url.searchParams.get('source') ?? '';
+      return json(
+        res,
+        200,
+        acceptedEvents.filter((event) => event.source.startsWith(source)),
+      );
+    }
     if (publicFunction && url.pathname.startsWith(PUBLIC_PATH)) {
       const serve = handlers.get(publicFunction.name);
       if (!serve) return json(res, 503, { message: 'the local stack is still starting' });
@@ -432,6 +454,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
         })),
       onDeadLetter: keepDeadLetter,
+      onAccepted: (envelope) =>
+        void acceptedEvents.push({
+          source: envelope.source,
+          detailType: envelope['detail-type'],
+          detail: envelope.detail,
+          at: envelope.time,
+        }),
       // Lambda retries after about one and two minutes; seconds here keep a laptop responsive
       // while still outlasting a send in flight (a duplicate waits for it, SES backoff included).
       retryDelaysMs: LAMBDA_RETRY_DELAYS_MS,
@@ -463,6 +492,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       clock,
       deadLetters,
+      acceptedEvents,
       startupMs: Date.now() - started,
       faultProxies,
       idle: async () => {

@@ -81,6 +81,7 @@ export async function main(argv = process.argv.slice(2)) {
         scheduleGroupName: LOCAL_PREFIX,
         senderAddress: 'appointments@careloop.local',
         quietHours: 'off',
+        eventBusName: stack.frontEndEnvironment.CARELOOP_EVENT_BUS!,
       },
     );
     const secrets = new SecretsManagerClient({

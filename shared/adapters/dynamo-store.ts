@@ -15,7 +15,14 @@ import {
   type Put,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from '../domain/model';
+import type {
+  BookingRecord,
+  ClinicProfileRecord,
+  PatientRecord,
+  PlanRecord,
+  SessionRecord,
+  Versioned,
+} from '../domain/model';
 import {
   ConcurrentUpdateError,
   type ClaimResult,
@@ -29,17 +36,27 @@ import { tableDefinition } from '../table-definition';
 /** How long a processed-event marker is kept: well past EventBridge's 24 h retry window and archive replays of a month. */
 const PROCESSED_MARKER_DAYS = 35;
 
+/** How long a published-event marker is kept: as long as the triggers that could repeat it. */
+const PUBLISHED_MARKER_DAYS = 35;
+
 /**
  * Keys live here and only here. A booking is its own partition (changes to it carry no
  * patient id), holding the booking and the emails sent about it; a patient's partition
- * holds their profile, sessions and plans, so one Query reads everything a follow-up needs.
+ * holds their profile, sessions and plans, so one Query reads everything a follow-up needs,
+ * and the emails about the patient as a whole (a plan nudge). A clinic's profile is its own.
  */
 export const keys = {
   booking: (clinicId: string, bookingId: string) => ({ pk: `C#${clinicId}#B#${bookingId}`, sk: 'BOOKING' }),
-  email: (clinicId: string, bookingId: string, key: string) => ({
-    pk: `C#${clinicId}#B#${bookingId}`,
-    sk: `EMAIL#${key}`,
+  email: (claim: Pick<EmailClaim, 'clinicId' | 'bookingId' | 'patientId' | 'key'>) => ({
+    pk:
+      claim.bookingId !== undefined
+        ? `C#${claim.clinicId}#B#${claim.bookingId}`
+        : keys.patientPartition(claim.clinicId, claim.patientId),
+    sk: `EMAIL#${claim.key}`,
   }),
+  clinicProfile: (clinicId: string) => ({ pk: `C#${clinicId}#CLINIC`, sk: 'PROFILE' }),
+  /** One marker per event CareLoop published, by its id. */
+  publishedEvent: (clinicId: string, eventId: string) => ({ pk: `C#${clinicId}#OUT#${eventId}`, sk: 'PUBLISHED' }),
   patientPartition: (clinicId: string, patientId: string) => `C#${clinicId}#P#${patientId}`,
   patient: (clinicId: string, patientId: string) => ({ pk: keys.patientPartition(clinicId, patientId), sk: 'PROFILE' }),
   session: (clinicId: string, patientId: string, bookingId: string) => ({
@@ -110,6 +127,8 @@ function itemFor(change: RecordChange): Record<string, unknown> {
       const { record } = change;
       return { ...keys.plan(record.clinicId, record.patientId, record.planId), version, data: record };
     }
+    case 'clinic':
+      return { ...keys.clinicProfile(change.record.clinicId), version, data: change.record };
   }
 }
 
@@ -208,7 +227,9 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       }
     },
 
-    async hasActiveBookingAfter(clinicId, patientId, after) {
+    getClinicProfile: (clinicId) => getVersioned<ClinicProfileRecord>(keys.clinicProfile(clinicId)),
+
+    async nextActiveBookingAfter(clinicId, patientId, after) {
       const index = tableDefinition.indexes[0];
       let startKey: Record<string, AttributeValue> | undefined;
       do {
@@ -224,14 +245,19 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
               ':after': { S: after.toISOString() },
               ':active': { S: 'active' },
             },
-            ProjectionExpression: 'pk',
+            ProjectionExpression: '#sk',
             ExclusiveStartKey: startKey,
           }),
         );
-        if ((page.Items ?? []).length > 0) return true;
+        // The index's sort key is `<start>#<bookingId>`, in start order.
+        const first = page.Items?.[0]?.[index.sortKey]?.S;
+        if (first !== undefined) {
+          const separator = first.indexOf('#');
+          return { startsAt: first.slice(0, separator), bookingId: first.slice(separator + 1) };
+        }
         startKey = page.LastEvaluatedKey;
       } while (startKey);
-      return false;
+      return undefined;
     },
 
     async claimEmail(claim: EmailClaim): Promise<ClaimResult> {
@@ -240,7 +266,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
           new PutItemCommand({
             TableName: tableName,
             Item: toItem({
-              ...keys.email(claim.clinicId, claim.bookingId, claim.key),
+              ...keys.email(claim),
               kind: claim.kind,
               status: 'claimed',
               token: claim.token,
@@ -272,7 +298,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       await client.send(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: marshall(keys.email(claim.clinicId, claim.bookingId, claim.key)),
+          Key: marshall(keys.email(claim)),
           UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
           ConditionExpression: '#token = :token',
           ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
@@ -291,7 +317,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
         await client.send(
           new DeleteItemCommand({
             TableName: tableName,
-            Key: marshall(keys.email(claim.clinicId, claim.bookingId, claim.key)),
+            Key: marshall(keys.email(claim)),
             ConditionExpression: '#token = :token AND #status = :claimed',
             ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
             ExpressionAttributeValues: marshall({ ':token': claim.token, ':claimed': 'claimed' }),
@@ -351,6 +377,31 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
         }),
       );
       return Item !== undefined;
+    },
+
+    async isPublished(clinicId, eventId) {
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: marshall(keys.publishedEvent(clinicId, eventId)),
+          ConsistentRead: true,
+          ProjectionExpression: 'pk',
+        }),
+      );
+      return Item !== undefined;
+    },
+
+    async markPublished(clinicId, eventId, at) {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: toItem({
+            ...keys.publishedEvent(clinicId, eventId),
+            publishedAt: at.toISOString(),
+            [tableDefinition.timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + PUBLISHED_MARKER_DAYS * 86_400,
+          }),
+        }),
+      );
     },
 
     async markEventProcessed(clinicId, detailType, eventId, consumer, at) {

@@ -34,6 +34,7 @@ export function createSesMailer(client: SESv2Client, options: SesMailerOptions):
       const command = new SendEmailCommand({
         FromEmailAddress: options.from,
         Destination: { ToAddresses: [email.to] },
+        ...(email.replyTo !== undefined && { ReplyToAddresses: [email.replyTo] }),
         ConfigurationSetName: options.configurationSet,
         Content: {
           Simple: {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BookingCancelled, BookingCreated, BookingRescheduled } from '../../events/schemas';
+import type { BookingCancelled, BookingCreated, BookingMissed, BookingRescheduled } from '../../events/schemas';
 import { appointmentEmail } from '../email/appointment-emails';
 import type { Appointment } from '../email/types';
 import type { BookingRecord, PatientRecord, Versioned } from './model';
@@ -7,6 +7,7 @@ import { type Needs, type RecordChange, type ScheduledJob } from './ports';
 import {
   applyBookingCancelled,
   applyBookingCreated,
+  applyBookingMissed,
   applyBookingRescheduled,
   applyPatientFromBooking,
 } from './records';
@@ -14,11 +15,12 @@ import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours, type QuietHours } from './quiet-hours';
 import { sendOnce, type SendOnceResult } from './send-once';
 import { deliverAwaitingFollowUps } from './awaiting-follow-ups';
+import { syncPlanCheck } from './plans';
 
 /** A reminder delivered later than this after its moment is not sent: a late reminder misleads. */
 export const REMINDER_LATENESS_TOLERANCE_MS = 30 * 60 * 1000;
 
-export type BookingTrigger = 'BookingCreated' | 'BookingRescheduled' | 'BookingCancelled';
+export type BookingTrigger = 'BookingCreated' | 'BookingRescheduled' | 'BookingCancelled' | 'BookingMissed';
 
 export interface BookingOutcome {
   applied: boolean;
@@ -118,11 +120,29 @@ async function settleBooking(
   const patient = booking.patientId ? await deps.store.getPatient(booking.clinicId, booking.patientId) : undefined;
   const appointment = appointmentOf(booking);
   const email = patient?.record.email;
-  const startsInFuture = booking.startsAt !== undefined && Date.parse(booking.startsAt) > deps.clock.now().getTime();
-  if (!patient || !email || !appointment || !booking.created || !startsInFuture) return { ...schedules, emails };
+  if (!patient || !email || !appointment || !booking.created) return { ...schedules, emails };
 
   const recipient = recipientOf(patient.record);
-  const base = { clinicId: booking.clinicId, bookingId: booking.bookingId, to: email };
+  const base = {
+    clinicId: booking.clinicId,
+    patientId: patient.record.patientId,
+    bookingId: booking.bookingId,
+    to: email,
+  };
+  // A no-show is told after the start, so unlike the others it does not need a visit still to come.
+  if (booking.status === 'missed') {
+    // Owed once, whichever of creation and the report arrives last; a late cancellation owes nothing.
+    if (booking.missed?.kind === 'no-show' && (trigger.type === 'BookingMissed' || trigger.type === 'BookingCreated')) {
+      emails.missed = await sendOnce(deps, {
+        ...base,
+        key: 'missed',
+        email: appointmentEmail({ kind: 'missed', recipient, appointment }),
+      });
+    }
+    return { ...schedules, emails };
+  }
+  const startsInFuture = Date.parse(appointment.startsAt) > deps.clock.now().getTime();
+  if (!startsInFuture) return { ...schedules, emails };
   if (booking.status === 'cancelled') {
     // Owed once, whichever of creation and cancellation arrives last.
     if (trigger.type === 'BookingCancelled' || trigger.type === 'BookingCreated') {
@@ -172,7 +192,7 @@ async function applyAndSettle(
   merge: (
     booking: Versioned<BookingRecord> | undefined,
   ) => Promise<{ booking: BookingRecord | undefined; extra: RecordChange[] }>,
-): Promise<BookingOutcome> {
+): Promise<BookingOutcome & { patientId?: string }> {
   let written: Versioned<BookingRecord> | undefined;
   const applied = await withOptimisticRetry(async () => {
     const current = await deps.store.getBooking(clinicId, bookingId);
@@ -187,10 +207,16 @@ async function applyAndSettle(
   // landed in between, and settling a stale copy would leave its schedules or email behind.
   // The first round starts from the write itself (no read); the version check after each
   // round catches any change that landed meanwhile, and the next round reads it.
-  const outcome: BookingOutcome = { applied, emails: {}, remindersScheduled: 0, remindersRemoved: 0 };
+  const outcome: BookingOutcome & { patientId?: string } = {
+    applied,
+    emails: {},
+    remindersScheduled: 0,
+    remindersRemoved: 0,
+  };
   for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
     const before = round === 0 && written ? written : await deps.store.getBooking(clinicId, bookingId);
     if (!before) return outcome;
+    if (before.record.patientId !== undefined) outcome.patientId = before.record.patientId;
     const settled = await settleBooking(deps, before.record, trigger);
     Object.assign(outcome.emails, settled.emails);
     outcome.remindersScheduled += settled.remindersScheduled;
@@ -210,7 +236,7 @@ export async function onBookingCreated(
 ): Promise<BookingOutcome> {
   const { clinicId } = event;
   const { patientId } = event.patient;
-  const outcome = await applyAndSettle(
+  const { patientId: _settledFor, ...outcome } = await applyAndSettle(
     deps,
     clinicId,
     event.booking.bookingId,
@@ -228,34 +254,76 @@ export async function onBookingCreated(
   return outcome;
 }
 
-export function onBookingRescheduled(
+export async function onBookingRescheduled(
   deps: Needs<'scheduler' | 'mailer'>,
   event: BookingRescheduled,
 ): Promise<BookingOutcome> {
-  return applyAndSettle(
+  const { patientId: _settledFor, ...outcome } = await applyAndSettle(
     deps,
     event.clinicId,
     event.bookingId,
     { type: 'BookingRescheduled', eventId: event.eventId },
     async (current) => ({ booking: applyBookingRescheduled(current?.record, event), extra: [] }),
   );
+  return outcome;
 }
 
-export function onBookingCancelled(
+/**
+ * A booking that ends before its time may leave the patient's plan with nothing booked: its check
+ * moves back to when the plan stalls. (One made or moved needs no sync: the check finds it.)
+ */
+async function endBooking(
+  deps: Needs<'scheduler' | 'mailer'>,
+  settled: BookingOutcome & { patientId?: string },
+  clinicId: string,
+): Promise<BookingOutcome> {
+  const { patientId, ...outcome } = settled;
+  if (patientId !== undefined) await syncPlanCheck(deps, clinicId, patientId);
+  return outcome;
+}
+
+export async function onBookingCancelled(
   deps: Needs<'scheduler' | 'mailer'>,
   event: BookingCancelled,
 ): Promise<BookingOutcome> {
-  return applyAndSettle(
+  const settled = await applyAndSettle(
     deps,
     event.clinicId,
     event.bookingId,
     { type: 'BookingCancelled', eventId: event.eventId },
     async (current) => ({ booking: applyBookingCancelled(current?.record, event), extra: [] }),
   );
+  return endBooking(deps, settled, event.clinicId);
+}
+
+/**
+ * The patient did not come (no-show: the "we missed you" email) or cancelled too late (no
+ * email). Either way the booking is over: its reminders go, and no follow-up or check-in is
+ * sent for it.
+ */
+export async function onBookingMissed(
+  deps: Needs<'scheduler' | 'mailer'>,
+  event: BookingMissed,
+): Promise<BookingOutcome> {
+  const settled = await applyAndSettle(
+    deps,
+    event.clinicId,
+    event.bookingId,
+    { type: 'BookingMissed', eventId: event.eventId },
+    async (current) => ({ booking: applyBookingMissed(current?.record, event), extra: [] }),
+  );
+  return endBooking(deps, settled, event.clinicId);
 }
 
 export type ReminderOutcome =
-  SendOnceResult | 'booking-missing' | 'booking-cancelled' | 'booking-moved' | 'too-late' | 'no-consent' | 'no-address';
+  | SendOnceResult
+  | 'booking-missing'
+  | 'booking-cancelled'
+  | 'booking-missed'
+  | 'booking-moved'
+  | 'too-late'
+  | 'no-consent'
+  | 'no-address';
 
 /**
  * The reminder's moment has come. The schedule only says which booking and which time it
@@ -266,6 +334,7 @@ export async function onReminderDue(deps: Needs<'mailer'>, payload: ReminderPayl
   const booking = (await deps.store.getBooking(payload.clinicId, payload.bookingId))?.record;
   if (!booking || !booking.created || !booking.patientId) return 'booking-missing';
   if (booking.status === 'cancelled') return 'booking-cancelled';
+  if (booking.status === 'missed') return 'booking-missed';
   const start = Date.parse(payload.startsAt);
   if (!booking.startsAt || Date.parse(booking.startsAt) !== start) return 'booking-moved';
   const now = deps.clock.now().getTime();
@@ -277,6 +346,7 @@ export async function onReminderDue(deps: Needs<'mailer'>, payload: ReminderPayl
   if (!patient.email || !appointment) return 'no-address';
   return sendOnce(deps, {
     clinicId: booking.clinicId,
+    patientId: booking.patientId,
     bookingId: booking.bookingId,
     to: patient.email,
     key: `reminder#${new Date(start).toISOString()}#${payload.offsetMinutes}`,

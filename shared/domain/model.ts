@@ -38,7 +38,11 @@ export interface BookingRecord {
   /** Known once BookingCreated has arrived; changes can arrive before it. */
   patientId?: string;
   created?: Stamp;
-  status: 'active' | 'cancelled';
+  /**
+   * Active until it ends: cancelled (whatever else is known: its invitation is withdrawn), or
+   * else missed (see records.ts).
+   */
+  status: 'active' | 'cancelled' | 'missed';
   startsAt?: string;
   durationMinutes?: number;
   timezone?: string;
@@ -62,6 +66,8 @@ export interface BookingRecord {
   /** Start time before the newest reschedule, for the reschedule email. */
   previousStartsAt?: string;
   cancellation?: { stamp: Stamp; cancelledBy: 'patient' | 'clinic' };
+  /** The patient did not come (`no-show`) or cancelled too late (`late-cancel`). */
+  missed?: { stamp: Stamp; kind: 'no-show' | 'late-cancel' };
   /** iCalendar SEQUENCE: one more for each applied reschedule or cancellation. */
   sequence: number;
 }
@@ -108,6 +114,31 @@ export interface PlanRecord {
   plannedSessions: number;
   sessionsPerWeek?: number;
   startsOn?: string;
+  /**
+   * When the plan was last found at risk (PlanAtRisk published, the nudge sent if consented): the
+   * due time of that check. At most once in 30 days (see plans.ts).
+   */
+  lastAtRiskAt?: string;
+}
+
+/**
+ * A clinic's public details, as its latest ClinicProfileUpdated gave them: a newer profile
+ * replaces the whole record, an older one changes nothing.
+ */
+export interface ClinicProfileRecord {
+  clinicId: string;
+  stamp: Stamp;
+  name: string;
+  phone?: string;
+  /** The Reply-To of every email. */
+  email?: string;
+  website?: string;
+  /** May hold `{bookingId}` and `{patientId}`, filled in per link. */
+  bookingUrl?: string;
+  address?: string;
+  cancellationPolicy?: string;
+  /** Where the short staff alert goes when a patient needs attention. */
+  staffAlertEmail?: string;
 }
 
 /** A record together with the version it was read at, for optimistic concurrency. */

@@ -1,7 +1,7 @@
 import type { EmailAttachment, EmailKind } from '../email/types';
 import type { SelfCareLibrary } from '../self-care/library';
 import type { QuietHours } from './quiet-hours';
-import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from './model';
+import type { BookingRecord, ClinicProfileRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from './model';
 
 /**
  * What the domain needs from the outside world. Adapters implement these for DynamoDB,
@@ -19,6 +19,8 @@ export interface OutgoingEmail {
   text: string;
   attachments: EmailAttachment[];
   headers: { name: string; value: string }[];
+  /** Where the patient's answer goes: the clinic's address, from its profile. */
+  replyTo?: string;
 }
 
 export interface Mailer {
@@ -41,7 +43,7 @@ export class MailerError extends Error {
   }
 }
 
-export type ScheduledTarget = 'reminder' | 'check-in';
+export type ScheduledTarget = 'reminder' | 'check-in' | 'plan-check';
 
 export interface ScheduledJob {
   /** Deterministic, so that creating it twice is detected as a conflict, not a second job. */
@@ -91,8 +93,13 @@ export interface Invocation {
 
 export interface EmailClaim {
   clinicId: string;
-  bookingId: string;
-  /** Unique per trigger within the booking, e.g. `confirmation` or `reminder#<start>#<offset>`. */
+  patientId: string;
+  /** The booking the email is about; an email about the patient's plan as a whole has none. */
+  bookingId?: string;
+  /**
+   * Unique per trigger within the booking (or, without one, the patient), e.g. `confirmation`,
+   * `reminder#<start>#<offset>` or `plan-nudge#<planId>#<due>`.
+   */
   key: string;
   kind: EmailKind;
   token: string;
@@ -120,8 +127,10 @@ export interface Store {
   getPatientFile(clinicId: string, patientId: string): Promise<PatientFile>;
   /** Writes the records together or not at all; `version` is what was read (undefined: new record). */
   save(changes: RecordChange[]): Promise<void>;
-  /** Whether the patient has an active booking starting after the instant. */
-  hasActiveBookingAfter(clinicId: string, patientId: string, after: Date): Promise<boolean>;
+  /** The patient's earliest active booking starting after the instant, if any. */
+  nextActiveBookingAfter(clinicId: string, patientId: string, after: Date): Promise<UpcomingBooking | undefined>;
+  /** The clinic's latest profile; undefined until its first. */
+  getClinicProfile(clinicId: string): Promise<Versioned<ClinicProfileRecord> | undefined>;
 
   claimEmail(claim: EmailClaim): Promise<ClaimResult>;
   recordEmailSent(claim: EmailClaim, messageId: string, sentAt: Date): Promise<void>;
@@ -134,6 +143,15 @@ export interface Store {
   /** Whether this consumer (a function) has handled the event: each function that handles it marks its own. */
   isEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string): Promise<boolean>;
   markEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date): Promise<void>;
+
+  /** Whether CareLoop has published its own event of this id (see publishOnce). */
+  isPublished(clinicId: string, eventId: string): Promise<boolean>;
+  markPublished(clinicId: string, eventId: string, at: Date): Promise<void>;
+}
+
+export interface UpcomingBooking {
+  bookingId: string;
+  startsAt: string;
 }
 
 export type SuppressionReason = 'bounce' | 'complaint';
@@ -142,7 +160,8 @@ export type RecordChange =
   | { type: 'booking'; record: BookingRecord; version: number | undefined }
   | { type: 'patient'; record: PatientRecord; version: number | undefined }
   | { type: 'session'; record: SessionRecord; version: number | undefined }
-  | { type: 'plan'; record: PlanRecord; version: number | undefined };
+  | { type: 'plan'; record: PlanRecord; version: number | undefined }
+  | { type: 'clinic'; record: ClinicProfileRecord; version: number | undefined };
 
 /** Facts worth a log line: ids, kinds and outcomes only, never names, addresses, notes or scores. */
 export type DomainLog = (message: string, fields: Record<string, string | number | boolean | string[]>) => void;
@@ -182,8 +201,10 @@ export const METRIC_NAMES = {
   emailClaimsStuck: 'EmailClaimsStuck',
   /** Not sent: the address bounced or complained before; dimension kind. */
   emailsSuppressed: 'EmailsSuppressed',
-  /** A reminder or check-in schedule fired; dimensions job, outcome. */
+  /** A reminder, check-in or plan-check schedule fired; dimensions job, outcome. */
   scheduledJobs: 'ScheduledJobs',
+  /** CareLoop published an event of its own; dimension detailType. */
+  eventsPublished: 'EventsPublished',
 } as const;
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 
@@ -203,6 +224,21 @@ export interface SelfCareSource {
   load(): Promise<SelfCareLibrary>;
 }
 
+/**
+ * An event CareLoop publishes about what it did (contract "What CareLoop publishes"): its detail
+ * carries the common fields and ids, counts and codes only, never anything a patient wrote.
+ */
+export interface OwnEvent {
+  source: `careloop.${string}`;
+  detailType: string;
+  detail: { eventId: string; occurredAt: string; clinicId: string } & Record<string, unknown>;
+}
+
+export interface EventPublisher {
+  /** Throws when the bus did not accept the event. */
+  publish(event: OwnEvent): Promise<void>;
+}
+
 export interface Dependencies {
   store: Store;
   mailer: Mailer;
@@ -211,6 +247,7 @@ export interface Dependencies {
   settings: Settings;
   library: SelfCareSource;
   unsubscribeLinks: UnsubscribeLinks;
+  events: EventPublisher;
   log: DomainLog;
   /** Optional so in-memory test doubles need none; the runtime (shared/runtime/runtime.ts) always sets it. */
   metrics?: Metrics;
@@ -223,7 +260,7 @@ export interface Dependencies {
  * and each function wires only those (functions/<name>/handler.ts), so a function that sends no
  * email carries neither SES's client nor the templates, and starts faster.
  */
-export type OptionalPort = 'mailer' | 'scheduler' | 'library' | 'unsubscribeLinks';
+export type OptionalPort = 'mailer' | 'scheduler' | 'library' | 'unsubscribeLinks' | 'events';
 
 /** The store, clock, settings, log and metrics every function has, and the optional ports `P`. */
 export type Needs<P extends OptionalPort = never> = Omit<Dependencies, OptionalPort> & Pick<Dependencies, P>;

@@ -1,6 +1,7 @@
 import type {
   BookingCancelled,
   BookingCreated,
+  BookingMissed,
   BookingRescheduled,
   ContactPreferencesUpdated,
   SessionCompleted,
@@ -33,6 +34,26 @@ function emptyBooking(clinicId: string, bookingId: string): BookingRecord {
 }
 
 /**
+ * When the booking ended: the earlier of its cancellation and its being missed. Nothing made
+ * after that moment changes it.
+ */
+function endOf(record: BookingRecord): Stamp | undefined {
+  const ends = [record.cancellation?.stamp, record.missed?.stamp].filter((stamp) => stamp !== undefined);
+  return ends.sort(compareStamps)[0];
+}
+
+/**
+ * A cancelled booking is cancelled whatever else is known (its invitation must be withdrawn),
+ * even when it was also reported missed; a missed one is over too, but keeps its invitation.
+ * Derived from what is known, never from the order it arrived in.
+ */
+function statusOf(record: BookingRecord): BookingRecord['status'] {
+  if (record.cancellation) return 'cancelled';
+  if (record.missed) return 'missed';
+  return 'active';
+}
+
+/**
  * Derives the booking's current time from what is known: the booking as created, then every
  * reschedule in occurredAt order, leaving out those the in-order history would have refused
  * (made before the booking existed, or after it was cancelled). One function for every order
@@ -41,7 +62,10 @@ function emptyBooking(clinicId: string, bookingId: string): BookingRecord {
 function resolveTime(record: BookingRecord): BookingRecord {
   const effective = (record.reschedules ?? [])
     .filter((change) => !record.created || isNewer(change.stamp, record.created))
-    .filter((change) => !record.cancellation || isNewer(record.cancellation.stamp, change.stamp))
+    .filter((change) => {
+      const end = endOf(record);
+      return !end || isNewer(end, change.stamp);
+    })
     .sort((a, b) => compareStamps(a.stamp, b.stamp));
   const steps = [...(record.booked ? [record.booked] : []), ...effective];
   const latest = <K extends keyof AppointmentTime>(key: K) =>
@@ -49,6 +73,7 @@ function resolveTime(record: BookingRecord): BookingRecord {
   const last = effective.at(-1);
   return {
     ...record,
+    status: statusOf(record),
     startsAt: latest('startsAt'),
     durationMinutes: latest('durationMinutes'),
     timezone: latest('timezone'),
@@ -88,9 +113,11 @@ export function applyBookingRescheduled(
   const base = current ?? emptyBooking(event.clinicId, event.bookingId);
   if (base.reschedules?.some((change) => change.stamp.eventId === event.eventId)) return undefined;
   const stamp = stampOf(event);
-  // Made after the cancellation: void, a cancelled booking stays cancelled. (One made before
-  // it but delivered after it still moved the appointment, as the in-order history says.)
-  if (base.cancellation && !isNewer(base.cancellation.stamp, stamp)) return undefined;
+  // Made after the booking ended (cancelled or missed): void, an ended booking stays ended. (One
+  // made before the end but delivered after it still moved the appointment, as the in-order
+  // history says.)
+  const end = endOf(base);
+  if (end && !isNewer(end, stamp)) return undefined;
   // Made before the booking existed: the creation already carries the time it chose.
   if (base.created && !isNewer(stamp, base.created)) return undefined;
   return resolveTime({
@@ -118,11 +145,21 @@ export function applyBookingCancelled(
   const base = current ?? emptyBooking(event.clinicId, event.bookingId);
   const stamp = stampOf(event);
   if (base.cancellation && !isNewer(base.cancellation.stamp, stamp)) return undefined;
-  return resolveTime({
-    ...base,
-    status: 'cancelled',
-    cancellation: { stamp, cancelledBy: event.cancelledBy },
-  });
+  return resolveTime({ ...base, cancellation: { stamp, cancelledBy: event.cancelledBy } });
+}
+
+/**
+ * Missed is terminal too: the earliest report stands (a second one, even of another kind,
+ * changes nothing), and it may arrive before the booking itself, which then starts out missed.
+ */
+export function applyBookingMissed(
+  current: BookingRecord | undefined,
+  event: BookingMissed,
+): BookingRecord | undefined {
+  const base = current ?? emptyBooking(event.clinicId, event.bookingId);
+  const stamp = stampOf(event);
+  if (base.missed && !isNewer(base.missed.stamp, stamp)) return undefined;
+  return resolveTime({ ...base, missed: { stamp, kind: event.kind } });
 }
 
 function emptyPatient(clinicId: string, patientId: string): PatientRecord {
@@ -225,5 +262,7 @@ export function applyTreatmentPlanCreated(
     plannedSessions: event.plan.plannedSessions,
     sessionsPerWeek: event.plan.sessionsPerWeek,
     startsOn: event.plan.startsOn,
+    // A plan changed is the same plan: when it was last found at risk still counts.
+    ...(current?.lastAtRiskAt !== undefined && { lastAtRiskAt: current.lastAtRiskAt }),
   };
 }

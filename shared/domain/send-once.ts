@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailToSend } from '../email/types';
+import { clinicContactOf } from './clinic-profile';
 import {
   DuplicateInFlightError,
   EmailInFlightError,
@@ -20,8 +21,10 @@ export const STUCK_CLAIM_AFTER_MS = 60 * 1000;
 
 export interface SendOnceRequest {
   clinicId: string;
-  bookingId: string;
-  /** Unique per trigger within the booking. */
+  patientId: string;
+  /** The booking the email is about; none for an email about the patient's plan as a whole. */
+  bookingId?: string;
+  /** Unique per trigger within the booking (or, without one, the patient). */
   key: string;
   to: string;
   /** appointmentEmail(…) or sessionEmail(…): written here, just before the claim. */
@@ -36,7 +39,7 @@ export interface SendOnceRequest {
 export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-suppressed';
 
 /**
- * Sends an email at most once per (booking, key), and at least once unless an invocation
+ * Sends an email at most once per (booking or patient, key), and at least once unless an invocation
  * dies while SES is answering: the email is rendered first (from the records as they are
  * now), then claimed by a conditional write, then sent at once, and the SES message id is
  * recorded after. A refusal from SES releases the claim so the retry sends; a failure that
@@ -51,12 +54,20 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
     count(METRIC_NAMES.emailsSuppressed);
     return 'address-suppressed';
   }
-  const { unsubscribeUrl } = request;
-  const rendered = request.email.render({ now: clock.now(), organizerEmail: settings.senderAddress, unsubscribeUrl });
+  const { unsubscribeUrl, clinicId, patientId, bookingId } = request;
+  // Read at sending time: an email speaks for the clinic as its profile is now.
+  const profile = (await store.getClinicProfile(clinicId))?.record;
+  const rendered = request.email.render({
+    now: clock.now(),
+    organizerEmail: settings.senderAddress,
+    unsubscribeUrl,
+    clinic: clinicContactOf(profile, { bookingId, patientId }),
+  });
   const { invocation } = deps;
   const claim: EmailClaim = {
-    clinicId: request.clinicId,
-    bookingId: request.bookingId,
+    clinicId,
+    patientId,
+    ...(bookingId !== undefined && { bookingId }),
     key: request.key,
     kind: request.email.kind,
     token: randomUUID(),
@@ -70,13 +81,13 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
     // earlier attempt left behind, so no one is sending it now.
     const ownEarlierAttempt = invocation !== undefined && result.requestId === invocation.requestId;
     if (!ownEarlierAttempt && clock.now().getTime() - result.claimedAt.getTime() < STUCK_CLAIM_AFTER_MS) {
-      const where = `email ${request.key} for booking ${request.bookingId}`;
+      const where = `email ${request.key} for ${bookingId !== undefined ? `booking ${bookingId}` : `patient ${patientId}`}`;
       if (invocation !== undefined && result.trigger === invocation.trigger) {
         throw new DuplicateInFlightError(`${where} is being sent by another delivery of the same event`);
       }
       throw new EmailInFlightError(`${where} is being sent elsewhere`);
     }
-    log('email claim stuck: not sending again', { kind: claim.kind, bookingId: claim.bookingId, key: claim.key });
+    log('email claim stuck: not sending again', { kind: claim.kind, ...idsOf(claim), key: claim.key });
     count(METRIC_NAMES.emailClaimsStuck);
     return 'claim-stuck';
   }
@@ -91,6 +102,7 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
       html: rendered.html,
       text: rendered.text,
       attachments: rendered.attachments,
+      ...(profile?.email !== undefined && { replyTo: profile.email }),
       headers: unsubscribeUrl
         ? [
             { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },
@@ -109,6 +121,10 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
   // Counted when SES accepted it (the patient gets it), even if recording the message id fails.
   count(METRIC_NAMES.emailsSent);
   await store.recordEmailSent(claim, messageId, clock.now());
-  log('email sent', { kind: claim.kind, bookingId: claim.bookingId, key: claim.key, messageId });
+  log('email sent', { kind: claim.kind, ...idsOf(claim), key: claim.key, messageId });
   return 'sent';
 }
+
+/** The ids a log line names the email by: its booking's, or the patient's when it has none. */
+const idsOf = (claim: EmailClaim): Record<string, string> =>
+  claim.bookingId !== undefined ? { bookingId: claim.bookingId } : { patientId: claim.patientId };

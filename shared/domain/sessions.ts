@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { SessionCompleted } from '../../events/schemas';
 import { sessionEmail } from '../email/session-emails';
-import type { PainPoint, PlanProgress, SessionSummary } from '../email/types';
-import type { PatientRecord, PlanRecord, SessionRecord } from './model';
+import type { PainPoint, PlanProgress, PlanSummary, SessionSummary } from '../email/types';
+import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord } from './model';
 import type { Needs, ScheduledJob } from './ports';
 import { applySessionCompleted } from './records';
 import { sendOnce, type SendOnceResult } from './send-once';
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours } from './quiet-hours';
+import { sessionsUnder, syncPlanCheck } from './plans';
 
 export interface CheckInPayload {
   clinicId: string;
@@ -45,6 +46,28 @@ export function planProgress(
   return { sessionNumber, plannedSessions: plan.plannedSessions };
 }
 
+/**
+ * The plan this session completed, when it is the one that reached `plannedSessions`: every
+ * session of the plan with its pain ratings, and the plan's goals.
+ */
+export function planSummary(
+  session: SessionRecord,
+  sessions: SessionRecord[],
+  plans: PlanRecord[],
+): PlanSummary | undefined {
+  const plan = planFor(session, plans);
+  const progress = planProgress(session, sessions, plans);
+  if (!plan || !progress || progress.sessionNumber !== plan.plannedSessions) return undefined;
+  const upTo = Date.parse(session.completedAt);
+  const under = sessionsUnder(plan, sessions).filter((other) => Date.parse(other.completedAt) <= upTo);
+  return {
+    plannedSessions: plan.plannedSessions,
+    sessionsCompleted: progress.sessionNumber,
+    goals: plan.goals,
+    sessions: under.map(({ completedAt, painBefore, painAfter }) => ({ completedAt, painBefore, painAfter })),
+  };
+}
+
 export function painTrend(session: SessionRecord, sessions: SessionRecord[]): PainPoint[] {
   const upTo = Date.parse(session.completedAt);
   return sessions
@@ -54,8 +77,7 @@ export function painTrend(session: SessionRecord, sessions: SessionRecord[]): Pa
     .map(({ completedAt, painBefore, painAfter }) => ({ completedAt, painBefore, painAfter }));
 }
 
-async function summaryOf(deps: Needs, session: SessionRecord, patient: PatientRecord): Promise<SessionSummary> {
-  const booking = (await deps.store.getBooking(session.clinicId, session.bookingId))?.record;
+function summaryOf(session: SessionRecord, patient: PatientRecord, booking: BookingRecord | undefined): SessionSummary {
   return {
     bookingId: session.bookingId,
     completedAt: session.completedAt,
@@ -71,7 +93,11 @@ async function summaryOf(deps: Needs, session: SessionRecord, patient: PatientRe
   };
 }
 
-export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent' | 'session-missing';
+export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent' | 'session-missing' | 'booking-missed';
+
+/** A missed booking is over: nothing about a session for it is sent, whatever the clinic app reported. */
+const bookingOf = async (deps: Needs, session: SessionRecord) =>
+  (await deps.store.getBooking(session.clinicId, session.bookingId))?.record;
 
 async function readSession(deps: Needs, clinicId: string, patientId: string, bookingId: string) {
   const file = await deps.store.getPatientFile(clinicId, patientId);
@@ -106,15 +132,21 @@ export async function followUp(
       if (!now?.record.email) return 'awaiting-contact';
       return followUp(deps, clinicId, patientId, bookingId);
     }
-    const summary = await summaryOf(deps, record, patient);
-    await scheduleCheckIn(deps, record, summary.timezone);
+    const booking = await bookingOf(deps, record);
+    const summary = summaryOf(record, patient, booking);
     let outcome: FollowUpOutcome = 'no-consent';
-    if (patient.consent.followUps) {
+    if (booking?.status === 'missed') {
+      outcome = 'booking-missed';
+    } else {
+      await scheduleCheckIn(deps, record, summary.timezone);
+    }
+    if (outcome !== 'booking-missed' && patient.consent.followUps) {
       const sessions = file.sessions.map((entry) => entry.record);
       const plans = file.plans.map((entry) => entry.record);
       outcome = await sendOnce(deps, {
         unsubscribeUrl: await deps.unsubscribeLinks.urlFor(clinicId, patientId),
         clinicId: record.clinicId,
+        patientId: record.patientId,
         bookingId: record.bookingId,
         to: patient.email,
         key: 'follow-up',
@@ -125,6 +157,7 @@ export async function followUp(
             session: summary,
             painTrend: painTrend(record, sessions),
             planProgress: planProgress(record, sessions, plans),
+            planSummary: planSummary(record, sessions, plans),
           },
           await deps.library.load(),
         ),
@@ -186,10 +219,12 @@ export async function onSessionCompleted(
     return next !== undefined;
   });
   const outcome = await followUp(deps, event.clinicId, event.patientId, event.bookingId);
+  // The session moves the plan's check (or, completing the plan, ends it).
+  await syncPlanCheck(deps, event.clinicId, event.patientId);
   return { applied, followUp: outcome, unknownExerciseIds };
 }
 
-export type CheckInOutcome = SendOnceResult | 'session-missing' | 'no-consent' | 'no-address';
+export type CheckInOutcome = SendOnceResult | 'session-missing' | 'booking-missed' | 'no-consent' | 'no-address';
 
 export async function onCheckInDue(
   deps: Needs<'mailer' | 'library' | 'unsubscribeLinks'>,
@@ -201,6 +236,8 @@ export async function onCheckInDue(
   if (!session) return 'session-missing';
   if (!patient?.consent.followUps) return 'no-consent';
   if (!patient.email) return 'no-address';
+  const booking = await bookingOf(deps, session);
+  if (booking?.status === 'missed') return 'booking-missed';
   const sessions = file.sessions.map((entry) => entry.record);
   const plans = file.plans.map((entry) => entry.record);
   const progress = planProgress(session, sessions, plans);
@@ -210,9 +247,11 @@ export async function onCheckInDue(
     : 0;
   const sessionsLeft = plan !== undefined && sessionsSincePlan < plan.plannedSessions;
   const promptToBook =
-    sessionsLeft && !(await deps.store.hasActiveBookingAfter(payload.clinicId, payload.patientId, deps.clock.now()));
+    sessionsLeft &&
+    (await deps.store.nextActiveBookingAfter(payload.clinicId, payload.patientId, deps.clock.now())) === undefined;
   return sendOnce(deps, {
     clinicId: payload.clinicId,
+    patientId: payload.patientId,
     bookingId: payload.bookingId,
     to: patient.email,
     key: 'check-in',
@@ -221,7 +260,7 @@ export async function onCheckInDue(
       {
         kind: 'check-in',
         recipient: recipientOf(patient),
-        session: await summaryOf(deps, session, patient),
+        session: summaryOf(session, patient, booking),
         planProgress: progress,
         promptToBook,
       },

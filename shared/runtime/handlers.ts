@@ -129,12 +129,12 @@ const errorName = (error: unknown) =>
 
 const kindOf = (body: unknown) => {
   const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
-  return kind === 'reminder' || kind === 'check-in' ? kind : 'unknown';
+  return kind === 'reminder' || kind === 'check-in' || kind === 'plan-check' ? kind : 'unknown';
 };
 
 /**
  * The consumer of the due-jobs queue (SQS event source, partial batch responses): each
- * record is a reminder or check-in that fell due. Records run one after another, so the
+ * record is a reminder, check-in or plan check that fell due. Records run one after another, so the
  * function's maximum concurrency bounds the sends in flight. A record that fails is
  * reported in `batchItemFailures` and SQS delivers it again after the visibility timeout
  * (until the redrive policy's maxReceiveCount, then the due-jobs DLQ); the others are
@@ -143,8 +143,16 @@ const kindOf = (body: unknown) => {
  * queue at once, without blocking the batch.
  */
 export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUseCases<P>, wiring: Wiring<P>) {
-  const runJob = (deps: Needs<P>, job: DueJob): Promise<Outcome> =>
-    job.kind === 'reminder' ? useCases.reminder(deps, job) : useCases['check-in'](deps, job);
+  const runJob = (deps: Needs<P>, job: DueJob): Promise<Outcome> => {
+    switch (job.kind) {
+      case 'reminder':
+        return useCases.reminder(deps, job);
+      case 'check-in':
+        return useCases['check-in'](deps, job);
+      case 'plan-check':
+        return useCases['plan-check'](deps, job);
+    }
+  };
 
   const handle = async (event: SQSEvent, _context: Context): Promise<SQSBatchResponse> => {
     const { dependencies, rejected } = runtime(wiring);

@@ -1,6 +1,5 @@
 import type { RuntimeConfig } from '../config';
-import type { Dependencies, OptionalPort, SelfCareSource } from '../domain/ports';
-import type { SelfCareLibrary } from '../self-care/library';
+import type { Dependencies, OptionalPort } from '../domain/ports';
 
 /**
  * The adapters of the optional ports, one factory each. A function names the ones its use
@@ -16,9 +15,9 @@ import type { SelfCareLibrary } from '../self-care/library';
 export type Wiring<P extends OptionalPort> = { readonly [K in P]: (config: RuntimeConfig) => Dependencies[K] };
 
 /** Asks a port loaded on demand to start loading now (see `loadedEarly`). */
-const START_LOADING = Symbol('start loading');
+export const START_LOADING = Symbol('start loading');
 
-interface LoadsOnDemand {
+export interface LoadsOnDemand {
   [START_LOADING]?: () => void;
 }
 
@@ -58,21 +57,11 @@ export const sesMailer = (config: RuntimeConfig) =>
 export const schedulerJobs = (config: RuntimeConfig) =>
   loadedOnFirstCall(async () => (await import('../adapters/job-scheduler')).jobSchedulerFor(config));
 
+export const busEvents = (config: RuntimeConfig) =>
+  loadedOnFirstCall(async () => (await import('../adapters/own-events')).busEventsFor(config));
+
 export const signedUnsubscribeLinks = (config: RuntimeConfig) =>
   loadedOnFirstCall(async () => (await import('../adapters/unsubscribe-links')).signedUnsubscribeLinksFor(config));
-
-/**
- * The clinic's library: built on first use (the self-care data is a chunk of its own). Deployed
- * bundles have the clinic's file inlined here by esbuild; locally npm start sets it.
- */
-export const configuredSelfCareLibrary = (): SelfCareSource & LoadsOnDemand => {
-  let library: Promise<SelfCareLibrary> | undefined;
-  const load = () =>
-    (library ??= import('../self-care/configured').then(({ selfCareLibraryFromConfiguration }) =>
-      selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES),
-    ));
-  return { load, [START_LOADING]: () => void load().catch(() => undefined) };
-};
 
 /**
  * The same port, loaded as the invocation starts rather than at its first call: the chunk is

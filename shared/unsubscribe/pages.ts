@@ -143,6 +143,7 @@ const CSS = `
     border: 1px solid ${COLORS.rule}; border-radius: 8px; }
   h1 { margin: 0 0 16px; font-size: 1.5rem; line-height: 1.3; color: ${COLORS.accent}; }
   p { margin: 0 0 14px; }
+  .clinic { margin: 0 0 8px; font-weight: 600; color: ${COLORS.muted}; }
   .note { margin: 20px 0; padding: 10px 16px; border-left: 4px solid ${COLORS.accent}; background: ${COLORS.infoBg}; }
   .aside { font-size: 0.875rem; color: ${COLORS.muted}; }
   form { margin: 24px 0 20px; }
@@ -160,6 +161,8 @@ const CSS = `
 export interface PageOptions {
   /** Where the confirmation form posts; by default back to the page's own URL (the token's URL). */
   action?: string;
+  /** The clinic the link is from, as its profile names it: shown above the heading and in the title. */
+  clinicName?: string;
 }
 
 /** A complete HTML document for one of the endpoint's pages. */
@@ -182,13 +185,14 @@ export function renderUnsubscribePage(page: UnsubscribePage, language: Language,
         <meta name="robots" content="noindex, nofollow" />
         <meta name="referrer" content="no-referrer" />
         <meta name="color-scheme" content="light" />
-        <title>${text.title}</title>
+        <title>${options.clinicName ? `${text.title} · ${options.clinicName}` : text.title}</title>
         <style>
           ${CSS}
         </style>
       </head>
       <body>
         <main>
+          ${options.clinicName ? html`<p class="clinic">${options.clinicName}</p>` : ''}
           <h1>${text.heading}</h1>
           ${text.paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
           ${text.note ? html`<p class="note">${text.note}</p>` : ''} ${form}

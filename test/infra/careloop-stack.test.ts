@@ -59,7 +59,7 @@ describe('CareLoopStack with default settings', () => {
   describe('event routing', () => {
     it('has exactly one rule per event route and none for scheduled functions', () => {
       template.resourceCountIs('AWS::Events::Rule', eventRoutes.length + awsEventRoutes.length);
-      expect(eventRoutes.length).toBe(6);
+      expect(eventRoutes.length).toBe(8);
       const targetArns = ofType('AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn));
       for (const route of scheduledRoutes) expect(targetArns).not.toContainEqual(getAtt(fnId(route.name)));
     });
@@ -199,6 +199,7 @@ describe('CareLoopStack with default settings', () => {
           ? [ENV.unsubscribeSecretId, ...(triggerOf(route, 'public-url') ? [] : [ENV.unsubscribeBaseUrl])]
           : []),
         ...(triggerOf(route, 'aws-events') ? [ENV.addressKeySecretId] : []),
+        ...(route.ports.includes('events') ? [ENV.eventBusName] : []),
       ];
       for (const route of careLoopFunctions) {
         const variables = resources[fnId(route.name)]!.Properties.Environment.Variables as Record<string, unknown>;
@@ -214,6 +215,7 @@ describe('CareLoopStack with default settings', () => {
           REMINDER_OFFSETS_MINUTES: '1440',
           CHECK_IN_DELAY_MINUTES: '4320',
           QUIET_HOURS: '21:00-08:00',
+          EVENT_BUS_NAME: { Ref: idOf(stack.bus) },
           POWERTOOLS_SERVICE_NAME: 'careloop',
           LOG_LEVEL: 'INFO',
         };
@@ -348,8 +350,25 @@ describe('CareLoopStack with default settings', () => {
           route.name,
         ).toEqual([]);
       }
-      // Not every event function: a treatment plan schedules nothing.
-      expect(schedulingRoutes.map((route) => route.name)).not.toContain('treatment-plan-created');
+      // Not every event function: a clinic's profile schedules nothing.
+      expect(schedulingRoutes.map((route) => route.name)).not.toContain('clinic-profile-updated');
+    });
+
+    it("lets the functions that publish put CareLoop's own events on its bus, and nothing else", () => {
+      const publishing = careLoopFunctions.filter((route) => route.ports.includes('events'));
+      expect(publishing.map((route) => route.name)).toEqual(['due-jobs']);
+      for (const route of careLoopFunctions) {
+        const statements = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
+          actionsOf(s).some((a) => a.startsWith('events:')),
+        );
+        if (!publishing.includes(route)) {
+          expect(statements, route.name).toEqual([]);
+          continue;
+        }
+        expect(statements.map((s) => [actionsOf(s), s.Resource, s.Condition])).toEqual([
+          [['events:PutEvents'], getAtt(idOf(stack.bus)), { StringLike: { 'events:source': ['careloop.*'] } }],
+        ]);
+      }
     });
   });
 
@@ -518,9 +537,10 @@ describe('CareLoopStack with custom settings', () => {
       expect(fn.Properties.Environment.Variables).toMatchObject({
         REMINDER_OFFSETS_MINUTES: '1440,120',
         CHECK_IN_DELAY_MINUTES: '2880',
-        SENDER_ADDRESS: 'care@mail.example.org',
         SCHEDULE_GROUP_NAME: 'careloop-prod',
       });
+      const { SENDER_ADDRESS } = fn.Properties.Environment.Variables;
+      if (SENDER_ADDRESS !== undefined) expect(SENDER_ADDRESS).toBe('care@mail.example.org');
     }
   });
 

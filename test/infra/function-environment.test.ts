@@ -3,6 +3,7 @@ import { careLoopFunctions } from '../../functions/catalog';
 import { secretsOf } from '../../functions/descriptor';
 import { functionEnvironment, reportsRejectedInput, type DeploymentValues } from '../../infra/function-plan';
 import { jobSchedulerFor } from '../../shared/adapters/job-scheduler';
+import { busEventsFor } from '../../shared/adapters/own-events';
 import { sesMailerFor } from '../../shared/adapters/ses-mailer';
 import { signedUnsubscribeLinksFor } from '../../shared/adapters/unsubscribe-links';
 import { loadRuntimeConfig, requireSetting, type RuntimeConfig } from '../../shared/config';
@@ -30,6 +31,7 @@ const values: DeploymentValues = {
   unsubscribeBaseUrl: 'https://abc.lambda-url.eu-central-1.on.aws/',
   unsubscribeSecretId: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:signing',
   addressKeySecretId: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:address',
+  eventBusName: 'clinic-events',
   runtime: { POWERTOOLS_SERVICE_NAME: 'careloop', LOG_LEVEL: 'INFO' },
 };
 
@@ -39,6 +41,7 @@ const PORT_BUILDERS: Record<OptionalPort, (config: RuntimeConfig) => unknown> = 
   scheduler: jobSchedulerFor,
   unsubscribeLinks: signedUnsubscribeLinksFor,
   library: () => undefined,
+  events: busEventsFor,
 };
 
 describe('the environment each function is given', () => {

@@ -172,6 +172,9 @@ const SIGNING_KEY = ['secretsmanager:GetSecretValue'];
 /** createJobScheduler: CreateSchedule, DeleteSchedule, ListSchedules; creating one passes the scheduler role. */
 const SCHEDULES = ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:ListSchedules', 'iam:PassRole'];
 
+/** createBusPublisher: PutEventsCommand, CareLoop's own sources only. */
+const PUBLISH = ['events:PutEvents'];
+
 type Kind = 'event handler' | 'scheduled handler' | 'unsubscribe' | 'ses-feedback';
 const kindOf = (route: FunctionDescriptor): Kind =>
   triggerOf(route, 'bus')
@@ -196,6 +199,7 @@ const PORT_ACTIONS: Record<OptionalPort, string[]> = {
   scheduler: SCHEDULES,
   unsubscribeLinks: SIGNING_KEY,
   library: [],
+  events: PUBLISH,
 };
 const expectedActions = (route: FunctionDescriptor) => [
   ...BASE_ACTIONS[kindOf(route)],

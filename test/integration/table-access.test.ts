@@ -66,6 +66,7 @@ beforeAll(async () => {
   harness = await createHarness({ now: new Date('2027-03-01T10:00:00Z') });
 
   const s = scenario({ startsAt: '2027-03-20T15:30:00+01:00' });
+  await harness.publish('ClinicProfileUpdated', s.clinicProfile());
   // A plan, a session before the patient's address is known, then the booking that gives it.
   await harness.publish('TreatmentPlanCreated', s.planCreated({ occurredAt: '2027-03-01T09:00:00Z' }));
   await harness.publish('SessionCompleted', s.sessionCompleted({ completedAt: '2027-03-01T09:30:00Z' }));
@@ -91,9 +92,13 @@ beforeAll(async () => {
       waiting.preferences({ email: waiting.email, consent: { followUps: true } }),
     ),
   );
+  // Bookings of the patient with the plan, cancelled and missed: the plan's check moves back.
   const cancelled = scenario({ startsAt: '2027-03-25T10:00:00+01:00' });
-  await harness.publish('BookingCreated', cancelled.created());
+  await harness.publish('BookingCreated', cancelled.created({ patient: { patientId: s.patientId, email: s.email } }));
   await refusedOnceThenSent(() => harness.publish('BookingCancelled', cancelled.cancelled()));
+  const missed = scenario({ startsAt: '2027-03-05T10:00:00+01:00' });
+  await harness.publish('BookingCreated', missed.created({ patient: { patientId: s.patientId, email: s.email } }));
+  await refusedOnceThenSent(() => harness.publish('BookingMissed', missed.missed({ kind: 'no-show' })));
   // The due jobs: reminders and the check-in, each refused once by SES (deferred, then sent).
   refuseNextEmail();
   await harness.advance(21 * 86_400);

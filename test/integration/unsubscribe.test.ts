@@ -68,6 +68,7 @@ beforeAll(async () => {
       checkInDelayMinutes: 4320,
     },
     library: { load: async () => selfCareLibrary },
+    events: { publish: unexpected('events') },
     unsubscribeLinks: createUnsubscribeLinks({
       baseUrl: BASE_URL,
       loadKeys: createSecretsManagerKeyLoader(secrets, SECRET_ID),

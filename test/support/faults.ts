@@ -1,6 +1,12 @@
 import { eventCatalog, type DetailType } from '../../events/catalog';
 import { InvalidEventError, parseEvent, type ParsedEvent } from '../../events/validation';
-import { onBookingCancelled, onBookingCreated, onBookingRescheduled } from '../../shared/domain/bookings';
+import {
+  onBookingCancelled,
+  onBookingCreated,
+  onBookingMissed,
+  onBookingRescheduled,
+} from '../../shared/domain/bookings';
+import { onClinicProfileUpdated } from '../../shared/domain/clinic-profile';
 import { onContactPreferencesUpdated } from '../../shared/domain/patients';
 import { onTreatmentPlanCreated } from '../../shared/domain/plans';
 import type { Dependencies } from '../../shared/domain/ports';
@@ -135,6 +141,10 @@ export function runUseCase(deps: Dependencies, event: ParsedEvent): Promise<unkn
       return onTreatmentPlanCreated(deps, event.detail);
     case 'ContactPreferencesUpdated':
       return onContactPreferencesUpdated(deps, event.detail);
+    case 'BookingMissed':
+      return onBookingMissed(deps, event.detail);
+    case 'ClinicProfileUpdated':
+      return onClinicProfileUpdated(deps, event.detail);
   }
 }
 

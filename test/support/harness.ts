@@ -9,15 +9,17 @@ import type { DetailType, EventDetailInput } from '../../events/catalog';
 import { careLoopFunctions } from '../../functions/catalog';
 import { triggerOf } from '../../infra/function-plan';
 import { LocalClock } from '../../infra/local/clock';
-import { createCareLoopTable } from '../../infra/local/dynamodb-local';
+import { createCareLoopTable, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import {
   eventBridgeEnvelope,
   lambdaContext,
   loadLocalFunctions,
   localDueJobsQueueArn,
+  LOCAL_ACCOUNT,
   LOCAL_ADDRESS_KEY_SECRET_ID,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
 } from '../../infra/local/functions';
+import { createEventBridgeEmulator, type EventBridgeEnvelope } from '../../infra/local/eventbridge-emulator';
 import { createQueueRunner } from '../../infra/local/queue-runner';
 import { createSideServices, type RejectedEventRecord } from '../../infra/local/side-services';
 import { createSchedulerEmulator } from '../../infra/local/scheduler-emulator';
@@ -32,6 +34,7 @@ export const UNSUBSCRIBE_KEY = 'test-unsubscribe-signing-key';
 /** The key suppressed addresses are keyed with in the tests. */
 export const ADDRESS_KEY = 'test-address-key';
 const PREFIX = 'careloop-test';
+const BUS_NAME = 'careloop-test-bus';
 
 const invoking = new AsyncLocalStorage<string>();
 
@@ -84,13 +87,25 @@ export async function createHarness(
     onRejectedEvent: (record) => rejectedEvents.push(record),
     secrets: { [LOCAL_UNSUBSCRIBE_SECRET_ID]: UNSUBSCRIBE_KEY, [LOCAL_ADDRESS_KEY_SECRET_ID]: ADDRESS_KEY },
   });
+  // The bus, for what CareLoop publishes: no rule here, every accepted event is kept to be read.
+  const published: EventBridgeEnvelope[] = [];
+  const bus = createEventBridgeEmulator({
+    busName: BUS_NAME,
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT,
+    clock,
+    targets: [],
+    onDeadLetter: () => undefined,
+    onAccepted: (event) => void published.push(event),
+  });
   const sideServer = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (!side.handle(String(req.headers['x-amz-target']), Buffer.concat(chunks).toString('utf8'), res)) {
-        res.writeHead(404).end();
-      }
+      const target = String(req.headers['x-amz-target']);
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (target.startsWith('AWSEvents.')) return void bus.handle(req, res, body);
+      if (!side.handle(target, body, res)) res.writeHead(404).end();
     });
   });
   const sidePort = await freePort();
@@ -108,7 +123,7 @@ export async function createHarness(
       sideServices: sideServicesEndpoint,
       unsubscribe: UNSUBSCRIBE_BASE,
     },
-    { prefix: PREFIX, tableName, scheduleGroupName: PREFIX, senderAddress: SENDER },
+    { prefix: PREFIX, tableName, scheduleGroupName: PREFIX, senderAddress: SENDER, eventBusName: BUS_NAME },
     clock,
   );
   // Each invocation runs in its function's context, so a test can tell which function made a call.
@@ -164,6 +179,8 @@ export async function createHarness(
       return items;
     },
     rejectedEvents,
+    /** What CareLoop published on its bus, in order. */
+    published,
     async close() {
       sideServer.closeAllConnections();
       await new Promise((resolve) => sideServer.close(resolve));

@@ -1,13 +1,22 @@
 import type { EmailKind } from '../../shared/email/types';
-import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from '../../shared/domain/model';
+import type {
+  BookingRecord,
+  ClinicProfileRecord,
+  PatientRecord,
+  PlanRecord,
+  SessionRecord,
+  Versioned,
+} from '../../shared/domain/model';
 import {
   ConcurrentUpdateError,
   type ClaimResult,
   type Dependencies,
   type EmailClaim,
+  type EventPublisher,
   type JobScheduler,
   type Mailer,
   type OutgoingEmail,
+  type OwnEvent,
   type ScheduledJob,
   type Store,
 } from '../../shared/domain/ports';
@@ -30,6 +39,9 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
   >();
   const suppressed = new Set<string>();
   const processed = new Set<string>();
+  const published = new Set<string>();
+  const claimKey = (claim: EmailClaim) =>
+    `${claim.clinicId}/${claim.bookingId ?? `patient:${claim.patientId}`}/${claim.key}`;
   const get = <T>(key: string) => {
     const found = records.get(key);
     return found ? (clone(found) as Versioned<T>) : undefined;
@@ -42,6 +54,8 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
         return `patient/${record.clinicId}/${record.patientId}`;
       case 'session':
         return `session/${record.clinicId}/${record.patientId}/${record.bookingId}`;
+      case 'clinic':
+        return `clinic/${record.clinicId}`;
       default:
         return `plan/${record.clinicId}/${record.patientId}/${record.planId}`;
     }
@@ -74,17 +88,22 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
         records.set(key, { record: clone(change.record), version: (change.version ?? 0) + 1 });
       }
     },
-    async hasActiveBookingAfter(clinicId, patientId, after) {
-      return inPartition<BookingRecord>(`booking/${clinicId}/`).some(
-        ({ record }) =>
-          record.patientId === patientId &&
-          record.status === 'active' &&
-          record.startsAt !== undefined &&
-          Date.parse(record.startsAt) > after.getTime(),
-      );
+    getClinicProfile: async (clinicId) => get<ClinicProfileRecord>(`clinic/${clinicId}`),
+    async nextActiveBookingAfter(clinicId, patientId, after) {
+      const upcoming = inPartition<BookingRecord>(`booking/${clinicId}/`)
+        .map(({ record }) => record)
+        .filter(
+          (record) =>
+            record.patientId === patientId &&
+            record.status === 'active' &&
+            record.startsAt !== undefined &&
+            Date.parse(record.startsAt) > after.getTime(),
+        )
+        .sort((a, b) => Date.parse(a.startsAt!) - Date.parse(b.startsAt!))[0];
+      return upcoming && { bookingId: upcoming.bookingId, startsAt: new Date(upcoming.startsAt!).toISOString() };
     },
     async claimEmail(claim: EmailClaim): Promise<ClaimResult> {
-      const key = `${claim.clinicId}/${claim.bookingId}/${claim.key}`;
+      const key = claimKey(claim);
       const existing = emailClaims.get(key);
       if (existing) {
         if (existing.status === 'sent') return { status: 'sent' };
@@ -108,11 +127,11 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
       return { status: 'claimed' };
     },
     async recordEmailSent(claim) {
-      const existing = emailClaims.get(`${claim.clinicId}/${claim.bookingId}/${claim.key}`);
+      const existing = emailClaims.get(claimKey(claim));
       if (existing?.token === claim.token) existing.status = 'sent';
     },
     async releaseEmailClaim(claim) {
-      const key = `${claim.clinicId}/${claim.bookingId}/${claim.key}`;
+      const key = claimKey(claim);
       const existing = emailClaims.get(key);
       if (existing?.token === claim.token && existing.status === 'claimed') emailClaims.delete(key);
     },
@@ -122,6 +141,18 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
       processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
     markEventProcessed: async (clinicId, detailType, eventId, consumer) =>
       void processed.add(`${clinicId}/${detailType}/${eventId}/${consumer}`),
+    isPublished: async (clinicId, eventId) => published.has(`${clinicId}/${eventId}`),
+    markPublished: async (clinicId, eventId) => void published.add(`${clinicId}/${eventId}`),
+  };
+}
+
+export function createMemoryEventPublisher(): EventPublisher & { published: OwnEvent[] } {
+  const published: OwnEvent[] = [];
+  return {
+    published,
+    async publish(event) {
+      published.push(clone(event));
+    },
   };
 }
 
@@ -156,6 +187,7 @@ export function createMemoryDependencies(now: Date) {
   const store = createMemoryStore();
   const mailer = createMemoryMailer();
   const scheduler = createMemoryScheduler();
+  const events = createMemoryEventPublisher();
   let current = now.getTime();
   const dependencies: Dependencies = {
     store,
@@ -172,7 +204,15 @@ export function createMemoryDependencies(now: Date) {
       urlFor: async (clinicId, patientId) => `https://unsubscribe.example/${clinicId}.${patientId}`,
       verify: async () => undefined,
     },
+    events,
     log: () => undefined,
   };
-  return { dependencies, store, mailer, scheduler, advanceTo: (instant: Date) => (current = instant.getTime()) };
+  return {
+    dependencies,
+    store,
+    mailer,
+    scheduler,
+    events,
+    advanceTo: (instant: Date) => (current = instant.getTime()),
+  };
 }

@@ -3,10 +3,12 @@ import { exampleInput } from './examples';
 
 /**
  * The contract examples, made unique per test (booking, patient, address, event ids) so
- * tests sharing a table and an inbox never see each other's records or emails.
+ * tests sharing a table and an inbox never see each other's records or emails. A test that
+ * gives its clinic a profile names a clinic of its own (`clinicId`), so no other test sees it.
  */
-export function scenario(options: { startsAt?: string; occurredAt?: string } = {}) {
+export function scenario(options: { startsAt?: string; occurredAt?: string; clinicId?: string } = {}) {
   const tag = randomUUID().slice(0, 8);
+  const clinic = options.clinicId ? { clinicId: options.clinicId } : {};
   const bookingId = `bk-${tag}`;
   const patientId = `pt-${tag}`;
   const email = `alex.${tag}@example.com`;
@@ -19,6 +21,7 @@ export function scenario(options: { startsAt?: string; occurredAt?: string } = {
     email,
     created: (overrides: { booking?: object; patient?: object; eventId?: string; occurredAt?: string } = {}) =>
       exampleInput('BookingCreated', {
+        ...clinic,
         eventId: overrides.eventId ?? eventId('created'),
         occurredAt: overrides.occurredAt ?? options.occurredAt ?? '2027-03-01T09:12:00Z',
         booking: {
@@ -30,14 +33,18 @@ export function scenario(options: { startsAt?: string; occurredAt?: string } = {
         patient: { ...exampleInput('BookingCreated').patient, patientId, email, ...overrides.patient },
       }),
     rescheduled: (overrides: Record<string, unknown> = {}) =>
-      exampleInput('BookingRescheduled', { eventId: eventId('rescheduled'), bookingId, ...overrides }),
+      exampleInput('BookingRescheduled', { ...clinic, eventId: eventId('rescheduled'), bookingId, ...overrides }),
     cancelled: (overrides: Record<string, unknown> = {}) =>
-      exampleInput('BookingCancelled', { eventId: eventId('cancelled'), bookingId, ...overrides }),
+      exampleInput('BookingCancelled', { ...clinic, eventId: eventId('cancelled'), bookingId, ...overrides }),
+    missed: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('BookingMissed', { ...clinic, eventId: eventId('missed'), bookingId, ...overrides }),
     sessionCompleted: (overrides: Record<string, unknown> = {}) =>
-      exampleInput('SessionCompleted', { eventId: eventId('session'), bookingId, patientId, ...overrides }),
+      exampleInput('SessionCompleted', { ...clinic, eventId: eventId('session'), bookingId, patientId, ...overrides }),
     planCreated: (overrides: Record<string, unknown> = {}) =>
-      exampleInput('TreatmentPlanCreated', { eventId: eventId('plan'), patientId, ...overrides }),
+      exampleInput('TreatmentPlanCreated', { ...clinic, eventId: eventId('plan'), patientId, ...overrides }),
     preferences: (overrides: Record<string, unknown> = {}) =>
-      exampleInput('ContactPreferencesUpdated', { eventId: eventId('prefs'), patientId, ...overrides }),
+      exampleInput('ContactPreferencesUpdated', { ...clinic, eventId: eventId('prefs'), patientId, ...overrides }),
+    clinicProfile: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('ClinicProfileUpdated', { ...clinic, eventId: eventId('profile'), ...overrides }),
   };
 }

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { BookingCancelled, BookingCreated, BookingRescheduled } from '../../../events/schemas';
-import { onBookingCancelled, onBookingCreated, onBookingRescheduled } from '../../../shared/domain/bookings';
+import type { BookingCancelled, BookingCreated, BookingMissed, BookingRescheduled } from '../../../events/schemas';
+import {
+  onBookingCancelled,
+  onBookingCreated,
+  onBookingMissed,
+  onBookingRescheduled,
+} from '../../../shared/domain/bookings';
 import { compareStamps } from '../../../shared/domain/model';
 import { createMemoryDependencies } from '../../support/memory';
 import { exampleDetail } from '../../support/examples';
@@ -13,7 +18,8 @@ import { exampleDetail } from '../../support/examples';
  * on the way may differ: an email cannot be unsent, so a reschedule announced before an
  * earlier cancellation arrives stays announced (and the cancellation follows it), and a
  * confirmation that arrives after a reschedule already shows the new time. Nothing is sent
- * twice either way.
+ * twice either way. A no-show gets its one "we missed you" whatever the order, and a missed
+ * booking has no reminder left.
  */
 
 const NOW = new Date('2027-01-01T00:00:00Z');
@@ -22,7 +28,8 @@ const hour = 3600_000;
 type BookingEvent =
   | { type: 'BookingCreated'; detail: BookingCreated }
   | { type: 'BookingRescheduled'; detail: BookingRescheduled }
-  | { type: 'BookingCancelled'; detail: BookingCancelled };
+  | { type: 'BookingCancelled'; detail: BookingCancelled }
+  | { type: 'BookingMissed'; detail: BookingMissed };
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -37,8 +44,12 @@ const story = fc
       { maxLength: 3 },
     ),
     cancelAtHour: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }),
+    missed: fc.option(
+      fc.record({ atHour: fc.integer({ min: 1, max: 60 }), kind: fc.constantFrom('no-show', 'late-cancel') }),
+      { nil: undefined },
+    ),
   })
-  .map(({ createdAtHour, startHour, reschedules, cancelAtHour }) => {
+  .map(({ createdAtHour, startHour, reschedules, cancelAtHour, missed }) => {
     const base = NOW.getTime();
     const events: BookingEvent[] = [
       {
@@ -68,6 +79,18 @@ const story = fc
               }),
             } as BookingEvent,
           ]),
+      ...(missed === undefined
+        ? []
+        : [
+            {
+              type: 'BookingMissed',
+              detail: exampleDetail('BookingMissed', {
+                eventId: 'evt-missed',
+                occurredAt: iso(base + (createdAtHour + missed.atHour) * hour),
+                kind: missed.kind,
+              }),
+            } as BookingEvent,
+          ]),
     ];
     return events;
   });
@@ -92,6 +115,7 @@ async function run(events: BookingEvent[]) {
   for (const event of events) {
     if (event.type === 'BookingCreated') await onBookingCreated(world.dependencies, event.detail);
     else if (event.type === 'BookingRescheduled') await onBookingRescheduled(world.dependencies, event.detail);
+    else if (event.type === 'BookingMissed') await onBookingMissed(world.dependencies, event.detail);
     else await onBookingCancelled(world.dependencies, event.detail);
   }
   const booking = (await world.store.getBooking('riverside', 'bk-20270303-0001'))!.record;
@@ -107,6 +131,7 @@ async function run(events: BookingEvent[]) {
     },
     schedules: [...world.scheduler.jobs.keys()].sort(),
     subjects: world.mailer.sent.map((email) => email.subject),
+    missedEmails: [...world.store.emailClaims.entries()].filter(([, claim]) => claim.kind === 'missed').length,
     lastCalendar: {
       method: /METHOD:(\w+)/.exec(last)?.[1],
       start: /DTSTART:(\d{8}T\d{6}Z)/.exec(last)?.[1],
@@ -126,12 +151,25 @@ describe('booking events in any order, any number of times', () => {
 
         expect(shuffled.state).toEqual(inOrder.state);
         expect(shuffled.schedules).toEqual(inOrder.schedules);
-        // A CANCEL removes the invitation by its UID, whatever start it names.
-        expect(shuffled.lastCalendar.method).toEqual(inOrder.lastCalendar.method);
-        if (inOrder.lastCalendar.method === 'REQUEST') expect(shuffled.lastCalendar).toEqual(inOrder.lastCalendar);
+        // A CANCEL removes the invitation by its UID, whatever start it names. A missed booking is
+        // over: nothing about it is sent but the no-show's email, so its invitation is whatever was
+        // sent before the report arrived (none when it came first: contract 1.1), never a CANCEL.
+        if (shuffled.state.status !== 'missed') {
+          expect(shuffled.lastCalendar.method).toEqual(inOrder.lastCalendar.method);
+          if (inOrder.lastCalendar.method === 'REQUEST') expect(shuffled.lastCalendar).toEqual(inOrder.lastCalendar);
+        } else {
+          expect([undefined, 'REQUEST']).toContain(shuffled.lastCalendar.method);
+        }
         // One email per claim, each claim sent: nothing twice, nothing half-done.
         expect(shuffled.subjects.length).toBe(shuffled.claims.length);
         expect(shuffled.claims.every((claim) => claim.status === 'sent')).toBe(true);
+        // A cancellation known at any point may have been told before a no-show arrived; otherwise
+        // the no-show's email is owed exactly as in order, and nothing else follows a missed visit.
+        const cancelled = events.some((event) => event.type === 'BookingCancelled');
+        if (!cancelled) expect(shuffled.missedEmails).toBe(inOrder.missedEmails);
+        const noShow = events.some((event) => event.type === 'BookingMissed' && event.detail.kind === 'no-show');
+        if (noShow && !cancelled) expect(inOrder.missedEmails).toBe(1);
+        if (shuffled.state.status === 'missed') expect(shuffled.schedules).toEqual([]);
       }),
       { numRuns: 300 },
     );

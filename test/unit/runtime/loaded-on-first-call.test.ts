@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RuntimeConfig } from '../../../shared/config';
-import { configuredSelfCareLibrary, loadedEarly, loadedOnFirstCall } from '../../../shared/runtime/wiring';
+import { configuredSelfCareLibrary } from '../../../shared/runtime/self-care-source';
+import { loadedEarly, loadedOnFirstCall } from '../../../shared/runtime/wiring';
 
 class Adapter {
   readonly region = 'eu-central-1';

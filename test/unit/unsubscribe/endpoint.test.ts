@@ -25,7 +25,10 @@ function patient(overrides: Partial<PatientRecord> = {}): PatientRecord {
   };
 }
 
-function memoryDeps(initial?: PatientRecord, options: { conflicts?: number; failReads?: boolean } = {}) {
+function memoryDeps(
+  initial?: PatientRecord,
+  options: { conflicts?: number; failReads?: boolean; clinicName?: string } = {},
+) {
   let stored: Versioned<PatientRecord> | undefined = initial ? { record: initial, version: 1 } : undefined;
   let conflicts = options.conflicts ?? 0;
   const saves: RecordChange[][] = [];
@@ -35,6 +38,11 @@ function memoryDeps(initial?: PatientRecord, options: { conflicts?: number; fail
       async getPatient() {
         if (options.failReads) throw new Error('ProvisionedThroughputExceededException');
         return stored && structuredClone(stored);
+      },
+      async getClinicProfile() {
+        return options.clinicName === undefined
+          ? undefined
+          : { record: { clinicId: 'riverside', name: options.clinicName }, version: 1 };
       },
       async save(changes: RecordChange[]) {
         const change = changes[0]!;
@@ -129,6 +137,19 @@ describe('unsubscribe endpoint', () => {
     );
     expect(response.body).toContain('<form method="post">');
     expect(saves).toHaveLength(0);
+  });
+
+  it('names the clinic from its profile, escaped, on the page of a valid link only', async () => {
+    const { deps } = memoryDeps(patient(), { clinicName: 'Riverside <Physio> & Co' });
+    const page = await handleUnsubscribeRequest(deps, { method: 'GET', path: `/${await tokenFor(deps)}` });
+    expect(page.body).toContain('<p class="clinic">Riverside &lt;Physio&gt; &amp; Co</p>');
+    expect(page.body).toContain('<title>Unsubscribe from self-care emails · Riverside &lt;Physio&gt; &amp; Co</title>');
+    expect(page.body).not.toContain('<Physio>');
+    const invalid = await handleUnsubscribeRequest(deps, { method: 'GET', path: '/not-a-token' });
+    expect(invalid.body).not.toContain('Riverside');
+    const { deps: noProfile } = memoryDeps(patient());
+    const neutral = await handleUnsubscribeRequest(noProfile, { method: 'GET', path: `/${await tokenFor(noProfile)}` });
+    expect(neutral.body).not.toContain('class="clinic"');
   });
 
   it('answers HEAD like GET, without a body', async () => {
