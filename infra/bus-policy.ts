@@ -21,6 +21,16 @@ export interface Publisher {
   readonly sources: readonly EventSource[];
 }
 
+/**
+ * A role of this stack that publishes to the stack's own bus (the deploy-time clinic seed). Its
+ * own IAM policy allows it, so it needs no Allow here; it is left out of the Deny of each of its
+ * sources, as a listed publisher is. Its ARN is a token, resolved by CloudFormation.
+ */
+export interface StackPublisher {
+  readonly principalArn: string;
+  readonly sources: readonly EventSource[];
+}
+
 /** Every source in the contract (events/catalog.ts), each once. */
 export const CONTRACT_SOURCES: readonly EventSource[] = [
   ...new Set(Object.values(eventCatalog).map((definition) => definition.source)),
@@ -175,7 +185,8 @@ function principalArnPatterns(principal: string): string[] {
  * - One Deny per contract source: `events:PutEvents` with that source, by any principal but the
  *   publishers listed for it. An Allow alone does not keep out a principal of this account
  *   whose own IAM policy allows `events:PutEvents`: it could send `clinic.patients` and redirect
- *   a patient's email. A source no publisher lists is denied to everyone.
+ *   a patient's email. A source no publisher lists is denied to everyone but the stack's own
+ *   publishers of it (`stackPublishers`: the clinic seed, for `clinic.admin`).
  *
  * Returns the policies (one AWS::Events::EventBusPolicy each, created one after the other:
  * EventBridge rewrites the bus's single policy document for each). Construct ids, like
@@ -183,7 +194,11 @@ function principalArnPatterns(principal: string): string[] {
  * replaces nothing (a replacement would create the new copy, then delete the old one's
  * statement). No publishers, no policy.
  */
-export function applyPublisherPolicy(bus: events.EventBus, publishers: readonly Publisher[]): events.EventBusPolicy[] {
+export function applyPublisherPolicy(
+  bus: events.EventBus,
+  publishers: readonly Publisher[],
+  stackPublishers: readonly StackPublisher[] = [],
+): events.EventBusPolicy[] {
   const policies: events.EventBusPolicy[] = [];
   const chain = (policy: events.EventBusPolicy) => {
     const previous = policies.at(-1);
@@ -210,9 +225,14 @@ export function applyPublisherPolicy(bus: events.EventBus, publishers: readonly 
   }
   if (publishers.length === 0) return policies;
   for (const source of CONTRACT_SOURCES) {
-    const allowed = publishers
-      .filter((publisher) => publisher.sources.includes(source))
-      .flatMap((publisher) => principalArnPatterns(publisher.principal));
+    const allowed = [
+      ...publishers
+        .filter((publisher) => publisher.sources.includes(source))
+        .flatMap((publisher) => principalArnPatterns(publisher.principal)),
+      ...stackPublishers
+        .filter((publisher) => publisher.sources.includes(source))
+        .map((publisher) => publisher.principalArn),
+    ];
     const hash = sourceHash(bus, source);
     const statement = new iam.PolicyStatement({
       sid: `careloop-only-publishers-${hash}`,

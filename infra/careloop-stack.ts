@@ -13,6 +13,7 @@ import type { Construct } from 'constructs';
 import { careLoopFunctions } from '../functions/catalog';
 import type { FunctionDescriptor } from '../functions/descriptor';
 import { CareLoopFunction, FUNCTION_DEFAULTS, pascalCase } from './constructs/careloop-function';
+import { ClinicSeed } from './constructs/clinic-seed';
 import { DataStore } from './constructs/data';
 import { EmailSending } from './constructs/email';
 import { defaultBusRuleName, Messaging } from './constructs/messaging';
@@ -20,7 +21,7 @@ import { PatientEndpoint } from './constructs/patient-endpoint';
 import { Scheduling } from './constructs/scheduling';
 import { withoutSections } from './constructs/section';
 import { FUNCTION_RUNTIME_ENVIRONMENT } from './bundling';
-import { DUE_JOBS_QUEUE, type DeploymentValues } from './function-plan';
+import { DUE_JOBS_QUEUE, triggerOf, type DeploymentValues } from './function-plan';
 import { CareLoopOperations, terminalQueuesOf } from './operations';
 import { hoursToMinutes, type Settings } from './settings';
 
@@ -62,6 +63,8 @@ export class CareLoopStack extends Stack {
   readonly functions: ReadonlyMap<string, lambda.Function>;
   /** EventBridge rule of each function a rule triggers, by name. */
   readonly rules: ReadonlyMap<string, events.Rule>;
+  /** The clinic profiles published at deploy time, when `clinicsFile` names any. */
+  readonly clinicSeed?: ClinicSeed;
 
   constructor(scope: Construct, id: string, props: CareLoopStackProps) {
     super(scope, id, props);
@@ -73,10 +76,22 @@ export class CareLoopStack extends Stack {
     this.key = data.key;
     this.table = data.table;
 
+    // Its role before the bus: the bus policy must let it send clinic.admin.
+    this.clinicSeed = settings.clinicProfiles
+      ? new ClinicSeed(this, 'ClinicSeed', {
+          prefix,
+          key: this.key,
+          // The repository's own provider, wherever a test resolves the catalog's handlers.
+          projectRoot: PROJECT_ROOT,
+          profiles: settings.clinicProfiles,
+        })
+      : undefined;
+
     const messaging = new Messaging(this, 'Messaging', {
       prefix,
       busName: settings.busName,
       publishers: settings.publishers ?? [],
+      stackPublishers: this.clinicSeed ? [this.clinicSeed.publisher] : [],
       archiveRetentionDays: settings.archiveRetentionDays,
       key: this.key,
     });
@@ -157,6 +172,15 @@ export class CareLoopStack extends Stack {
     );
 
     email.publishFeedbackToDefaultBus();
+
+    // Published once every function and its rule exist (a profile published before its rule
+    // would reach no function), and the archive, which keeps it.
+    this.clinicSeed?.publishTo(this.bus, {
+      after: [...built.values(), this.archive],
+      consumers: descriptors
+        .filter((descriptor) => triggerOf(descriptor, 'bus')?.events.includes('ClinicProfileUpdated'))
+        .map((descriptor) => descriptor.name),
+    });
 
     // ---- Operations: alarms -> SNS topic, dashboard careloop-<stage> (docs/OPERATIONS.md) ----
     this.operations = new CareLoopOperations(this, 'Operations', {

@@ -122,6 +122,19 @@ export const REASONS = {
   synchronousNoDlq:
     'Invoked synchronously through its function URL: the browser or mail client receives the error page and can ' +
     'retry; DeadLetterConfig applies to asynchronous invocations only.',
+  clinicSeedNoVpc:
+    'The clinic seed function calls one AWS API, EventBridge PutEvents on the CareLoop bus, over TLS with ' +
+    'IAM-signed requests, and only while CloudFormation deploys the stack; there is no VPC resource to reach. A VPC ' +
+    'would need a NAT gateway or an EventBridge interface endpoint per AZ (a fixed monthly cost) and would not ' +
+    'narrow what its role allows.',
+  clinicSeedConcurrency:
+    'Invoked only by CloudFormation, once per clinic profile added or changed in a deployment: it has no trigger ' +
+    'and no URL, so nothing else can invoke it, and a reservation would hold back account concurrency for a ' +
+    'function that is idle between deployments.',
+  clinicSeedNoDlq:
+    'A custom resource provider: it answers CloudFormation itself, and a profile it cannot publish fails the ' +
+    'deployment with the reason in the stack events. A failure record in a queue would never be read; if the ' +
+    'function cannot answer at all, the custom resource times out and the deployment fails and rolls back.',
   publicUnsubscribeUrl:
     'The one-click unsubscribe link (RFC 8058) must be opened by any mail client or browser without AWS ' +
     'credentials, so the function URL uses auth type NONE. The function acts only on a token carrying a valid ' +

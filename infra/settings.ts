@@ -3,7 +3,9 @@ import { resolve as resolvePath } from 'node:path';
 import { DEFAULT_TIMING, hoursToMinutes } from '../shared/defaults';
 import { parseQuietHours } from '../shared/domain/quiet-hours';
 import { selfCareLibraryFromConfiguration } from '../shared/self-care/configured';
+import type { ClinicProfileUpdated } from '../events/schemas';
 import { parsePublishers, type Publisher } from './bus-policy';
+import { ClinicsFileError, readClinicsFile } from './clinics-file';
 
 /**
  * Deploy-time settings of the CareLoop stack, read from CDK context (`cdk.json` or
@@ -32,6 +34,11 @@ export interface Settings {
   readonly quietHours: string;
   /** The clinic's self-care overrides (JSON text of the file named by `selfCareFile`), if any. */
   readonly selfCareOverrides?: string;
+  /**
+   * Clinic profiles published to the bus at deploy time (`clinicsFile`), validated, each with its
+   * eventId: see infra/constructs/clinic-seed.ts.
+   */
+  readonly clinicProfiles?: readonly ClinicProfileUpdated[];
   /** When given, subscribed by email to the alarm topic (the address must confirm the subscription). */
   readonly alarmEmail?: string;
   /**
@@ -60,6 +67,7 @@ export const CONTEXT_KEYS = [
   'checkInDelayHours',
   'quietHours',
   'selfCareFile',
+  'clinicsFile',
   'alarmEmail',
   'publicFunctionConcurrency',
   'archiveRetentionDays',
@@ -229,6 +237,17 @@ export function resolveSettings(
     }
   }
 
+  const clinicsFile = read(getContext, 'clinicsFile');
+  let clinicProfiles: ClinicProfileUpdated[] | undefined;
+  if (clinicsFile !== undefined) {
+    try {
+      clinicProfiles = readClinicsFile(String(clinicsFile));
+    } catch (error) {
+      if (!(error instanceof ClinicsFileError)) throw error;
+      for (const message of error.problems) problems.push({ key: 'clinicsFile', message });
+    }
+  }
+
   const alarmEmail = text('alarmEmail', undefined, EMAIL, 'must be a plain email address');
 
   const rawConcurrency = read(getContext, 'publicFunctionConcurrency');
@@ -271,6 +290,7 @@ export function resolveSettings(
     checkInDelayHours: checkInDelayHours!,
     quietHours,
     ...(selfCareOverrides ? { selfCareOverrides } : {}),
+    ...(clinicProfiles ? { clinicProfiles } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     publicFunctionConcurrency: publicFunctionConcurrency!,
     archiveRetentionDays: archiveRetentionDays!,

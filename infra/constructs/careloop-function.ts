@@ -330,7 +330,7 @@ export class CareLoopFunction extends StackSection {
  * bundle did not change is not uploaded again. The asset's source is the function's own folder,
  * what CDK hashes when a test skips bundling.
  */
-function functionCode(projectRoot: string, entry: string, selfCareOverrides: string | undefined): lambda.Code {
+export function functionCode(projectRoot: string, entry: string, selfCareOverrides: string | undefined): lambda.Code {
   return lambda.Code.fromAsset(path.join(projectRoot, path.dirname(entry)), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {

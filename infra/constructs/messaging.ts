@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { applyPublisherPolicy, type Publisher } from '../bus-policy';
+import { applyPublisherPolicy, type Publisher, type StackPublisher } from '../bus-policy';
 import { terminalQueue } from './queues';
 import { StackSection } from './section';
 
@@ -19,6 +19,8 @@ export interface MessagingProps {
   readonly prefix: string;
   readonly busName: string;
   readonly publishers: readonly Publisher[];
+  /** Roles of this stack that publish to the bus (the clinic seed): the publishers' Deny leaves them out. */
+  readonly stackPublishers?: readonly StackPublisher[];
   readonly archiveRetentionDays: number;
   readonly key: kms.Key;
 }
@@ -59,7 +61,7 @@ export class Messaging extends StackSection {
       eventBusName: props.busName,
       description: 'CareLoop clinic events (booking, care, patients)',
     });
-    applyPublisherPolicy(this.bus, props.publishers);
+    applyPublisherPolicy(this.bus, props.publishers, props.stackPublishers);
     // Not bus.archive(): in aws-cdk-lib 2.276 that helper drops kmsKey.
     this.archive = new events.Archive(this, 'BusArchive', {
       sourceEventBus: this.bus,

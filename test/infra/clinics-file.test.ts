@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClinicsFileError, derivedEventId, parseClinicEntries, readClinicsFile } from '../../infra/clinics-file';
 import { PROJECT_ROOT } from '../../infra/careloop-stack';
+import { resolveSettings, SettingsError } from '../../infra/settings';
 import { exampleInput } from '../support/examples';
 
 /**
@@ -191,5 +192,38 @@ describe('the example clinics file (docs/clinics.example.json)', () => {
     const example = profiles.find((profile) => profile.clinicId === 'riverside')!;
     const { eventId: _eventId, ...contract } = exampleInput('ClinicProfileUpdated');
     expect(example).toEqual({ ...contract, eventId: derivedEventId(contract) });
+  });
+});
+
+describe('the clinicsFile setting', () => {
+  const settingsWith = (clinicsFile: string | undefined) =>
+    resolveSettings((key) => (key === 'clinicsFile' ? clinicsFile : undefined), {});
+
+  it('reads the profiles, and leaves them out when no file is named', () => {
+    const settings = settingsWith(join(PROJECT_ROOT, 'docs', 'clinics.example.json'));
+    expect(settings.clinicProfiles?.map((profile) => profile.clinicId)).toEqual(['riverside', 'hillside']);
+    expect(settingsWith(undefined)).not.toHaveProperty('clinicProfiles');
+    expect(settingsWith('')).not.toHaveProperty('clinicProfiles');
+  });
+
+  it('stops the synth with every problem under the context key, naming file, entry and field', () => {
+    const file = join(folder, 'bad-clinics.json');
+    writeFileSync(
+      file,
+      JSON.stringify([hillside(), { ...riverside(), profile: { ...riverside().profile, bookingUrl: 'http://x' } }]),
+    );
+    let error: unknown;
+    try {
+      settingsWith(file);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SettingsError);
+    expect((error as SettingsError).problems).toEqual([
+      { key: 'clinicsFile', message: `${file}[1].profile.bookingUrl: must be an https URL` },
+    ]);
+    expect((error as SettingsError).message).toContain(
+      `context key "clinicsFile": ${file}[1].profile.bookingUrl: must be an https URL`,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +14,7 @@ import {
   withAcknowledgementTable,
   type ComplianceSynth,
 } from '../../infra/compliance-report';
+import { PROJECT_ROOT } from '../../infra/careloop-stack';
 import { COMPLIANCE_PACKS } from '../../infra/nag';
 
 /**
@@ -78,6 +80,16 @@ describe('compliance packs (AwsSolutions, HIPAA.Security, Serverless)', () => {
     });
     expect(custom.findings.map(describeFinding)).toEqual([]);
     expect(custom.annotations).toEqual([]);
+  });
+
+  it('leaves nothing unacknowledged with a clinic seed, and each of its acknowledgements silences a finding', () => {
+    const seeded = synthWithCompliancePacks({ clinicsFile: join(PROJECT_ROOT, 'docs', 'clinics.example.json') });
+    expect(seeded.findings.map(describeFinding)).toEqual([]);
+    expect(seeded.annotations).toEqual([]);
+    const seed = seeded.stack.clinicSeed!;
+    const acknowledgements = acknowledgementsOf(seed).map((ack) => `${ack.path}|${ack.id}`);
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    expect(acknowledgements.filter((ack) => !usedAcknowledgements.has(ack))).toEqual([]);
   });
 
   it('acknowledges only findings that exist: each acknowledgement silences at least one', () => {
