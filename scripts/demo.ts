@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { readClinicsFile } from '../infra/clinics-file';
 import { createPublisher, type PublishEvent } from '../shared/adapters/event-publisher';
+import { describeOutcome, publishClinicProfiles } from './clinic';
 
 /**
  * `npm run demo`, against a running `npm start`: one patient's story told through the
@@ -22,6 +25,13 @@ const patientId = `pt-demo-${tag}`;
 const bookingId = `bk-demo-${tag}`;
 const email = `alex.meyer.${tag}@example.com`;
 const therapist = { therapistId: 'th-dana', name: 'Dana Kim' };
+/** The clinic's profile comes from the sample a deployment seeds from (docs/DEPLOY.md). */
+const CLINICS_FILE = fileURLToPath(new URL('../docs/clinics.example.json', import.meta.url));
+/**
+ * Events are delivered asynchronously and the local stack has nothing to wait on for one that
+ * sends no email: a moment for the profile to be stored before the first email is rendered.
+ */
+const PROFILE_SETTLE_MS = 500;
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(`${eventsEndpoint}${path}`, init);
@@ -60,6 +70,17 @@ async function waitForEmails(count: number) {
     if (Date.now() > deadline) throw new Error(`expected ${count} emails for ${email}, found ${emails.length}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The clinic admin app's part: the profile every email shows (name, phone, booking page, policy). */
+async function publishClinicProfile() {
+  const profile = readClinicsFile(CLINICS_FILE).find((entry) => entry.clinicId === clinicId);
+  if (!profile) throw new Error(`${CLINICS_FILE} has no profile of clinic ${clinicId}`);
+  const [result] = await publishClinicProfiles(publisher, [profile]);
+  if (result!.status !== 'published') throw new Error(describeOutcome(profile, result!));
+  console.log(`📤 ClinicProfileUpdated: ${describeOutcome(profile, result!)}`);
+  await new Promise((resolve) => setTimeout(resolve, PROFILE_SETTLE_MS));
+  console.log('✔ The clinic publishes its profile, which the emails show (stored; no email)\n');
 }
 
 let seen = 0;
@@ -110,6 +131,8 @@ async function main() {
   const stamp = () => new Date().toISOString();
 
   console.log(`CareLoop demo: patient ${patientId}, booking ${bookingId}, inbox address ${email}\n`);
+
+  await publishClinicProfile();
 
   await step(
     'A treatment plan of 6 sessions is agreed after the intake assessment (stored; no email)',
