@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readClinicsFile } from '../infra/clinics-file';
+import { LOCAL_TABLE } from '../infra/local/stack';
+import { createDynamoStore } from '../shared/adapters/dynamo-store';
+import { isNewer, type Stamp } from '../shared/domain/model';
 import { createPublisher, type PublishEvent } from '../shared/adapters/event-publisher';
 import { describeOutcome, publishClinicProfiles } from './clinic';
 
@@ -27,11 +31,33 @@ const email = `alex.meyer.${tag}@example.com`;
 const therapist = { therapistId: 'th-dana', name: 'Dana Kim' };
 /** The clinic's profile comes from the sample a deployment seeds from (docs/DEPLOY.md). */
 const CLINICS_FILE = fileURLToPath(new URL('../docs/clinics.example.json', import.meta.url));
+const dynamodbEndpoint =
+  process.env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${process.env.CARELOOP_DYNAMODB_PORT ?? 8000}`;
+
 /**
- * Events are delivered asynchronously and the local stack has nothing to wait on for one that
- * sends no email: a moment for the profile to be stored before the first email is rendered.
+ * Events are delivered asynchronously, and one that sends no email leaves nothing in the inbox
+ * to wait for: the profile is awaited in the table, so the first email is written with it.
  */
-const PROFILE_SETTLE_MS = 500;
+async function waitForStoredProfile(published: Stamp) {
+  const client = new DynamoDBClient({
+    endpoint: dynamodbEndpoint,
+    region: process.env.AWS_REGION ?? 'eu-central-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const store = createDynamoStore(client, process.env.CARELOOP_TABLE ?? LOCAL_TABLE);
+    const deadline = Date.now() + 15_000;
+    // Ours, or one newer that was there before (which then stays).
+    const stored = async () => (await store.getClinicProfile(clinicId))?.record.stamp;
+    for (let stamp = await stored(); !stamp || isNewer(published, stamp); stamp = await stored()) {
+      if (Date.now() > deadline)
+        throw new Error(`the profile of ${clinicId} was not stored (see /_local/dead-letters)`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    client.destroy();
+  }
+}
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(`${eventsEndpoint}${path}`, init);
@@ -79,7 +105,7 @@ async function publishClinicProfile() {
   const [result] = await publishClinicProfiles(publisher, [profile]);
   if (result!.status !== 'published') throw new Error(describeOutcome(profile, result!));
   console.log(`📤 ClinicProfileUpdated: ${describeOutcome(profile, result!)}`);
-  await new Promise((resolve) => setTimeout(resolve, PROFILE_SETTLE_MS));
+  await waitForStoredProfile(profile);
   console.log('✔ The clinic publishes its profile, which the emails show (stored; no email)\n');
 }
 
