@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BookingCancelled, BookingCreated, BookingMissed, BookingRescheduled } from '../../events/schemas';
 import { appointmentEmail } from '../email/appointment-emails';
 import type { Appointment } from '../email/types';
-import type { BookingRecord, PatientRecord, Versioned } from './model';
+import type { BookingRecord, Versioned } from './model';
 import { type Needs, type RecordChange, type ScheduledJob } from './ports';
 import {
   applyBookingCancelled,
@@ -13,6 +13,7 @@ import {
 } from './records';
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours, type QuietHours } from './quiet-hours';
+import { recipientOf } from './recipient';
 import { sendOnce, type SendOnceResult } from './send-once';
 import { deliverAwaitingFollowUps } from './awaiting-follow-ups';
 import { syncPlanCheck } from './plans';
@@ -85,12 +86,6 @@ export function appointmentOf(booking: BookingRecord): Appointment | undefined {
     sequence: booking.sequence,
   };
 }
-
-const recipientOf = (patient: PatientRecord) => ({
-  firstName: patient.firstName ?? '',
-  locale: patient.locale ?? 'en',
-  email: patient.email,
-});
 
 /** Brings the booking's reminder schedules in line with the booking: creates what is missing, removes the rest. */
 async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord) {

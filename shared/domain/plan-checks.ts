@@ -5,6 +5,7 @@ import type { Needs, PatientFile } from './ports';
 import { currentPlan, NUDGE_INTERVAL_DAYS, shortHash, standingOf, syncPlanCheck, type PlanCheckPayload } from './plans';
 import { publishOnce } from './publish-once';
 import { withOptimisticRetry } from './optimistic';
+import { recipientOf } from './recipient';
 import { sendOnce, type SendOnceResult } from './send-once';
 
 /** A plan check fell due (plans.ts schedules them): the due-jobs function's, with the nudge's templates. */
@@ -21,12 +22,6 @@ export type PlanCheckOutcome =
   | 'at-risk-no-consent'
   | 'at-risk-no-address'
   | `at-risk-${SendOnceResult}`;
-
-const recipientOf = (patient: PatientRecord) => ({
-  firstName: patient.firstName ?? '',
-  locale: patient.locale ?? 'en',
-  email: patient.email,
-});
 
 /**
  * A plan check fell due. Everything is read again now: a session completed, a booking made or a

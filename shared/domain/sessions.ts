@@ -5,6 +5,7 @@ import type { PainPoint, PlanProgress, PlanSummary, SessionSummary } from '../em
 import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord } from './model';
 import type { Needs, ScheduledJob } from './ports';
 import { applySessionCompleted } from './records';
+import { recipientOf } from './recipient';
 import { sendOnce, type SendOnceResult } from './send-once';
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours } from './quiet-hours';
@@ -171,12 +172,6 @@ export async function followUp(
     return outcome;
   });
 }
-
-const recipientOf = (patient: PatientRecord) => ({
-  firstName: patient.firstName ?? '',
-  locale: patient.locale ?? 'en',
-  email: patient.email,
-});
 
 async function scheduleCheckIn(deps: Needs<'scheduler'>, session: SessionRecord, timezone: string) {
   const { checkInDelayMinutes, quietHours } = deps.settings;
