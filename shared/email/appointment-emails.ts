@@ -171,7 +171,7 @@ function cancellation(
       { type: 'paragraph', content: m.cancellation.calendar },
       { type: 'paragraph', content: m.cancellation.rebook },
       bookButton(m.cancellation.bookButton, env),
-      ...signOff(env),
+      ...signOff(env, { afterBooking: true }),
     ],
     attachments: [invite(appointment, 'CANCEL', env, email)],
   };
@@ -218,7 +218,7 @@ function missed(firstName: string, appointment: Appointment, env: Env): Content 
       { type: 'paragraph', content: m.missed.reassurance },
       { type: 'paragraph', content: m.missed.rebook },
       bookButton(m.missed.bookButton, env),
-      ...signOff(env),
+      ...signOff(env, { afterBooking: true }),
     ],
   };
 }

@@ -85,9 +85,15 @@ export function opening(heading: string, firstName: string, intro: string, { m }
   ];
 }
 
-export function signOff({ m, context }: Env): Block[] {
+/**
+ * The closing lines: how to reach the clinic, then the signature. Right after a booking button
+ * that fell back to the phone (`afterBooking`), the phone was just given: it is not repeated.
+ */
+export function signOff(env: Env, { afterBooking = false }: { afterBooking?: boolean } = {}): Block[] {
+  const { m, context } = env;
+  const phoneJustGiven = afterBooking && !safeHttpsUrl(context.clinic?.bookingUrl) && Boolean(context.clinic?.phone);
   return [
-    { type: 'paragraph', content: m.contact(context.clinic?.phone) },
+    ...(phoneJustGiven ? [] : [{ type: 'paragraph' as const, content: m.contact(context.clinic?.phone) }]),
     { type: 'paragraph', content: [m.signOff, '\n', m.signature(context.clinic?.name)] },
   ];
 }

@@ -46,7 +46,7 @@ function planNudge(firstName: string, plan: PlanStatus, env: Env): Content {
         blocks: [{ type: 'heading', level: 2, text: m.planNudge.bookHeading }, bookButton(m.planNudge.bookButton, env)],
       },
       { type: 'paragraph', content: m.planNudge.anything },
-      ...signOff(env),
+      ...signOff(env, { afterBooking: true }),
     ],
   };
 }

@@ -73,6 +73,11 @@ describe('"we missed you"', () => {
     expect(render('en').text).toContain('To book, please get in touch with the clinic.');
     expect(render('de').text).toContain('Für einen Termin wenden Sie sich bitte an die Praxis.');
     for (const email of [render('en', phoneOnly), render('en')]) expect(email.html).not.toContain('<a href');
+    // The phone the booking line gave is not given again in the closing lines; with a booking page it is.
+    for (const locale of ['en', 'de']) {
+      expect(render(locale, phoneOnly).text.split('+49 30 1234567')).toHaveLength(2);
+      expect(render(locale, clinic).text.split('+49 30 1234567')).toHaveLength(2);
+    }
   });
 
   it('carries no calendar file, no fee and no blame', () => {
