@@ -161,6 +161,12 @@ export interface RenderContext {
   clinic?: ClinicContact;
   /** One-click unsubscribe page for follow-ups and check-ins, linked in their footer (the header is the sender's job). */
   unsubscribeUrl?: string;
+  /**
+   * The patient's answer page for this email (contract 1.1, "The patient's answers"): attendance
+   * for confirmations and reminders, how the patient is doing for follow-ups and check-ins.
+   * Absent: the email offers no answer (the links cannot be made, or the email has none).
+   */
+  answerUrl?: string;
 }
 
 export interface ClinicContact {
