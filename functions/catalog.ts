@@ -6,6 +6,7 @@ import { descriptor as clinicProfileUpdated } from './clinic-profile-updated/des
 import { descriptor as bookingRescheduled } from './booking-rescheduled/descriptor';
 import { descriptor as contactPreferencesUpdated } from './contact-preferences-updated/descriptor';
 import { descriptor as dueJobs } from './due-jobs/descriptor';
+import { descriptor as outbox } from './outbox/descriptor';
 import { descriptor as sesFeedback } from './ses-feedback/descriptor';
 import { descriptor as sessionCompleted } from './session-completed/descriptor';
 import { descriptor as treatmentPlanCreated } from './treatment-plan-created/descriptor';
@@ -25,6 +26,7 @@ export const careLoopFunctions: readonly FunctionDescriptor[] = [
   contactPreferencesUpdated,
   clinicProfileUpdated,
   dueJobs,
+  outbox,
   unsubscribe,
   sesFeedback,
 ];

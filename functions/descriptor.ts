@@ -50,6 +50,12 @@ export type Trigger =
    * back to the queue, and after its redrive policy's receives to the queue's DLQ.
    */
   | { readonly kind: 'queue'; readonly queue: 'due-jobs' }
+  /**
+   * The table's stream, filtered to new outbox entries (OUTBOX_STREAM_FILTER), in order and in
+   * batches with partial batch responses: the first entry not done, and those after it, are
+   * delivered again; after the retries, where the batch was goes to the function's on-failure queue.
+   */
+  | { readonly kind: 'table-stream' }
   /** A public HTTPS function URL (auth NONE) that mail clients and browsers open; it answers its caller. */
   | { readonly kind: 'public-url' }
   /**

@@ -1,6 +1,7 @@
 import { eventCatalog } from '../events/catalog';
 import { secretsOf, type FunctionDescriptor, type Trigger } from '../functions/descriptor';
 import { ENV, type EnvName } from '../shared/config';
+import { OUTBOX_SORT_KEY } from '../shared/table-definition';
 
 /**
  * What a function's descriptor (functions/<name>/descriptor.ts) means for where and how it runs,
@@ -37,6 +38,20 @@ export const DUE_JOBS_QUEUE = {
   retentionDays: 4,
 } as const;
 
+/**
+ * How the outbox function reads the table's stream. Lambda's event filtering takes EventBridge's
+ * pattern syntax: new outbox entries only, so writing one again (a retried change) or marking it
+ * published, a modification, does not deliver it again.
+ */
+export const OUTBOX_STREAM = {
+  filter: { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [OUTBOX_SORT_KEY] } } } },
+  batchSize: 10,
+  /** Attempts after the first before the batch's position goes to the on-failure queue. */
+  retryAttempts: 20,
+  /** The stream keeps records for a day: what has not been published by then goes to the queue. */
+  maxRecordAgeHours: 24,
+} as const;
+
 /** Where a function's handler module is, from the project root. */
 export const handlerEntry = (descriptor: FunctionDescriptor) => `functions/${descriptor.name}/handler.ts`;
 
@@ -62,6 +77,7 @@ export const invokedAsynchronously = (descriptor: FunctionDescriptor) =>
  * Parses what it is given against the contract (bus events) or a job's shape (the due-jobs
  * queue), and sends what can never pass to the rejected-events queue instead of retrying it.
  */
+
 export const reportsRejectedInput = (descriptor: FunctionDescriptor) =>
   descriptor.trigger.kind === 'bus' || descriptor.trigger.kind === 'queue';
 

@@ -76,6 +76,10 @@ export const REASONS = {
     'Resource "*" is on actions that support no resource-level permissions only: xray:PutTraceSegments and ' +
     'xray:PutTelemetryRecords (Lambda active tracing), and scheduler:ListSchedules (the handler always passes the ' +
     "CareLoop group's name). Creating, updating, reading and deleting schedules is limited to the CareLoop group.",
+  xrayAndListStreamsOnAnyResource:
+    'Resource "*" is on actions that support no resource-level permissions only: xray:PutTraceSegments and ' +
+    "xray:PutTelemetryRecords (Lambda active tracing), and dynamodb:ListStreams (from CDK's grant to read the " +
+    "table's stream). Reading the stream itself is limited to the CareLoop table's stream.",
   kmsGenerateDataKey:
     'kms:GenerateDataKey* comes from CDK grants on the CareLoop CMK (which encrypts the table and the queues) and ' +
     'is allowed on that one key only: it covers GenerateDataKey, GenerateDataKeyWithoutPlaintext and the ' +
@@ -111,6 +115,11 @@ export const REASONS = {
     'Failed asynchronous invocations go to an SQS on-failure destination (EventInvokeConfig, after 2 retries and ' +
     'at most 6 hours), the successor of DeadLetterConfig that also records the error and the request context; ' +
     'events EventBridge cannot deliver go to the rule target dead-letter queue.',
+  streamOnFailure:
+    "Reads the table's stream (an event source mapping, a synchronous invocation): DeadLetterConfig does not " +
+    'apply. Failed records are reported as batch item failures and retried in order; a batch given up on after ' +
+    "the retries (or a day, the stream's retention) goes to the mapping's SQS on-failure destination, and the " +
+    'entries stay in the table, marked unpublished.',
   sqsRedrive:
     'Polled from the due-jobs SQS queue (an event source mapping, a synchronous invocation): DeadLetterConfig and ' +
     "on-failure destinations do not apply. Failed records are reported as batch item failures and the queue's " +

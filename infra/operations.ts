@@ -87,6 +87,7 @@ const EMAIL_KINDS = Object.keys({
   'follow-up': true,
   'check-in': true,
   'plan-nudge': true,
+  'staff-alert': true,
 } satisfies Record<EmailKind, true>) as EmailKind[];
 
 /** The queue's kind from the construct ids CareLoopStack gives its queues. */

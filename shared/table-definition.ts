@@ -7,6 +7,11 @@ export const tableDefinition = {
   sortKey: 'sk',
   /** Epoch seconds; DynamoDB deletes expired idempotency markers by itself. */
   timeToLiveAttribute: 'expiresAt',
+  /**
+   * The table's stream carries each item as written: the outbox function reads CareLoop's own
+   * events from it (the outbox entries, OUTBOX_SORT_KEY), published once they are stored.
+   */
+  streamViewType: 'NEW_IMAGE',
   indexes: [
     {
       /** A patient's bookings by start time: "is anything booked?" for the check-in. */
@@ -16,3 +21,6 @@ export const tableDefinition = {
     },
   ],
 } as const;
+
+/** The sort key of an outbox entry: what the outbox function's stream filter selects. */
+export const OUTBOX_SORT_KEY = 'OUTBOX';

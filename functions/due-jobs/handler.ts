@@ -4,16 +4,15 @@ import type { Needs } from '../../shared/domain/ports';
 import type { CheckInPayload } from '../../shared/domain/sessions';
 import { createDueJobsHandler } from '../../shared/runtime/handlers';
 import { configuredSelfCareLibrary } from '../../shared/runtime/self-care-source';
-import { busEvents, loadedEarly, schedulerJobs, sesMailer, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
+import { loadedEarly, schedulerJobs, sesMailer, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 
 // Every due job emails; the library and the links serve check-ins only, the rarer kind; the
-// scheduler and the bus serve plan checks, rarer still.
+// scheduler serves plan checks, rarer still.
 export const wiring = {
   mailer: loadedEarly(sesMailer),
   library: configuredSelfCareLibrary,
   unsubscribeLinks: signedUnsubscribeLinks,
   scheduler: schedulerJobs,
-  events: busEvents,
 };
 
 export const handler = createDueJobsHandler(
@@ -23,10 +22,8 @@ export const handler = createDueJobsHandler(
     // are chunks of their own.
     'check-in': async (deps: Needs<'mailer' | 'library' | 'unsubscribeLinks'>, payload: CheckInPayload) =>
       (await import('../../shared/domain/sessions')).onCheckInDue(deps, payload),
-    'plan-check': async (
-      deps: Needs<'mailer' | 'scheduler' | 'events' | 'unsubscribeLinks'>,
-      payload: PlanCheckPayload,
-    ) => (await import('../../shared/domain/plan-checks')).onPlanCheckDue(deps, payload),
+    'plan-check': async (deps: Needs<'mailer' | 'scheduler' | 'unsubscribeLinks'>, payload: PlanCheckPayload) =>
+      (await import('../../shared/domain/plan-checks')).onPlanCheckDue(deps, payload),
   },
   wiring,
 );

@@ -6,7 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -21,6 +21,7 @@ import {
   functionEnvironment,
   handlerEntry,
   invokedAsynchronously,
+  OUTBOX_STREAM,
   reportsRejectedInput,
   tableAccessOf,
   triggerOf,
@@ -100,6 +101,9 @@ export class CareLoopFunction extends StackSection {
     const onFailureQueue = invokedAsynchronously(descriptor)
       ? terminalQueue(this, `${id}FailureQueue`, key)
       : undefined;
+    // The stream's event source mapping sends where a batch it gave up on was (not the records).
+    const streamFailureQueue =
+      trigger.kind === 'table-stream' ? terminalQueue(this, `${id}FailureQueue`, key) : undefined;
     // Its own role, which may write to its own log group only (AWSLambdaBasicExecutionRole,
     // CDK's default, allows creating and writing any log group in the account).
     const role = new iam.Role(this, `${id}Role`, {
@@ -111,7 +115,11 @@ export class CareLoopFunction extends StackSection {
     acknowledge(
       role,
       'AwsSolutions-IAM5[Resource::*]',
-      descriptor.ports.includes('scheduler') ? REASONS.xrayAndListSchedulesOnAnyResource : REASONS.xrayOnAnyResource,
+      descriptor.ports.includes('scheduler')
+        ? REASONS.xrayAndListSchedulesOnAnyResource
+        : trigger.kind === 'table-stream'
+          ? REASONS.xrayAndListStreamsOnAnyResource
+          : REASONS.xrayOnAnyResource,
     );
     const reserved =
       trigger.kind === 'public-url' && settings.publicFunctionConcurrency !== 'off'
@@ -152,7 +160,9 @@ export class CareLoopFunction extends StackSection {
         ? REASONS.synchronousNoDlq
         : trigger.kind === 'queue'
           ? REASONS.sqsRedrive
-          : REASONS.onFailureDestination;
+          : trigger.kind === 'table-stream'
+            ? REASONS.streamOnFailure
+            : REASONS.onFailureDestination;
     acknowledge(fn, 'HIPAA.Security-LambdaDLQ', dlqReason);
     acknowledge(fn, 'Serverless-LambdaDLQ', dlqReason);
 
@@ -218,6 +228,21 @@ export class CareLoopFunction extends StackSection {
     switch (trigger.kind) {
       case 'public-url':
         around.endpoint.serve(fn);
+        break;
+      case 'table-stream':
+        fn.addEventSource(
+          new DynamoEventSource(around.table, {
+            // From the oldest record kept: an entry written before the mapping existed is still owed.
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+            batchSize: OUTBOX_STREAM.batchSize,
+            retryAttempts: OUTBOX_STREAM.retryAttempts,
+            maxRecordAge: Duration.hours(OUTBOX_STREAM.maxRecordAgeHours),
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            onFailure: new SqsDlq(streamFailureQueue!),
+            filters: [lambda.FilterCriteria.filter(OUTBOX_STREAM.filter)],
+          }),
+        );
         break;
       case 'queue':
         // Partial batch responses: only the failed records of a batch are delivered again.

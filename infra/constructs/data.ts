@@ -55,6 +55,7 @@ export class DataStore extends StackSection {
         sortKey: { name: index.sortKey, type: string },
       })),
       timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
+      dynamoStream: dynamodb.StreamViewType[tableDefinition.streamViewType],
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.key),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

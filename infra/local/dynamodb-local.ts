@@ -8,6 +8,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../../shared/table-definition';
@@ -126,6 +127,7 @@ export async function createCareLoopTable(client: DynamoDBClient, tableName: str
           ],
           Projection: { ProjectionType: 'ALL' },
         })),
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
       }),
     );
     await client.send(
@@ -137,6 +139,17 @@ export async function createCareLoopTable(client: DynamoDBClient, tableName: str
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  let { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  // A table kept by `npm start -- --persist` from before the outbox has no stream yet.
+  if (Table && !Table.StreamSpecification?.StreamEnabled) {
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
+      }),
+    );
+    ({ Table } = await client.send(new DescribeTableCommand({ TableName: tableName })));
+  }
   if (Table?.TableStatus !== 'ACTIVE') throw new Error(`table ${tableName} is ${Table?.TableStatus}`);
+  return { streamArn: Table.LatestStreamArn! };
 }

@@ -4,11 +4,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SQSBatchResponse } from 'aws-lambda';
+import type { DynamoDBBatchResponse, SQSBatchResponse } from 'aws-lambda';
 import { careLoopFunctions } from '../../functions/catalog';
 import { LOCAL_QUIET_HOURS } from '../../shared/defaults';
 import type { FunctionDescriptor } from '../../functions/descriptor';
-import { eventPatternOf, triggerOf } from '../function-plan';
+import { eventPatternOf, OUTBOX_STREAM, triggerOf } from '../function-plan';
 import { selfCareLibraryFromConfiguration } from '../../shared/self-care/configured';
 import { LocalClock } from './clock';
 import {
@@ -42,6 +42,7 @@ import { recordableRejection } from '../../shared/adapters/rejected-events';
 import { freePort } from './free-port';
 import { createQueueRunner, type QueueRunner } from './queue-runner';
 import { createRecurringSchedules, type RecurringSchedules } from './recurring';
+import { startTableStreamReader, type TableStreamReader } from './table-stream';
 import { createSideServices } from './side-services';
 import { createSchedulerEmulator } from './scheduler-emulator';
 import { startSesLocal } from './ses-local';
@@ -336,12 +337,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let ses: Awaited<ReturnType<typeof startSesLocal>> | undefined;
   let stack: LocalStack | undefined;
   let faultProxies: Record<FaultService, FaultProxy> | undefined;
+  let outbox: TableStreamReader | undefined;
   const stopAll = async () => {
     stopping = true;
     ready = false;
     await emulators?.scheduler.close().catch(() => undefined);
     recurring?.close();
     await emulators?.dueJobs.close().catch(() => undefined);
+    await outbox?.close().catch(() => undefined);
     await emulators?.events.idle().catch(() => undefined);
     const serverClosed = new Promise((done) => server.close(done));
     // Clients keep connections alive; close() alone would wait for them forever.
@@ -369,7 +372,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
-    await createCareLoopTable(dynamoClient, LOCAL_TABLE);
+    const { streamArn } = await createCareLoopTable(dynamoClient, LOCAL_TABLE);
     dynamoClient.destroy();
 
     // Schedules send to the due-jobs queue; its consumer is the due-jobs function, as on AWS.
@@ -402,7 +405,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (target.arn !== dueJobs.arn) throw new Error(`no local queue or function has the ARN ${target.arn}`);
         dueJobs.send(target.input);
       },
-      settle: () => dueJobs.idle(),
+      // A due job's emails are sent, and the events they owe published, before the clock answers.
+      settle: async () => {
+        await dueJobs.idle();
+        await outbox?.idle();
+      },
       onDeadLetter: (schedule, error) =>
         keepDeadLetter({
           source: 'aws.scheduler',
@@ -437,6 +444,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       options.projectRoot,
     );
     for (const [name, handler] of loaded) handlers.set(name, timed(name, handler, options.onInvocation));
+
+    // The function that reads the table's stream (the outbox), fed as its event source mapping would.
+    const streamFunction = functions.find((descriptor) => triggerOf(descriptor, 'table-stream'));
+    if (streamFunction) {
+      const name = localFunctionName(LOCAL_PREFIX, streamFunction);
+      outbox = startTableStreamReader({
+        endpoint: dynamo.endpoint,
+        streamArn,
+        filter: OUTBOX_STREAM.filter,
+        batchSize: OUTBOX_STREAM.batchSize,
+        handler: async (event) =>
+          (await handlers.get(streamFunction.name)!(event, lambdaContext(name))) as DynamoDBBatchResponse,
+        onDeadLetter: ({ records, error }) =>
+          keepDeadLetter({
+            source: 'aws.dynamodb',
+            detailType: 'table stream batch',
+            detail: { function: name, sequenceNumbers: records.map((record) => record.dynamodb?.SequenceNumber) },
+            error,
+            at: new Date().toISOString(),
+          }),
+      });
+    }
 
     const eventBus = createEventBridgeEmulator({
       busName: options.busName,
@@ -498,6 +527,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       idle: async () => {
         await eventBus.idle();
         await dueJobs.idle();
+        await outbox?.idle();
+        await eventBus.idle();
       },
       stop: stopAll,
     };

@@ -63,11 +63,24 @@ export function itemSize(item: Item): number {
 }
 
 function transactionWriteUnits(call: SdkCall): number {
-  const items = (call.input.TransactItems as { Put?: { Item: Item } }[] | undefined) ?? [];
-  return items.reduce((sum, { Put }) => {
-    if (!Put) throw new Error('the cost model prices transactions of Puts only, which is all the store writes');
-    const units = Math.ceil(itemSize(Put.Item) / 1024);
-    return sum + TRANSACTION_FACTOR * (Put.Item[INDEX_KEY] ? 2 * units : units);
+  const items =
+    (call.input.TransactItems as
+      { Put?: { Item: Item }; Update?: { Key: Item; ExpressionAttributeValues?: Item } }[] | undefined) ?? [];
+  return items.reduce((sum, { Put, Update }) => {
+    if (Put) {
+      const units = Math.ceil(itemSize(Put.Item) / 1024);
+      return sum + TRANSACTION_FACTOR * (Put.Item[INDEX_KEY] ? 2 * units : units);
+    }
+    // An email claim marked sent (the store's only update in a transaction): a small item off the
+    // index, priced by its key and the values written, which bound it from below.
+    if (Update) {
+      const units = Math.max(
+        1,
+        Math.ceil((itemSize(Update.Key) + itemSize(Update.ExpressionAttributeValues ?? {})) / 1024),
+      );
+      return sum + TRANSACTION_FACTOR * units;
+    }
+    throw new Error('the cost model prices transactions of Puts and Updates only, which is all the store writes');
   }, 0);
 }
 

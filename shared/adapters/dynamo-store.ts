@@ -27,17 +27,23 @@ import {
   ConcurrentUpdateError,
   type ClaimResult,
   type EmailClaim,
+  type OutboxEntry,
   type PatientFile,
   type RecordChange,
+  type StaffAlertRequest,
   type Store,
 } from '../domain/ports';
-import { tableDefinition } from '../table-definition';
+import { OUTBOX_SORT_KEY, tableDefinition } from '../table-definition';
 
 /** How long a processed-event marker is kept: well past EventBridge's 24 h retry window and archive replays of a month. */
 const PROCESSED_MARKER_DAYS = 35;
 
-/** How long a published-event marker is kept: as long as the triggers that could repeat it. */
-const PUBLISHED_MARKER_DAYS = 35;
+/**
+ * How long an outbox entry is kept after it is written: while it is there, writing it again (a
+ * retried change) is a modification, which the outbox function's stream filter leaves out, not a
+ * new insertion that would publish it twice. As long as the triggers that could repeat it.
+ */
+const OUTBOX_ENTRY_DAYS = 35;
 
 /**
  * Keys live here and only here. A booking is its own partition (changes to it carry no
@@ -55,8 +61,8 @@ export const keys = {
     sk: `EMAIL#${claim.key}`,
   }),
   clinicProfile: (clinicId: string) => ({ pk: `C#${clinicId}#CLINIC`, sk: 'PROFILE' }),
-  /** One marker per event CareLoop published, by its id. */
-  publishedEvent: (clinicId: string, eventId: string) => ({ pk: `C#${clinicId}#OUT#${eventId}`, sk: 'PUBLISHED' }),
+  /** One of CareLoop's own events, waiting for the outbox function or published (OUTBOX_SORT_KEY). */
+  outboxEntry: (clinicId: string, eventId: string) => ({ pk: `C#${clinicId}#OUT#${eventId}`, sk: OUTBOX_SORT_KEY }),
   patientPartition: (clinicId: string, patientId: string) => `C#${clinicId}#P#${patientId}`,
   patient: (clinicId: string, patientId: string) => ({ pk: keys.patientPartition(clinicId, patientId), sk: 'PROFILE' }),
   session: (clinicId: string, patientId: string, bookingId: string) => ({
@@ -97,7 +103,24 @@ export const normalisedAddress = (address: string) => address.trim().toLowerCase
 const toItem = (value: Record<string, unknown>) =>
   marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 
-function itemFor(change: RecordChange): Record<string, unknown> {
+function outboxItem(entry: OutboxEntry): Record<string, unknown> {
+  const { clinicId, eventId, occurredAt } = entry.event.detail;
+  return {
+    ...keys.outboxEntry(clinicId, eventId),
+    event: entry.event,
+    ...(entry.staffAlert && { staffAlert: entry.staffAlert }),
+    [tableDefinition.timeToLiveAttribute]: Math.floor(Date.parse(occurredAt) / 1000) + OUTBOX_ENTRY_DAYS * 86_400,
+  };
+}
+
+/** The entry as the outbox item holds it (its stream image, unmarshalled). */
+export function outboxEntryOf(item: Record<string, unknown>): OutboxEntry | undefined {
+  const event = item.event as OutboxEntry['event'] | undefined;
+  if (!event || typeof event !== 'object' || typeof event.detailType !== 'string') return undefined;
+  return { event, ...(item.staffAlert !== undefined && { staffAlert: item.staffAlert as StaffAlertRequest }) };
+}
+
+function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>): Record<string, unknown> {
   const version = (change.version ?? 0) + 1;
   switch (change.type) {
     case 'booking': {
@@ -133,6 +156,8 @@ function itemFor(change: RecordChange): Record<string, unknown> {
 }
 
 function versionedPut(tableName: string, change: RecordChange): Put {
+  // Unconditional: written again by a retried change it is the same item, and no new insertion.
+  if (change.type === 'outbox') return { TableName: tableName, Item: toItem(outboxItem(change.entry)) };
   const expected = change.version;
   return {
     TableName: tableName,
@@ -294,20 +319,27 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       }
     },
 
-    async recordEmailSent(claim, messageId, sentAt) {
+    async recordEmailSent(claim, messageId, sentAt, outbox) {
       await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: marshall(keys.email(claim)),
-          UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
-          ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
-          ExpressionAttributeValues: marshall({
-            ':sent': 'sent',
-            ':messageId': messageId,
-            ':sentAt': sentAt.toISOString(),
-            ':token': claim.token,
-          }),
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: marshall(keys.email(claim)),
+                UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
+                ConditionExpression: '#token = :token',
+                ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+                ExpressionAttributeValues: marshall({
+                  ':sent': 'sent',
+                  ':messageId': messageId,
+                  ':sentAt': sentAt.toISOString(),
+                  ':token': claim.token,
+                }),
+              },
+            },
+            { Put: versionedPut(tableName, { type: 'outbox', entry: outbox }) },
+          ],
         }),
       );
     },
@@ -379,27 +411,42 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return Item !== undefined;
     },
 
-    async isPublished(clinicId, eventId) {
-      const { Item } = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: marshall(keys.publishedEvent(clinicId, eventId)),
-          ConsistentRead: true,
-          ProjectionExpression: 'pk',
-        }),
-      );
-      return Item !== undefined;
+    async publishedOutboxEntries(clinicId, eventIds) {
+      const published = new Set<string>();
+      // BatchGetItem takes 100 keys at most; an outbox batch is far smaller, but each call is bounded.
+      for (let index = 0; index < eventIds.length; index += 100) {
+        let requested: Record<string, AttributeValue>[] = eventIds
+          .slice(index, index + 100)
+          .map((eventId) => marshall(keys.outboxEntry(clinicId, eventId)));
+        while (requested.length > 0) {
+          const { Responses, UnprocessedKeys } = await client.send(
+            new BatchGetItemCommand({
+              RequestItems: {
+                [tableName]: {
+                  Keys: requested,
+                  ConsistentRead: true,
+                  ProjectionExpression: 'event.detail.eventId, publishedAt',
+                },
+              },
+            }),
+          );
+          for (const item of Responses?.[tableName] ?? []) {
+            const found = unmarshall(item) as { event?: { detail?: { eventId?: string } }; publishedAt?: string };
+            if (found.publishedAt && found.event?.detail?.eventId) published.add(found.event.detail.eventId);
+          }
+          requested = UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+      }
+      return published;
     },
 
-    async markPublished(clinicId, eventId, at) {
+    async markOutboxEntryPublished(clinicId, eventId, at) {
       await client.send(
-        new PutItemCommand({
+        new UpdateItemCommand({
           TableName: tableName,
-          Item: toItem({
-            ...keys.publishedEvent(clinicId, eventId),
-            publishedAt: at.toISOString(),
-            [tableDefinition.timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + PUBLISHED_MARKER_DAYS * 86_400,
-          }),
+          Key: marshall(keys.outboxEntry(clinicId, eventId)),
+          UpdateExpression: 'SET publishedAt = :at',
+          ExpressionAttributeValues: marshall({ ':at': at.toISOString() }),
         }),
       );
     },

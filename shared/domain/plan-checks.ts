@@ -2,8 +2,8 @@ import type { PlanStatus } from '../email/types';
 import { planEmail } from '../email/plan-emails';
 import type { PatientRecord } from './model';
 import type { Needs, PatientFile } from './ports';
-import { currentPlan, NUDGE_INTERVAL_DAYS, shortHash, standingOf, syncPlanCheck, type PlanCheckPayload } from './plans';
-import { publishOnce } from './publish-once';
+import { currentPlan, NUDGE_INTERVAL_DAYS, standingOf, syncPlanCheck, type PlanCheckPayload } from './plans';
+import { ownEvent, ownEventId } from './own-events';
 import { withOptimisticRetry } from './optimistic';
 import { recipientOf } from './recipient';
 import { sendOnce, type SendOnceResult } from './send-once';
@@ -27,12 +27,12 @@ export type PlanCheckOutcome =
  * A plan check fell due. Everything is read again now: a session completed, a booking made or a
  * newer plan agreed since it was scheduled ends it quietly. A plan found at risk is published as
  * PlanAtRisk (whatever the consent: the clinic wants to know) and the patient gets the nudge when
- * they agreed to follow-ups; both are named by this check, so a repeat of it does neither again.
- * The plan remembers when it was last at risk only after both are done, so a failure half-way is
- * finished by the retry. Then the next check is scheduled.
+ * they agreed to follow-ups; both are named by this check, so a repeat of it does neither again:
+ * the plan notes the check with the event in its outbox, then the nudge is claimed and sent. Then
+ * the next check is scheduled.
  */
 export async function onPlanCheckDue(
-  deps: Needs<'mailer' | 'scheduler' | 'events' | 'unsubscribeLinks'>,
+  deps: Needs<'mailer' | 'scheduler' | 'unsubscribeLinks'>,
   payload: PlanCheckPayload,
 ): Promise<PlanCheckOutcome> {
   const { clinicId, patientId } = payload;
@@ -43,7 +43,7 @@ export async function onPlanCheckDue(
 }
 
 async function checkPlan(
-  deps: Needs<'mailer' | 'scheduler' | 'events' | 'unsubscribeLinks'>,
+  deps: Needs<'mailer' | 'scheduler' | 'unsubscribeLinks'>,
   payload: PlanCheckPayload,
   file: PatientFile,
 ): Promise<{ outcome: PlanCheckOutcome; changed?: boolean }> {
@@ -67,20 +67,33 @@ async function checkPlan(
 
   const at = Date.parse(dueAt);
   const daysSinceLastSession = Math.floor((at - standing.lastActivityAt) / DAY_MS);
-  await publishOnce(deps, {
-    source: 'careloop.care',
-    detailType: 'PlanAtRisk',
-    detail: {
-      eventId: `plan-at-risk-${shortHash(clinicId, patientId, plan.planId, dueAt)}`,
-      occurredAt: dueAt,
-      clinicId,
-      patientId,
-      planId: plan.planId,
-      sessionsCompleted: standing.sessionsCompleted,
-      plannedSessions: plan.plannedSessions,
-      daysSinceLastSession,
-    },
-  });
+  // Found at risk by this check: noted on the plan with PlanAtRisk in its outbox, together, so
+  // a repeat of the check finds it done and the event is published once, whatever the consent.
+  let changed = false;
+  if (plan.lastAtRiskAt !== dueAt) {
+    const planAtRisk = ownEvent(
+      'careloop.care',
+      'PlanAtRisk',
+      { eventId: ownEventId('PlanAtRisk', clinicId, patientId, plan.planId, dueAt), occurredAt: dueAt, clinicId },
+      {
+        patientId,
+        planId: plan.planId,
+        sessionsCompleted: standing.sessionsCompleted,
+        plannedSessions: plan.plannedSessions,
+        daysSinceLastSession,
+      },
+    );
+    changed = await withOptimisticRetry(async () => {
+      const fresh = await deps.store.getPatientFile(clinicId, patientId);
+      const stored = fresh.plans.find((entry) => entry.record.planId === plan.planId);
+      if (!stored || stored.record.lastAtRiskAt === dueAt) return false;
+      await deps.store.save([
+        { type: 'plan', record: { ...stored.record, lastAtRiskAt: dueAt }, version: stored.version },
+        { type: 'outbox', entry: { event: planAtRisk } },
+      ]);
+      return true;
+    });
+  }
   const nudge = await sendNudge(deps, payload, file.patient?.record, {
     sessionsCompleted: standing.sessionsCompleted,
     plannedSessions: plan.plannedSessions,
@@ -88,16 +101,7 @@ async function checkPlan(
     ...(standing.lastSessionAt !== undefined && { lastSessionAt: new Date(standing.lastSessionAt).toISOString() }),
     timezone: file.patient?.record.timezone ?? 'UTC',
   });
-  if (plan.lastAtRiskAt === dueAt) return { outcome: nudge };
-  await withOptimisticRetry(async () => {
-    const fresh = await deps.store.getPatientFile(clinicId, patientId);
-    const stored = fresh.plans.find((entry) => entry.record.planId === plan.planId);
-    if (!stored || stored.record.lastAtRiskAt === dueAt) return;
-    await deps.store.save([
-      { type: 'plan', record: { ...stored.record, lastAtRiskAt: dueAt }, version: stored.version },
-    ]);
-  });
-  return { outcome: nudge, changed: true };
+  return { outcome: nudge, changed };
 }
 
 async function sendNudge(

@@ -30,8 +30,7 @@ export const NUDGE_INTERVAL_DAYS = 30;
  */
 const SOON_MINUTES = 5;
 
-export const shortHash = (...parts: string[]) =>
-  createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);
+const shortHash = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 20);
 
 /** All plan-check schedules of a patient share this prefix, whatever time they are for. */
 export const planCheckPrefix = (clinicId: string, patientId: string) => `pln-${shortHash(clinicId, patientId)}-`;

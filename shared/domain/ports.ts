@@ -133,7 +133,8 @@ export interface Store {
   getClinicProfile(clinicId: string): Promise<Versioned<ClinicProfileRecord> | undefined>;
 
   claimEmail(claim: EmailClaim): Promise<ClaimResult>;
-  recordEmailSent(claim: EmailClaim, messageId: string, sentAt: Date): Promise<void>;
+  /** Marks the claim sent, with the outbox entry (EmailSent) that says so, together. */
+  recordEmailSent(claim: EmailClaim, messageId: string, sentAt: Date, outbox: OutboxEntry): Promise<void>;
   releaseEmailClaim(claim: EmailClaim): Promise<void>;
 
   /** Whether mail to this address bounced permanently or drew a complaint. */
@@ -144,9 +145,9 @@ export interface Store {
   isEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string): Promise<boolean>;
   markEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date): Promise<void>;
 
-  /** Whether CareLoop has published its own event of this id (see publishOnce). */
-  isPublished(clinicId: string, eventId: string): Promise<boolean>;
-  markPublished(clinicId: string, eventId: string, at: Date): Promise<void>;
+  /** Of these outbox entries (by event id), those already published. */
+  publishedOutboxEntries(clinicId: string, eventIds: readonly string[]): Promise<Set<string>>;
+  markOutboxEntryPublished(clinicId: string, eventId: string, at: Date): Promise<void>;
 }
 
 export interface UpcomingBooking {
@@ -161,7 +162,25 @@ export type RecordChange =
   | { type: 'patient'; record: PatientRecord; version: number | undefined }
   | { type: 'session'; record: SessionRecord; version: number | undefined }
   | { type: 'plan'; record: PlanRecord; version: number | undefined }
-  | { type: 'clinic'; record: ClinicProfileRecord; version: number | undefined };
+  | { type: 'clinic'; record: ClinicProfileRecord; version: number | undefined }
+  /**
+   * One of CareLoop's own events, written with the change it reports (the transactional outbox):
+   * the outbox function publishes it from the table's stream. Written again it changes nothing.
+   */
+  | { type: 'outbox'; entry: OutboxEntry };
+
+/** An event CareLoop owes the bus, and the staff alert that goes with it, if any. */
+export interface OutboxEntry {
+  event: OwnEvent;
+  /** For an AttentionNeeded: the clinic's staff are emailed (ids and reason codes only). */
+  staffAlert?: StaffAlertRequest;
+}
+
+export interface StaffAlertRequest {
+  patientId: string;
+  bookingId: string;
+  reasons: string[];
+}
 
 /** Facts worth a log line: ids, kinds and outcomes only, never names, addresses, notes or scores. */
 export type DomainLog = (message: string, fields: Record<string, string | number | boolean | string[]>) => void;

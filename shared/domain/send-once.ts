@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailToSend } from '../email/types';
 import { clinicContactOf } from './clinic-profile';
+import { ownEvent, ownEventId } from './own-events';
 import {
   DuplicateInFlightError,
   EmailInFlightError,
@@ -120,7 +121,19 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
   }
   // Counted when SES accepted it (the patient gets it), even if recording the message id fails.
   count(METRIC_NAMES.emailsSent);
-  await store.recordEmailSent(claim, messageId, clock.now());
+  const sentAt = clock.now();
+  // EmailSent is written with the claim's new state: both or neither (the outbox publishes it).
+  const emailSent = ownEvent(
+    'careloop.email',
+    'EmailSent',
+    {
+      eventId: ownEventId('EmailSent', clinicId, bookingId ?? `patient:${patientId}`, request.key),
+      occurredAt: sentAt.toISOString(),
+      clinicId,
+    },
+    { patientId, ...(bookingId !== undefined && { bookingId }), kind: claim.kind, messageId },
+  );
+  await store.recordEmailSent(claim, messageId, sentAt, { event: emailSent });
   log('email sent', { kind: claim.kind, ...idsOf(claim), key: claim.key, messageId });
   return 'sent';
 }

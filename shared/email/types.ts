@@ -7,7 +7,16 @@ import type { SelfCareLibrary } from '../self-care/library';
  */
 
 export type EmailKind =
-  'confirmation' | 'reschedule' | 'cancellation' | 'reminder' | 'missed' | 'follow-up' | 'check-in' | 'plan-nudge';
+  | 'confirmation'
+  | 'reschedule'
+  | 'cancellation'
+  | 'reminder'
+  | 'missed'
+  | 'follow-up'
+  | 'check-in'
+  | 'plan-nudge'
+  /** To the clinic's staff, not the patient: a check-in answer needs attention (staff-alert.ts). */
+  | 'staff-alert';
 
 export interface Recipient {
   firstName: string;

@@ -27,7 +27,7 @@ export interface HandlerResult {
 const LOGGABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Writes the invocation's metrics once, whether the handler returned or threw (the error still propagates). */
-const publishMetrics = (): middy.MiddlewareObj => ({
+export const publishMetrics = (): middy.MiddlewareObj => ({
   after: () => metrics.flush(),
   onError: () => metrics.flush(),
 });
@@ -124,7 +124,7 @@ const isDeferral = (error: unknown) =>
   (error instanceof MailerError && error.definitelyNotSent) || error instanceof EmailInFlightError;
 
 /** An error's name (and a mail error's code) for the logs: never its message, which could quote data. */
-const errorName = (error: unknown) =>
+export const errorName = (error: unknown) =>
   error instanceof MailerError ? `${error.name}:${error.code}` : error instanceof Error ? error.name : 'unknown';
 
 const kindOf = (body: unknown) => {

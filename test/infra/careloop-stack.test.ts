@@ -13,6 +13,7 @@ type Statement = { Action: string | string[]; Resource: unknown; Condition?: unk
 
 const eventRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'bus'));
 const scheduledRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'queue'));
+const streamRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'table-stream'));
 const awsEventRoutes = careLoopFunctions.filter((route) => triggerOf(route, 'aws-events'));
 /** Functions that email patients: every one but the unsubscribe page and the SES feedback handler. */
 /** Roles are granted from the ports each function wires (functions/<name>/descriptor.ts). */
@@ -157,7 +158,7 @@ describe('CareLoopStack with default settings', () => {
 
     it('feeds the due-jobs function from the due-jobs queue: batches of 10, 2 at a time, partial batch responses', () => {
       expect(scheduledRoutes).toHaveLength(1);
-      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', scheduledRoutes.length + streamRoutes.length);
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: fnId(scheduledRoutes[0]!.name) },
         EventSourceArn: getAtt(idOf(stack.dueJobsQueue)),
@@ -173,6 +174,31 @@ describe('CareLoopStack with default settings', () => {
         deadLetterTargetArn: getAtt(idOf(stack.dueJobsDeadLetterQueue)),
         maxReceiveCount: 20,
       });
+    });
+
+    it("feeds the outbox function new outbox entries from the table's stream, in order, retried, then queued", () => {
+      expect(streamRoutes.map((route) => route.name)).toEqual(['outbox']);
+      const table = resources[idOf(stack.table)]!.Properties;
+      expect(table.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+      const [mapping] = ofType('AWS::Lambda::EventSourceMapping').filter(
+        ([, r]) => JSON.stringify(r.Properties.FunctionName) === JSON.stringify({ Ref: fnId('outbox') }),
+      );
+      const properties = mapping![1].Properties;
+      expect(properties).toMatchObject({
+        EventSourceArn: { 'Fn::GetAtt': [idOf(stack.table), 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 10,
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRecordAgeInSeconds: 24 * 3600,
+        MaximumRetryAttempts: 20,
+      });
+      // Only insertions of outbox entries: a rewrite or the published mark never delivers one again.
+      expect(
+        properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern)),
+      ).toEqual([{ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['OUTBOX'] } } } }]);
+      const queueId = properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
+      expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
     });
 
     it('gives each function the variables of the parts it wires, and no others', () => {
@@ -356,7 +382,7 @@ describe('CareLoopStack with default settings', () => {
 
     it("lets the functions that publish put CareLoop's own events on its bus, and nothing else", () => {
       const publishing = careLoopFunctions.filter((route) => route.ports.includes('events'));
-      expect(publishing.map((route) => route.name)).toEqual(['due-jobs']);
+      expect(publishing.map((route) => route.name)).toEqual(['outbox']);
       for (const route of careLoopFunctions) {
         const statements = statementsOfRole(roleIdOfFunction(route.name)).filter((s) =>
           actionsOf(s).some((a) => a.startsWith('events:')),
@@ -417,9 +443,12 @@ describe('CareLoopStack with default settings', () => {
 
     it('encrypts every queue with the CMK and refuses non-TLS access', () => {
       const queues = ofType('AWS::SQS::Queue');
-      // per async function on-failure + per rule DLQ + scheduler DLQ + rejected events + due jobs and its DLQ
+      // per async function and stream reader on-failure + per rule DLQ + scheduler DLQ + rejected
+      // events + due jobs and its DLQ
       const asyncRoutes = careLoopFunctions.filter(invokedAsynchronously);
-      expect(queues).toHaveLength(asyncRoutes.length + eventRoutes.length + awsEventRoutes.length + 4);
+      expect(queues).toHaveLength(
+        asyncRoutes.length + streamRoutes.length + eventRoutes.length + awsEventRoutes.length + 4,
+      );
       for (const [, queue] of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(getAtt(keyId()));
       template.resourceCountIs('AWS::SQS::QueuePolicy', queues.length);
       template.allResourcesProperties('AWS::SQS::QueuePolicy', {

@@ -96,6 +96,13 @@ const WILDCARD_EXCEPTIONS: { reason: string; wildcardAction?: boolean; matches: 
   },
   {
     reason:
+      'dynamodb:ListStreams has no resource-level permissions (Resource must be "*"); reading the stream is ' +
+      "limited to the CareLoop table's stream",
+    matches: (found) =>
+      isIdentityPolicy(found) && JSON.stringify(actionsOf(found.statement)) === '["dynamodb:ListStreams"]',
+  },
+  {
+    reason:
       'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions; the functions run with ' +
       'active tracing (Lambda segments only: timings and errors, no payload)',
     matches: (found) =>
@@ -175,7 +182,17 @@ const SCHEDULES = ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'sche
 /** createBusPublisher: PutEventsCommand, CareLoop's own sources only. */
 const PUBLISH = ['events:PutEvents'];
 
-type Kind = 'event handler' | 'scheduled handler' | 'unsubscribe' | 'ses-feedback';
+/** The stream's event source mapping reads the table's stream with the function's role (CDK's grantStreamRead). */
+const READ_STREAM = [
+  'dynamodb:DescribeStream',
+  'dynamodb:GetRecords',
+  'dynamodb:GetShardIterator',
+  'dynamodb:ListStreams',
+];
+/** ...and sends where a batch it gave up on was to the on-failure queue (CDK's SqsDlq). */
+const STREAM_ON_FAILURE = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+
+type Kind = 'event handler' | 'scheduled handler' | 'unsubscribe' | 'ses-feedback' | 'stream reader';
 const kindOf = (route: FunctionDescriptor): Kind =>
   triggerOf(route, 'bus')
     ? 'event handler'
@@ -183,7 +200,9 @@ const kindOf = (route: FunctionDescriptor): Kind =>
       ? 'scheduled handler'
       : triggerOf(route, 'public-url')
         ? 'unsubscribe'
-        : 'ses-feedback';
+        : triggerOf(route, 'table-stream')
+          ? 'stream reader'
+          : 'ses-feedback';
 
 /** What every function of a kind may do, whatever it wires. */
 const BASE_ACTIONS: Record<Kind, string[]> = {
@@ -192,6 +211,7 @@ const BASE_ACTIONS: Record<Kind, string[]> = {
   // Invoked synchronously through its URL: no on-failure queue to send to.
   unsubscribe: [...PLATFORM, ...CMK],
   'ses-feedback': [...PLATFORM, ...CMK, ...SEND_TO_QUEUE, ...ADDRESS_KEY],
+  'stream reader': [...PLATFORM, ...CMK, ...READ_STREAM, ...STREAM_ON_FAILURE],
 };
 /** What each optional port a handler wires (its descriptor's `ports`) adds. */
 const PORT_ACTIONS: Record<OptionalPort, string[]> = {
@@ -372,8 +392,13 @@ describe('least privilege', () => {
         .filter(([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig')
         .filter(([, r]) => JSON.stringify(r.Properties!.FunctionName) === ref(idOf(fn)))
         .map(([, r]) => r.Properties!.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string);
+      const streamQueueIds = Object.entries(resources)
+        .filter(([, r]) => r.Type === 'AWS::Lambda::EventSourceMapping')
+        .filter(([, r]) => JSON.stringify(r.Properties!.FunctionName) === ref(idOf(fn)))
+        .flatMap(([, r]) => r.Properties!.DestinationConfig?.OnFailure?.Destination['Fn::GetAtt']?.[0] ?? []);
       const allowedQueues = [
         ...queueIds,
+        ...streamQueueIds,
         ...(reportsRejectedInput(route) ? [idOf(stack.rejectedEventsQueue)] : []),
         ...(triggerOf(route, 'queue') ? [idOf(stack.dueJobsQueue)] : []),
       ].map(getAtt);
@@ -386,10 +411,11 @@ describe('least privilege', () => {
             `${where(found)} -> ${targets}`,
           ).toBe(true);
         if (actions.some((a) => a.startsWith('logs:'))) onlyOn([getAtt(logGroupId)]);
-        if (actions.some((a) => a.startsWith('dynamodb:')))
+        if (actions.some((a) => a.startsWith('dynamodb:')) && !actions.includes('dynamodb:ListStreams'))
           onlyOn([
             tableArn,
             ...(route.table.includes('QueryIndex') ? [{ 'Fn::Join': ['', [tableArn, '/index/*']] }] : []),
+            ...(triggerOf(route, 'table-stream') ? [{ 'Fn::GetAtt': [idOf(stack.table), 'StreamArn'] }] : []),
           ]);
         if (actions.some((a) => a.startsWith('kms:'))) onlyOn([getAtt(idOf(stack.key))]);
         if (actions.some((a) => a.startsWith('sqs:'))) onlyOn(allowedQueues);

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
-import { invokedAsynchronously } from '../../infra/function-plan';
+import { invokedAsynchronously, triggerOf } from '../../infra/function-plan';
 import { CareLoopStack, PROJECT_ROOT } from '../../infra/careloop-stack';
 import {
   ALARM_SETTINGS,
@@ -83,10 +83,12 @@ describe('CareLoopOperations on the CareLoop stack', () => {
     const queueIds = Object.entries(resources)
       .filter(([, r]) => r.Type === 'AWS::SQS::Queue' && !r.Properties.RedrivePolicy)
       .map(([id]) => id);
-    // One on-failure queue per asynchronously invoked function, a rule DLQ per rule, the
-    // rejected-events, scheduler and due-jobs DLQs.
+    // One on-failure queue per asynchronously invoked function and per stream reader, a rule DLQ
+    // per rule, the rejected-events, scheduler and due-jobs DLQs.
     const asyncFunctions = careLoopFunctions.filter(invokedAsynchronously).length;
-    expect(queueIds.length).toBe(asyncFunctions + stack.rules.size + 3);
+    const streamReaders = careLoopFunctions.filter((route) => triggerOf(route, 'table-stream')).length;
+    expect(streamReaders).toBe(1);
+    expect(queueIds.length).toBe(asyncFunctions + streamReaders + stack.rules.size + 3);
     for (const queueId of queueIds) {
       const matching = alarmsList().filter(
         (a) =>

@@ -243,8 +243,8 @@ describe('a plan that stalls', () => {
     return { s, at, clinicId: s.created().clinicId };
   }
 
-  const atRisk = (patientId: string) =>
-    harness.published.filter(
+  const atRisk = async (patientId: string) =>
+    (await harness.publishedEvents()).filter(
       (event) =>
         event['detail-type'] === 'PlanAtRisk' && (event.detail as { patientId?: string }).patientId === patientId,
     );
@@ -254,10 +254,10 @@ describe('a plan that stalls', () => {
   it('is found once: one PlanAtRisk, one nudge, however often its check runs', async () => {
     const { s, at, clinicId } = await planWithOneSession();
     await advanceTo(at(11, '21:00'));
-    expect(atRisk(s.patientId)).toHaveLength(0);
+    expect(await atRisk(s.patientId)).toHaveLength(0);
     await advanceTo(at(12, '12:00'));
 
-    const events = atRisk(s.patientId);
+    const events = await atRisk(s.patientId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       source: 'careloop.care',
@@ -284,7 +284,7 @@ describe('a plan that stalls', () => {
     expect(kind).toBe('plan-nudge');
     await harness.dueJob('plan-check', { clinicId, patientId: s.patientId, planId, dueAt });
     await advanceTo(at(30));
-    expect(atRisk(s.patientId)).toHaveLength(1);
+    expect(await atRisk(s.patientId)).toHaveLength(1);
     expect(nudges(await harness.inbox(s.email))).toHaveLength(1);
   });
 
@@ -296,7 +296,7 @@ describe('a plan that stalls', () => {
       next.created({ occurredAt: at(4), patient: { patientId: s.patientId, email: s.email } }),
     );
     await advanceTo(at(14));
-    expect(atRisk(s.patientId)).toHaveLength(0);
+    expect(await atRisk(s.patientId)).toHaveLength(0);
     expect(nudges(await harness.inbox(s.email))).toHaveLength(0);
   });
 
@@ -308,10 +308,10 @@ describe('a plan that stalls', () => {
       next.created({ occurredAt: at(4), patient: { patientId: s.patientId, email: s.email } }),
     );
     await advanceTo(at(14, '12:00'));
-    expect(atRisk(s.patientId)).toHaveLength(0);
+    expect(await atRisk(s.patientId)).toHaveLength(0);
     await harness.publish('BookingCancelled', next.cancelled({ occurredAt: at(14, '12:00') }));
     await advanceTo(at(15, '12:00'));
-    expect(atRisk(s.patientId)).toHaveLength(1);
+    expect(await atRisk(s.patientId)).toHaveLength(1);
     expect(nudges(await harness.inbox(s.email))).toHaveLength(1);
   });
 
@@ -322,7 +322,7 @@ describe('a plan that stalls', () => {
       s.preferences({ occurredAt: at(2), consent: { followUps: false } }),
     );
     await advanceTo(at(13));
-    expect(atRisk(s.patientId)).toHaveLength(1);
+    expect(await atRisk(s.patientId)).toHaveLength(1);
     expect(nudges(await harness.inbox(s.email))).toHaveLength(0);
   });
 });

@@ -3,6 +3,7 @@ import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
+import { createDynamoStore } from '../../shared/adapters/dynamo-store';
 import { functionUrlRequest, sesEvent } from '../support/aws-events';
 import { createHarness, invokingFunction, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
@@ -107,6 +108,31 @@ beforeAll(async () => {
     .flatMap((call) => call.args[0].input.Content?.Simple?.Headers ?? [])
     .find((header) => header.Name === 'List-Unsubscribe')!
     .Value!.slice(1, -1);
+
+  // An AttentionNeeded in the outbox, whose staff alert SES refuses once: the outbox function
+  // publishes it, and sends the alert on the stream's retry.
+  refuseNextEmail();
+  await createDynamoStore(new DynamoDBClient({}), harness.tableName).save([
+    {
+      type: 'outbox',
+      entry: {
+        event: {
+          source: 'careloop.care',
+          detailType: 'AttentionNeeded',
+          detail: {
+            eventId: 'evt-attention-1',
+            occurredAt: '2027-03-22T09:00:00Z',
+            clinicId: 'riverside',
+            patientId: s.patientId,
+            bookingId: s.bookingId,
+            reasons: ['feeling-worse'],
+          },
+        },
+        staffAlert: { patientId: s.patientId, bookingId: s.bookingId, reasons: ['feeling-worse'] },
+      },
+    },
+  ]);
+  await harness.settled();
 
   // The unsubscribe link of the check-in, opened and confirmed; then a bounce.
   await harness.invoke('unsubscribe', functionUrlRequest('GET', link));

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, SQSBatchResponse } from 'aws-lambda';
 import { inject } from 'vitest';
 import type { DetailType, EventDetailInput } from '../../events/catalog';
 import { careLoopFunctions } from '../../functions/catalog';
-import { triggerOf } from '../../infra/function-plan';
+import { OUTBOX_STREAM, triggerOf } from '../../infra/function-plan';
 import { LocalClock } from '../../infra/local/clock';
 import { createCareLoopTable, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import {
@@ -21,6 +21,7 @@ import {
 } from '../../infra/local/functions';
 import { createEventBridgeEmulator, type EventBridgeEnvelope } from '../../infra/local/eventbridge-emulator';
 import { createQueueRunner } from '../../infra/local/queue-runner';
+import { startTableStreamReader, type TableStreamReader } from '../../infra/local/table-stream';
 import { createSideServices, type RejectedEventRecord } from '../../infra/local/side-services';
 import { createSchedulerEmulator } from '../../infra/local/scheduler-emulator';
 import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
@@ -65,6 +66,7 @@ export async function createHarness(
   const handlers: Record<string, Handler> = {};
   const dueJobsRoute = careLoopFunctions.find((descriptor) => triggerOf(descriptor, 'queue'))!;
   const deadLetters: { body: string; receiveCount: number; error: string }[] = [];
+  const outboxDeadLetters: string[] = [];
   const dueJobs = createQueueRunner({
     arn: localDueJobsQueueArn(PREFIX),
     consume: async (event) =>
@@ -72,6 +74,13 @@ export async function createHarness(
     visibilityTimeoutMs: 1000,
     onDeadLetter: ({ body, receiveCount }, error) => deadLetters.push({ body, receiveCount, error }),
   });
+  /** The outbox's stream reader, started once the table exists. */
+  const stream: { outbox?: TableStreamReader } = {};
+  /** Every due job handled, and everything they wrote to the outbox published. */
+  const settled = async () => {
+    await dueJobs.idle();
+    await stream.outbox?.idle();
+  };
   const scheduler = createSchedulerEmulator({
     clock,
     groups: [PREFIX],
@@ -79,7 +88,7 @@ export async function createHarness(
       if (target.arn !== dueJobs.arn) throw new Error(`no queue for ${target.arn}`);
       dueJobs.send(target.input);
     },
-    settle: () => dueJobs.idle(),
+    settle: settled,
   });
   const schedulerEndpoint = await scheduler.listen(await freePort(), '127.0.0.1');
   const rejectedEvents: RejectedEventRecord[] = [];
@@ -89,6 +98,8 @@ export async function createHarness(
   });
   // The bus, for what CareLoop publishes: no rule here, every accepted event is kept to be read.
   const published: EventBridgeEnvelope[] = [];
+  /** PutEvents calls still to fail (a test's injected outage of the bus). */
+  let busFailures = 0;
   const bus = createEventBridgeEmulator({
     busName: BUS_NAME,
     region: LOCAL_REGION,
@@ -104,7 +115,14 @@ export async function createHarness(
     req.on('end', () => {
       const target = String(req.headers['x-amz-target']);
       const body = Buffer.concat(chunks).toString('utf8');
-      if (target.startsWith('AWSEvents.')) return void bus.handle(req, res, body);
+      if (target.startsWith('AWSEvents.')) {
+        if (busFailures > 0) {
+          busFailures--;
+          res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-ErrorType': 'InternalException' });
+          return void res.end(JSON.stringify({ __type: 'InternalException', message: 'injected by the test' }));
+        }
+        return void bus.handle(req, res, body);
+      }
       if (!side.handle(target, body, res)) res.writeHead(404).end();
     });
   });
@@ -130,7 +148,18 @@ export async function createHarness(
   for (const [name, handler] of loaded)
     handlers[name] = (event, context) => invoking.run(name, () => handler(event, context));
   const dynamo = new DynamoDBClient({});
-  await createCareLoopTable(dynamo, tableName);
+  const { streamArn } = await createCareLoopTable(dynamo, tableName);
+  // The outbox function reads the table's stream, as its event source mapping does on AWS.
+  const outboxRoute = careLoopFunctions.find((descriptor) => triggerOf(descriptor, 'table-stream'))!;
+  stream.outbox = startTableStreamReader({
+    endpoint: inject('dynamoEndpoint'),
+    streamArn,
+    filter: OUTBOX_STREAM.filter,
+    batchSize: OUTBOX_STREAM.batchSize,
+    handler: async (event) =>
+      (await handlers[outboxRoute.name]!(event, lambdaContext(outboxRoute.name))) as DynamoDBBatchResponse,
+    onDeadLetter: ({ error }) => outboxDeadLetters.push(error),
+  });
 
   return {
     clock,
@@ -155,7 +184,20 @@ export async function createHarness(
     /** Sends one job to the due-jobs queue, as a schedule firing would, and waits until it is handled. */
     async dueJob(kind: ScheduledTarget, payload: Record<string, unknown>) {
       dueJobs.send(dueJobMessage(kind, payload));
-      await dueJobs.idle();
+      await settled();
+    },
+    /** Waits until the due jobs are handled and the outbox has published what they and the events wrote. */
+    settled,
+    /** What CareLoop published on its bus, in order, once the outbox has caught up. */
+    async publishedEvents() {
+      await settled();
+      return [...published];
+    },
+    /** Outbox batches given up on after their retries (should stay empty). */
+    outboxDeadLetters,
+    /** The bus answers the next `count` PutEvents calls with a 500, as in an outage. */
+    failNextPublishes(count: number) {
+      busFailures = count;
     },
     /** Moves the clock forward; schedules due on the way fire, each at its own moment. */
     advance: (seconds: number) => scheduler.advance(seconds),
@@ -179,9 +221,8 @@ export async function createHarness(
       return items;
     },
     rejectedEvents,
-    /** What CareLoop published on its bus, in order. */
-    published,
     async close() {
+      await stream.outbox?.close();
       sideServer.closeAllConnections();
       await new Promise((resolve) => sideServer.close(resolve));
       await scheduler.close();

@@ -15,6 +15,7 @@ import {
   type EventPublisher,
   type JobScheduler,
   type Mailer,
+  type OutboxEntry,
   type OutgoingEmail,
   type OwnEvent,
   type ScheduledJob,
@@ -31,7 +32,11 @@ import { selfCareLibrary } from '../../shared/self-care/library';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-export function createMemoryStore(): Store & { emailClaims: Map<string, { status: string; kind: EmailKind }> } {
+export function createMemoryStore(): Store & {
+  emailClaims: Map<string, { status: string; kind: EmailKind }>;
+  /** Every outbox entry in the order first written (a second write of an event changes nothing). */
+  outbox: OutboxEntry[];
+} {
   const records = new Map<string, Versioned<unknown>>();
   const emailClaims = new Map<
     string,
@@ -39,7 +44,12 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
   >();
   const suppressed = new Set<string>();
   const processed = new Set<string>();
+  const outbox: OutboxEntry[] = [];
   const published = new Set<string>();
+  const addToOutbox = (entry: OutboxEntry) => {
+    const { eventId } = entry.event.detail;
+    if (!outbox.some((written) => written.event.detail.eventId === eventId)) outbox.push(clone(entry));
+  };
   const claimKey = (claim: EmailClaim) =>
     `${claim.clinicId}/${claim.bookingId ?? `patient:${claim.patientId}`}/${claim.key}`;
   const get = <T>(key: string) => {
@@ -65,6 +75,7 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
 
   return {
     emailClaims,
+    outbox,
     getBooking: async (clinicId, bookingId) => get<BookingRecord>(`booking/${clinicId}/${bookingId}`),
     getPatient: async (clinicId, patientId) => get<PatientRecord>(`patient/${clinicId}/${patientId}`),
     async getPatientFile(clinicId, patientId) {
@@ -75,10 +86,9 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
       };
     },
     async save(changes) {
-      const keyed = changes.map((change) => ({
-        key: keyOf(change.type, change.record as never),
-        change,
-      }));
+      const keyed = changes.flatMap((change) =>
+        change.type === 'outbox' ? [] : [{ key: keyOf(change.type, change.record as never), change }],
+      );
       for (const { key, change } of keyed) {
         if ((records.get(key)?.version ?? undefined) !== change.version) {
           throw new ConcurrentUpdateError('the record changed since it was read');
@@ -87,6 +97,7 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
       for (const { key, change } of keyed) {
         records.set(key, { record: clone(change.record), version: (change.version ?? 0) + 1 });
       }
+      for (const change of changes) if (change.type === 'outbox') addToOutbox(change.entry);
     },
     getClinicProfile: async (clinicId) => get<ClinicProfileRecord>(`clinic/${clinicId}`),
     async nextActiveBookingAfter(clinicId, patientId, after) {
@@ -126,9 +137,11 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
       });
       return { status: 'claimed' };
     },
-    async recordEmailSent(claim) {
+    async recordEmailSent(claim, _messageId, _sentAt, entry) {
       const existing = emailClaims.get(claimKey(claim));
-      if (existing?.token === claim.token) existing.status = 'sent';
+      if (existing?.token !== claim.token) return;
+      existing.status = 'sent';
+      addToOutbox(entry);
     },
     async releaseEmailClaim(claim) {
       const key = claimKey(claim);
@@ -141,8 +154,9 @@ export function createMemoryStore(): Store & { emailClaims: Map<string, { status
       processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
     markEventProcessed: async (clinicId, detailType, eventId, consumer) =>
       void processed.add(`${clinicId}/${detailType}/${eventId}/${consumer}`),
-    isPublished: async (clinicId, eventId) => published.has(`${clinicId}/${eventId}`),
-    markPublished: async (clinicId, eventId) => void published.add(`${clinicId}/${eventId}`),
+    publishedOutboxEntries: async (clinicId, eventIds) =>
+      new Set(eventIds.filter((eventId) => published.has(`${clinicId}/${eventId}`))),
+    markOutboxEntryPublished: async (clinicId, eventId) => void published.add(`${clinicId}/${eventId}`),
   };
 }
 

@@ -45,10 +45,10 @@ function memoryDeps(
           : { record: { clinicId: 'riverside', name: options.clinicName }, version: 1 };
       },
       async save(changes: RecordChange[]) {
-        const change = changes[0]!;
+        const change = changes.find((candidate) => candidate.type === 'patient')!;
         if (conflicts-- > 0 || change.version !== stored?.version) throw new ConcurrentUpdateError('changed');
         saves.push(changes);
-        stored = { record: change.record as PatientRecord, version: (stored?.version ?? 0) + 1 };
+        stored = { record: change.record, version: (stored?.version ?? 0) + 1 };
       },
     },
     clock: { now: () => NOW },

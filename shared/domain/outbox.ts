@@ -1,0 +1,90 @@
+import { staffAlertEmail } from '../email/staff-alert';
+import { METRIC_NAMES, type Needs, type OutboxEntry } from './ports';
+import { sendOnce } from './send-once';
+
+/**
+ * The outbox: every event CareLoop publishes is first written to the table together with the
+ * change it reports (an email's claim marked sent, a plan noted at risk, an answer recorded), so
+ * that either both happen or neither. The table's stream hands each new entry to the outbox
+ * function, which publishes it here, sends the staff alert that goes with it, and marks it
+ * published. A failure leaves the entry and those after it to the stream's retries: nothing is
+ * dropped. A retry skips what is marked published; only an invocation that died between the bus's
+ * answer and the mark publishes an event again, with the same eventId, by which consumers dedupe.
+ */
+
+/** One entry as the stream delivers it, with its position there (what a retry resumes from). */
+export interface OutboxDelivery {
+  entry: OutboxEntry;
+  position: string;
+}
+
+export interface OutboxOutcome {
+  published: number;
+  alreadyPublished: number;
+  /** The position of the first entry not done: the stream delivers it, and those after it, again. */
+  failedAt?: string;
+  error?: unknown;
+}
+
+export async function deliverOutbox(
+  deps: Needs<'events' | 'mailer'>,
+  deliveries: readonly OutboxDelivery[],
+): Promise<OutboxOutcome> {
+  const outcome: OutboxOutcome = { published: 0, alreadyPublished: 0 };
+  const done = new Set<string>();
+  try {
+    for (const [clinicId, eventIds] of byClinic(deliveries)) {
+      for (const eventId of await deps.store.publishedOutboxEntries(clinicId, eventIds))
+        done.add(`${clinicId}/${eventId}`);
+    }
+  } catch (error) {
+    return { ...outcome, failedAt: deliveries[0]?.position, error };
+  }
+  for (const { entry, position } of deliveries) {
+    const { clinicId, eventId } = entry.event.detail;
+    if (done.has(`${clinicId}/${eventId}`)) {
+      outcome.alreadyPublished++;
+      continue;
+    }
+    try {
+      await deps.events.publish(entry.event);
+      deps.metrics?.count(METRIC_NAMES.eventsPublished, { detailType: entry.event.detailType });
+      if (entry.staffAlert) await alertStaff(deps, entry);
+      await deps.store.markOutboxEntryPublished(clinicId, eventId, deps.clock.now());
+      done.add(`${clinicId}/${eventId}`);
+      outcome.published++;
+    } catch (error) {
+      // Order is kept: this entry and every one after it come again.
+      return { ...outcome, failedAt: position, error };
+    }
+  }
+  return outcome;
+}
+
+function byClinic(deliveries: readonly OutboxDelivery[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const { entry } of deliveries) {
+    const { clinicId, eventId } = entry.event.detail;
+    groups.set(clinicId, [...(groups.get(clinicId) ?? []), eventId]);
+  }
+  return groups;
+}
+
+/**
+ * The staff alert of an AttentionNeeded, to the address the clinic's profile gives (none before
+ * its first profile, or without one). Sent once per event, whatever repeats.
+ */
+async function alertStaff(deps: Needs<'mailer'>, entry: OutboxEntry) {
+  const alert = entry.staffAlert!;
+  const { clinicId, eventId, occurredAt } = entry.event.detail;
+  const to = (await deps.store.getClinicProfile(clinicId))?.record.staffAlertEmail;
+  if (!to) return;
+  await sendOnce(deps, {
+    clinicId,
+    patientId: alert.patientId,
+    bookingId: alert.bookingId,
+    to,
+    key: `staff-alert#${eventId}`,
+    email: staffAlertEmail({ ...alert, answeredAt: occurredAt }),
+  });
+}
