@@ -19,3 +19,27 @@ export type DetailType = keyof typeof EVENT_SOURCES;
 export function isDetailType(value: unknown): value is DetailType {
   return typeof value === 'string' && Object.hasOwn(EVENT_SOURCES, value);
 }
+
+/**
+ * The events CareLoop itself publishes (contract 1.1, "What CareLoop publishes") and the source of
+ * each: `careloop.*`, which no rule of CareLoop's matches and no front end may send.
+ * events/published.ts adds the schemas.
+ */
+export const PUBLISHED_SOURCES = {
+  EmailSent: 'careloop.email',
+  EmailDelivered: 'careloop.email',
+  EmailBounced: 'careloop.email',
+  EmailComplained: 'careloop.email',
+  PatientUnsubscribed: 'careloop.patients',
+  PatientResponded: 'careloop.patients',
+  AttentionNeeded: 'careloop.care',
+  PlanAtRisk: 'careloop.care',
+  PatientDataExportReady: 'careloop.patients',
+  PatientErased: 'careloop.patients',
+} as const;
+
+export type PublishedDetailType = keyof typeof PUBLISHED_SOURCES;
+
+export function isPublishedDetailType(value: unknown): value is PublishedDetailType {
+  return typeof value === 'string' && Object.hasOwn(PUBLISHED_SOURCES, value);
+}

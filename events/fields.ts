@@ -125,19 +125,55 @@ export const phoneNumber = () =>
     );
 
 /** A whole number: one that is not a number at all is told so, apart from one with a fraction. */
+const wholeNumber = () =>
+  z.int({ error: (issue) => (typeof issue.input === 'number' ? 'must be an integer' : 'must be a number') });
+
+const atLeast = (min: number) => z.minimum(min, { message: `must be at least ${min}` });
+
 export const integerBetween = (min: number, max: number) =>
-  z
-    .int({ error: (issue) => (typeof issue.input === 'number' ? 'must be an integer' : 'must be a number') })
-    .check(
-      z.minimum(min, { message: `must be at least ${min}` }),
-      z.maximum(max, { message: `must be at most ${max}` }),
-    );
+  wholeNumber().check(atLeast(min), z.maximum(max, { message: `must be at most ${max}` }));
+
+/** A count with no bound of the contract's own above it (zod keeps it a safe integer). */
+export const integerFrom = (min: number) => wholeNumber().check(atLeast(min));
+
+/** One of a few codes, the message listing them all (`must be permanent or transient`). */
+export const oneOf = <const T extends readonly [string, ...string[]]>(codes: T) => {
+  const listed = codes.length === 1 ? codes[0] : `${codes.slice(0, -1).join(', ')} or ${codes.at(-1)}`;
+  return z.enum(codes, { message: `must be ${listed}` });
+};
+
+/**
+ * An object that refuses a field it does not list, for the events CareLoop publishes: there an
+ * unlisted field is CareLoop's own mistake, and could carry a name or an address out, never a
+ * producer's extension to ignore. The message names no key: keys are the sender's text too.
+ */
+export const closedObject = <Shape extends z.core.$ZodLooseShape>(shape: Shape) =>
+  z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? 'must not have fields the contract does not list' : undefined,
+  });
 
 export const therapist = () =>
   z.object({
     therapistId: text(),
     name: headerSafeText(),
   });
+
+/**
+ * A schema built the first time it is asked for, once: a function handles one event, and building
+ * every schema would cost each cold start those it never uses
+ * (docs/decisions/0009-one-schema-per-function.md).
+ */
+export const once = <T>(build: () => T): (() => T) => {
+  let built: T | undefined;
+  return () => (built ??= build());
+};
+
+/** A description for the JSON Schema (events/json-schema.ts reads zod's global registry). */
+export const described = <T extends z.ZodMiniType>(schema: T, description: string): T => {
+  z.globalRegistry.add(schema, { description });
+  return schema;
+};
 
 /** The fields every detail carries. */
 export const commonFields = () => ({

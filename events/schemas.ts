@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   commonFields,
+  described,
   emailAddress,
   headerSafeText,
   httpsUrl,
@@ -9,6 +10,7 @@ import {
   integerBetween,
   isoDate,
   locale,
+  once,
   phoneNumber,
   shownText,
   text,
@@ -23,28 +25,12 @@ import {
  * and must not overwrite a choice an existing patient made earlier.
  */
 
-/**
- * Each schema is built the first time it is asked for, once. A function handles one event, and
- * building all six would cost every cold start the five it never uses
- * (docs/decisions/0009-one-schema-per-function.md).
- */
-const once = <T>(build: () => T): (() => T) => {
-  let built: T | undefined;
-  return () => (built ??= build());
-};
-
 const consent = once(() =>
   z.object({
     reminders: z.optional(z.boolean({ message: 'must be true or false' })),
     followUps: z.optional(z.boolean({ message: 'must be true or false' })),
   }),
 );
-
-/** A description for the JSON Schema (events/json-schema.ts reads zod's global registry). */
-const described = <T extends z.ZodMiniType>(schema: T, description: string): T => {
-  z.globalRegistry.add(schema, { description });
-  return schema;
-};
 
 const listOf = (what: string, ...bounds: z.core.$ZodCheck<unknown[]>[]) =>
   z.array(text(), { message: `must be a list of ${what}` }).check(...bounds);

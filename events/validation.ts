@@ -1,31 +1,9 @@
-import type * as z from 'zod/mini';
 import { eventCatalog, findEventDefinition, isDetailType, type DetailType, type EventDetail } from './catalog';
-import { detailShapeProblem } from './detail-shape';
+import { describeIssues, detailBody, validatedBy } from './detail-parsing';
 import { compiledParsers, INVALID } from './parsers';
 import { InvalidEventError } from './invalid-event';
 
-export { InvalidEventError };
-
-/**
- * A field is missing when zod found `undefined` where it expected a type. Zod keeps the input on
- * an issue only when parsing with `reportInput: true` (as `parseDetail` does); without it, only
- * zod's default message ("… received undefined") tells.
- */
-function isMissingField(issue: z.core.$ZodIssue): boolean {
-  // invalid_value: an absent enum or literal field (e.g. cancelledBy).
-  if (issue.code !== 'invalid_type' && issue.code !== 'invalid_value' && issue.code !== 'invalid_union') return false;
-  if ('input' in issue) return issue.input === undefined;
-  return issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
-}
-
-export function describeIssues(error: z.core.$ZodError): string[] {
-  return error.issues.map((issue) => {
-    const path = issue.path.map(String).join('.');
-    const message = isMissingField(issue) ? 'is required' : issue.message;
-    // A detail that is not an object at all fails at its root: name that too.
-    return `${path || 'detail'}: ${message}`;
-  });
-}
+export { describeIssues, InvalidEventError };
 
 /**
  * The detail, validated: trimmed, with unknown fields stripped. The parser compiled from the
@@ -37,11 +15,7 @@ export function describeIssues(error: z.core.$ZodError): string[] {
 export function parseDetail<T extends DetailType>(detailType: T, detail: unknown): EventDetail<T> {
   const compiled: unknown = (compiledParsers[detailType] as (input: unknown) => unknown)(detail);
   if (compiled !== INVALID) return compiled as EventDetail<T>;
-  // reportInput lets describeIssues tell a missing field from a wrong one; the inputs stay inside
-  // the discarded ZodError, never in the InvalidEventError's problems.
-  const result = eventCatalog[detailType].schema.safeParse(detail, { reportInput: true });
-  if (!result.success) throw new InvalidEventError(describeIssues(result.error));
-  return result.data as EventDetail<T>;
+  return validatedBy(eventCatalog[detailType].schema, detail) as EventDetail<T>;
 }
 
 export type ParsedEvent = { [T in DetailType]: { detailType: T; source: string; detail: EventDetail<T> } }[DetailType];
@@ -58,20 +32,9 @@ export function parseEvent(source: unknown, detailType: unknown, detail: unknown
         : 'detail-type: not in the contract',
     ]);
   }
-  let body = detail;
-  if (typeof detail === 'string') {
-    try {
-      body = JSON.parse(detail);
-    } catch {
-      throw new InvalidEventError(['detail: is not valid JSON']);
-    }
-  }
-  // Before any schema: a detail far outside the contract's shape must not reach zod or a log.
-  const shapeProblem = detailShapeProblem(body);
-  if (shapeProblem) throw new InvalidEventError([shapeProblem]);
   return {
     source: definition.source,
     detailType: definition.detailType,
-    detail: parseDetail(definition.detailType, body),
+    detail: parseDetail(definition.detailType, detailBody(detail)),
   } as ParsedEvent;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePublishedEvent } from '../../events/published';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -270,8 +271,10 @@ describe('a plan that stalls', () => {
         daysSinceLastSession: 10,
       },
     });
-    // Ids, counts and codes only.
+    // Ids, counts and codes only: the published contract's PlanAtRisk, which admits nothing else.
     expect(JSON.stringify(events[0]!.detail)).not.toMatch(/Alex|@|Dana|warm pack/);
+    const { source, 'detail-type': detailType, detail } = events[0]!;
+    expect(parsePublishedEvent(source, detailType, detail).detail).toEqual(detail);
 
     const emails = await harness.inbox(s.email);
     expect(nudges(emails)).toHaveLength(1);

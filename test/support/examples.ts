@@ -18,18 +18,21 @@ export const sharedExamplesDirectory = resolve(projectRoot, '..', 'shared', 'con
 /** The contract's version 1.1 examples, apart until a project takes them in (their README says so). */
 export const sharedExamples11Directory = resolve(projectRoot, '..', 'shared', 'contract', 'examples-1.1');
 
+/** An example of each event CareLoop publishes, in the same form. */
+export const publishedExamplesDirectory = join(examplesDirectory, 'published');
+
 /** One example file: a PutEvents entry with `Detail` as an object. */
-export interface ExampleEntry {
+export interface ExampleEntry<Type extends string = DetailType> {
   /** The file's name, e.g. `booking-created.json`. */
   file: string;
   Source: string;
-  /** As the file says it; parseEvent is what checks it names a contract event. */
-  DetailType: DetailType;
+  /** As the file says it; parseEvent (parsePublishedEvent) is what checks it names a contract event. */
+  DetailType: Type;
   Detail: Record<string, unknown>;
 }
 
 /** Every example in a folder (the project's own by default), in file-name order; throws when the folder is missing. */
-export function loadExamples(directory = examplesDirectory): ExampleEntry[] {
+export function loadExamples<Type extends string = DetailType>(directory = examplesDirectory): ExampleEntry<Type>[] {
   return readdirSync(directory)
     .filter((file) => file.endsWith('.json'))
     .sort()
