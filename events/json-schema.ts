@@ -1,10 +1,12 @@
 import * as z from 'zod/mini';
 import { detailTypes, eventCatalog, type DetailType } from './catalog';
+import { publishedCatalog, publishedDetailTypes, type PublishedDetailType } from './published';
 
 /**
- * JSON Schemas of the event details, generated from the zod schemas in the catalog, for
- * producers that do not use TypeScript. They describe what a producer *sends* (zod's `input`
- * side): unknown fields are allowed, optional fields carry no defaults.
+ * JSON Schemas of the event details, generated from the zod schemas in the catalogs, for
+ * producers and consumers that do not use TypeScript. They describe what a producer *sends*
+ * (zod's `input` side): for the events CareLoop accepts, unknown fields are allowed and optional
+ * fields carry no defaults; the events CareLoop publishes are closed (`additionalProperties: false`).
  *
  * Rules zod checks in code (IANA zones, BCP 47 tags, control characters in header fields,
  * real calendar dates) have no JSON Schema equivalent; the zod schema stays the authority.
@@ -12,10 +14,13 @@ import { detailTypes, eventCatalog, type DetailType } from './catalog';
 
 export const JSON_SCHEMA_ID_BASE = 'https://careloop.dev/contract/v1/';
 
+/** The folder of events/json-schema/ that holds the schemas of the events CareLoop publishes. */
+export const PUBLISHED_JSON_SCHEMA_FOLDER = 'published';
+
 export type JsonSchema = Record<string, unknown>;
 
-/** The file name of a detail-type's schema in events/json-schema/. */
-export const jsonSchemaFileName = (detailType: DetailType) => `${detailType}.schema.json`;
+/** The file name of a detail-type's schema in events/json-schema/ (or its published/ folder). */
+export const jsonSchemaFileName = (detailType: DetailType | PublishedDetailType) => `${detailType}.schema.json`;
 
 const STRING_CONSTRAINTS = ['minLength', 'maxLength', 'pattern', 'format'] as const;
 
@@ -50,14 +55,18 @@ function addLaterStringStages(zodSchema: z.core.$ZodType, jsonSchema: JsonSchema
   }
 }
 
-export function jsonSchemaFor(detailType: DetailType): JsonSchema {
-  const { source, schema } = eventCatalog[detailType];
-  const generated = z.toJSONSchema(schema, {
+/** zod's JSON Schema of a detail schema, what a producer sends, with the rules of every pipe stage. */
+function detailJsonSchema(schema: z.core.$ZodType): JsonSchema {
+  return z.toJSONSchema(schema, {
     io: 'input',
     target: 'draft-2020-12',
     override: ({ zodSchema, jsonSchema }) => addLaterStringStages(zodSchema, jsonSchema as JsonSchema),
   }) as JsonSchema;
-  const { $schema, ...rest } = generated;
+}
+
+export function jsonSchemaFor(detailType: DetailType): JsonSchema {
+  const { source, schema } = eventCatalog[detailType];
+  const { $schema, ...rest } = detailJsonSchema(schema);
   return {
     $schema,
     $id: `${JSON_SCHEMA_ID_BASE}${jsonSchemaFileName(detailType)}`,
@@ -67,12 +76,25 @@ export function jsonSchemaFor(detailType: DetailType): JsonSchema {
   };
 }
 
-export function allJsonSchemas(): Record<DetailType, JsonSchema> {
-  return Object.fromEntries(detailTypes.map((detailType) => [detailType, jsonSchemaFor(detailType)])) as Record<
-    DetailType,
-    JsonSchema
-  >;
+export function publishedJsonSchemaFor(detailType: PublishedDetailType): JsonSchema {
+  const { source, schema } = publishedCatalog[detailType];
+  const { $schema, ...rest } = detailJsonSchema(schema);
+  return {
+    $schema,
+    $id: `${JSON_SCHEMA_ID_BASE}${PUBLISHED_JSON_SCHEMA_FOLDER}/${jsonSchemaFileName(detailType)}`,
+    title: detailType,
+    description: `Detail of the ${detailType} event CareLoop publishes (source ${source}, contract version 1.1).`,
+    ...rest,
+  };
 }
+
+const byDetailType = <T extends string>(types: readonly T[], schemaOf: (type: T) => JsonSchema) =>
+  Object.fromEntries(types.map((type) => [type, schemaOf(type)])) as Record<T, JsonSchema>;
+
+export const allJsonSchemas = (): Record<DetailType, JsonSchema> => byDetailType(detailTypes, jsonSchemaFor);
+
+export const allPublishedJsonSchemas = (): Record<PublishedDetailType, JsonSchema> =>
+  byDetailType(publishedDetailTypes, publishedJsonSchemaFor);
 
 /** The exact text committed for a schema: two-space indentation and a trailing newline. */
 export const formatJsonSchema = (schema: JsonSchema) => `${JSON.stringify(schema, null, 2)}\n`;

@@ -1,27 +1,39 @@
 /**
- * Writes events/json-schema/<DetailType>.schema.json from the zod schemas (`npm run schemas`).
- * Files of detail-types that left the catalog are removed, so the folder mirrors the contract.
+ * Writes events/json-schema/<DetailType>.schema.json from the zod schemas (`npm run schemas`), and
+ * events/json-schema/published/<DetailType>.schema.json for the events CareLoop publishes.
+ * Files of detail-types that left a catalog are removed, so each folder mirrors its catalog.
  */
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { detailTypes } from '../events/catalog';
-import { allJsonSchemas, formatJsonSchema, jsonSchemaFileName } from '../events/json-schema';
+import {
+  allJsonSchemas,
+  allPublishedJsonSchemas,
+  formatJsonSchema,
+  jsonSchemaFileName,
+  PUBLISHED_JSON_SCHEMA_FOLDER,
+  type JsonSchema,
+} from '../events/json-schema';
 
 export const jsonSchemaDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), '../events/json-schema');
 
-async function exportJsonSchemas(directory: string): Promise<string[]> {
+type SchemasByDetailType = Partial<Record<Parameters<typeof jsonSchemaFileName>[0], JsonSchema>>;
+
+async function exportJsonSchemas(directory: string, schemas: SchemasByDetailType): Promise<string[]> {
   await mkdir(directory, { recursive: true });
-  const schemas = allJsonSchemas();
-  const expected = new Set(detailTypes.map(jsonSchemaFileName));
+  const entries = Object.entries(schemas) as [keyof SchemasByDetailType, JsonSchema][];
+  const files = new Map(entries.map(([detailType, schema]) => [jsonSchemaFileName(detailType), schema]));
   for (const file of await readdir(directory)) {
-    if (file.endsWith('.schema.json') && !expected.has(file)) await rm(path.join(directory, file));
+    if (file.endsWith('.schema.json') && !files.has(file)) await rm(path.join(directory, file));
   }
-  for (const detailType of detailTypes) {
-    await writeFile(path.join(directory, jsonSchemaFileName(detailType)), formatJsonSchema(schemas[detailType]));
-  }
-  return [...expected];
+  for (const [file, schema] of files) await writeFile(path.join(directory, file), formatJsonSchema(schema));
+  return [...files.keys()];
 }
 
-const written = await exportJsonSchemas(jsonSchemaDirectory);
-console.log(`wrote ${written.length} JSON Schemas to ${path.relative(process.cwd(), jsonSchemaDirectory) || '.'}`);
+for (const [directory, schemas] of [
+  [jsonSchemaDirectory, allJsonSchemas()],
+  [path.join(jsonSchemaDirectory, PUBLISHED_JSON_SCHEMA_FOLDER), allPublishedJsonSchemas()],
+] as const) {
+  const written = await exportJsonSchemas(directory, schemas);
+  console.log(`wrote ${written.length} JSON Schemas to ${path.relative(process.cwd(), directory) || '.'}`);
+}
