@@ -55,11 +55,19 @@ function addLaterStringStages(zodSchema: z.core.$ZodType, jsonSchema: JsonSchema
   }
 }
 
-/** zod's JSON Schema of a detail schema, what a producer sends, with the rules of every pipe stage. */
-function detailJsonSchema(schema: z.core.$ZodType): JsonSchema {
+/**
+ * zod's JSON Schema of a detail schema, what a producer sends, with the rules of every pipe stage.
+ * Draft 2020-12 for the committed files; draft-04 for EventBridge's schema registry
+ * (events/registry-schemas.ts), which zod writes with draft-04's own keywords (`enum` for `const`,
+ * boolean `exclusiveMinimum`, `definitions`).
+ */
+export function detailJsonSchema(
+  schema: z.core.$ZodType,
+  target: 'draft-2020-12' | 'draft-04' = 'draft-2020-12',
+): JsonSchema {
   return z.toJSONSchema(schema, {
     io: 'input',
-    target: 'draft-2020-12',
+    target,
     override: ({ zodSchema, jsonSchema }) => addLaterStringStages(zodSchema, jsonSchema as JsonSchema),
   }) as JsonSchema;
 }

@@ -18,6 +18,7 @@ import { DataStore } from './constructs/data';
 import { EmailSending } from './constructs/email';
 import { defaultBusRuleName, Messaging } from './constructs/messaging';
 import { PatientEndpoint } from './constructs/patient-endpoint';
+import { SchemaRegistry } from './constructs/schema-registry';
 import { Scheduling } from './constructs/scheduling';
 import { withoutSections } from './constructs/section';
 import { FUNCTION_RUNTIME_ENVIRONMENT } from './bundling';
@@ -39,8 +40,8 @@ export interface CareLoopStackProps extends StackProps {
 }
 
 /**
- * One clinic's CareLoop: its data, the bus and its rules, the schedules, email, the patient
- * endpoint, a function per descriptor, and the alarms. Each part is a section of its own
+ * One clinic's CareLoop: its data, the bus and its rules, the contract's schemas, the schedules,
+ * email, the patient endpoint, a function per descriptor, and the alarms. Each part is a section of its own
  * (infra/constructs/), named as a reader would look for it; the functions are built from their
  * descriptors (functions/catalog.ts) by CareLoopFunction.
  */
@@ -65,6 +66,8 @@ export class CareLoopStack extends Stack {
   readonly rules: ReadonlyMap<string, events.Rule>;
   /** The clinic profiles published at deploy time, when `clinicsFile` names any. */
   readonly clinicSeed?: ClinicSeed;
+  /** Every event of the contract, accepted and published, in EventBridge's schema registry. */
+  readonly schemaRegistry: SchemaRegistry;
 
   constructor(scope: Construct, id: string, props: CareLoopStackProps) {
     super(scope, id, props);
@@ -98,6 +101,8 @@ export class CareLoopStack extends Stack {
     this.bus = messaging.bus;
     this.archive = messaging.archive;
     this.rejectedEventsQueue = messaging.rejectedEventsQueue;
+
+    this.schemaRegistry = new SchemaRegistry(this, 'SchemaRegistry', { registryName: prefix });
 
     const email = new EmailSending(this, 'Email', {
       prefix,
@@ -205,6 +210,7 @@ export class CareLoopStack extends Stack {
     new CfnOutput(this, 'ScheduleGroupName', { value: this.scheduleGroup.scheduleGroupName });
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
     new CfnOutput(this, 'UnsubscribeUrl', { value: baseUrl });
+    new CfnOutput(this, 'SchemaRegistryName', { value: this.schemaRegistry.registry.attrRegistryName });
   }
 
   /**

@@ -11,6 +11,7 @@ import {
   type PublishedEvent,
 } from '../../../events';
 import { loadExamples, publishedExamplesDirectory } from '../../support/examples';
+import { fieldPaths } from '../../support/json-schema-fields';
 
 const examples = loadExamples<PublishedDetailType>(publishedExamplesDirectory);
 
@@ -28,19 +29,6 @@ function problemsOf(detailType: PublishedDetailType, detail: unknown): string[] 
     throw error;
   }
   return [];
-}
-
-/** Every field a detail can carry, by path (`exercises.exerciseId`), read from its JSON Schema. */
-function fieldPaths(schema: Record<string, unknown>, prefix = ''): string[] {
-  const branches = [schema, ...((schema.oneOf ?? []) as Record<string, unknown>[])];
-  const paths = branches.flatMap((branch) =>
-    Object.entries((branch.properties ?? {}) as Record<string, Record<string, unknown>>).flatMap(([name, field]) => {
-      const path = `${prefix}${name}`;
-      const items = field.items as Record<string, unknown> | undefined;
-      return [path, ...fieldPaths(field, `${path}.`), ...(items ? fieldPaths(items, `${path}.`) : [])];
-    }),
-  );
-  return [...new Set(paths)];
 }
 
 const COMMON = ['eventId', 'occurredAt', 'clinicId'];
