@@ -29,7 +29,7 @@ export const registrySchemaName = (source: string, detailType: string) => `${sou
 /**
  * Keywords of later drafts that draft-04 does not know, which a draft-04 reader would ignore and
  * so accept more than the contract does; and references, which inside the envelope would resolve
- * against the envelope, not the detail. zod's draft-04 output has none of them today; a zod
+ * against the envelope, not the detail. zod writes none of them for the contract's fields; a zod
  * upgrade or a new kind of field that brings one fails here, at synth and in the tests.
  */
 const NOT_DRAFT_04 = new Set([

@@ -41,9 +41,9 @@ export interface CareLoopStackProps extends StackProps {
 
 /**
  * One clinic's CareLoop: its data, the bus and its rules, the contract's schemas, the schedules,
- * email, the patient endpoint, a function per descriptor, and the alarms. Each part is a section of its own
- * (infra/constructs/), named as a reader would look for it; the functions are built from their
- * descriptors (functions/catalog.ts) by CareLoopFunction.
+ * email, the patient endpoint, a function per descriptor, and the alarms. Each part is a section
+ * of its own (infra/constructs/), named as a reader would look for it; the functions are built
+ * from their descriptors (functions/catalog.ts) by CareLoopFunction.
  */
 export class CareLoopStack extends Stack {
   readonly key: kms.Key;

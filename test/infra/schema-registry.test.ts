@@ -12,7 +12,7 @@ import {
   type PublishedDetailType,
 } from '../../events';
 import { detailJsonSchema, type JsonSchema } from '../../events/json-schema';
-import { REGISTRY_CONTENT_MAX_LENGTH } from '../../events/registry-schemas';
+import { REGISTRY_CONTENT_MAX_LENGTH, REGISTRY_DESCRIPTION_MAX_LENGTH } from '../../events/registry-schemas';
 import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
 import { loadExamples, publishedExamplesDirectory, type ExampleEntry } from '../support/examples';
@@ -85,7 +85,7 @@ describe('the schema registry', () => {
         Type: 'JSONSchemaDraft4',
         RegistryName: { 'Fn::GetAtt': [registryId, 'RegistryName'] },
       });
-      expect(schema.Properties.Description.length).toBeLessThanOrEqual(256);
+      expect(schema.Properties.Description.length).toBeLessThanOrEqual(REGISTRY_DESCRIPTION_MAX_LENGTH);
       expect(schema.Properties.Content.length).toBeLessThanOrEqual(REGISTRY_CONTENT_MAX_LENGTH);
     }
   });
