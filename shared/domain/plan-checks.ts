@@ -71,18 +71,16 @@ async function checkPlan(
   // a repeat of the check finds it done and the event is published once, whatever the consent.
   let changed = false;
   if (plan.lastAtRiskAt !== dueAt) {
-    const planAtRisk = ownEvent(
-      'careloop.care',
-      'PlanAtRisk',
-      { eventId: ownEventId('PlanAtRisk', clinicId, patientId, plan.planId, dueAt), occurredAt: dueAt, clinicId },
-      {
-        patientId,
-        planId: plan.planId,
-        sessionsCompleted: standing.sessionsCompleted,
-        plannedSessions: plan.plannedSessions,
-        daysSinceLastSession,
-      },
-    );
+    const planAtRisk = ownEvent('PlanAtRisk', {
+      eventId: ownEventId('PlanAtRisk', clinicId, patientId, plan.planId, dueAt),
+      occurredAt: dueAt,
+      clinicId,
+      patientId,
+      planId: plan.planId,
+      sessionsCompleted: standing.sessionsCompleted,
+      plannedSessions: plan.plannedSessions,
+      daysSinceLastSession,
+    });
     changed = await withOptimisticRetry(async () => {
       const fresh = await deps.store.getPatientFile(clinicId, patientId);
       const stored = fresh.plans.find((entry) => entry.record.planId === plan.planId);

@@ -123,16 +123,15 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
   count(METRIC_NAMES.emailsSent);
   const sentAt = clock.now();
   // EmailSent is written with the claim's new state: both or neither (the outbox publishes it).
-  const emailSent = ownEvent(
-    'careloop.email',
-    'EmailSent',
-    {
-      eventId: ownEventId('EmailSent', clinicId, bookingId ?? `patient:${patientId}`, request.key),
-      occurredAt: sentAt.toISOString(),
-      clinicId,
-    },
-    { patientId, ...(bookingId !== undefined && { bookingId }), kind: claim.kind, messageId },
-  );
+  const emailSent = ownEvent('EmailSent', {
+    eventId: ownEventId('EmailSent', clinicId, bookingId ?? `patient:${patientId}`, request.key),
+    occurredAt: sentAt.toISOString(),
+    clinicId,
+    patientId,
+    ...(bookingId !== undefined && { bookingId }),
+    kind: claim.kind,
+    messageId,
+  });
   await store.recordEmailSent(claim, messageId, sentAt, { event: emailSent });
   log('email sent', { kind: claim.kind, ...idsOf(claim), key: claim.key, messageId });
   return 'sent';

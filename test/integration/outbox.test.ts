@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePublishedEvent } from '../../events/published';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -43,6 +44,8 @@ describe('EmailSent', () => {
       })),
     );
     for (const event of sent) {
+      // Each as the published contract says, read with the consumers' own parser.
+      expect(parsePublishedEvent(event.source, event['detail-type'], event.detail).detailType).toBe('EmailSent');
       expect(event.source).toBe('careloop.email');
       expect(JSON.stringify(event.detail)).not.toMatch(/Alex|Meyer|@|massage/i);
     }
