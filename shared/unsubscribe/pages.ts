@@ -1,12 +1,8 @@
-import { COLORS } from '../email/blocks';
 import type { Language } from '../email/format';
 import { html, type SafeHtml } from '../email/html';
+import { renderPageDocument } from '../pages/document';
 
-/**
- * The pages of the one-click unsubscribe endpoint: one centred card in the emails' colours,
- * readable on a phone, no scripts, no images, nothing loaded from elsewhere (the endpoint's
- * Content-Security-Policy allows inline styles and a form posting back to itself, nothing more).
- */
+/** The pages of the one-click unsubscribe endpoint, in the document every patient page shares (pages/document.ts). */
 
 export type UnsubscribePage = 'confirm' | 'done' | 'invalid' | 'unavailable';
 
@@ -130,34 +126,6 @@ export function pageLanguage(input: { lang?: string | undefined; acceptLanguage?
   return 'en';
 }
 
-/** The emails' font stack, unquoted: text interpolated into <style> is escaped, and entities mean nothing there. */
-const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif';
-
-/** Must stay free of & < > " ' (see FONT). */
-const CSS = `
-  *, *::before, *::after { box-sizing: border-box; }
-  html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
-  body { margin: 0; padding: 24px 12px; background: ${COLORS.page}; color: ${COLORS.text};
-    font-family: ${FONT}; font-size: 1rem; line-height: 1.55; }
-  main { max-width: 34rem; margin: 0 auto; padding: 32px 32px 24px; background: ${COLORS.card};
-    border: 1px solid ${COLORS.rule}; border-radius: 8px; }
-  h1 { margin: 0 0 16px; font-size: 1.5rem; line-height: 1.3; color: ${COLORS.accent}; }
-  p { margin: 0 0 14px; }
-  .clinic { margin: 0 0 8px; font-weight: 600; color: ${COLORS.muted}; }
-  .note { margin: 20px 0; padding: 10px 16px; border-left: 4px solid ${COLORS.accent}; background: ${COLORS.infoBg}; }
-  .aside { font-size: 0.875rem; color: ${COLORS.muted}; }
-  form { margin: 24px 0 20px; }
-  button { display: inline-block; min-height: 44px; padding: 12px 22px; border: 0; border-radius: 6px;
-    background: ${COLORS.accent}; color: #ffffff; font: inherit; font-weight: 600; line-height: 1.2; cursor: pointer; }
-  button:hover { background: #084844; }
-  button:focus-visible { outline: 3px solid ${COLORS.text}; outline-offset: 3px; }
-  @media (max-width: 480px) {
-    body { padding: 12px 6px; }
-    main { padding: 24px 18px 16px; }
-    button { width: 100%; }
-  }
-`;
-
 export interface PageOptions {
   /** Where the confirmation form posts; by default back to the page's own URL (the token's URL). */
   action?: string;
@@ -177,27 +145,13 @@ export function renderUnsubscribePage(page: UnsubscribePage, language: Language,
         ? html`<form method="post">${button}</form>`
         : html`<form method="post" action="${options.action}">${button}</form>`;
   }
-  return html`<!DOCTYPE html>
-    <html lang="${lang}" dir="ltr">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex, nofollow" />
-        <meta name="referrer" content="no-referrer" />
-        <meta name="color-scheme" content="light" />
-        <title>${options.clinicName ? `${text.title} · ${options.clinicName}` : text.title}</title>
-        <style>
-          ${CSS}
-        </style>
-      </head>
-      <body>
-        <main>
-          ${options.clinicName ? html`<p class="clinic">${options.clinicName}</p>` : ''}
-          <h1>${text.heading}</h1>
-          ${text.paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
-          ${text.note ? html`<p class="note">${text.note}</p>` : ''} ${form}
-          ${text.aside ? html`<p class="aside">${text.aside}</p>` : ''}
-        </main>
-      </body>
-    </html>`.toString();
+  return renderPageDocument({
+    lang,
+    title: text.title,
+    heading: text.heading,
+    clinicName: options.clinicName,
+    content: html`${text.paragraphs.map((paragraph) => html`<p>${paragraph}</p>`)}
+    ${text.note ? html`<p class="note">${text.note}</p>` : ''} ${form}
+    ${text.aside ? html`<p class="aside">${text.aside}</p>` : ''}`,
+  });
 }
