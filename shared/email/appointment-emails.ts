@@ -1,3 +1,4 @@
+import { appointmentFactRows, locationOf } from './appointment-facts';
 import type { Block } from './blocks';
 import {
   bookButton,
@@ -55,22 +56,7 @@ function appointmentContent(model: AppointmentEmailModel, env: Env): Content {
 }
 
 function appointmentFacts(appointment: Appointment, { m, fmt }: Env): Block {
-  const start = new Date(appointment.startsAt);
-  const end = new Date(start.getTime() + appointment.durationMinutes * 60_000);
-  const location = [appointment.location?.name, appointment.location?.address]
-    .filter((part) => part && part.trim())
-    .join(', ');
-  return {
-    type: 'facts',
-    rows: [
-      { label: m.labels.date, value: fmt.longDate(start) },
-      { label: m.labels.time, value: m.timeRange(fmt.time(start), fmt.time(end), fmt.zoneName(start)) },
-      { label: m.labels.duration, value: fmt.minutes(appointment.durationMinutes) },
-      { label: m.labels.service, value: appointment.serviceName },
-      { label: m.labels.therapist, value: appointment.therapistName },
-      ...(location ? [{ label: m.labels.location, value: location }] : []),
-    ],
-  };
+  return { type: 'facts', rows: appointmentFactRows(appointment, m, fmt) };
 }
 
 function invite(
@@ -79,9 +65,7 @@ function invite(
   { m, context }: Env,
   attendeeEmail?: string,
 ): EmailAttachment {
-  const location = [appointment.location?.name, appointment.location?.address]
-    .filter((part) => part && part.trim())
-    .join(', ');
+  const location = locationOf(appointment);
   const content = buildCalendarInvite({
     uid: calendarUid(appointment.clinicId, appointment.bookingId),
     sequence: appointment.sequence,

@@ -74,3 +74,10 @@ export function renderPageDocument(page: PageDocument): string {
       </body>
     </html>`.toString();
 }
+
+/** A form that posts back to the page's own URL (the link's token is in it), or to `action` when given. */
+export function postBackForm(action: string | undefined, content: SafeHtml): SafeHtml {
+  return action === undefined
+    ? html`<form method="post">${content}</form>`
+    : html`<form method="post" action="${action}">${content}</form>`;
+}

@@ -1,6 +1,6 @@
 import type { Language } from '../email/format';
-import { html, type SafeHtml } from '../email/html';
-import { renderPageDocument } from '../pages/document';
+import { html } from '../email/html';
+import { postBackForm, renderPageDocument } from '../pages/document';
 
 /** The pages of the one-click unsubscribe endpoint, in the document every patient page shares (pages/document.ts). */
 
@@ -137,14 +137,10 @@ export interface PageOptions {
 export function renderUnsubscribePage(page: UnsubscribePage, language: Language, options: PageOptions = {}): string {
   const lang = LANGUAGES.includes(language) ? language : 'en';
   const text: PageText & { button?: string } = MESSAGES[lang][page];
-  const button = text.button ? html`<button type="submit">${text.button}</button>` : undefined;
-  let form: SafeHtml | undefined;
-  if (page === 'confirm' && button) {
-    form =
-      options.action === undefined
-        ? html`<form method="post">${button}</form>`
-        : html`<form method="post" action="${options.action}">${button}</form>`;
-  }
+  const form =
+    page === 'confirm' && text.button
+      ? postBackForm(options.action, html`<button type="submit">${text.button}</button>`)
+      : undefined;
   return renderPageDocument({
     lang,
     title: text.title,
