@@ -1,6 +1,9 @@
 import { appointmentFactRows, locationOf } from './appointment-facts';
 import type { Block } from './blocks';
+import { attendanceAnswerUrl } from '../patient-pages/links';
+import type { Attendance } from '../patient-pages/model';
 import {
+  answerPage,
   bookButton,
   cancellationPolicy,
   composeEmail,
@@ -59,6 +62,30 @@ function appointmentFacts(appointment: Appointment, { m, fmt }: Env): Block {
   return { type: 'facts', rows: appointmentFactRows(appointment, m, fmt) };
 }
 
+/**
+ * "Will you be there?" with a button for each answer, each to the answer page with that answer
+ * preselected (the page records it when the patient confirms there). None without an answer page.
+ */
+function attendanceQuestion(env: Env): Block[] {
+  const page = answerPage(env);
+  if (!page) return [];
+  const choices: readonly Attendance[] = ['confirmed', 'change-requested'];
+  const buttons = choices.flatMap((choice) => {
+    const href = attendanceAnswerUrl(page, choice);
+    return href ? [{ href, text: env.m.answer.choices[choice] }] : [];
+  });
+  return [
+    {
+      type: 'panel',
+      tone: 'info',
+      blocks: [
+        { type: 'heading', level: 2, text: env.m.answer.attendanceHeading },
+        { type: 'buttons', buttons },
+      ],
+    },
+  ];
+}
+
 function invite(
   appointment: Appointment,
   method: 'REQUEST' | 'CANCEL',
@@ -97,6 +124,7 @@ function confirmation(firstName: string, appointment: Appointment, env: Env, ema
       ...opening(m.confirmation.heading, firstName, m.confirmation.intro, env),
       appointmentFacts(appointment, env),
       { type: 'paragraph', content: m.confirmation.calendar },
+      ...attendanceQuestion(env),
       { type: 'heading', level: 2, text: m.confirmation.beforeHeading },
       { type: 'list', items: m.confirmation.before },
       ...cancellationPolicy(env),
@@ -177,6 +205,7 @@ function reminder(firstName: string, appointment: Appointment, env: Env): Conten
     body: [
       ...opening(m.reminder.heading, firstName, m.reminder.intro, env),
       appointmentFacts(appointment, env),
+      ...attendanceQuestion(env),
       { type: 'paragraph', content: m.reminder.cantMakeIt },
       ...cancellationPolicy(env),
       ...signOff(env),

@@ -21,7 +21,9 @@ export type Block =
   | { type: 'panel'; tone: 'info' | 'warning'; blocks: readonly Block[] }
   /** A group of blocks; `lang` when its text is in another language than the email's. */
   | { type: 'section'; blocks: readonly Block[]; lang?: string }
-  | { type: 'button'; href: string; text: string };
+  | { type: 'button'; href: string; text: string }
+  /** Buttons side by side, wrapping on a narrow screen: the first filled, the others outlined. */
+  | { type: 'buttons'; buttons: readonly { href: string; text: string }[] };
 
 export const COLORS = {
   text: '#1f2933',
@@ -66,6 +68,10 @@ const S = {
   info: `margin:20px 0;padding:16px;border-left:4px solid ${COLORS.accent};background:${COLORS.infoBg};`,
   warning: `margin:20px 0;padding:16px;border-left:4px solid ${COLORS.warnBorder};background:${COLORS.warnBg};`,
   button: `display:inline-block;padding:12px 22px;border-radius:6px;background:${COLORS.accent};color:#ffffff;font-family:${FONT};font-size:16px;font-weight:600;line-height:1.2;text-decoration:none;`,
+  /** As tall as `button`: its 2px border takes the place of 2px of padding. */
+  buttonOutlined: `display:inline-block;padding:10px 20px;border:2px solid ${COLORS.accent};border-radius:6px;background:${COLORS.card};color:${COLORS.accent};font-family:${FONT};font-size:16px;font-weight:600;line-height:1.2;text-decoration:none;`,
+  /** The gap between buttons in a row, and below a row that wraps. */
+  buttonInRow: 'margin:0 8px 8px 0;',
   link: `color:${COLORS.accent};text-decoration:underline;`,
 } as const;
 
@@ -222,6 +228,17 @@ function blockToHtml(block: Block, edges: Edges): SafeHtml {
       const style = edged(`${S.p}margin:20px 0;`, edges);
       return html`<p style="${style}"><a href="${href}" style="${S.button}">${block.text}</a></p>`;
     }
+    case 'buttons': {
+      const links = block.buttons.flatMap((button, i) => {
+        const href = safeUrl(button.href);
+        const style = `${i === 0 ? S.button : S.buttonOutlined}${S.buttonInRow}`;
+        return href ? [html`<a href="${href}" style="${style}">${button.text}</a>`] : [];
+      });
+      if (links.length === 0) return html``;
+      // The row's own bottom margin less the last row's 8px below its buttons.
+      const style = edged(`${S.p}margin:20px 0 12px;`, edges);
+      return html`<p style="${style}">${links.map((link, i) => (i === 0 ? link : html` ${link}`))}</p>`;
+    }
   }
 }
 
@@ -288,9 +305,15 @@ function blockToText(block: Block): string {
     case 'panel':
     case 'section':
       return blocksToText(block.blocks);
-    case 'button': {
-      const href = safeUrl(block.href);
-      return href ? `${cleanText(block.text)}: ${href}` : '';
-    }
+    case 'button':
+      return buttonText(block);
+    case 'buttons':
+      return block.buttons.map(buttonText).filter(Boolean).join('\n');
   }
+}
+
+/** A button in the text part: its words, then where it goes. */
+function buttonText(button: { href: string; text: string }): string {
+  const href = safeUrl(button.href);
+  return href ? `${cleanText(button.text)}: ${href}` : '';
 }

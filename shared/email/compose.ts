@@ -120,3 +120,12 @@ export function bookButton(text: string, { m, context }: Env): Block {
   const href = safeHttpsUrl(context.clinic?.bookingUrl);
   return href ? { type: 'button', href, text } : { type: 'paragraph', content: m.bookVia(context.clinic?.phone) };
 }
+
+/**
+ * The patient's answer page for this email, when the context gives one that is http(s) (https
+ * deployed, plain http on the local stack); undefined otherwise, and the email offers no answer.
+ */
+export function answerPage({ context }: Env): string | undefined {
+  const href = safeUrl(context.answerUrl);
+  return href && /^https?:/.test(href) ? href : undefined;
+}

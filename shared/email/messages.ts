@@ -1,3 +1,4 @@
+import type { Attendance } from '../patient-pages/model';
 import type { Language } from './format';
 
 /**
@@ -145,6 +146,17 @@ export interface Messages {
   /** A plan's goals in plain words, for the known codes (GOAL_CODES). */
   goals: Readonly<Record<GoalCode, string>>;
   safety: { heading: string; callClinic(phone?: string): string; urgent: string };
+  /**
+   * The links to the patient's answer page (contract 1.1, "The patient's answers"); the page's
+   * own buttons say the same.
+   */
+  answer: {
+    attendanceHeading: string;
+    choices: Readonly<Record<Attendance, string>>;
+    howHeading: string;
+    howIntro: string;
+    howButton: string;
+  };
   footer: { appointment: string; followUps: string; unsubscribe: string; disclaimer: string };
 }
 
@@ -322,6 +334,13 @@ const en: Messages = {
     callClinic: (phone) =>
       phone ? `Please call the clinic on ${phone} if you notice:` : 'Please call the clinic if you notice:',
     urgent: 'Call emergency services straight away if you have:',
+  },
+  answer: {
+    attendanceHeading: 'Will you be there?',
+    choices: { confirmed: "I'll be there", 'change-requested': 'I need to cancel or change it' },
+    howHeading: 'How are you doing?',
+    howIntro: 'A few quick questions: how you feel since the session, your pain now and how your exercises are going.',
+    howButton: 'Tell us in a minute',
   },
   footer: {
     appointment: 'You are receiving this email because you booked an appointment with us.',
@@ -515,6 +534,14 @@ const de: Messages = {
         ? `Bitte rufen Sie uns unter ${phone} an, wenn Sie Folgendes bemerken:`
         : 'Bitte rufen Sie in der Praxis an bei:',
     urgent: 'Rufen Sie sofort den Notruf bei:',
+  },
+  answer: {
+    attendanceHeading: 'Kommen Sie zu Ihrem Termin?',
+    choices: { confirmed: 'Ich komme', 'change-requested': 'Ich muss absagen oder verschieben' },
+    howHeading: 'Wie geht es Ihnen?',
+    howIntro:
+      'Ein paar kurze Fragen: wie Sie sich seit der Behandlung fühlen, wie stark Ihre Schmerzen jetzt sind und wie es mit den Übungen läuft.',
+    howButton: 'In einer Minute antworten',
   },
   footer: {
     appointment: 'Sie erhalten diese E-Mail, weil Sie einen Termin bei uns gebucht haben.',

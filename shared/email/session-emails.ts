@@ -8,7 +8,7 @@ import {
 } from '../self-care/library';
 import type { Block, Inline } from './blocks';
 import { cleanText } from './html';
-import { bookButton, composeEmail, opening, signOff, type Content, type Env } from './compose';
+import { answerPage, bookButton, composeEmail, opening, signOff, type Content, type Env } from './compose';
 import type { Messages } from './messages';
 import type {
   EmailToSend,
@@ -104,6 +104,28 @@ function exerciseBlocks(ids: readonly string[], { m, fmt, library }: SessionEnv)
       },
     ];
   });
+}
+
+/**
+ * The button to the answer page, where the patient tells the clinic how they are doing. Under its
+ * own heading in a follow-up; without one in a check-in, whose first heading already asks. None
+ * without an answer page.
+ */
+function howAreYouDoing(env: SessionEnv, { heading }: { heading: boolean }): Block[] {
+  const page = answerPage(env);
+  if (!page) return [];
+  const { m } = env;
+  return [
+    {
+      type: 'panel',
+      tone: 'info',
+      blocks: [
+        ...(heading ? [{ type: 'heading', level: 2, text: m.answer.howHeading } as const] : []),
+        { type: 'paragraph', content: m.answer.howIntro },
+        { type: 'button', href: page, text: m.answer.howButton },
+      ],
+    },
+  ];
 }
 
 function safetyPanel(env: SessionEnv): Block {
@@ -300,6 +322,7 @@ function followUp(model: Extract<SessionEmailModel, { kind: 'follow-up' }>, env:
           ]
         : []),
       ...nextVisit,
+      ...howAreYouDoing(env, { heading: true }),
       safetyPanel(env),
       ...signOff(env),
     ],
@@ -323,6 +346,7 @@ function checkIn(
     body: [
       ...opening(m.checkIn.heading, firstName, m.checkIn.intro(fmt.longDate(completed), session.therapistName), env),
       { type: 'paragraph', content: m.checkIn.soreness(context.clinic?.phone) },
+      ...howAreYouDoing(env, { heading: false }),
       ...(plan
         ? [
             {

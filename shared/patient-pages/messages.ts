@@ -1,10 +1,11 @@
-import type { AttentionReason, Attendance, ExerciseStatus, Feeling, PageLanguage } from './model';
+import type { AttentionReason, ExerciseStatus, Feeling, PageLanguage } from './model';
 
 /**
  * Every fixed string of the patient pages, per language; the type checker holds the tables to one
  * shape. `{phone}` marks where the clinic's phone goes (as a tel: link); values passed in are
  * already formatted and are escaped by the renderer, never here. The appointment's labels, the
- * time range and the pain scale are the emails' own (shared/email/messages.ts).
+ * time range, the pain scale and the attendance answers are the emails' own
+ * (shared/email/messages.ts), so a page's buttons say what the email's did.
  */
 export interface PatientPageMessages {
   contact: {
@@ -17,7 +18,6 @@ export interface PatientPageMessages {
   attendance: {
     askHeading: string;
     askIntro: string;
-    choices: Readonly<Record<Attendance, string>>;
     /** Before the recorded or preselected answer, then the hint: a preselected one is not recorded yet. */
     selected: { label: string; hint: string };
     changeUntil: string;
@@ -70,7 +70,6 @@ const en: PatientPageMessages = {
   attendance: {
     askHeading: 'Will you be there?',
     askIntro: 'Please let us know with one tap whether you can come to this appointment.',
-    choices: { confirmed: "I'll be there", 'change-requested': 'I need to cancel or change it' },
     selected: { label: 'Your choice:', hint: 'Tap a button below to send or change your answer.' },
     changeUntil: 'You can change your answer with the same link until the appointment starts.',
     confirmedHeading: 'Thank you, see you soon',
@@ -148,7 +147,6 @@ const de: PatientPageMessages = {
   attendance: {
     askHeading: 'Kommen Sie zu Ihrem Termin?',
     askIntro: 'Bitte sagen Sie uns mit einem Tippen, ob Sie diesen Termin wahrnehmen können.',
-    choices: { confirmed: 'Ich komme', 'change-requested': 'Ich muss absagen oder verschieben' },
     selected: {
       label: 'Ihre Auswahl:',
       hint: 'Tippen Sie unten auf eine Schaltfläche, um Ihre Antwort zu senden oder zu ändern.',

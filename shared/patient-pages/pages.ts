@@ -144,7 +144,7 @@ type AttendancePage = Extract<PatientPage, { page: 'attendance' }>;
 type CheckInPage = Extract<PatientPage, { page: 'check-in' }>;
 
 function attendanceAsk(model: AttendancePage, env: Env): PageParts {
-  const { text, action } = env;
+  const { text, m, action } = env;
   const { selected } = model;
   const button = (choice: Attendance) => {
     const chosen = selected === choice;
@@ -157,7 +157,7 @@ function attendanceAsk(model: AttendancePage, env: Env): PageParts {
       ${primary ? '' : html`class="secondary"`}
       ${selected ? html`aria-pressed="${chosen ? 'true' : 'false'}"` : ''}
     >
-      ${chosen ? html`<span aria-hidden="true">✓ </span>` : ''}${text.attendance.choices[choice]}
+      ${chosen ? html`<span aria-hidden="true">✓ </span>` : ''}${m.answer.choices[choice]}
     </button>`;
   };
   return {
@@ -165,9 +165,9 @@ function attendanceAsk(model: AttendancePage, env: Env): PageParts {
     content: html`<p>${text.attendance.askIntro}</p>
       ${appointmentFacts(model, env)}
       ${
-        selected && Object.hasOwn(text.attendance.choices, selected)
+        selected && Object.hasOwn(m.answer.choices, selected)
           ? html`<p class="note">
-              ${text.attendance.selected.label} <strong>${text.attendance.choices[selected]}</strong>.
+              ${text.attendance.selected.label} <strong>${m.answer.choices[selected]}</strong>.
               ${text.attendance.selected.hint}
             </p>`
           : ''

@@ -119,3 +119,40 @@ describe('tables', () => {
     );
   });
 });
+
+describe('button rows', () => {
+  const row: Block = {
+    type: 'buttons',
+    buttons: [
+      { href: 'https://x.example/a?choice=yes&lang=en', text: 'Yes' },
+      { href: 'javascript:alert(1)', text: 'Never linked' },
+      { href: 'https://x.example/a?choice=no', text: '<No> & "maybe"' },
+    ],
+  };
+
+  it('fill the first button, outline the others, and drop a link with an unsafe scheme', () => {
+    const { html } = render([row]);
+    const anchors = [...html.matchAll(/<a href="([^"]*)" style="([^"]*)">([^<]*)<\/a>/g)];
+    expect(anchors.map((match) => [match[1], match[3]])).toEqual([
+      ['https://x.example/a?choice=yes&amp;lang=en', 'Yes'],
+      ['https://x.example/a?choice=no', '&lt;No&gt; &amp; &quot;maybe&quot;'],
+    ]);
+    expect(cssValue(anchors[0]![2]!, 'background')).toBe('#0b5d57');
+    expect(cssValue(anchors[1]![2]!, 'background')).toBe('#ffffff');
+    expect(cssValue(anchors[1]![2]!, 'border')).toBe('2px solid #0b5d57');
+    expect(html).not.toContain('javascript:');
+  });
+
+  it('list each button on its own line in the text part', () => {
+    expect(render([row]).text).toBe(
+      'Yes: https://x.example/a?choice=yes&lang=en\n<No> & "maybe": https://x.example/a?choice=no',
+    );
+  });
+
+  it('leave nothing behind when no link is safe', () => {
+    expect(render([{ type: 'buttons', buttons: [{ href: 'data:text/html,x', text: 'x' }] }])).toEqual({
+      html: '',
+      text: '',
+    });
+  });
+});
