@@ -1,6 +1,6 @@
 import { appointmentFactRows } from '../email/appointment-facts';
 import { COLORS } from '../email/blocks';
-import { createFormatter } from '../email/format';
+import { createFormatter, resolveLanguage } from '../email/format';
 import { cleanText, html, safeHttpsUrl, type SafeHtml } from '../email/html';
 import { messagesFor, type Messages } from '../email/messages';
 import { postBackForm, renderPageDocument } from '../pages/document';
@@ -27,6 +27,11 @@ import type {
 export interface PatientPageOptions {
   /** Where the page's form posts; by default back to the page's own URL (the link's URL). */
   action?: string;
+  /**
+   * The patient's BCP 47 locale, so dates and times read as in their emails (`en-US`: "3:00 PM");
+   * taken only when its language is the page's, else the language's own way.
+   */
+  locale?: string;
 }
 
 const LANGUAGES: readonly PageLanguage[] = ['en', 'de'];
@@ -92,6 +97,8 @@ interface Env {
   /** The emails' texts: the appointment's labels, its time range, the pain scale, the policy's heading. */
   m: Messages;
   lang: PageLanguage;
+  /** For dates and times (createFormatter). */
+  locale: string;
   action: string | undefined;
 }
 
@@ -102,7 +109,8 @@ export function renderPatientPage(
   options: PatientPageOptions = {},
 ): string {
   const lang = LANGUAGES.includes(language) ? language : 'en';
-  const env: Env = { text: pageMessagesFor(lang), m: messagesFor(lang), lang, action: options.action };
+  const locale = options.locale && resolveLanguage(options.locale) === lang ? options.locale : lang;
+  const env: Env = { text: pageMessagesFor(lang), m: messagesFor(lang), lang, locale, action: options.action };
   const clinic = model.page === 'invalid' ? undefined : model.clinic;
   const { heading, content } = pageParts(model, env);
   return renderPageDocument({
@@ -198,8 +206,8 @@ function attendanceRecorded(model: AttendancePage, env: Env): PageParts {
   };
 }
 
-function appointmentFacts(model: AttendancePage, { m, lang }: Env): SafeHtml {
-  const rows = appointmentFactRows(model.appointment, m, createFormatter(lang, model.appointment.timezone));
+function appointmentFacts(model: AttendancePage, { m, locale }: Env): SafeHtml {
+  const rows = appointmentFactRows(model.appointment, m, createFormatter(locale, model.appointment.timezone));
   return html`<dl class="facts">
     ${rows.map(
       (row) =>
@@ -214,7 +222,7 @@ function appointmentFacts(model: AttendancePage, { m, lang }: Env): SafeHtml {
 function checkInAsk(model: CheckInPage, env: Env): PageParts {
   const { text, m, action } = env;
   const { previous } = model;
-  const fmt = createFormatter(env.lang, model.session.timezone);
+  const fmt = createFormatter(env.locale, model.session.timezone);
   const feeling = radioGroup({
     legend: html`${text.checkIn.feeling.legend}`,
     name: 'feeling',
@@ -275,8 +283,8 @@ function checkInRecorded(model: CheckInPage, env: Env): PageParts {
 }
 
 /** Until when the check-in's link takes a changed answer: the contract's 14 days after the session. */
-function answerableUntil(model: CheckInPage, { text, lang }: Env): SafeHtml {
-  const fmt = createFormatter(lang, model.session.timezone);
+function answerableUntil(model: CheckInPage, { text, locale }: Env): SafeHtml {
+  const fmt = createFormatter(locale, model.session.timezone);
   const until = new Date(new Date(model.session.completedAt).getTime() + CHECK_IN_ANSWER_DAYS * 86_400_000);
   return html`<p class="aside">${text.checkIn.changeUntil(fmt.longDate(until))}</p>`;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../../../shared/email/render';
 import type { PatientPage, PageLanguage } from '../../../shared/patient-pages/model';
-import { renderPatientPage, telHref } from '../../../shared/patient-pages/pages';
+import { renderPatientPage, telHref, type PatientPageOptions } from '../../../shared/patient-pages/pages';
 import { defaultSelfCareLibrary, localizeRedFlags } from '../../../shared/self-care/library';
 import { renderUnsubscribePage } from '../../../shared/unsubscribe/pages';
 import {
@@ -90,7 +90,7 @@ const CASES = LANGUAGES.flatMap((language) =>
   everyPage(language).map(([name, model]) => [`${name} (${language})`, model, language] as const),
 );
 
-function render(model: PatientPage, language: PageLanguage = 'en', options?: { action?: string }) {
+function render(model: PatientPage, language: PageLanguage = 'en', options?: PatientPageOptions) {
   const source = renderPatientPage(model, language, options);
   const { root, problems } = parseDocument(source);
   expect(problems, 'HTML problems').toEqual([]);
@@ -153,6 +153,24 @@ describe('attendance page', () => {
       }
     }
     expect(render(attendance('ask')).text).toContain('15:30–16:30 (Central European Standard Time)');
+  });
+
+  it("writes dates and times the patient's way when given their locale, in the page's language only", () => {
+    const email = renderEmail(
+      { kind: 'confirmation', recipient: { firstName: 'Max', locale: 'en-US' }, appointment },
+      context,
+    ).text;
+    expect(email).toContain('Date: Wednesday, March 3, 2027\nTime: 3:30 PM–4:30 PM (Central European Standard Time)');
+    const american = render(attendance('ask'), 'en', { locale: 'en-US' }).text;
+    expect(american).toContain('Date Wednesday, March 3, 2027 Time 3:30 PM–4:30 PM (Central European Standard Time)');
+    // A locale of another language is not the page's: the page's language writes the dates.
+    expect(render(attendance('ask'), 'en', { locale: 'de-DE' }).text).toContain('Date Wednesday, 3 March 2027');
+    expect(render(attendance('ask'), 'de', { locale: 'de-AT' }).text).toContain('Datum Mittwoch, 3. März 2027');
+    const checkInText = render(checkIn('recorded'), 'en', { locale: 'en-US' }).text;
+    expect(checkInText).toContain('until Wednesday, March 17, 2027.');
+    expect(render(checkIn('ask'), 'en', { locale: 'en-US' }).text).toContain(
+      'session on Wednesday, March 3, 2027 with',
+    );
   });
 
   it('asks with one tap: two submit buttons named attendance, posting back to the link', () => {
