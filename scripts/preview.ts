@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ClinicProfileUpdatedInput } from '../events/schemas';
 import { parseDetail } from '../events/validation';
 import { applyClinicProfileUpdated, clinicContactOf, type BookingLinkIds } from '../shared/domain/clinic-profile';
+import { resolveLanguage } from '../shared/email/format';
 import { escapeHtml } from '../shared/email/html';
 import { renderEmail } from '../shared/email/render';
 import type {
@@ -17,12 +18,15 @@ import type {
   RenderedEmail,
   SessionSummary,
 } from '../shared/email/types';
+import type { PageLanguage, PatientPage } from '../shared/patient-pages/model';
+import { renderPatientPage } from '../shared/patient-pages/pages';
+import { defaultSelfCareLibrary, localizeExercise, localizeRedFlags } from '../shared/self-care/library';
 
 /**
  * `npm run preview`: renders every kind of email for a few sample patients into `preview/`
- * (`<kind>-<sample>.html`, `.txt`, the `.ics` attachments and an `index.html`), with fixed
- * dates so the output is the same on every run. `scripts/screenshots.sh` photographs some of
- * them for the README.
+ * (`<kind>-<sample>.html`, `.txt`, the `.ics` attachments and an `index.html`), and the answer
+ * pages their links open (`answer-<page>-<sample>.html`), with fixed dates so the output is the
+ * same on every run. `scripts/screenshots.sh` photographs some of them for the README.
  *
  * Each sample's clinic is what a deployment would show: a ClinicProfileUpdated event, checked
  * against the contract, stored by the domain's own merge and turned into the emails' contact
@@ -243,6 +247,11 @@ function clinicOf(sample: Sample, ids: BookingLinkIds): ClinicContact | undefine
   return clinicContactOf(applyClinicProfileUpdated(undefined, event), ids);
 }
 
+/** The answer page's URL as a deployment writes it: the function URL, then the link's token. */
+function answerUrlOf(sample: Sample): string {
+  return `https://abc.lambda-url.eu-central-1.on.aws/preview-answer-${sample.name}`;
+}
+
 function contextOf(sample: Sample, now: Date, ids: BookingLinkIds): RenderContext {
   const clinic = clinicOf(sample, ids);
   return {
@@ -250,6 +259,7 @@ function contextOf(sample: Sample, now: Date, ids: BookingLinkIds): RenderContex
     organizerEmail: sample.organizerEmail,
     ...(clinic && { clinic }),
     unsubscribeUrl: `https://careloop.example/unsubscribe?token=preview-${sample.name}`,
+    answerUrl: answerUrlOf(sample),
   };
 }
 
@@ -397,6 +407,103 @@ export function previewEntries(): PreviewEntry[] {
   return entries;
 }
 
+export interface PagePreviewEntry {
+  /** The file's name without `.html`: `answer-<page>-<sample>`. */
+  name: string;
+  sample: string;
+  description: string;
+  model: PatientPage;
+  language: PageLanguage;
+  /** The sample's locale: dates as in its emails. */
+  locale: string;
+}
+
+/** The answer pages, for the index and the file names: what each shows. */
+export const ANSWER_PAGES = {
+  attendance: 'attendance, as "I\'ll be there" in the email opens it (preselected, not yet recorded)',
+  'attendance-change-requested': 'attendance, after "I need to cancel or change it" was recorded',
+  'check-in': 'check-in: how are you doing, with the warning signs',
+  'check-in-previous': 'check-in, opened again: the previous answer filled in',
+  'check-in-recorded': 'check-in recorded, nothing that calls for the clinic',
+  'check-in-escalation':
+    'check-in recorded: worse, more pain, an exercise too painful and a warning sign: emergency services first, then the clinic',
+  expired: 'a link past its time',
+  invalid: 'a forged or altered link',
+  unavailable: 'the store or the key could not be reached',
+} as const;
+
+export type AnswerPageName = keyof typeof ANSWER_PAGES;
+
+/**
+ * The answer pages the samples' links open, in the sample's language, the clinic from its profile
+ * as in the emails; the check-in's exercises and warning signs as the session's emails list them.
+ */
+export function pagePreviewEntries(): PagePreviewEntry[] {
+  const library = defaultSelfCareLibrary();
+  return SAMPLES.flatMap((sample) => {
+    const language = resolveLanguage(sample.locale);
+    const clinic = clinicOf(sample, { bookingId: sample.appointment.bookingId, patientId: sample.patientId });
+    const withClinic = clinic ? { clinic } : {};
+    const appointment = appointmentOf(sample, 0);
+    const { callClinic, urgent } = localizeRedFlags(library.redFlags, language);
+    const checkIn: Omit<Extract<PatientPage, { page: 'check-in' }>, 'state'> = {
+      page: 'check-in',
+      session: {
+        completedAt: sample.session.completedAt,
+        timezone: sample.timezone,
+        therapistName: sample.session.therapistName,
+      },
+      exercises: sample.session.exerciseIds.flatMap((id) => {
+        const exercise = library.findExercise(id);
+        return exercise ? [{ id, name: localizeExercise(exercise, language).title }] : [];
+      }),
+      warningSigns: { callClinic: [...callClinic], urgent: [...urgent] },
+      ...withClinic,
+    };
+    const models: Record<AnswerPageName, PatientPage> = {
+      attendance: { page: 'attendance', state: 'ask', appointment, selected: 'confirmed', ...withClinic },
+      'attendance-change-requested': {
+        page: 'attendance',
+        state: 'recorded',
+        appointment,
+        selected: 'change-requested',
+        ...withClinic,
+      },
+      'check-in': { ...checkIn, state: 'ask' },
+      'check-in-previous': {
+        ...checkIn,
+        state: 'ask',
+        previous: {
+          feeling: 'better',
+          painNow: 2,
+          exercises: Object.fromEntries(sample.session.exerciseIds.slice(0, 1).map((id) => [id, 'done'])),
+          warningSigns: false,
+        },
+      },
+      'check-in-recorded': { ...checkIn, state: 'recorded' },
+      'check-in-escalation': {
+        ...checkIn,
+        state: 'recorded',
+        escalation: {
+          reasons: ['feeling-worse', 'pain-increase', 'exercise-too-painful', 'warning-signs'],
+          emergencyFirst: true,
+        },
+      },
+      expired: { page: 'expired', ...withClinic },
+      invalid: { page: 'invalid' },
+      unavailable: { page: 'unavailable', ...withClinic },
+    };
+    return Object.entries(models).map(([page, model]) => ({
+      name: `answer-${page}-${sample.name}`,
+      sample: sample.name,
+      description: ANSWER_PAGES[page as AnswerPageName],
+      model,
+      language,
+      locale: sample.locale,
+    }));
+  });
+}
+
 export interface PreviewResult {
   /** Names of the files written, relative to the output folder (`index.html` last). */
   files: string[];
@@ -404,9 +511,15 @@ export interface PreviewResult {
   index: string;
   /** One per rendered email. */
   emails: { kind: EmailKind; sample: string; subject: string; html: string; text: string; attachments: string[] }[];
+  /** One per answer page. */
+  pages: { sample: string; description: string; html: string }[];
 }
 
-function indexHtml(rows: PreviewResult['emails'], entries: readonly PreviewEntry[]): string {
+function indexHtml(
+  rows: PreviewResult['emails'],
+  entries: readonly PreviewEntry[],
+  pages: PreviewResult['pages'],
+): string {
   const descriptions = new Map(entries.map((entry) => [entry.sample, entry.description]));
   const samples = [...new Set(rows.map((row) => row.sample))];
   const link = (href: string, text: string) => `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
@@ -421,6 +534,13 @@ function indexHtml(rows: PreviewResult['emails'], entries: readonly PreviewEntry
           ].join(' · ')}</td></tr>`,
       )
       .join('\n');
+    const answerPages = pages
+      .filter((page) => page.sample === sample)
+      .map(
+        (page) =>
+          `      <tr><td>${link(page.html, page.html.replace(/\.html$/, ''))}</td><td>${escapeHtml(page.description)}</td></tr>`,
+      )
+      .join('\n');
     return [
       `  <h2>${escapeHtml(sample)}</h2>`,
       `  <p>${escapeHtml(descriptions.get(sample) ?? '')}</p>`,
@@ -428,6 +548,12 @@ function indexHtml(rows: PreviewResult['emails'], entries: readonly PreviewEntry
       '    <thead><tr><th>kind</th><th>subject (opens the HTML part)</th><th>other parts</th></tr></thead>',
       '    <tbody>',
       body,
+      '    </tbody>',
+      '  </table>',
+      '  <table>',
+      '    <thead><tr><th>answer page</th><th>what it shows</th></tr></thead>',
+      '    <tbody>',
+      answerPages,
       '    </tbody>',
       '  </table>',
     ].join('\n');
@@ -446,7 +572,7 @@ function indexHtml(rows: PreviewResult['emails'], entries: readonly PreviewEntry
 </head>
 <body>
   <h1>CareLoop email previews</h1>
-  <p>${rows.length} emails rendered by <code>npm run preview</code> with fixed dates.</p>
+  <p>${rows.length} emails and the ${pages.length} answer pages their links open, rendered by <code>npm run preview</code> with fixed dates.</p>
 ${sections.join('\n')}
 </body>
 </html>
@@ -484,14 +610,21 @@ export async function writePreviews(outDir: string): Promise<PreviewResult> {
       attachments,
     });
   }
-  await write('index.html', indexHtml(emails, entries));
-  return { files, index: join(dir, 'index.html'), emails };
+  const pages: PreviewResult['pages'] = [];
+  for (const entry of pagePreviewEntries()) {
+    await write(`${entry.name}.html`, renderPatientPage(entry.model, entry.language, { locale: entry.locale }));
+    pages.push({ sample: entry.sample, description: entry.description, html: `${entry.name}.html` });
+  }
+  await write('index.html', indexHtml(emails, entries, pages));
+  return { files, index: join(dir, 'index.html'), emails, pages };
 }
 
 async function main() {
   const outDir = process.argv[2] ?? fileURLToPath(new URL('../preview/', import.meta.url));
-  const { index, emails, files } = await writePreviews(outDir);
-  console.log(`${emails.length} emails (${files.length} files) written; open ${index}`);
+  const { index, emails, pages, files } = await writePreviews(outDir);
+  console.log(
+    `${emails.length} emails and ${pages.length} answer pages (${files.length} files) written; open ${index}`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

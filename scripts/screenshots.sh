@@ -18,7 +18,7 @@ export CHROMIUM
 
 npm run --silent preview
 
-# <preview name>: the emails shown in the README.
+# <preview name>: the emails and answer pages shown in the README.
 shots=(
   confirmation-en
   reminder-en
@@ -35,6 +35,12 @@ shots=(
   plan-nudge-de
   follow-up-en-plan-complete
   follow-up-de-plan-complete
+  answer-attendance-en
+  answer-check-in-en
+  answer-check-in-escalation-en
+  answer-attendance-de
+  answer-check-in-de
+  answer-check-in-escalation-de
 )
 
 mkdir -p docs/screenshots

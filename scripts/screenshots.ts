@@ -6,9 +6,9 @@ import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
 /**
- * Photographs preview emails with headless Chromium, each cropped to its content's height
- * (at most MAX_HEIGHT), by talking to the browser over the DevTools protocol on a pipe, so
- * no image tool or npm package is needed. Run through `bash scripts/screenshots.sh`, which
+ * Photographs preview emails and answer pages with headless Chromium, each cropped to its
+ * content's height (at most MAX_HEIGHT), by talking to the browser over the DevTools protocol on
+ * a pipe, so no image tool or npm package is needed. Run through `bash scripts/screenshots.sh`, which
  * checks for Chromium and renders the previews first.
  *
  *   tsx scripts/screenshots.ts <preview dir> <out dir> <name>...   (names without .html)

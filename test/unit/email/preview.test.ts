@@ -5,6 +5,7 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../../../shared/email/html';
 import {
+  ANSWER_PAGES,
   EMAIL_KINDS,
   HOSTILE_CLINIC_NAME,
   HOSTILE_FIRST_NAME,
@@ -16,6 +17,7 @@ import {
   writePreviews,
   type PreviewResult,
 } from '../../../scripts/preview';
+import { parseDocument } from '../../support/html-document';
 
 const example = JSON.parse(
   await readFile(new URL('../../../events/examples/clinic-profile-updated.json', import.meta.url), 'utf8'),
@@ -165,6 +167,51 @@ describe('npm run preview', () => {
     expect(await read('follow-up-hostile.txt')).toContain(HOSTILE_FIRST_NAME);
     expect(await read('follow-up-hostile.txt')).toContain(HOSTILE_NOTE.split('\n')[1]!);
     expect(await read('index.html')).not.toMatch(/<script/i);
+  });
+
+  it('links the answer page from confirmations, reminders, follow-ups and check-ins', async () => {
+    const page = 'https://abc.lambda-url.eu-central-1.on.aws/preview-answer-en';
+    for (const kind of ['confirmation', 'reminder']) {
+      const text = await read(`${kind}-en.txt`);
+      expect(text).toContain(`I'll be there: ${page}?choice=confirmed\n`);
+      expect(text).toContain(`I need to cancel or change it: ${page}?choice=change-requested`);
+    }
+    for (const kind of ['follow-up', 'check-in'])
+      expect(await read(`${kind}-de.txt`)).toContain(
+        'In einer Minute antworten: https://abc.lambda-url.eu-central-1.on.aws/preview-answer-de\n',
+      );
+    for (const kind of ['reschedule', 'cancellation', 'missed', 'plan-nudge'])
+      expect(await read(`${kind}-en.html`)).not.toContain(page);
+  });
+
+  it("writes the answer pages every sample's links open, sound, in its language, listed in the index", async () => {
+    const index = await read('index.html');
+    const pages = Object.keys(ANSWER_PAGES);
+    expect(result.pages).toHaveLength(SAMPLE_NAMES.length * pages.length);
+    for (const sample of SAMPLE_NAMES)
+      for (const page of pages) {
+        const file = `answer-${page}-${sample}.html`;
+        expect(result.files).toContain(file);
+        expect(index).toContain(`href="${file}"`);
+        const source = await read(file);
+        expect(parseDocument(source).problems, file).toEqual([]);
+        expect(source).toContain(`<html lang="${sample.startsWith('de') ? 'de' : 'en'}"`);
+      }
+    // As in the American sample's emails, and its clinic's phone to dial.
+    const attendance = await read('answer-attendance-en.html');
+    expect(attendance).toContain('3:00 PM–4:00 PM (Central Standard Time)');
+    expect(attendance).toContain(`href="tel:${example.Detail.profile.phone.replace(/[^\d+]/g, '')}"`);
+    expect(await read('answer-check-in-escalation-de.html')).toContain('rufen Sie jetzt den Notruf');
+  });
+
+  it('escapes the hostile sample in its answer pages', async () => {
+    for (const page of Object.keys(ANSWER_PAGES)) {
+      const html = await read(`answer-${page}-hostile.html`);
+      expect(html).not.toMatch(/<script|<img|<b>|<i>/i);
+      // Every page names the clinic, but the one for a forged link, which says nothing of whom it was for.
+      expect(html.includes(escapeHtml(HOSTILE_CLINIC_NAME)), page).toBe(page !== 'invalid');
+    }
+    expect(await read('answer-attendance-hostile.html')).toContain(escapeHtml(HOSTILE_POLICY).replace('\n', '<br />'));
   });
 
   it('is the same on every run (fixed dates)', async () => {
