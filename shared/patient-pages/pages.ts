@@ -49,7 +49,8 @@ const EMERGENCY = { border: '#b42318', background: '#fef3f2' } as const;
 /**
  * What the answer pages add to the shared CSS. Like it, free of & < > " ' (text in <style> is
  * escaped, and entities mean nothing there): no child combinators, no quoted attribute values.
- * Borders of controls use the muted text colour, which keeps 3:1 against white and the page.
+ * Borders of controls use the muted text colour: a control's edge needs the contrast WCAG asks of
+ * non-text (3:1) against white and the page, which the lighter rule colour does not give.
  */
 const CSS = `
   main { overflow-wrap: break-word; }
@@ -156,7 +157,8 @@ function attendanceAsk(model: AttendancePage, env: Env): PageParts {
   const { selected } = model;
   const button = (choice: Attendance) => {
     const chosen = selected === choice;
-    // The chosen answer (or, with none, "I'll be there") is the filled button; a tick, not only its colour, marks the chosen one.
+    // The chosen answer (with none chosen, "I'll be there") is the filled button; a tick and
+    // aria-pressed say which is chosen, so the colour is never the only sign.
     const primary = selected ? chosen : choice === 'confirmed';
     return html`<button
       type="submit"
