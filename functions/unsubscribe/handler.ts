@@ -2,16 +2,22 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '../../shared/adapters/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Needs } from '../../shared/domain/ports';
+import { answerPage } from '../../shared/domain/answer-pages';
 import { onUnsubscribe } from '../../shared/domain/unsubscribe';
+import { CHOICE_PARAMETER } from '../../shared/patient-pages/links';
+import { renderPatientPage } from '../../shared/patient-pages/pages';
+import { configuredSelfCareLibrary } from '../../shared/runtime/self-care-source';
 import { logger, runtime } from '../../shared/runtime/runtime';
 import { loadedEarly, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
 import { pageLanguage, renderUnsubscribePage, type UnsubscribePage } from '../../shared/unsubscribe/pages';
 
 /**
- * The one-click unsubscribe endpoint (RFC 8058), served by a Lambda function URL. The link
- * in follow-ups and check-ins is `<base>/<token>`: GET shows a confirmation page (so that a
- * link scanner opening it changes nothing), POST unsubscribes, whether a mail client sends
- * `List-Unsubscribe=One-Click` or the patient presses the page's button.
+ * The patient pages, served by a Lambda function URL: one-click unsubscribe (RFC 8058) and the
+ * answer pages (contract 1.1). A link is `<base>/<token>`, the token signed for what it opens.
+ * GET shows a page, so that a link scanner opening it changes nothing; POST acts: unsubscribes
+ * (a mail client's `List-Unsubscribe=One-Click` or the page's button) or records the answer the
+ * page's form sent. The function keeps the name it had when it served unsubscribing only: its URL,
+ * which every link already sent points at, is the function's.
  */
 
 export interface UnsubscribeRequest {
@@ -20,7 +26,7 @@ export interface UnsubscribeRequest {
   path: string;
   query?: Record<string, string | undefined>;
   acceptLanguage?: string;
-  /** The POST body, decoded; only read to tell a mail client's one-click POST from the page's button. */
+  /** The POST body, decoded: the answer page's form, or a mail client's one-click POST. */
   body?: string;
 }
 
@@ -61,49 +67,85 @@ function tokenOf(request: UnsubscribeRequest): string {
   }
 }
 
+/** Bounds the form read from a POST: the check-in form with fifty exercises is far smaller. */
+const MAX_FORM_LENGTH = 16 * 1024;
+
 /**
  * Answers one request to the endpoint. Free of Lambda types, so the local stack serves the
- * same behaviour from its own HTTP server. Logs ids and outcomes only.
+ * same behaviour from its own HTTP server. Logs ids and outcomes only: never an answer.
  */
 export async function handleUnsubscribeRequest(
-  deps: Needs<'unsubscribeLinks'>,
+  deps: Needs<'unsubscribeLinks' | 'library'>,
   request: UnsubscribeRequest,
   options: UnsubscribeRequestOptions = {},
 ): Promise<UnsubscribeResponse> {
   const method = request.method.toUpperCase();
-  const language = pageLanguage({ lang: request.query?.lang, acceptLanguage: request.acceptLanguage });
-  let clinicName: string | undefined;
-  const respond = (statusCode: number, page: UnsubscribePage, extra: Record<string, string> = {}) => ({
+  const requested = pageLanguage({ lang: request.query?.lang, acceptLanguage: request.acceptLanguage });
+  const headers = (extra: Record<string, string> = {}) => ({ ...PAGE_HEADERS, ...extra });
+  const answer = (statusCode: number, body: string, extra: Record<string, string> = {}) => ({
     statusCode,
-    headers: { ...PAGE_HEADERS, ...extra },
-    body: method === 'HEAD' ? '' : renderUnsubscribePage(page, language, clinicName ? { clinicName } : {}),
+    headers: headers(extra),
+    body: method === 'HEAD' ? '' : body,
   });
-
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-    return respond(405, 'invalid', { Allow: ALLOW });
+    return answer(405, renderPatientPage({ page: 'invalid' }, requested), { Allow: ALLOW });
   }
+  let purpose = 'unknown';
   try {
     const subject = await deps.unsubscribeLinks.verify(tokenOf(request));
     if (!subject) {
-      deps.log('unsubscribe link invalid', { method });
-      return respond(400, 'invalid');
+      deps.log('patient link invalid', { method });
+      return answer(400, renderPatientPage({ page: 'invalid' }, requested));
     }
-    // The page speaks for the clinic the link came from, as its profile is now.
-    clinicName = (await deps.store.getClinicProfile(subject.clinicId))?.record.name;
-    if (method !== 'POST') return respond(200, 'confirm');
-    const outcome = await onUnsubscribe(deps, subject);
-    deps.log('unsubscribe link used', {
-      outcome,
-      clinicId: subject.clinicId,
-      patientId: subject.patientId,
-      via: ONE_CLICK.test((request.body ?? '').slice(0, 1024)) ? 'one-click' : 'page',
+    purpose = subject.purpose;
+    if (subject.purpose === 'unsubscribe') return await unsubscribePage(deps, subject, request, method, answer);
+    const form = method === 'POST' ? new URLSearchParams((request.body ?? '').slice(0, MAX_FORM_LENGTH)) : undefined;
+    const result = await answerPage(deps, subject, {
+      method: method === 'POST' ? 'POST' : 'GET',
+      ...(form && { form }),
+      ...(request.query?.[CHOICE_PARAMETER] !== undefined && { choice: request.query[CHOICE_PARAMETER] }),
     });
-    return respond(200, 'done');
+    deps.log('answer page', {
+      purpose,
+      method,
+      status: result.status,
+      page: result.model.page,
+      clinicId: subject.clinicId,
+      bookingId: subject.bookingId,
+    });
+    return answer(result.status, renderPatientPage(result.model, result.language ?? requested));
   } catch (error) {
     if (options.onError) options.onError(error);
-    else deps.log('unsubscribe request failed', { method, error: error instanceof Error ? error.name : 'unknown' });
-    return respond(503, 'unavailable', { 'Retry-After': '60' });
+    else deps.log('patient page failed', { method, purpose, error: error instanceof Error ? error.name : 'unknown' });
+    const unavailable =
+      purpose === 'unsubscribe'
+        ? renderUnsubscribePage('unavailable', requested)
+        : renderPatientPage({ page: 'unavailable' }, requested);
+    return answer(503, unavailable, { 'Retry-After': '60' });
   }
+}
+
+/** The one-click unsubscribe: GET shows the confirmation, POST (the page's button or a mail client's one-click) unsubscribes. */
+async function unsubscribePage(
+  deps: Needs,
+  subject: { clinicId: string; patientId: string },
+  request: UnsubscribeRequest,
+  method: string,
+  answer: (statusCode: number, body: string) => UnsubscribeResponse,
+): Promise<UnsubscribeResponse> {
+  const language = pageLanguage({ lang: request.query?.lang, acceptLanguage: request.acceptLanguage });
+  // The page speaks for the clinic the link came from, as its profile is now.
+  const clinicName = (await deps.store.getClinicProfile(subject.clinicId))?.record.name;
+  const page = (kind: UnsubscribePage) => renderUnsubscribePage(kind, language, clinicName ? { clinicName } : {});
+  if (method !== 'POST') return answer(200, page('confirm'));
+  const outcome = await onUnsubscribe(deps, subject);
+  deps.log('unsubscribe link used', {
+    outcome,
+    clinicId: subject.clinicId,
+    patientId: subject.patientId,
+    via: ONE_CLICK.test((request.body ?? '').slice(0, 1024)) ? 'one-click' : 'page',
+  });
+  return answer(200, page('done'));
 }
 
 function bodyOf(event: APIGatewayProxyEventV2): string | undefined {
@@ -111,8 +153,8 @@ function bodyOf(event: APIGatewayProxyEventV2): string | undefined {
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-// Every request verifies a link.
-export const wiring = { unsubscribeLinks: loadedEarly(signedUnsubscribeLinks) };
+// Every request verifies a link; the self-care library names a check-in's exercises and warning signs.
+export const wiring = { unsubscribeLinks: loadedEarly(signedUnsubscribeLinks), library: configuredSelfCareLibrary };
 
 const handle = async (event: APIGatewayProxyEventV2, _context: Context): Promise<UnsubscribeResponse> =>
   handleUnsubscribeRequest(
@@ -124,7 +166,7 @@ const handle = async (event: APIGatewayProxyEventV2, _context: Context): Promise
       acceptLanguage: event.headers?.['accept-language'],
       body: bodyOf(event),
     },
-    { onError: (error) => logger.error('unsubscribe request failed', error instanceof Error ? error : String(error)) },
+    { onError: (error) => logger.error('patient page failed', error instanceof Error ? error : String(error)) },
   );
 
 export const handler = middy(handle).use(injectLambdaContext(logger));

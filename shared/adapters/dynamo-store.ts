@@ -20,6 +20,7 @@ import type {
   ClinicProfileRecord,
   PatientRecord,
   PlanRecord,
+  ResponseRecord,
   SessionRecord,
   Versioned,
 } from '../domain/model';
@@ -61,6 +62,11 @@ export const keys = {
     sk: `EMAIL#${claim.key}`,
   }),
   clinicProfile: (clinicId: string) => ({ pk: `C#${clinicId}#CLINIC`, sk: 'PROFILE' }),
+  /** A patient's latest answer to one answer page, in their partition. */
+  response: (clinicId: string, patientId: string, bookingId: string, kind: string) => ({
+    pk: keys.patientPartition(clinicId, patientId),
+    sk: `RESPONSE#${bookingId}#${kind}`,
+  }),
   /** One of CareLoop's own events, waiting for the outbox function or published (OUTBOX_SORT_KEY). */
   outboxEntry: (clinicId: string, eventId: string) => ({ pk: `C#${clinicId}#OUT#${eventId}`, sk: OUTBOX_SORT_KEY }),
   patientPartition: (clinicId: string, patientId: string) => `C#${clinicId}#P#${patientId}`,
@@ -152,6 +158,14 @@ function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>): Record<stri
     }
     case 'clinic':
       return { ...keys.clinicProfile(change.record.clinicId), version, data: change.record };
+    case 'response': {
+      const { record } = change;
+      return {
+        ...keys.response(record.clinicId, record.patientId, record.bookingId, record.kind),
+        version,
+        data: record,
+      };
+    }
   }
 }
 
@@ -253,6 +267,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
     },
 
     getClinicProfile: (clinicId) => getVersioned<ClinicProfileRecord>(keys.clinicProfile(clinicId)),
+    getResponse: (clinicId, patientId, bookingId, kind) =>
+      getVersioned<ResponseRecord>(keys.response(clinicId, patientId, bookingId, kind)),
 
     async nextActiveBookingAfter(clinicId, patientId, after) {
       const index = tableDefinition.indexes[0];

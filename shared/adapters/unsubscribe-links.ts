@@ -2,10 +2,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { ENV, requireSetting, type RuntimeConfig } from '../config';
 import type { UnsubscribeLinks } from '../domain/ports';
 import {
+  signAnswerToken,
   signUnsubscribeToken,
   unsubscribeKeyId,
   unsubscribeTokenKeyId,
-  verifyUnsubscribeToken,
+  verifyPatientToken,
 } from '../unsubscribe/token';
 
 /**
@@ -105,11 +106,16 @@ export function createUnsubscribeLinks(options: UnsubscribeLinksOptions): Unsubs
       const { current } = await keysNoOlderThan(KEY_CACHE_TTL_MS);
       return `${base}${signUnsubscribeToken({ clinicId, patientId }, current)}`;
     },
+    async answerUrlFor(subject) {
+      if (base === undefined) throw new Error(`${ENV.unsubscribeBaseUrl} is required to make answer links`);
+      const { current } = await keysNoOlderThan(KEY_CACHE_TTL_MS);
+      return `${base}${signAnswerToken(subject, current)}`;
+    },
     async verify(token) {
       let held = await keysNoOlderThan(KEY_CACHE_TTL_MS);
       const keyId = unsubscribeTokenKeyId(token);
       if (keyId !== undefined && !held.ids.has(keyId)) held = await keysNoOlderThan(UNKNOWN_KEY_REFRESH_MS);
-      return verifyUnsubscribeToken(token, held.keys);
+      return verifyPatientToken(token, held.keys);
     },
   };
 }

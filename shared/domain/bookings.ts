@@ -3,7 +3,7 @@ import type { BookingCancelled, BookingCreated, BookingMissed, BookingReschedule
 import { appointmentEmail } from '../email/appointment-emails';
 import type { Appointment } from '../email/types';
 import type { BookingRecord, Versioned } from './model';
-import { type Needs, type RecordChange, type ScheduledJob } from './ports';
+import { type Dependencies, type Needs, type RecordChange, type ScheduledJob, type UnsubscribeLinks } from './ports';
 import {
   applyBookingCancelled,
   applyBookingCreated,
@@ -105,8 +105,27 @@ async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord) {
  * this trigger owes. It runs again in full when the same event is delivered again, which is
  * how a retry after a failure at any step finishes the work without repeating any of it.
  */
+/**
+ * The attendance page a confirmation or reminder links to ("I'll be there" / "I need to change
+ * it"), good until the appointment starts. Only the functions that send those wire the links.
+ */
+function attendanceUrl(
+  links: UnsubscribeLinks | undefined,
+  booking: BookingRecord,
+  patientId: string,
+  startsAt: string,
+) {
+  return links?.answerUrlFor({
+    purpose: 'attendance',
+    clinicId: booking.clinicId,
+    patientId,
+    bookingId: booking.bookingId,
+    expiresAt: new Date(startsAt),
+  });
+}
+
 async function settleBooking(
-  deps: Needs<'scheduler' | 'mailer'>,
+  deps: Needs<'scheduler' | 'mailer'> & Partial<Pick<Dependencies, 'unsubscribeLinks'>>,
   booking: BookingRecord,
   trigger: { type: BookingTrigger; eventId: string },
 ): Promise<Omit<BookingOutcome, 'applied'>> {
@@ -153,9 +172,11 @@ async function settleBooking(
       });
     }
   } else if (trigger.type === 'BookingCreated') {
+    const answerUrl = await attendanceUrl(deps.unsubscribeLinks, booking, base.patientId, appointment.startsAt);
     emails.confirmation = await sendOnce(deps, {
       ...base,
       key: 'confirmation',
+      ...(answerUrl !== undefined && { answerUrl }),
       email: appointmentEmail({ kind: 'confirmation', recipient, appointment }),
     });
   } else if (
@@ -180,7 +201,7 @@ async function settleBooking(
 }
 
 async function applyAndSettle(
-  deps: Needs<'scheduler' | 'mailer'>,
+  deps: Needs<'scheduler' | 'mailer'> & Partial<Pick<Dependencies, 'unsubscribeLinks'>>,
   clinicId: string,
   bookingId: string,
   trigger: { type: BookingTrigger; eventId: string },
@@ -325,7 +346,10 @@ export type ReminderOutcome =
  * was made for; everything else is read now, so a reminder never describes an old time,
  * never goes to a cancelled visit, and respects consent as it stands today.
  */
-export async function onReminderDue(deps: Needs<'mailer'>, payload: ReminderPayload): Promise<ReminderOutcome> {
+export async function onReminderDue(
+  deps: Needs<'mailer' | 'unsubscribeLinks'>,
+  payload: ReminderPayload,
+): Promise<ReminderOutcome> {
   const booking = (await deps.store.getBooking(payload.clinicId, payload.bookingId))?.record;
   if (!booking || !booking.created || !booking.patientId) return 'booking-missing';
   if (booking.status === 'cancelled') return 'booking-cancelled';
@@ -345,6 +369,7 @@ export async function onReminderDue(deps: Needs<'mailer'>, payload: ReminderPayl
     bookingId: booking.bookingId,
     to: patient.email,
     key: `reminder#${new Date(start).toISOString()}#${payload.offsetMinutes}`,
+    answerUrl: await attendanceUrl(deps.unsubscribeLinks, booking, booking.patientId, booking.startsAt),
     email: appointmentEmail({ kind: 'reminder', recipient: recipientOf(patient), appointment }),
   });
 }

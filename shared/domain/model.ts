@@ -141,6 +141,31 @@ export interface ClinicProfileRecord {
   staffAlertEmail?: string;
 }
 
+export type AttendanceAnswer = 'confirmed' | 'change-requested';
+
+/** A check-in answer as recorded: every field may have been left out. */
+export interface CheckInAnswerRecord {
+  feeling?: 'better' | 'same' | 'worse';
+  painNow?: number;
+  /** By exercise id, for exercises prescribed in the session only. */
+  exercises: Record<string, 'done' | 'skipped' | 'too-painful'>;
+  warningSigns: boolean;
+}
+
+/**
+ * The patient's latest answer to one answer page about one booking (contract 1.1): the latest
+ * answer counts, and each change gets a new `responseId` (and is published).
+ */
+export type ResponseRecord = {
+  clinicId: string;
+  patientId: string;
+  bookingId: string;
+  responseId: string;
+  answeredAt: string;
+  /** Why the answer calls for the clinic's attention (contract's escalation rules); empty when it does not. */
+  reasons: string[];
+} & ({ kind: 'attendance'; answer: AttendanceAnswer } | { kind: 'check-in'; answer: CheckInAnswerRecord });
+
 /** A record together with the version it was read at, for optimistic concurrency. */
 export interface Versioned<T> {
   record: T;

@@ -1,7 +1,16 @@
 import type { EmailAttachment, EmailKind } from '../email/types';
 import type { SelfCareLibrary } from '../self-care/library';
+import type { AnswerSubject, LinkSubject } from '../unsubscribe/token';
 import type { QuietHours } from './quiet-hours';
-import type { BookingRecord, ClinicProfileRecord, PatientRecord, PlanRecord, SessionRecord, Versioned } from './model';
+import type {
+  BookingRecord,
+  ClinicProfileRecord,
+  PatientRecord,
+  PlanRecord,
+  ResponseRecord,
+  SessionRecord,
+  Versioned,
+} from './model';
 
 /**
  * What the domain needs from the outside world. Adapters implement these for DynamoDB,
@@ -131,6 +140,13 @@ export interface Store {
   nextActiveBookingAfter(clinicId: string, patientId: string, after: Date): Promise<UpcomingBooking | undefined>;
   /** The clinic's latest profile; undefined until its first. */
   getClinicProfile(clinicId: string): Promise<Versioned<ClinicProfileRecord> | undefined>;
+  /** The patient's latest answer to an answer page about a booking. */
+  getResponse(
+    clinicId: string,
+    patientId: string,
+    bookingId: string,
+    kind: ResponseRecord['kind'],
+  ): Promise<Versioned<ResponseRecord> | undefined>;
 
   claimEmail(claim: EmailClaim): Promise<ClaimResult>;
   /** Marks the claim sent, with the outbox entry (EmailSent) that says so, together. */
@@ -163,6 +179,7 @@ export type RecordChange =
   | { type: 'session'; record: SessionRecord; version: number | undefined }
   | { type: 'plan'; record: PlanRecord; version: number | undefined }
   | { type: 'clinic'; record: ClinicProfileRecord; version: number | undefined }
+  | { type: 'response'; record: ResponseRecord; version: number | undefined }
   /**
    * One of CareLoop's own events, written with the change it reports (the transactional outbox):
    * the outbox function publishes it from the table's stream. Written again it changes nothing.
@@ -194,12 +211,17 @@ export interface Settings {
   quietHours?: QuietHours;
 }
 
-/** One-click unsubscribe links (RFC 8058) for follow-ups and check-ins, signed so they cannot be forged. */
+/**
+ * The signed links of the patient pages: one-click unsubscribe (RFC 8058) for follow-ups and
+ * check-ins, and the answer pages (attendance, check-in). Signed, so they cannot be forged.
+ */
 export interface UnsubscribeLinks {
   /** An absolute URL (https on AWS) that unsubscribes this patient from follow-ups and check-ins. */
   urlFor(clinicId: string, patientId: string): Promise<string>;
-  /** The patient a token was issued for, or undefined when it is not one of ours. */
-  verify(token: string): Promise<{ clinicId: string; patientId: string } | undefined>;
+  /** An absolute URL of the answer page about one booking, good until the subject's `expiresAt`. */
+  answerUrlFor(subject: AnswerSubject): Promise<string>;
+  /** What a token was signed for, or undefined when it is not one of ours (or was altered). */
+  verify(token: string): Promise<LinkSubject | undefined>;
 }
 
 /**

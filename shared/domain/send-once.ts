@@ -35,6 +35,8 @@ export interface SendOnceRequest {
    * footer and sent as List-Unsubscribe / List-Unsubscribe-Post. Transactional emails have none.
    */
   unsubscribeUrl?: string;
+  /** The patient's answer page for this email (contract 1.1): attendance or check-in. */
+  answerUrl?: string;
 }
 
 export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-suppressed';
@@ -55,13 +57,14 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
     count(METRIC_NAMES.emailsSuppressed);
     return 'address-suppressed';
   }
-  const { unsubscribeUrl, clinicId, patientId, bookingId } = request;
+  const { unsubscribeUrl, answerUrl, clinicId, patientId, bookingId } = request;
   // Read at sending time: an email speaks for the clinic as its profile is now.
   const profile = (await store.getClinicProfile(clinicId))?.record;
   const rendered = request.email.render({
     now: clock.now(),
     organizerEmail: settings.senderAddress,
     unsubscribeUrl,
+    ...(answerUrl !== undefined && { answerUrl }),
     clinic: clinicContactOf(profile, { bookingId, patientId }),
   });
   const { invocation } = deps;

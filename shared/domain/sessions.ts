@@ -3,7 +3,7 @@ import type { SessionCompleted } from '../../events/schemas';
 import { sessionEmail } from '../email/session-emails';
 import type { PainPoint, PlanProgress, PlanSummary, SessionSummary } from '../email/types';
 import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord } from './model';
-import type { Needs, ScheduledJob } from './ports';
+import type { Needs, ScheduledJob, UnsubscribeLinks } from './ports';
 import { applySessionCompleted } from './records';
 import { recipientOf } from './recipient';
 import { sendOnce, type SendOnceResult } from './send-once';
@@ -94,6 +94,19 @@ function summaryOf(session: SessionRecord, patient: PatientRecord, booking: Book
   };
 }
 
+/** How long a follow-up's or check-in's answer link works after the session (contract 1.1). */
+export const CHECK_IN_ANSWER_DAYS = 14;
+
+/** The page where the patient says how they are after the session: good for 14 days after it. */
+const checkInAnswerUrl = (links: UnsubscribeLinks, session: SessionRecord) =>
+  links.answerUrlFor({
+    purpose: 'check-in',
+    clinicId: session.clinicId,
+    patientId: session.patientId,
+    bookingId: session.bookingId,
+    expiresAt: new Date(Date.parse(session.completedAt) + CHECK_IN_ANSWER_DAYS * 86_400_000),
+  });
+
 export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent' | 'session-missing' | 'booking-missed';
 
 /** A missed booking is over: nothing about a session for it is sent, whatever the clinic app reported. */
@@ -146,6 +159,7 @@ export async function followUp(
       const plans = file.plans.map((entry) => entry.record);
       outcome = await sendOnce(deps, {
         unsubscribeUrl: await deps.unsubscribeLinks.urlFor(clinicId, patientId),
+        answerUrl: await checkInAnswerUrl(deps.unsubscribeLinks, record),
         clinicId: record.clinicId,
         patientId: record.patientId,
         bookingId: record.bookingId,
@@ -251,6 +265,7 @@ export async function onCheckInDue(
     to: patient.email,
     key: 'check-in',
     unsubscribeUrl: await deps.unsubscribeLinks.urlFor(payload.clinicId, payload.patientId),
+    answerUrl: await checkInAnswerUrl(deps.unsubscribeLinks, session),
     email: sessionEmail(
       {
         kind: 'check-in',

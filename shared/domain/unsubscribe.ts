@@ -1,5 +1,6 @@
 import type { ContactPreferencesUpdated } from '../../events/schemas';
 import { withOptimisticRetry } from './optimistic';
+import { ownEvent, ownEventId } from './own-events';
 import type { Needs } from './ports';
 import { applyContactPreferences } from './records';
 
@@ -32,7 +33,18 @@ export async function onUnsubscribe(
     };
     const next = applyContactPreferences(current.record, event);
     if (!next) return 'already-unsubscribed';
-    await deps.store.save([{ type: 'patient', record: next, version: current.version }]);
+    // PatientUnsubscribed is written with the change: both or neither (the outbox publishes it).
+    const unsubscribed = ownEvent('PatientUnsubscribed', {
+      eventId: ownEventId('PatientUnsubscribed', subject.clinicId, subject.patientId, event.occurredAt),
+      occurredAt: event.occurredAt,
+      clinicId: subject.clinicId,
+      patientId: subject.patientId,
+      from: 'follow-ups',
+    });
+    await deps.store.save([
+      { type: 'patient', record: next, version: current.version },
+      { type: 'outbox', entry: { event: unsubscribed } },
+    ]);
     return 'unsubscribed';
   });
 }

@@ -20,7 +20,25 @@ export interface UnsubscribeSubject {
   patientId: string;
 }
 
+/**
+ * A link to one of the patient's answer pages (contract 1.1): about one booking, and good until
+ * `expiresAt` (attendance: the booking's start; check-in: 14 days after the session). Its own
+ * version, so a verifier that knows only unsubscribe tokens refuses it rather than reading it as one.
+ */
+export interface AnswerSubject {
+  purpose: 'attendance' | 'check-in';
+  clinicId: string;
+  patientId: string;
+  bookingId: string;
+  expiresAt: Date;
+}
+
+/** What a patient link was signed for. */
+export type LinkSubject = ({ purpose: 'unsubscribe' } & UnsubscribeSubject) | AnswerSubject;
+
 const VERSION = 2;
+const ANSWER_VERSION = 3;
+const PURPOSE_CODES = { attendance: 'a', 'check-in': 'c' } as const;
 const LEGACY_VERSION = 1;
 /** base64url of a 32-byte HMAC-SHA256, without padding. */
 const SIGNATURE_LENGTH = 43;
@@ -57,8 +75,30 @@ export function unsubscribeKeyId(key: string): string {
 export function signUnsubscribeToken(subject: UnsubscribeSubject, key: string): string {
   if (!key) throw new TypeError('the unsubscribe signing key is empty');
   if (!subject.clinicId || !subject.patientId) throw new TypeError('an unsubscribe token needs a clinic and a patient');
-  const payload = JSON.stringify({ v: VERSION, c: subject.clinicId, p: subject.patientId });
-  const signedPart = `${unsubscribeKeyId(key)}.${Buffer.from(payload, 'utf8').toString('base64url')}`;
+  return signPayload({ v: VERSION, c: subject.clinicId, p: subject.patientId }, key);
+}
+
+export function signAnswerToken(subject: AnswerSubject, key: string): string {
+  if (!key) throw new TypeError('the unsubscribe signing key is empty');
+  if (!subject.clinicId || !subject.patientId || !subject.bookingId)
+    throw new TypeError('an answer token needs a clinic, a patient and a booking');
+  const expires = Math.floor(subject.expiresAt.getTime() / 1000);
+  if (!Number.isSafeInteger(expires)) throw new TypeError('an answer token needs the instant it expires');
+  return signPayload(
+    {
+      v: ANSWER_VERSION,
+      k: PURPOSE_CODES[subject.purpose],
+      c: subject.clinicId,
+      p: subject.patientId,
+      b: subject.bookingId,
+      e: expires,
+    },
+    key,
+  );
+}
+
+function signPayload(payload: Record<string, unknown>, key: string): string {
+  const signedPart = `${unsubscribeKeyId(key)}.${Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')}`;
   return `${signedPart}.${sign(signedPart, key)}`;
 }
 
@@ -94,6 +134,16 @@ export function verifyUnsubscribeToken(
   token: string,
   keys: string | readonly string[],
 ): UnsubscribeSubject | undefined {
+  const subject = verifyPatientToken(token, keys);
+  return subject?.purpose === 'unsubscribe' ? { clinicId: subject.clinicId, patientId: subject.patientId } : undefined;
+}
+
+/**
+ * What a patient link was signed for, with one of `keys` (the current key first), or undefined:
+ * an unsubscribe link (the tokens of every version so far) or an answer page's. Whether an answer
+ * link has expired is the caller's to say: the page says so, and an altered one is refused here.
+ */
+export function verifyPatientToken(token: string, keys: string | readonly string[]): LinkSubject | undefined {
   const parts = partsOf(token);
   if (!parts) return undefined;
   const candidates = typeof keys === 'string' ? [keys] : Array.isArray(keys) ? (keys as readonly unknown[]) : [];
@@ -104,13 +154,13 @@ export function verifyUnsubscribeToken(
     // Compared as text, so only the one canonical encoding of the signature is accepted.
     const expected = Buffer.from(sign(parts.signedPart, key), 'utf8');
     if (given.length === expected.length && timingSafeEqual(given, expected)) {
-      return parsePayload(parts.payloadPart, parts.keyId === undefined ? LEGACY_VERSION : VERSION);
+      return parsePayload(parts.payloadPart, parts.keyId === undefined ? [LEGACY_VERSION] : [VERSION, ANSWER_VERSION]);
     }
   }
   return undefined;
 }
 
-function parsePayload(payloadPart: string, version: number): UnsubscribeSubject | undefined {
+function parsePayload(payloadPart: string, versions: readonly number[]): LinkSubject | undefined {
   let payload: unknown;
   try {
     payload = JSON.parse(Buffer.from(payloadPart, 'base64url').toString('utf8'));
@@ -118,7 +168,11 @@ function parsePayload(payloadPart: string, version: number): UnsubscribeSubject 
     return undefined;
   }
   if (typeof payload !== 'object' || payload === null) return undefined;
-  const { v, c, p } = payload as { v?: unknown; c?: unknown; p?: unknown };
-  if (v !== version || typeof c !== 'string' || typeof p !== 'string' || !c || !p) return undefined;
-  return { clinicId: c, patientId: p };
+  const { v, k, c, p, b, e } = payload as Record<string, unknown>;
+  if (typeof v !== 'number' || !versions.includes(v)) return undefined;
+  if (typeof c !== 'string' || typeof p !== 'string' || !c || !p) return undefined;
+  if (v !== ANSWER_VERSION) return { purpose: 'unsubscribe', clinicId: c, patientId: p };
+  const purpose = (Object.keys(PURPOSE_CODES) as AnswerSubject['purpose'][]).find((name) => PURPOSE_CODES[name] === k);
+  if (!purpose || typeof b !== 'string' || !b || typeof e !== 'number' || !Number.isSafeInteger(e)) return undefined;
+  return { purpose, clinicId: c, patientId: p, bookingId: b, expiresAt: new Date(e * 1000) };
 }

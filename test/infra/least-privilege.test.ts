@@ -363,13 +363,16 @@ describe('least privilege', () => {
     },
   );
 
-  it('names the partitions by the keys the store writes: a patient profile for the public function, a suppression for SES feedback', () => {
+  it('names the partitions by the keys the store writes: a patient, a clinic, a booking and the outbox for the public function, a suppression for SES feedback', () => {
     const matches = (route: string, key: string) =>
       careLoopFunctions
         .find((candidate) => candidate.name === route)!
         .tablePartitions!.some((pattern) => globMatches(pattern, key));
     expect(matches('unsubscribe', keys.patient('riverside', 'pt-0042').pk)).toBe(true);
-    expect(matches('unsubscribe', keys.booking('riverside', 'bk-1').pk)).toBe(false);
+    expect(matches('unsubscribe', keys.response('riverside', 'pt-0042', 'bk-1', 'check-in').pk)).toBe(true);
+    expect(matches('unsubscribe', keys.clinicProfile('riverside').pk)).toBe(true);
+    expect(matches('unsubscribe', keys.booking('riverside', 'bk-1').pk)).toBe(true);
+    expect(matches('unsubscribe', keys.outboxEntry('riverside', 'patient-responded-1').pk)).toBe(true);
     expect(
       matches(
         'unsubscribe',

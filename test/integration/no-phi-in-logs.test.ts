@@ -176,7 +176,7 @@ describe('logs at DEBUG across every flow', () => {
       'scheduled payload rejected',
       'email sent',
       'unsubscribe link used',
-      'unsubscribe link invalid',
+      'patient link invalid',
       'SES feedback processed',
     ]) {
       expect(joined, message).toContain(`"message":"${message}"`);

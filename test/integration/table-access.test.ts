@@ -3,7 +3,6 @@ import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
-import { createDynamoStore } from '../../shared/adapters/dynamo-store';
 import { functionUrlRequest, sesEvent } from '../support/aws-events';
 import { createHarness, invokingFunction, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
@@ -84,6 +83,24 @@ beforeAll(async () => {
       other.sessionCompleted({ patientId: s.patientId, completedAt: '2027-03-02T11:00:00+01:00' }),
     ),
   );
+  // The follow-up's answer page, opened and answered while its link works (reading the session,
+  // recording the answer with its events in the outbox); the answer calls for attention, and the
+  // staff alert the outbox function sends is refused by SES once, then sent on the stream's retry.
+  const answerLink = ses
+    .commandCalls(SendEmailCommand)
+    .flatMap(
+      (call) =>
+        call.args[0].input.Content?.Simple?.Body?.Text?.Data?.match(/http:\/\/\S+\/unsubscribe\/[\w.-]+/g) ?? [],
+    )
+    .find((url) => {
+      // A check-in page's token names its purpose in its payload (shared/unsubscribe/token.ts).
+      const payload = url.split('/').pop()!.split('.')[1] ?? '';
+      return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { k?: string }).k === 'c';
+    })!;
+  await harness.invoke('unsubscribe', functionUrlRequest('GET', answerLink));
+  refuseNextEmail();
+  await harness.invoke('unsubscribe', functionUrlRequest('POST', answerLink, { feeling: 'worse' }));
+  await harness.settled();
   // A patient whose session waited for an address until a preferences change gave one.
   const waiting = scenario();
   await harness.publish('SessionCompleted', waiting.sessionCompleted({ completedAt: '2027-03-01T09:30:00Z' }));
@@ -108,31 +125,6 @@ beforeAll(async () => {
     .flatMap((call) => call.args[0].input.Content?.Simple?.Headers ?? [])
     .find((header) => header.Name === 'List-Unsubscribe')!
     .Value!.slice(1, -1);
-
-  // An AttentionNeeded in the outbox, whose staff alert SES refuses once: the outbox function
-  // publishes it, and sends the alert on the stream's retry.
-  refuseNextEmail();
-  await createDynamoStore(new DynamoDBClient({}), harness.tableName).save([
-    {
-      type: 'outbox',
-      entry: {
-        event: {
-          source: 'careloop.care',
-          detailType: 'AttentionNeeded',
-          detail: {
-            eventId: 'evt-attention-1',
-            occurredAt: '2027-03-22T09:00:00Z',
-            clinicId: 'riverside',
-            patientId: s.patientId,
-            bookingId: s.bookingId,
-            reasons: ['feeling-worse'],
-          },
-        },
-        staffAlert: { patientId: s.patientId, bookingId: s.bookingId, reasons: ['feeling-worse'] },
-      },
-    },
-  ]);
-  await harness.settled();
 
   // The unsubscribe link of the check-in, opened and confirmed; then a bounce.
   await harness.invoke('unsubscribe', functionUrlRequest('GET', link));

@@ -15,13 +15,20 @@ export function sesEvent(fixture: SesFixture, address: string): EventBridgeEvent
 }
 
 /** A function URL request, as Lambda hands it to the unsubscribe function. */
-export function functionUrlRequest(method: 'GET' | 'POST', url: string): APIGatewayProxyEventV2 {
-  const { pathname } = new URL(url);
+export function functionUrlRequest(
+  method: 'GET' | 'POST',
+  url: string,
+  /** The POST's form (the answer pages'); a mail client's one-click POST when none is given. */
+  form?: Record<string, string>,
+): APIGatewayProxyEventV2 {
+  const { pathname, searchParams } = new URL(url);
+  const query = Object.fromEntries(searchParams);
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: pathname,
-    rawQueryString: '',
+    rawQueryString: searchParams.toString(),
+    ...(Object.keys(query).length > 0 && { queryStringParameters: query }),
     headers: { 'accept-language': 'en', 'content-type': 'application/x-www-form-urlencoded' },
     requestContext: {
       accountId: 'anonymous',
@@ -36,7 +43,7 @@ export function functionUrlRequest(method: 'GET' | 'POST', url: string): APIGate
       timeEpoch: Date.parse('2027-11-05T10:00:00Z'),
     },
     ...(method === 'POST'
-      ? { body: 'List-Unsubscribe=One-Click', isBase64Encoded: false }
+      ? { body: form ? new URLSearchParams(form).toString() : 'List-Unsubscribe=One-Click', isBase64Encoded: false }
       : { isBase64Encoded: false }),
   };
 }

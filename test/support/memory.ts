@@ -4,6 +4,7 @@ import type {
   ClinicProfileRecord,
   PatientRecord,
   PlanRecord,
+  ResponseRecord,
   SessionRecord,
   Versioned,
 } from '../../shared/domain/model';
@@ -66,6 +67,8 @@ export function createMemoryStore(): Store & {
         return `session/${record.clinicId}/${record.patientId}/${record.bookingId}`;
       case 'clinic':
         return `clinic/${record.clinicId}`;
+      case 'response':
+        return `response/${record.clinicId}/${record.patientId}/${record.bookingId}/${record.kind}`;
       default:
         return `plan/${record.clinicId}/${record.patientId}/${record.planId}`;
     }
@@ -100,6 +103,8 @@ export function createMemoryStore(): Store & {
       for (const change of changes) if (change.type === 'outbox') addToOutbox(change.entry);
     },
     getClinicProfile: async (clinicId) => get<ClinicProfileRecord>(`clinic/${clinicId}`),
+    getResponse: async (clinicId, patientId, bookingId, kind) =>
+      get<ResponseRecord>(`response/${clinicId}/${patientId}/${bookingId}/${kind}`),
     async nextActiveBookingAfter(clinicId, patientId, after) {
       const upcoming = inPartition<BookingRecord>(`booking/${clinicId}/`)
         .map(({ record }) => record)
@@ -216,6 +221,8 @@ export function createMemoryDependencies(now: Date) {
     library: { load: async () => selfCareLibrary },
     unsubscribeLinks: {
       urlFor: async (clinicId, patientId) => `https://unsubscribe.example/${clinicId}.${patientId}`,
+      answerUrlFor: async ({ purpose, clinicId, patientId, bookingId }) =>
+        `https://answers.example/${purpose}.${clinicId}.${patientId}.${bookingId}`,
       verify: async () => undefined,
     },
     events,

@@ -18,6 +18,8 @@ import { signUnsubscribeToken, unsubscribeKeyId, verifyUnsubscribeToken } from '
 const KEY = 'links-test-key-0123456789abcdef';
 const [K0, K1, K2] = ['key-from-two-rotations-ago', 'key-before-the-rotation', 'key-after-the-rotation'];
 const subject = { clinicId: 'riverside', patientId: 'pt-0042' };
+/** What verifying an unsubscribe link says it was signed for. */
+const unsubscribing = { purpose: 'unsubscribe', ...subject };
 
 const tokenOf = (url: string) => url.split('/').pop()!;
 const keyIdOf = (url: string) => tokenOf(url).split('.')[0];
@@ -61,7 +63,7 @@ describe('unsubscribe links', () => {
   it('verifies its own tokens and nothing else', async () => {
     const links = createUnsubscribeLinks({ baseUrl: 'https://u.example/', loadKeys: async () => ({ current: KEY }) });
     const token = tokenOf(await links.urlFor('riverside', 'pt-0042'));
-    await expect(links.verify(token)).resolves.toEqual(subject);
+    await expect(links.verify(token)).resolves.toEqual(unsubscribing);
     await expect(links.verify(token.slice(0, -2))).resolves.toBeUndefined();
     await expect(links.verify('')).resolves.toBeUndefined();
   });
@@ -75,22 +77,22 @@ describe('unsubscribe links', () => {
 
   it('verifies links signed with the current or the previous key, not older ones', async () => {
     const { links } = setup({ current: K2, previous: K1 });
-    await expect(links.verify(signUnsubscribeToken(subject, K2))).resolves.toEqual(subject);
-    await expect(links.verify(signUnsubscribeToken(subject, K1))).resolves.toEqual(subject);
+    await expect(links.verify(signUnsubscribeToken(subject, K2))).resolves.toEqual(unsubscribing);
+    await expect(links.verify(signUnsubscribeToken(subject, K1))).resolves.toEqual(unsubscribing);
     await expect(links.verify(signUnsubscribeToken(subject, K0))).resolves.toBeUndefined();
   });
 
   it('verifies links issued before tokens named their key, with the current or the previous key', async () => {
     const { links } = setup({ current: K2, previous: K1 });
-    await expect(links.verify(legacyToken(K1))).resolves.toEqual(subject);
-    await expect(links.verify(legacyToken(K2))).resolves.toEqual(subject);
+    await expect(links.verify(legacyToken(K1))).resolves.toEqual(unsubscribing);
+    await expect(links.verify(legacyToken(K2))).resolves.toEqual(unsubscribing);
     await expect(links.verify(legacyToken(K0))).resolves.toBeUndefined();
   });
 
   it('works with a secret never rotated (no previous key)', async () => {
     const { links } = setup({ current: K1 });
-    await expect(links.verify(tokenOf(await links.urlFor('riverside', 'pt-0042')))).resolves.toEqual(subject);
-    await expect(links.verify(legacyToken(K1))).resolves.toEqual(subject);
+    await expect(links.verify(tokenOf(await links.urlFor('riverside', 'pt-0042')))).resolves.toEqual(unsubscribing);
+    await expect(links.verify(legacyToken(K1))).resolves.toEqual(unsubscribing);
   });
 
   describe('the keys it holds', () => {
@@ -114,8 +116,8 @@ describe('unsubscribe links', () => {
 
       expect(loadKeys).toHaveBeenCalledTimes(2);
       expect(keyIdOf(after)).toBe(unsubscribeKeyId(K2));
-      await expect(links.verify(tokenOf(before))).resolves.toEqual(subject);
-      await expect(links.verify(tokenOf(after))).resolves.toEqual(subject);
+      await expect(links.verify(tokenOf(before))).resolves.toEqual(unsubscribing);
+      await expect(links.verify(tokenOf(after))).resolves.toEqual(unsubscribing);
     });
 
     it('share one reload among the calls that find them expired', async () => {
@@ -141,7 +143,7 @@ describe('unsubscribe links', () => {
       advance(UNKNOWN_KEY_REFRESH_MS);
       rotate(K2);
       // Signed by a container that read the secret after the rotation.
-      await expect(links.verify(signUnsubscribeToken(subject, K2))).resolves.toEqual(subject);
+      await expect(links.verify(signUnsubscribeToken(subject, K2))).resolves.toEqual(unsubscribing);
       expect(loadKeys).toHaveBeenCalledTimes(2);
       expect(keyIdOf(await links.urlFor('riverside', 'b'))).toBe(unsubscribeKeyId(K2));
     });
