@@ -92,6 +92,18 @@ export function eventPatternOf(descriptor: FunctionDescriptor): { source: string
 }
 
 /**
+ * The pattern of the rule that invokes a function, whichever bus it is on: its contract events on
+ * the CareLoop bus, or AWS's own events (SES feedback) on the account's default bus.
+ */
+export function rulePatternOf(
+  descriptor: FunctionDescriptor,
+): { source: string[]; 'detail-type': string[] } | undefined {
+  if (triggerOf(descriptor, 'bus')) return eventPatternOf(descriptor);
+  const aws = triggerOf(descriptor, 'aws-events');
+  return aws && { source: [...aws.source], 'detail-type': [...aws.detailTypes] };
+}
+
+/**
  * The values a deployment gives its functions: CloudFormation tokens from the CDK stack, local
  * endpoints and names from the local stack. A function gets the ones its descriptor calls for.
  */

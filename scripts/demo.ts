@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { readClinicsFile } from '../infra/clinics-file';
+import type { StoredEmail } from '../infra/local/ses-local';
 import { LOCAL_TABLE } from '../infra/local/stack';
 import { createDynamoStore } from '../shared/adapters/dynamo-store';
 import { isNewer, type Stamp } from '../shared/domain/model';
@@ -76,11 +77,6 @@ async function advance(seconds: number, why: string) {
   console.log(`⏩ clock +${(seconds / 3600).toFixed(1)} h (${why}): now ${now}, ${fired} schedule(s) fired`);
 }
 
-interface StoredEmail {
-  subject: string;
-  destination: { to: string[] };
-}
-
 async function inbox(): Promise<StoredEmail[]> {
   const response = await fetch(`${inboxEndpoint}/store`);
   const { emails } = (await response.json()) as { emails: StoredEmail[] };
@@ -126,6 +122,52 @@ async function report(title: string, expectEmails: number) {
   if (expectEmails === 0) console.log('   (no email, as expected)');
   seen = emails.length;
   console.log(`✔ ${title}\n`);
+}
+
+/** The patient taps "Tell us in a minute" in the check-in and sends the page's form. */
+async function answerCheckIn() {
+  const [checkIn] = (await inbox()).slice(-1);
+  const unsubscribe = checkIn?.headers?.find((header) => header.name === 'List-Unsubscribe')?.value.slice(1, -1);
+  const link = [...(checkIn?.body.text?.match(/https?:\/\/\S+\/unsubscribe\/[\w.-]+/g) ?? [])].find(
+    (url) => url !== unsubscribe,
+  );
+  if (!link) throw new Error('the check-in carries no answer link');
+  const page = await fetch(link);
+  console.log(`🔗 The patient opens the check-in's answer page: ${page.status} (a GET changes nothing)`);
+  const answer = {
+    feeling: 'better',
+    painNow: '3',
+    'exercise:chin-tuck': 'done',
+    'exercise:doorway-chest-stretch': 'done',
+  };
+  const posted = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(answer).toString(),
+  });
+  if (!posted.ok) throw new Error(`the answer page answered ${posted.status}`);
+  console.log('✔ The patient answers: feeling better, pain 3, both exercises done (recorded; no alert: all is well)\n');
+}
+
+/**
+ * What CareLoop published about this patient, as the clinic's own systems would receive it. The
+ * outbox publishes after the answer is recorded: the list is read until the answer is in it.
+ */
+async function showPublished() {
+  type Published = { detailType: string; detail: { patientId?: string; kind?: string } };
+  const deadline = Date.now() + 15_000;
+  let mine: Published[] = [];
+  while (!mine.some((event) => event.detailType === 'PatientResponded')) {
+    if (Date.now() > deadline) throw new Error('the answer was not published (see /_local/dead-letters)');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events = await call<Published[]>('/_local/events?source=careloop.');
+    mine = events.filter((event) => event.detail.patientId === patientId);
+  }
+  console.log(
+    `📣 CareLoop published ${mine.length} events about the patient (${eventsEndpoint}/_local/events?source=careloop.):`,
+  );
+  for (const event of mine) console.log(`   ${event.detailType}${event.detail.kind ? ` (${event.detail.kind})` : ''}`);
+  console.log('');
 }
 
 const publisher = createPublisher({
@@ -259,6 +301,9 @@ async function main() {
 
   await advance(3 * 24 * 3600 + 60, 'three days later');
   await report('The check-in asks how the patient feels, repeats the exercises and invites them to book', 1);
+
+  await answerCheckIn();
+  await showPublished();
 
   console.log(`Open the inbox to read the ${seen} emails: ${inboxEndpoint}`);
   console.log(`Dead letters (should be empty): ${eventsEndpoint}/_local/dead-letters`);

@@ -8,7 +8,7 @@ import type { DynamoDBBatchResponse, SQSBatchResponse } from 'aws-lambda';
 import { careLoopFunctions } from '../../functions/catalog';
 import { LOCAL_QUIET_HOURS } from '../../shared/defaults';
 import type { FunctionDescriptor } from '../../functions/descriptor';
-import { eventPatternOf, OUTBOX_STREAM, triggerOf } from '../function-plan';
+import { OUTBOX_STREAM, rulePatternOf, triggerOf } from '../function-plan';
 import { selfCareLibraryFromConfiguration } from '../../shared/self-care/configured';
 import { LocalClock } from './clock';
 import {
@@ -472,11 +472,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       clock,
+      // One bus stands for both of AWS's: the CareLoop bus and the account's default bus, where SES
+      // puts its bounces and deliveries (a developer can PutEvents an `aws.ses` event to see one handled).
       targets: functions
-        .filter((descriptor) => triggerOf(descriptor, 'bus'))
+        .filter((descriptor) => rulePatternOf(descriptor))
         .map((descriptor) => ({
           name: descriptor.name,
-          pattern: eventPatternOf(descriptor),
+          pattern: rulePatternOf(descriptor)!,
           invoke: (event) => {
             const name = localFunctionName(LOCAL_PREFIX, descriptor);
             return handlers.get(descriptor.name)!(event, lambdaContext(name, asyncRequestId(event.id, name)));
