@@ -157,6 +157,15 @@ describe('applyPublisherPolicy', () => {
       expect(denied(`arn:aws:iam::${ACCOUNT}:root`, 'clinic.patients')).toBe(true);
     });
 
+    it("lets CareLoop's own roles publish its careloop.* events, and no contract source", () => {
+      // The outbox function's role: its own IAM policy allows careloop.* only (careloop-stack.test.ts).
+      const outbox = `arn:aws:iam::${ACCOUNT}:role/CareLoop-dev-OutboxRole1A2B3C4D-ABCDEF123456`;
+      for (const source of ['careloop.email', 'careloop.patients', 'careloop.care']) {
+        expect(denied(outbox, source), source).toBe(false);
+      }
+      for (const source of CONTRACT_SOURCES) expect(denied(outbox, source), source).toBe(true);
+    });
+
     it('denies a publisher the sources that are not its own, and lets it send its own', () => {
       expect(denied(BOOKING_FRONTEND, 'clinic.booking')).toBe(false);
       expect(denied(BOOKING_FRONTEND, 'clinic.patients')).toBe(true);

@@ -65,6 +65,12 @@ describe('CareLoopStack with default settings', () => {
       for (const route of scheduledRoutes) expect(targetArns).not.toContainEqual(getAtt(fnId(route.name)));
     });
 
+    it("never routes CareLoop's own events (careloop.*) back to a function of its own", () => {
+      const sources = ofType('AWS::Events::Rule').flatMap(([, rule]) => [rule.Properties.EventPattern.source].flat());
+      expect(sources.length).toBeGreaterThan(0);
+      for (const source of sources) expect(String(source)).not.toMatch(/^careloop\./);
+    });
+
     it.each(eventRoutes.map((route) => [route.name, route] as const))(
       'routes %s events from the CareLoop bus to its own function',
       (name, route) => {

@@ -27,6 +27,7 @@ const CANCEL_REASON = 'Heliotrope flare-up of sciatica';
 const CANCEL_MARKER = 'Heliotrope';
 const PAIN_BEFORE = 9;
 const PAIN_AFTER = 2;
+const PAIN_NOW = 8;
 
 const captured: string[] = [];
 const savedEnv = {
@@ -83,7 +84,8 @@ beforeAll(async () => {
   captureOutput();
   harness = await createHarness({ now: new Date('2027-11-01T09:00:00Z') });
 
-  // Plan, booking, a duplicate delivery, a reschedule.
+  // The clinic's profile, with a staff alert address; plan, booking, a duplicate delivery, a reschedule.
+  await harness.publish('ClinicProfileUpdated', s.clinicProfile());
   await harness.publish('TreatmentPlanCreated', s.planCreated({ occurredAt: '2027-11-01T08:00:00Z' }));
   const created = s.created({ patient });
   await harness.publish('BookingCreated', created);
@@ -130,6 +132,23 @@ beforeAll(async () => {
     followUp?.headers?.find((header) => header.name === 'List-Unsubscribe')?.value ?? '',
   )?.[1];
   if (!link) throw new Error('the follow-up carries no List-Unsubscribe link');
+  // Before that, the follow-up's answer page: feeling worse, a pain score, an exercise too painful
+  // and a warning sign, so the answer is published, the staff alerted and all of it logged.
+  const answerLink = (followUp!.body.text!.match(/http:\/\/\S+\/unsubscribe\/[\w.-]+/g) ?? []).find(
+    (url) => url !== link,
+  );
+  if (!answerLink) throw new Error('the follow-up carries no answer link');
+  await harness.invoke('unsubscribe', functionUrlRequest('GET', answerLink));
+  await harness.invoke(
+    'unsubscribe',
+    functionUrlRequest('POST', answerLink, {
+      feeling: 'worse',
+      painNow: String(PAIN_NOW),
+      'exercise:chin-tuck': 'too-painful',
+      warningSigns: 'yes',
+    }),
+  );
+  await harness.settled();
   await harness.invoke('unsubscribe', functionUrlRequest('GET', link));
   await harness.invoke('unsubscribe', functionUrlRequest('POST', link));
   await harness.invoke('unsubscribe', functionUrlRequest('POST', `${link}tampered`));
@@ -177,6 +196,8 @@ describe('logs at DEBUG across every flow', () => {
       'email sent',
       'unsubscribe link used',
       'patient link invalid',
+      'answer recorded',
+      'outbox delivered',
       'SES feedback processed',
     ]) {
       expect(joined, message).toContain(`"message":"${message}"`);
@@ -195,6 +216,9 @@ describe('logs at DEBUG across every flow', () => {
     ['cancellation reason', CANCEL_MARKER],
     ['painBefore key', 'painBefore'],
     ['painAfter key', 'painAfter'],
+    ['painNow key', 'painNow'],
+    ['feeling key', '"feeling"'],
+    ['warning signs key', 'warningSigns'],
   ])('no line carries the %s', (_what, needle) => {
     const leaks = lines().filter((line) => line.toLowerCase().includes(needle.toLowerCase()));
     expect(leaks).toEqual([]);

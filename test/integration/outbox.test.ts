@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { parsePublishedEvent } from '../../events/published';
+import { republishOutbox } from '../../scripts/operations/outbox';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -66,5 +69,33 @@ describe('EmailSent', () => {
         (item.event as { detail: { eventId: string } }).detail.eventId === sent[0]!.detail.eventId,
     );
     expect(entry).toMatchObject({ publishedAt: expect.any(String) });
+  });
+});
+
+describe('npm run outbox -- --republish', () => {
+  it('publishes what the stream gave up on, once, and nothing already published', async () => {
+    const s = scenario();
+    // A bus down longer than the outbox function's retries: the batch goes to the dead letters.
+    harness.failNextPublishes(1000);
+    await harness.publish('BookingCreated', s.created());
+    await harness.settled();
+    expect(harness.outboxDeadLetters.length).toBeGreaterThan(0);
+    expect(await emailsSentTo(s.patientId)).toEqual([]);
+
+    harness.failNextPublishes(0);
+    const invoke = async (event: Parameters<Parameters<typeof republishOutbox>[0]['invoke']>[0]) =>
+      (await harness.invoke('outbox', event)) as DynamoDBBatchResponse;
+    const client = new DynamoDBClient({});
+    const dry = await republishOutbox({ client, tableName: harness.tableName, invoke, dryRun: true });
+    expect(dry.found).toBeGreaterThanOrEqual(1);
+    expect(await emailsSentTo(s.patientId)).toEqual([]);
+
+    const done = await republishOutbox({ client, tableName: harness.tableName, invoke });
+    expect(done).toMatchObject({ found: dry.found, handedOver: dry.found, failed: 0 });
+    expect(await emailsSentTo(s.patientId)).toHaveLength(1);
+    // Run again: nothing is left, and nothing is published twice.
+    expect(await republishOutbox({ client, tableName: harness.tableName, invoke })).toMatchObject({ found: 0 });
+    expect(await emailsSentTo(s.patientId)).toHaveLength(1);
+    client.destroy();
   });
 });
