@@ -40,8 +40,8 @@ export const DUE_JOBS_QUEUE = {
 
 /**
  * How the outbox function reads the table's stream. Lambda's event filtering takes EventBridge's
- * pattern syntax: new outbox entries only, so writing one again (a retried change) or marking it
- * published, a modification, does not deliver it again.
+ * pattern syntax: new outbox entries only, so removing one once published, or writing one again
+ * while it waits, does not deliver it again.
  */
 export const OUTBOX_STREAM = {
   filter: { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [OUTBOX_SORT_KEY] } } } },

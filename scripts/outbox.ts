@@ -9,7 +9,7 @@ import { republishOutbox } from './operations/outbox';
  *
  *   npm run outbox -- --republish --table <TableName output> [--stage dev] [--dry-run] [--max N]
  *
- * Finds the entries without `publishedAt` and invokes the deployed outbox function
+ * Finds the entries still in the table (a published one is removed) and invokes the deployed outbox function
  * (`careloop-<stage>-outbox`) with them, as its stream would. Safe to repeat: the function skips
  * what is published. Prints counts only: entries hold ids, but nothing here needs to show them.
  */

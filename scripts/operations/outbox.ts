@@ -5,7 +5,7 @@ import { OUTBOX_SORT_KEY } from '../../shared/table-definition';
 
 /**
  * Outbox entries the stream gave up on (the outbox function's on-failure queue: after its retries,
- * or once the stream's day had passed) stay in the table without `publishedAt`. This finds them
+ * or once the stream's day had passed) stay in the table: a published one is removed. This finds them
  * and hands them to the outbox function as its stream would, in batches, so they are published
  * (and their staff alerts sent) by the deployed code with its own role; what was published
  * meanwhile is skipped there.
@@ -63,7 +63,7 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#sk = :outbox AND attribute_not_exists(publishedAt)',
+        FilterExpression: '#sk = :outbox',
         ExpressionAttributeNames: { '#sk': 'sk' },
         ExpressionAttributeValues: { ':outbox': { S: OUTBOX_SORT_KEY } },
         ConsistentRead: true,

@@ -40,9 +40,8 @@ import { OUTBOX_SORT_KEY, tableDefinition } from '../table-definition';
 const PROCESSED_MARKER_DAYS = 35;
 
 /**
- * How long an outbox entry is kept after it is written: while it is there, writing it again (a
- * retried change) is a modification, which the outbox function's stream filter leaves out, not a
- * new insertion that would publish it twice. As long as the triggers that could repeat it.
+ * The outbox function removes an entry once it is published; this bounds one it never reached
+ * (the stream gave up and no one republished it, see `npm run outbox`).
  */
 const OUTBOX_ENTRY_DAYS = 35;
 
@@ -427,8 +426,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return Item !== undefined;
     },
 
-    async publishedOutboxEntries(clinicId, eventIds) {
-      const published = new Set<string>();
+    async pendingOutboxEntries(clinicId, eventIds) {
+      const pending = new Set<string>();
       // BatchGetItem takes 100 keys at most; an outbox batch is far smaller, but each call is bounded.
       for (let index = 0; index < eventIds.length; index += 100) {
         let requested: Record<string, AttributeValue>[] = eventIds
@@ -438,32 +437,23 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
           const { Responses, UnprocessedKeys } = await client.send(
             new BatchGetItemCommand({
               RequestItems: {
-                [tableName]: {
-                  Keys: requested,
-                  ConsistentRead: true,
-                  ProjectionExpression: 'event.detail.eventId, publishedAt',
-                },
+                [tableName]: { Keys: requested, ConsistentRead: true, ProjectionExpression: 'event.detail.eventId' },
               },
             }),
           );
           for (const item of Responses?.[tableName] ?? []) {
-            const found = unmarshall(item) as { event?: { detail?: { eventId?: string } }; publishedAt?: string };
-            if (found.publishedAt && found.event?.detail?.eventId) published.add(found.event.detail.eventId);
+            const found = unmarshall(item) as { event?: { detail?: { eventId?: string } } };
+            if (found.event?.detail?.eventId) pending.add(found.event.detail.eventId);
           }
           requested = UnprocessedKeys?.[tableName]?.Keys ?? [];
         }
       }
-      return published;
+      return pending;
     },
 
-    async markOutboxEntryPublished(clinicId, eventId, at) {
+    async removeOutboxEntry(clinicId, eventId) {
       await client.send(
-        new UpdateItemCommand({
-          TableName: tableName,
-          Key: marshall(keys.outboxEntry(clinicId, eventId)),
-          UpdateExpression: 'SET publishedAt = :at',
-          ExpressionAttributeValues: marshall({ ':at': at.toISOString() }),
-        }),
+        new DeleteItemCommand({ TableName: tableName, Key: marshall(keys.outboxEntry(clinicId, eventId)) }),
       );
     },
 

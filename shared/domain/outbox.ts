@@ -6,10 +6,12 @@ import { sendOnce } from './send-once';
  * The outbox: every event CareLoop publishes is first written to the table together with the
  * change it reports (an email's claim marked sent, a plan noted at risk, an answer recorded), so
  * that either both happen or neither. The table's stream hands each new entry to the outbox
- * function, which publishes it here, sends the staff alert that goes with it, and marks it
- * published. A failure leaves the entry and those after it to the stream's retries: nothing is
- * dropped. A retry skips what is marked published; only an invocation that died between the bus's
- * answer and the mark publishes an event again, with the same eventId, by which consumers dedupe.
+ * function, which publishes it here, sends the staff alert that goes with it, and removes it: the
+ * table keeps no copy of what the bus has (an erasure need not look for them). A failure leaves
+ * the entry and those after it to the stream's retries: nothing is dropped. A retry skips what is
+ * gone; only an invocation that died between the bus's answer and the removal publishes an event
+ * again, with the same eventId, by which consumers dedupe. The changes that write entries are
+ * conditional (a version, a claim's token), so a retried change does not write its entry again.
  */
 
 /** One entry as the stream delivers it, with its position there (what a retry resumes from). */
@@ -31,18 +33,18 @@ export async function deliverOutbox(
   deliveries: readonly OutboxDelivery[],
 ): Promise<OutboxOutcome> {
   const outcome: OutboxOutcome = { published: 0, alreadyPublished: 0 };
-  const done = new Set<string>();
+  const pending = new Set<string>();
   try {
     for (const [clinicId, eventIds] of byClinic(deliveries)) {
-      for (const eventId of await deps.store.publishedOutboxEntries(clinicId, eventIds))
-        done.add(`${clinicId}/${eventId}`);
+      for (const eventId of await deps.store.pendingOutboxEntries(clinicId, eventIds))
+        pending.add(`${clinicId}/${eventId}`);
     }
   } catch (error) {
     return { ...outcome, failedAt: deliveries[0]?.position, error };
   }
   for (const { entry, position } of deliveries) {
     const { clinicId, eventId } = entry.event.detail;
-    if (done.has(`${clinicId}/${eventId}`)) {
+    if (!pending.has(`${clinicId}/${eventId}`)) {
       outcome.alreadyPublished++;
       continue;
     }
@@ -50,8 +52,8 @@ export async function deliverOutbox(
       await deps.events.publish(entry.event);
       deps.metrics?.count(METRIC_NAMES.eventsPublished, { detailType: entry.event.detailType });
       if (entry.staffAlert) await alertStaff(deps, entry);
-      await deps.store.markOutboxEntryPublished(clinicId, eventId, deps.clock.now());
-      done.add(`${clinicId}/${eventId}`);
+      await deps.store.removeOutboxEntry(clinicId, eventId);
+      pending.delete(`${clinicId}/${eventId}`);
       outcome.published++;
     } catch (error) {
       // Order is kept: this entry and every one after it come again.

@@ -161,9 +161,10 @@ export interface Store {
   isEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string): Promise<boolean>;
   markEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date): Promise<void>;
 
-  /** Of these outbox entries (by event id), those already published. */
-  publishedOutboxEntries(clinicId: string, eventIds: readonly string[]): Promise<Set<string>>;
-  markOutboxEntryPublished(clinicId: string, eventId: string, at: Date): Promise<void>;
+  /** Of these outbox entries (by event id), those still in the table: not published yet. */
+  pendingOutboxEntries(clinicId: string, eventIds: readonly string[]): Promise<Set<string>>;
+  /** Removes a published entry: the table keeps no copy of what the bus now has. */
+  removeOutboxEntry(clinicId: string, eventId: string): Promise<void>;
 }
 
 export interface UpcomingBooking {

@@ -63,12 +63,8 @@ describe('EmailSent', () => {
     const sent = await emailsSentTo(s.patientId);
     expect(sent).toHaveLength(1);
     expect(harness.outboxDeadLetters).toEqual([]);
-    const entry = (await harness.items()).find(
-      (item) =>
-        item.sk === 'OUTBOX' &&
-        (item.event as { detail: { eventId: string } }).detail.eventId === sent[0]!.detail.eventId,
-    );
-    expect(entry).toMatchObject({ publishedAt: expect.any(String) });
+    // Published, then removed: the table keeps no copy of what the bus has.
+    expect((await harness.items()).filter((item) => item.sk === 'OUTBOX')).toEqual([]);
   });
 });
 

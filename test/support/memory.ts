@@ -159,9 +159,15 @@ export function createMemoryStore(): Store & {
       processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
     markEventProcessed: async (clinicId, detailType, eventId, consumer) =>
       void processed.add(`${clinicId}/${detailType}/${eventId}/${consumer}`),
-    publishedOutboxEntries: async (clinicId, eventIds) =>
-      new Set(eventIds.filter((eventId) => published.has(`${clinicId}/${eventId}`))),
-    markOutboxEntryPublished: async (clinicId, eventId) => void published.add(`${clinicId}/${eventId}`),
+    pendingOutboxEntries: async (clinicId, eventIds) =>
+      new Set(
+        eventIds.filter(
+          (eventId) =>
+            !published.has(`${clinicId}/${eventId}`) &&
+            outbox.some((entry) => entry.event.detail.clinicId === clinicId && entry.event.detail.eventId === eventId),
+        ),
+      ),
+    removeOutboxEntry: async (clinicId, eventId) => void published.add(`${clinicId}/${eventId}`),
   };
 }
 
