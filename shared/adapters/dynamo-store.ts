@@ -9,7 +9,6 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
   TransactWriteItemsCommand,
-  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
   type Put,
