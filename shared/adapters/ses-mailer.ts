@@ -1,5 +1,6 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { requireSetting, type RuntimeConfig } from '../config';
+import { emailTagsOf } from '../domain/email-tags';
 import { MailerError, type Mailer } from '../domain/ports';
 
 /** SES's answers to "too fast": the sending rate or a per-second quota was exceeded. */
@@ -36,6 +37,8 @@ export function createSesMailer(client: SESv2Client, options: SesMailerOptions):
         Destination: { ToAddresses: [email.to] },
         ...(email.replyTo !== undefined && { ReplyToAddresses: [email.replyTo] }),
         ConfigurationSetName: options.configurationSet,
+        // SES reports them back with each delivery, bounce and complaint (functions/ses-feedback).
+        EmailTags: emailTagsOf(email.ids).map(({ name, value }) => ({ Name: name, Value: value })),
         Content: {
           Simple: {
             Subject: { Data: email.subject, Charset: 'UTF-8' },

@@ -1,6 +1,7 @@
 import type { EmailAttachment, EmailKind } from '../email/types';
 import type { SelfCareLibrary } from '../self-care/library';
 import type { AnswerSubject, LinkSubject } from '../unsubscribe/token';
+import type { EmailIds } from './email-tags';
 import type { QuietHours } from './quiet-hours';
 import type {
   BookingRecord,
@@ -30,6 +31,11 @@ export interface OutgoingEmail {
   headers: { name: string; value: string }[];
   /** Where the patient's answer goes: the clinic's address, from its profile. */
   replyTo?: string;
+  /**
+   * The email's ids, sent with it as SES message tags (shared/domain/email-tags.ts), so that what
+   * SES later reports about it names the email: ids and the kind only, as tags show in SES's events.
+   */
+  ids: EmailIds;
 }
 
 export interface Mailer {

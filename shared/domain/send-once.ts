@@ -107,6 +107,7 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
       text: rendered.text,
       attachments: rendered.attachments,
       ...(profile?.email !== undefined && { replyTo: profile.email }),
+      ids: { clinicId, patientId, ...(bookingId !== undefined && { bookingId }), kind: claim.kind },
       headers: unsubscribeUrl
         ? [
             { name: 'List-Unsubscribe', value: `<${unsubscribeUrl}>` },

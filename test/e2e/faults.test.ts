@@ -296,7 +296,15 @@ describe('the local stack under injected faults', () => {
     try {
       const mailer = createSesMailer(client, { from: 'appointments@careloop.local', sleep: async () => undefined });
       const error = await mailer
-        .send({ to, subject: 'Your appointment', html: '<p>hi</p>', text: 'hi', attachments: [], headers: [] })
+        .send({
+          to,
+          subject: 'Your appointment',
+          html: '<p>hi</p>',
+          text: 'hi',
+          attachments: [],
+          headers: [],
+          ids: { clinicId: 'riverside', patientId: 'pt-1', kind: 'confirmation' },
+        })
         .catch((caught: unknown) => caught);
       // No HTTP answer: the adapter cannot tell that SES sent, so a retry is not safe.
       expect(error).toBeInstanceOf(MailerError);
@@ -332,7 +340,15 @@ describe('the local stack under injected faults', () => {
         sleep: async () => undefined,
       });
       const error = (await mailer
-        .send({ to: 'x@example.com', subject: 's', html: 'h', text: 't', attachments: [], headers: [] })
+        .send({
+          to: 'x@example.com',
+          subject: 's',
+          html: 'h',
+          text: 't',
+          attachments: [],
+          headers: [],
+          ids: { clinicId: 'riverside', patientId: 'pt-1', kind: 'confirmation' },
+        })
         .catch((caught: unknown) => caught)) as MailerError;
       expect(error.code).toBe('TooManyRequestsException');
       expect(error.definitelyNotSent).toBe(true);
