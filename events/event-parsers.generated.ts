@@ -1280,15 +1280,15 @@ export const compiledParsers = {
   ),
 };
 
-/** SES's bounce and complaint records (events/ses-feedback.ts). */
+/** SES's delivery, bounce and complaint records (events/ses-feedback.ts). */
 export const compiledSesFeedbackParser = ((INVALID, c0, c1, c2) => {
   return (input) => {
     const v0 = input?.['eventType'];
     let v1;
-    if (v0 === 'Bounce') {
+    if (v0 === 'Delivery') {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
       const v2 = input['eventType'];
-      if (v2 !== 'Bounce') return INVALID;
+      if (v2 !== 'Delivery') return INVALID;
       const v3 = input['mail'];
       let v4 = (() => {
         let v5;
@@ -1307,9 +1307,104 @@ export const compiledSesFeedbackParser = ((INVALID, c0, c1, c2) => {
             if ('messageId' in v3) return INVALID;
             v7 = undefined;
           }
-          const v9 = {};
-          if ('messageId' in v3) v9['messageId'] = v7;
-          v5 = v9;
+          const v9 = v3['tags'];
+          let v10 = (() => {
+            let v11;
+            if (v9 !== undefined) {
+              if (typeof v9 !== 'object' || v9 === null || Array.isArray(v9)) return INVALID;
+              const v12 = v9['careloop-clinic'];
+              let v13 = (() => {
+                let v14;
+                if (v12 !== undefined) {
+                  if (!Array.isArray(v12)) return INVALID;
+                  const v15 = new Array(v12.length);
+                  for (let v16 = 0; v16 < v12.length; v16++) {
+                    const v17 = v12[v16];
+                    if (typeof v17 !== 'string') return INVALID;
+                    v15[v16] = v17;
+                  }
+                  v14 = v15;
+                }
+                return v14;
+              })();
+              if (v13 === INVALID) {
+                if ('careloop-clinic' in v9) return INVALID;
+                v13 = undefined;
+              }
+              const v18 = v9['careloop-patient'];
+              let v19 = (() => {
+                let v20;
+                if (v18 !== undefined) {
+                  if (!Array.isArray(v18)) return INVALID;
+                  const v21 = new Array(v18.length);
+                  for (let v22 = 0; v22 < v18.length; v22++) {
+                    const v23 = v18[v22];
+                    if (typeof v23 !== 'string') return INVALID;
+                    v21[v22] = v23;
+                  }
+                  v20 = v21;
+                }
+                return v20;
+              })();
+              if (v19 === INVALID) {
+                if ('careloop-patient' in v9) return INVALID;
+                v19 = undefined;
+              }
+              const v24 = v9['careloop-booking'];
+              let v25 = (() => {
+                let v26;
+                if (v24 !== undefined) {
+                  if (!Array.isArray(v24)) return INVALID;
+                  const v27 = new Array(v24.length);
+                  for (let v28 = 0; v28 < v24.length; v28++) {
+                    const v29 = v24[v28];
+                    if (typeof v29 !== 'string') return INVALID;
+                    v27[v28] = v29;
+                  }
+                  v26 = v27;
+                }
+                return v26;
+              })();
+              if (v25 === INVALID) {
+                if ('careloop-booking' in v9) return INVALID;
+                v25 = undefined;
+              }
+              const v30 = v9['careloop-kind'];
+              let v31 = (() => {
+                let v32;
+                if (v30 !== undefined) {
+                  if (!Array.isArray(v30)) return INVALID;
+                  const v33 = new Array(v30.length);
+                  for (let v34 = 0; v34 < v30.length; v34++) {
+                    const v35 = v30[v34];
+                    if (typeof v35 !== 'string') return INVALID;
+                    v33[v34] = v35;
+                  }
+                  v32 = v33;
+                }
+                return v32;
+              })();
+              if (v31 === INVALID) {
+                if ('careloop-kind' in v9) return INVALID;
+                v31 = undefined;
+              }
+              const v36 = {};
+              if ('careloop-clinic' in v9) v36['careloop-clinic'] = v13;
+              if ('careloop-patient' in v9) v36['careloop-patient'] = v19;
+              if ('careloop-booking' in v9) v36['careloop-booking'] = v25;
+              if ('careloop-kind' in v9) v36['careloop-kind'] = v31;
+              v11 = v36;
+            }
+            return v11;
+          })();
+          if (v10 === INVALID) {
+            if ('tags' in v3) return INVALID;
+            v10 = undefined;
+          }
+          const v37 = {};
+          if ('messageId' in v3) v37['messageId'] = v7;
+          if ('tags' in v3) v37['tags'] = v10;
+          v5 = v37;
         }
         return v5;
       })();
@@ -1317,163 +1412,410 @@ export const compiledSesFeedbackParser = ((INVALID, c0, c1, c2) => {
         if ('mail' in input) return INVALID;
         v4 = undefined;
       }
-      const v10 = input['bounce'];
-      if (typeof v10 !== 'object' || v10 === null || Array.isArray(v10)) return INVALID;
-      const v11 = v10['bounceType'];
-      if (typeof v11 !== 'string') return INVALID;
-      const v12 = typeof v11 === 'string' && v11.length >= 1 && v11.length < 2 ? c0(v11) : v11.length;
-      if (v12 < 1) return INVALID;
-      const v13 = v10['bounceSubType'];
-      let v14 = (() => {
-        let v15;
-        if (v13 !== undefined) {
-          if (typeof v13 !== 'string') return INVALID;
-          v15 = v13;
+      const v38 = input['delivery'];
+      if (typeof v38 !== 'object' || v38 === null || Array.isArray(v38)) return INVALID;
+      const v39 = v38['timestamp'];
+      if (typeof v39 !== 'string') return INVALID;
+      c0.lastIndex = 0;
+      if (!c0.test(v39)) return INVALID;
+      const v40 = v38['recipients'];
+      if (!Array.isArray(v40)) return INVALID;
+      const v41 = new Array(v40.length);
+      for (let v42 = 0; v42 < v40.length; v42++) {
+        const v43 = v40[v42];
+        if (typeof v43 !== 'string') return INVALID;
+        const v44 = c1(v43);
+        const v45 = typeof v44 === 'string' && v44.length >= 1 && v44.length < 2 ? c2(v44) : v44.length;
+        if (v45 < 1) return INVALID;
+        const v46 = typeof v44 === 'string' && v44.length > 320 ? c2(v44) : v44.length;
+        if (v46 > 320) return INVALID;
+        v41[v42] = v44;
+      }
+      const v47 = { timestamp: v39, recipients: v41 };
+      const v48 = {};
+      v48['eventType'] = v2;
+      if ('mail' in input) v48['mail'] = v4;
+      v48['delivery'] = v47;
+      v1 = v48;
+    } else if (v0 === 'Bounce') {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
+      const v49 = input['eventType'];
+      if (v49 !== 'Bounce') return INVALID;
+      const v50 = input['mail'];
+      let v51 = (() => {
+        let v52;
+        if (v50 !== undefined) {
+          if (typeof v50 !== 'object' || v50 === null || Array.isArray(v50)) return INVALID;
+          const v53 = v50['messageId'];
+          let v54 = (() => {
+            let v55;
+            if (v53 !== undefined) {
+              if (typeof v53 !== 'string') return INVALID;
+              v55 = v53;
+            }
+            return v55;
+          })();
+          if (v54 === INVALID) {
+            if ('messageId' in v50) return INVALID;
+            v54 = undefined;
+          }
+          const v56 = v50['tags'];
+          let v57 = (() => {
+            let v58;
+            if (v56 !== undefined) {
+              if (typeof v56 !== 'object' || v56 === null || Array.isArray(v56)) return INVALID;
+              const v59 = v56['careloop-clinic'];
+              let v60 = (() => {
+                let v61;
+                if (v59 !== undefined) {
+                  if (!Array.isArray(v59)) return INVALID;
+                  const v62 = new Array(v59.length);
+                  for (let v63 = 0; v63 < v59.length; v63++) {
+                    const v64 = v59[v63];
+                    if (typeof v64 !== 'string') return INVALID;
+                    v62[v63] = v64;
+                  }
+                  v61 = v62;
+                }
+                return v61;
+              })();
+              if (v60 === INVALID) {
+                if ('careloop-clinic' in v56) return INVALID;
+                v60 = undefined;
+              }
+              const v65 = v56['careloop-patient'];
+              let v66 = (() => {
+                let v67;
+                if (v65 !== undefined) {
+                  if (!Array.isArray(v65)) return INVALID;
+                  const v68 = new Array(v65.length);
+                  for (let v69 = 0; v69 < v65.length; v69++) {
+                    const v70 = v65[v69];
+                    if (typeof v70 !== 'string') return INVALID;
+                    v68[v69] = v70;
+                  }
+                  v67 = v68;
+                }
+                return v67;
+              })();
+              if (v66 === INVALID) {
+                if ('careloop-patient' in v56) return INVALID;
+                v66 = undefined;
+              }
+              const v71 = v56['careloop-booking'];
+              let v72 = (() => {
+                let v73;
+                if (v71 !== undefined) {
+                  if (!Array.isArray(v71)) return INVALID;
+                  const v74 = new Array(v71.length);
+                  for (let v75 = 0; v75 < v71.length; v75++) {
+                    const v76 = v71[v75];
+                    if (typeof v76 !== 'string') return INVALID;
+                    v74[v75] = v76;
+                  }
+                  v73 = v74;
+                }
+                return v73;
+              })();
+              if (v72 === INVALID) {
+                if ('careloop-booking' in v56) return INVALID;
+                v72 = undefined;
+              }
+              const v77 = v56['careloop-kind'];
+              let v78 = (() => {
+                let v79;
+                if (v77 !== undefined) {
+                  if (!Array.isArray(v77)) return INVALID;
+                  const v80 = new Array(v77.length);
+                  for (let v81 = 0; v81 < v77.length; v81++) {
+                    const v82 = v77[v81];
+                    if (typeof v82 !== 'string') return INVALID;
+                    v80[v81] = v82;
+                  }
+                  v79 = v80;
+                }
+                return v79;
+              })();
+              if (v78 === INVALID) {
+                if ('careloop-kind' in v56) return INVALID;
+                v78 = undefined;
+              }
+              const v83 = {};
+              if ('careloop-clinic' in v56) v83['careloop-clinic'] = v60;
+              if ('careloop-patient' in v56) v83['careloop-patient'] = v66;
+              if ('careloop-booking' in v56) v83['careloop-booking'] = v72;
+              if ('careloop-kind' in v56) v83['careloop-kind'] = v78;
+              v58 = v83;
+            }
+            return v58;
+          })();
+          if (v57 === INVALID) {
+            if ('tags' in v50) return INVALID;
+            v57 = undefined;
+          }
+          const v84 = {};
+          if ('messageId' in v50) v84['messageId'] = v54;
+          if ('tags' in v50) v84['tags'] = v57;
+          v52 = v84;
         }
-        return v15;
+        return v52;
       })();
-      if (v14 === INVALID) {
-        if ('bounceSubType' in v10) return INVALID;
-        v14 = undefined;
+      if (v51 === INVALID) {
+        if ('mail' in input) return INVALID;
+        v51 = undefined;
       }
-      const v16 = v10['bouncedRecipients'];
-      if (!Array.isArray(v16)) return INVALID;
-      const v17 = new Array(v16.length);
-      for (let v18 = 0; v18 < v16.length; v18++) {
-        const v19 = v16[v18];
-        if (typeof v19 !== 'object' || v19 === null || Array.isArray(v19)) return INVALID;
-        const v20 = v19['emailAddress'];
-        if (typeof v20 !== 'string') return INVALID;
-        const v21 = c1(v20);
-        const v22 = typeof v21 === 'string' && v21.length >= 1 && v21.length < 2 ? c0(v21) : v21.length;
-        if (v22 < 1) return INVALID;
-        const v23 = typeof v21 === 'string' && v21.length > 320 ? c0(v21) : v21.length;
-        if (v23 > 320) return INVALID;
-        const v24 = { emailAddress: v21 };
-        v17[v18] = v24;
-      }
-      const v25 = typeof v17 === 'string' && v17.length >= 1 && v17.length < 2 ? c0(v17) : v17.length;
-      if (v25 < 1) return INVALID;
-      const v26 = v10['timestamp'];
-      if (typeof v26 !== 'string') return INVALID;
-      c2.lastIndex = 0;
-      if (!c2.test(v26)) return INVALID;
-      const v27 = v10['feedbackId'];
-      let v28 = (() => {
-        let v29;
-        if (v27 !== undefined) {
-          if (typeof v27 !== 'string') return INVALID;
-          v29 = v27;
+      const v85 = input['bounce'];
+      if (typeof v85 !== 'object' || v85 === null || Array.isArray(v85)) return INVALID;
+      const v86 = v85['bounceType'];
+      if (typeof v86 !== 'string') return INVALID;
+      const v87 = typeof v86 === 'string' && v86.length >= 1 && v86.length < 2 ? c2(v86) : v86.length;
+      if (v87 < 1) return INVALID;
+      const v88 = v85['bounceSubType'];
+      let v89 = (() => {
+        let v90;
+        if (v88 !== undefined) {
+          if (typeof v88 !== 'string') return INVALID;
+          v90 = v88;
         }
-        return v29;
+        return v90;
       })();
-      if (v28 === INVALID) {
-        if ('feedbackId' in v10) return INVALID;
-        v28 = undefined;
+      if (v89 === INVALID) {
+        if ('bounceSubType' in v85) return INVALID;
+        v89 = undefined;
       }
-      const v30 = {};
-      v30['bounceType'] = v11;
-      if ('bounceSubType' in v10) v30['bounceSubType'] = v14;
-      v30['bouncedRecipients'] = v17;
-      v30['timestamp'] = v26;
-      if ('feedbackId' in v10) v30['feedbackId'] = v28;
-      const v31 = {};
-      v31['eventType'] = v2;
-      if ('mail' in input) v31['mail'] = v4;
-      v31['bounce'] = v30;
-      v1 = v31;
+      const v91 = v85['bouncedRecipients'];
+      if (!Array.isArray(v91)) return INVALID;
+      const v92 = new Array(v91.length);
+      for (let v93 = 0; v93 < v91.length; v93++) {
+        const v94 = v91[v93];
+        if (typeof v94 !== 'object' || v94 === null || Array.isArray(v94)) return INVALID;
+        const v95 = v94['emailAddress'];
+        if (typeof v95 !== 'string') return INVALID;
+        const v96 = c1(v95);
+        const v97 = typeof v96 === 'string' && v96.length >= 1 && v96.length < 2 ? c2(v96) : v96.length;
+        if (v97 < 1) return INVALID;
+        const v98 = typeof v96 === 'string' && v96.length > 320 ? c2(v96) : v96.length;
+        if (v98 > 320) return INVALID;
+        const v99 = { emailAddress: v96 };
+        v92[v93] = v99;
+      }
+      const v100 = typeof v92 === 'string' && v92.length >= 1 && v92.length < 2 ? c2(v92) : v92.length;
+      if (v100 < 1) return INVALID;
+      const v101 = v85['timestamp'];
+      if (typeof v101 !== 'string') return INVALID;
+      c0.lastIndex = 0;
+      if (!c0.test(v101)) return INVALID;
+      const v102 = v85['feedbackId'];
+      let v103 = (() => {
+        let v104;
+        if (v102 !== undefined) {
+          if (typeof v102 !== 'string') return INVALID;
+          v104 = v102;
+        }
+        return v104;
+      })();
+      if (v103 === INVALID) {
+        if ('feedbackId' in v85) return INVALID;
+        v103 = undefined;
+      }
+      const v105 = {};
+      v105['bounceType'] = v86;
+      if ('bounceSubType' in v85) v105['bounceSubType'] = v89;
+      v105['bouncedRecipients'] = v92;
+      v105['timestamp'] = v101;
+      if ('feedbackId' in v85) v105['feedbackId'] = v103;
+      const v106 = {};
+      v106['eventType'] = v49;
+      if ('mail' in input) v106['mail'] = v51;
+      v106['bounce'] = v105;
+      v1 = v106;
     } else if (v0 === 'Complaint') {
       if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
-      const v32 = input['eventType'];
-      if (v32 !== 'Complaint') return INVALID;
-      const v33 = input['mail'];
-      let v34 = (() => {
-        let v35;
-        if (v33 !== undefined) {
-          if (typeof v33 !== 'object' || v33 === null || Array.isArray(v33)) return INVALID;
-          const v36 = v33['messageId'];
-          let v37 = (() => {
-            let v38;
-            if (v36 !== undefined) {
-              if (typeof v36 !== 'string') return INVALID;
-              v38 = v36;
+      const v107 = input['eventType'];
+      if (v107 !== 'Complaint') return INVALID;
+      const v108 = input['mail'];
+      let v109 = (() => {
+        let v110;
+        if (v108 !== undefined) {
+          if (typeof v108 !== 'object' || v108 === null || Array.isArray(v108)) return INVALID;
+          const v111 = v108['messageId'];
+          let v112 = (() => {
+            let v113;
+            if (v111 !== undefined) {
+              if (typeof v111 !== 'string') return INVALID;
+              v113 = v111;
             }
-            return v38;
+            return v113;
           })();
-          if (v37 === INVALID) {
-            if ('messageId' in v33) return INVALID;
-            v37 = undefined;
+          if (v112 === INVALID) {
+            if ('messageId' in v108) return INVALID;
+            v112 = undefined;
           }
-          const v39 = {};
-          if ('messageId' in v33) v39['messageId'] = v37;
-          v35 = v39;
+          const v114 = v108['tags'];
+          let v115 = (() => {
+            let v116;
+            if (v114 !== undefined) {
+              if (typeof v114 !== 'object' || v114 === null || Array.isArray(v114)) return INVALID;
+              const v117 = v114['careloop-clinic'];
+              let v118 = (() => {
+                let v119;
+                if (v117 !== undefined) {
+                  if (!Array.isArray(v117)) return INVALID;
+                  const v120 = new Array(v117.length);
+                  for (let v121 = 0; v121 < v117.length; v121++) {
+                    const v122 = v117[v121];
+                    if (typeof v122 !== 'string') return INVALID;
+                    v120[v121] = v122;
+                  }
+                  v119 = v120;
+                }
+                return v119;
+              })();
+              if (v118 === INVALID) {
+                if ('careloop-clinic' in v114) return INVALID;
+                v118 = undefined;
+              }
+              const v123 = v114['careloop-patient'];
+              let v124 = (() => {
+                let v125;
+                if (v123 !== undefined) {
+                  if (!Array.isArray(v123)) return INVALID;
+                  const v126 = new Array(v123.length);
+                  for (let v127 = 0; v127 < v123.length; v127++) {
+                    const v128 = v123[v127];
+                    if (typeof v128 !== 'string') return INVALID;
+                    v126[v127] = v128;
+                  }
+                  v125 = v126;
+                }
+                return v125;
+              })();
+              if (v124 === INVALID) {
+                if ('careloop-patient' in v114) return INVALID;
+                v124 = undefined;
+              }
+              const v129 = v114['careloop-booking'];
+              let v130 = (() => {
+                let v131;
+                if (v129 !== undefined) {
+                  if (!Array.isArray(v129)) return INVALID;
+                  const v132 = new Array(v129.length);
+                  for (let v133 = 0; v133 < v129.length; v133++) {
+                    const v134 = v129[v133];
+                    if (typeof v134 !== 'string') return INVALID;
+                    v132[v133] = v134;
+                  }
+                  v131 = v132;
+                }
+                return v131;
+              })();
+              if (v130 === INVALID) {
+                if ('careloop-booking' in v114) return INVALID;
+                v130 = undefined;
+              }
+              const v135 = v114['careloop-kind'];
+              let v136 = (() => {
+                let v137;
+                if (v135 !== undefined) {
+                  if (!Array.isArray(v135)) return INVALID;
+                  const v138 = new Array(v135.length);
+                  for (let v139 = 0; v139 < v135.length; v139++) {
+                    const v140 = v135[v139];
+                    if (typeof v140 !== 'string') return INVALID;
+                    v138[v139] = v140;
+                  }
+                  v137 = v138;
+                }
+                return v137;
+              })();
+              if (v136 === INVALID) {
+                if ('careloop-kind' in v114) return INVALID;
+                v136 = undefined;
+              }
+              const v141 = {};
+              if ('careloop-clinic' in v114) v141['careloop-clinic'] = v118;
+              if ('careloop-patient' in v114) v141['careloop-patient'] = v124;
+              if ('careloop-booking' in v114) v141['careloop-booking'] = v130;
+              if ('careloop-kind' in v114) v141['careloop-kind'] = v136;
+              v116 = v141;
+            }
+            return v116;
+          })();
+          if (v115 === INVALID) {
+            if ('tags' in v108) return INVALID;
+            v115 = undefined;
+          }
+          const v142 = {};
+          if ('messageId' in v108) v142['messageId'] = v112;
+          if ('tags' in v108) v142['tags'] = v115;
+          v110 = v142;
         }
-        return v35;
+        return v110;
       })();
-      if (v34 === INVALID) {
+      if (v109 === INVALID) {
         if ('mail' in input) return INVALID;
-        v34 = undefined;
+        v109 = undefined;
       }
-      const v40 = input['complaint'];
-      if (typeof v40 !== 'object' || v40 === null || Array.isArray(v40)) return INVALID;
-      const v41 = v40['complainedRecipients'];
-      if (!Array.isArray(v41)) return INVALID;
-      const v42 = new Array(v41.length);
-      for (let v43 = 0; v43 < v41.length; v43++) {
-        const v44 = v41[v43];
-        if (typeof v44 !== 'object' || v44 === null || Array.isArray(v44)) return INVALID;
-        const v45 = v44['emailAddress'];
-        if (typeof v45 !== 'string') return INVALID;
-        const v46 = c1(v45);
-        const v47 = typeof v46 === 'string' && v46.length >= 1 && v46.length < 2 ? c0(v46) : v46.length;
-        if (v47 < 1) return INVALID;
-        const v48 = typeof v46 === 'string' && v46.length > 320 ? c0(v46) : v46.length;
-        if (v48 > 320) return INVALID;
-        const v49 = { emailAddress: v46 };
-        v42[v43] = v49;
+      const v143 = input['complaint'];
+      if (typeof v143 !== 'object' || v143 === null || Array.isArray(v143)) return INVALID;
+      const v144 = v143['complainedRecipients'];
+      if (!Array.isArray(v144)) return INVALID;
+      const v145 = new Array(v144.length);
+      for (let v146 = 0; v146 < v144.length; v146++) {
+        const v147 = v144[v146];
+        if (typeof v147 !== 'object' || v147 === null || Array.isArray(v147)) return INVALID;
+        const v148 = v147['emailAddress'];
+        if (typeof v148 !== 'string') return INVALID;
+        const v149 = c1(v148);
+        const v150 = typeof v149 === 'string' && v149.length >= 1 && v149.length < 2 ? c2(v149) : v149.length;
+        if (v150 < 1) return INVALID;
+        const v151 = typeof v149 === 'string' && v149.length > 320 ? c2(v149) : v149.length;
+        if (v151 > 320) return INVALID;
+        const v152 = { emailAddress: v149 };
+        v145[v146] = v152;
       }
-      const v50 = typeof v42 === 'string' && v42.length >= 1 && v42.length < 2 ? c0(v42) : v42.length;
-      if (v50 < 1) return INVALID;
-      const v51 = v40['complaintFeedbackType'];
-      let v52 = (() => {
-        let v53;
-        if (v51 !== undefined) {
-          if (typeof v51 !== 'string') return INVALID;
-          v53 = v51;
+      const v153 = typeof v145 === 'string' && v145.length >= 1 && v145.length < 2 ? c2(v145) : v145.length;
+      if (v153 < 1) return INVALID;
+      const v154 = v143['complaintFeedbackType'];
+      let v155 = (() => {
+        let v156;
+        if (v154 !== undefined) {
+          if (typeof v154 !== 'string') return INVALID;
+          v156 = v154;
         }
-        return v53;
+        return v156;
       })();
-      if (v52 === INVALID) {
-        if ('complaintFeedbackType' in v40) return INVALID;
-        v52 = undefined;
+      if (v155 === INVALID) {
+        if ('complaintFeedbackType' in v143) return INVALID;
+        v155 = undefined;
       }
-      const v54 = v40['timestamp'];
-      if (typeof v54 !== 'string') return INVALID;
-      c2.lastIndex = 0;
-      if (!c2.test(v54)) return INVALID;
-      const v55 = v40['feedbackId'];
-      let v56 = (() => {
-        let v57;
-        if (v55 !== undefined) {
-          if (typeof v55 !== 'string') return INVALID;
-          v57 = v55;
+      const v157 = v143['timestamp'];
+      if (typeof v157 !== 'string') return INVALID;
+      c0.lastIndex = 0;
+      if (!c0.test(v157)) return INVALID;
+      const v158 = v143['feedbackId'];
+      let v159 = (() => {
+        let v160;
+        if (v158 !== undefined) {
+          if (typeof v158 !== 'string') return INVALID;
+          v160 = v158;
         }
-        return v57;
+        return v160;
       })();
-      if (v56 === INVALID) {
-        if ('feedbackId' in v40) return INVALID;
-        v56 = undefined;
+      if (v159 === INVALID) {
+        if ('feedbackId' in v143) return INVALID;
+        v159 = undefined;
       }
-      const v58 = {};
-      v58['complainedRecipients'] = v42;
-      if ('complaintFeedbackType' in v40) v58['complaintFeedbackType'] = v52;
-      v58['timestamp'] = v54;
-      if ('feedbackId' in v40) v58['feedbackId'] = v56;
-      const v59 = {};
-      v59['eventType'] = v32;
-      if ('mail' in input) v59['mail'] = v34;
-      v59['complaint'] = v58;
-      v1 = v59;
+      const v161 = {};
+      v161['complainedRecipients'] = v145;
+      if ('complaintFeedbackType' in v143) v161['complaintFeedbackType'] = v155;
+      v161['timestamp'] = v157;
+      if ('feedbackId' in v143) v161['feedbackId'] = v159;
+      const v162 = {};
+      v162['eventType'] = v107;
+      if ('mail' in input) v162['mail'] = v109;
+      v162['complaint'] = v161;
+      v1 = v162;
     } else {
       return INVALID;
     }
@@ -1481,7 +1823,7 @@ export const compiledSesFeedbackParser = ((INVALID, c0, c1, c2) => {
   };
 })(
   INVALID,
-  codePointLength,
-  trimText,
   /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
+  trimText,
+  codePointLength,
 );

@@ -57,7 +57,7 @@ export const SES_BOUNCE_TYPES = ['Permanent', 'Transient', 'Undetermined'] as co
 export type SesFeedbackDetail = z.output<ReturnType<typeof sesFeedbackDetailSchema>>;
 
 /**
- * A bounce or complaint record, parsed: by the compiled parser, or, for a record it does not
+ * A delivery, bounce or complaint record, parsed: by the compiled parser, or, for a record it does not
  * accept, by zod, loaded then and naming the problems. zod stays out of the function's start-up
  * code.
  */

@@ -1,5 +1,5 @@
 /**
- * Writes events/event-parsers.generated.ts: each event's schema (and SES's bounce and complaint
+ * Writes events/event-parsers.generated.ts: each event's schema (and SES's delivery, bounce and complaint
  * record's) compiled to plain JavaScript by
  * zod's own code generator, so that a cold start parses a valid event without building the schema.
  *
@@ -116,7 +116,7 @@ export const compiledParsers = {
 ${parsers.join('\n')}
 };
 
-/** SES's bounce and complaint records (events/ses-feedback.ts). */
+/** SES's delivery, bounce and complaint records (events/ses-feedback.ts). */
 export const compiledSesFeedbackParser = ${sesFeedback};
 `;
   return format(source, { ...(await resolveConfig(OUTPUT)), filepath: OUTPUT });

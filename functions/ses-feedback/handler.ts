@@ -28,14 +28,18 @@ function kindOf(event: EventBridgeEvent<string, unknown>, detail: unknown): stri
   return isOneOf(SES_EMAIL_DETAIL_TYPES, event['detail-type']) ? event['detail-type'] : 'unknown';
 }
 
-/** A bounce or complaint by its record or by its detail-type: one that does not parse is reported. */
+/** A delivery, bounce or complaint by its record or by its detail-type: one that does not parse is reported. */
 const isFeedback = (event: EventBridgeEvent<string, unknown>, kind: string) =>
+  kind === 'Delivery' ||
   kind === 'Bounce' ||
   kind === 'Complaint' ||
   (event.source === SES_EVENT_SOURCE && isOneOf(SES_FEEDBACK_DETAIL_TYPES, event['detail-type']));
 
-/** What the domain needs from an SES bounce or complaint record. */
+/** What the domain needs from an SES delivery, bounce or complaint record. */
 export function feedbackOf(detail: SesFeedbackDetail): MailFeedback {
+  if (detail.eventType === 'Delivery') {
+    return { kind: 'delivery', recipients: detail.delivery.recipients, at: detail.delivery.timestamp };
+  }
   if (detail.eventType === 'Bounce') {
     return {
       kind: 'bounce',
@@ -52,9 +56,9 @@ export function feedbackOf(detail: SesFeedbackDetail): MailFeedback {
 }
 
 /**
- * SES's bounce and complaint events, from the configuration set's EventBridge destination.
- * An event that is not a bounce or a complaint, or that does not parse, is logged by its
- * kind and dropped: no retry can change it. A failure to write the suppression throws, and
+ * SES's delivery, bounce and complaint events, from the configuration set's EventBridge destination.
+ * An event that is none of these, or that does not parse, is logged by its kind and dropped: no
+ * retry can change it. A failure to write the suppression throws, and
  * Lambda retries. Addresses never reach the log.
  */
 const handle = async (event: EventBridgeEvent<string, unknown>, _context: Context): Promise<HandlerResult> => {

@@ -1,3 +1,4 @@
+import { EMAIL_TAG_NAMES } from '../../events/ses-message-tags';
 import type { EmailKind } from '../email/types';
 
 /**
@@ -23,13 +24,8 @@ export interface EmailTag {
   value: string;
 }
 
-/** The tag of each id: `careloop-` names them apart from SES's own (`ses:…`) and the account's others. */
-export const EMAIL_TAG_NAMES = {
-  clinicId: 'careloop-clinic',
-  patientId: 'careloop-patient',
-  bookingId: 'careloop-booking',
-  kind: 'careloop-kind',
-} as const satisfies Record<keyof EmailIds, string>;
+/** Each id's tag, by the names the SES record's schema reads too; typed so that no id goes without one. */
+const TAG_OF: Readonly<Record<keyof EmailIds, string>> = EMAIL_TAG_NAMES;
 
 /** What SES takes as a tag value (SES v2 `MessageTag`): ASCII letters, digits, `_` and `-`, at most 256 characters. */
 export const TAG_VALUE = /^[A-Za-z0-9_-]{1,256}$/;
@@ -72,10 +68,10 @@ export function decodeTagValue(value: string): string | undefined {
 /** The tags SES is given with the email. The kind is a code of CareLoop's own, tag-safe as it is: sent plain. */
 export function emailTagsOf(ids: EmailIds): EmailTag[] {
   return [
-    { name: EMAIL_TAG_NAMES.clinicId, value: encodeTagValue(ids.clinicId) },
-    { name: EMAIL_TAG_NAMES.patientId, value: encodeTagValue(ids.patientId) },
-    ...(ids.bookingId !== undefined ? [{ name: EMAIL_TAG_NAMES.bookingId, value: encodeTagValue(ids.bookingId) }] : []),
-    { name: EMAIL_TAG_NAMES.kind, value: ids.kind },
+    { name: TAG_OF.clinicId, value: encodeTagValue(ids.clinicId) },
+    { name: TAG_OF.patientId, value: encodeTagValue(ids.patientId) },
+    ...(ids.bookingId !== undefined ? [{ name: TAG_OF.bookingId, value: encodeTagValue(ids.bookingId) }] : []),
+    { name: TAG_OF.kind, value: ids.kind },
   ];
 }
 
@@ -98,11 +94,11 @@ export function emailIdsOfTags(tags: ReportedTags | undefined): EmailIds | undef
     const decoded = value === undefined ? undefined : decodeTagValue(value);
     return decoded !== undefined && rule.test(decoded) ? decoded : undefined;
   };
-  const clinicId = id(EMAIL_TAG_NAMES.clinicId, CLINIC_ID);
-  const patientId = id(EMAIL_TAG_NAMES.patientId, IDENTIFIER);
-  const kind = one(EMAIL_TAG_NAMES.kind);
+  const clinicId = id(TAG_OF.clinicId, CLINIC_ID);
+  const patientId = id(TAG_OF.patientId, IDENTIFIER);
+  const kind = one(TAG_OF.kind);
   if (clinicId === undefined || patientId === undefined || kind === undefined || !isEmailKind(kind)) return undefined;
-  if (tags?.[EMAIL_TAG_NAMES.bookingId] === undefined) return { clinicId, patientId, kind };
-  const bookingId = id(EMAIL_TAG_NAMES.bookingId, IDENTIFIER);
+  if (tags?.[TAG_OF.bookingId] === undefined) return { clinicId, patientId, kind };
+  const bookingId = id(TAG_OF.bookingId, IDENTIFIER);
   return bookingId === undefined ? undefined : { clinicId, patientId, bookingId, kind };
 }

@@ -1,21 +1,21 @@
 import type { Needs } from './ports';
 
 /**
- * What the mail service reported about an email after sending it: a bounce or a complaint,
- * with the addresses it concerns. Built by the SES feedback function from SES's own events.
+ * What the mail service reported about an email after sending it: its delivery, a bounce or a
+ * complaint, with the addresses it concerns. Built by the SES feedback function from SES's own events.
  */
 export interface MailFeedback {
-  kind: 'bounce' | 'complaint';
+  kind: 'delivery' | 'bounce' | 'complaint';
   /** For a bounce, SES's `bounceType`: Permanent, Transient or Undetermined. */
   bounceType?: string;
   recipients: string[];
-  /** When the bounce or complaint happened (ISO 8601). */
+  /** When the delivery, bounce or complaint happened (ISO 8601). */
   at: string;
 }
 
-/** Why nothing was suppressed, or `none` when the feedback was acted on. */
+/** Why nothing was suppressed (`delivered`: the email reached the address), or `none` when the feedback was acted on. */
 export type FeedbackIgnored =
-  'none' | 'transient-bounce' | 'undetermined-bounce' | 'unrecognised-bounce-type' | 'no-recipients';
+  'none' | 'delivered' | 'transient-bounce' | 'undetermined-bounce' | 'unrecognised-bounce-type' | 'no-recipients';
 
 export interface FeedbackOutcome {
   /** Distinct addresses suppressed by this feedback. */
@@ -62,16 +62,22 @@ export async function onMailFeedback(deps: Needs, feedback: MailFeedback): Promi
     recipients: addresses.length,
   };
 
-  const ignored = feedback.kind === 'bounce' ? ignoredBounce(feedback.bounceType) : undefined;
-  if (ignored || addresses.length === 0) {
+  const ignored =
+    feedback.kind === 'delivery'
+      ? 'delivered'
+      : feedback.kind === 'bounce'
+        ? ignoredBounce(feedback.bounceType)
+        : undefined;
+  if (ignored || feedback.kind === 'delivery' || addresses.length === 0) {
     const outcome: FeedbackOutcome = { suppressed: 0, ignored: ignored ?? 'no-recipients' };
     log('mail feedback ignored', { ...logged, ignored: outcome.ignored });
     return outcome;
   }
 
+  const reason = feedback.kind;
   const parsed = new Date(feedback.at);
   const at = Number.isNaN(parsed.getTime()) ? clock.now() : parsed;
-  await Promise.all(addresses.map((address) => store.suppressAddress(address, feedback.kind, at)));
+  await Promise.all(addresses.map((address) => store.suppressAddress(address, reason, at)));
   log('addresses suppressed', { ...logged, suppressed: addresses.length });
   return { suppressed: addresses.length, ignored: 'none' };
 }

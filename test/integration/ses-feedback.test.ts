@@ -113,14 +113,22 @@ describe('SES feedback from the configuration set', () => {
     expect(reminder!.subject).toMatch(/reminder/i);
   });
 
-  it('ignores a delivery event and an event it cannot read, without throwing, and suppresses nothing', async () => {
+  it('suppresses nothing for a delivery, and ignores a send event and an event it cannot read, without throwing', async () => {
     const s = scenario({ startsAt: '2027-08-10T15:30:00+02:00' });
     await harness.publish('BookingCreated', s.created());
     const before = (await suppressionRecords()).length;
 
     expect(await sesFeedback(sesEvent('delivery', s.email))).toEqual({
       status: 'processed',
-      outcome: { suppressed: 0, ignored: 'not-feedback', eventType: 'Delivery' },
+      outcome: { suppressed: 0, ignored: 'delivered' },
+    });
+    const delivery = sesEvent('delivery', s.email);
+    const { delivery: _delivery, ...sendRecord } = delivery.detail;
+    expect(
+      await sesFeedback({ ...delivery, 'detail-type': 'Email Sent', detail: { ...sendRecord, eventType: 'Send' } }),
+    ).toEqual({
+      status: 'processed',
+      outcome: { suppressed: 0, ignored: 'not-feedback', eventType: 'Send' },
     });
     const unreadable = sesEvent('bounce-permanent', s.email);
     delete (unreadable.detail.bounce as Record<string, unknown>).bouncedRecipients;

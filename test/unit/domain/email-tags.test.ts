@@ -3,9 +3,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../../shared/adapters/ses-mailer';
+import { EMAIL_TAG_NAMES } from '../../../events/ses-message-tags';
 import {
   decodeTagValue,
-  EMAIL_TAG_NAMES,
   emailIdsOfTags,
   emailTagsOf,
   encodeTagValue,

@@ -48,6 +48,17 @@ describe('onMailFeedback', () => {
     expect(suppressSpy).not.toHaveBeenCalled();
   });
 
+  it('suppresses nothing for a delivery', async () => {
+    const { deps, suppressSpy } = fakeDependencies();
+    const outcome = await onMailFeedback(deps, {
+      kind: 'delivery',
+      recipients: ['pat@example.com'],
+      at: '2027-03-01T09:13:01.558Z',
+    });
+    expect(outcome).toEqual({ suppressed: 0, ignored: 'delivered' });
+    expect(suppressSpy).not.toHaveBeenCalled();
+  });
+
   it('suppresses nothing for a bounce without a bounce type', async () => {
     const { deps, suppressed } = fakeDependencies();
     const outcome = await onMailFeedback(deps, {

@@ -33,7 +33,7 @@ function answers(fast: unknown, zod: unknown, label: string): string | undefined
 const disagreement = (type: DetailType, detail: unknown) =>
   answers(compiled(type, detail), zodParsers.compiledParsers[type](detail), type);
 
-const sesRecords = ['bounce-permanent', 'bounce-transient', 'complaint'].map(
+const sesRecords = ['delivery', 'bounce-permanent', 'bounce-transient', 'complaint'].map(
   (name) =>
     (
       JSON.parse(readFileSync(new URL(`../../fixtures/ses/${name}.json`, import.meta.url), 'utf8')) as {
@@ -42,7 +42,7 @@ const sesRecords = ['bounce-permanent', 'bounce-transient', 'complaint'].map(
     ).detail,
 );
 
-/** The same for SES's bounce and complaint records. */
+/** The same for SES's delivery, bounce and complaint records. */
 const sesDisagreement = (detail: unknown) =>
   answers(
     (compiledSesFeedbackParser as (input: unknown) => unknown)(detail),
@@ -94,7 +94,7 @@ describe('the parsers compiled from the schemas', () => {
     expect(accepted).toBeLessThan(comparisons * 0.9);
   });
 
-  it('accept SES’s bounce and complaint records as zod does, and agree with it on each record changed field by field', () => {
+  it('accept SES’s delivery, bounce and complaint records as zod does, and agree with it on each record changed field by field', () => {
     for (const record of sesRecords) {
       expect((compiledSesFeedbackParser as (input: unknown) => unknown)(record)).toEqual(
         sesFeedbackDetailSchema().parse(record),
