@@ -20,8 +20,11 @@ import type { sesFeedbackDetailSchema } from './ses-feedback-schema';
 
 export const SES_EVENT_SOURCE = 'aws.ses';
 
-/** The detail-types of the SES events that stop mail to an address. */
-export const SES_FEEDBACK_DETAIL_TYPES = ['Email Bounced', 'Email Complaint Received'] as const;
+/**
+ * The detail-types of the SES events CareLoop acts on: each is reported on CareLoop's bus, and a
+ * bounce or a complaint may stop mail to an address.
+ */
+export const SES_FEEDBACK_DETAIL_TYPES = ['Email Delivered', 'Email Bounced', 'Email Complaint Received'] as const;
 
 /** Every detail-type SES sends for email sending events, to name an ignored event by its kind. */
 export const SES_EMAIL_DETAIL_TYPES = [

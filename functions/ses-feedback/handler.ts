@@ -9,6 +9,7 @@ import {
   parseSesFeedbackDetail,
   type SesFeedbackDetail,
 } from '../../events/ses-feedback';
+import { emailIdsOfTags } from '../../shared/domain/email-tags';
 import { onMailFeedback, type MailFeedback } from '../../shared/domain/feedback';
 import type { HandlerResult } from '../../shared/runtime/handlers';
 import { logger, NO_OPTIONAL_PORTS, runtime } from '../../shared/runtime/runtime';
@@ -37,29 +38,42 @@ const isFeedback = (event: EventBridgeEvent<string, unknown>, kind: string) =>
 
 /** What the domain needs from an SES delivery, bounce or complaint record. */
 export function feedbackOf(detail: SesFeedbackDetail): MailFeedback {
+  const email = emailIdsOfTags(detail.mail?.tags);
+  // SES's ids, and the email's own when its tags name it.
+  const ids = {
+    ...(detail.mail?.messageId !== undefined && { messageId: detail.mail.messageId }),
+    ...(email !== undefined && { email }),
+  };
   if (detail.eventType === 'Delivery') {
-    return { kind: 'delivery', recipients: detail.delivery.recipients, at: detail.delivery.timestamp };
+    return { kind: 'delivery', recipients: detail.delivery.recipients, at: detail.delivery.timestamp, ...ids };
   }
   if (detail.eventType === 'Bounce') {
+    const { bounce } = detail;
     return {
       kind: 'bounce',
-      bounceType: detail.bounce.bounceType,
-      recipients: detail.bounce.bouncedRecipients.map((recipient) => recipient.emailAddress),
-      at: detail.bounce.timestamp,
+      bounceType: bounce.bounceType,
+      recipients: bounce.bouncedRecipients.map((recipient) => recipient.emailAddress),
+      at: bounce.timestamp,
+      ...(bounce.feedbackId !== undefined && { feedbackId: bounce.feedbackId }),
+      ...ids,
     };
   }
+  const { complaint } = detail;
   return {
     kind: 'complaint',
-    recipients: detail.complaint.complainedRecipients.map((recipient) => recipient.emailAddress),
-    at: detail.complaint.timestamp,
+    recipients: complaint.complainedRecipients.map((recipient) => recipient.emailAddress),
+    at: complaint.timestamp,
+    ...(complaint.feedbackId !== undefined && { feedbackId: complaint.feedbackId }),
+    ...ids,
   };
 }
 
 /**
- * SES's delivery, bounce and complaint events, from the configuration set's EventBridge destination.
- * An event that is none of these, or that does not parse, is logged by its kind and dropped: no
- * retry can change it. A failure to write the suppression throws, and
- * Lambda retries. Addresses never reach the log.
+ * SES's delivery, bounce and complaint events, from the configuration set's EventBridge destination:
+ * suppressions, and the reports on CareLoop's emails written to the outbox. An event that is none
+ * of these, or that does not parse, is logged by its kind and dropped: no retry can change it. A
+ * failure to write the suppression or the report throws, and Lambda retries. Addresses never
+ * reach the log.
  */
 const handle = async (event: EventBridgeEvent<string, unknown>, _context: Context): Promise<HandlerResult> => {
   let detail = event.detail;

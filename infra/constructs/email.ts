@@ -54,11 +54,14 @@ export class EmailSending extends StackSection {
     });
   }
 
-  /** Bounces and complaints go to the account's default bus (the only one SES publishes to). */
+  /**
+   * Deliveries, bounces and complaints go to the account's default bus (the only one SES publishes
+   * to): bounces and complaints suppress addresses, and all three are reported on CareLoop's bus.
+   */
   publishFeedbackToDefaultBus(): void {
     this.configurationSet.addEventDestination('MailFeedbackToEventBridge', {
       destination: ses.EventDestination.eventBus(events.EventBus.fromEventBusName(this, 'SesDefaultBus', 'default')),
-      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
     });
   }
 }

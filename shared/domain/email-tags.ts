@@ -31,10 +31,10 @@ const TAG_OF: Readonly<Record<keyof EmailIds, string>> = EMAIL_TAG_NAMES;
 export const TAG_VALUE = /^[A-Za-z0-9_-]{1,256}$/;
 
 /** The contract's rules for ids (events/fields.ts), checked here without zod, which the functions do not load. */
-const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
+export const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
 const CLINIC_ID = /^[a-z0-9-]{1,64}$/;
 
-/** Every kind, so that a tag is read back only as a kind CareLoop sends; the Record makes the compiler list them all. */
+/** Every kind, so that a tag is read back only as a kind CareLoop sends: the Record makes the compiler list all. */
 const KINDS: Record<EmailKind, true> = {
   confirmation: true,
   reschedule: true,

@@ -1,4 +1,6 @@
-import type { Needs } from './ports';
+import { IDENTIFIER, type EmailIds } from './email-tags';
+import { ownEvent, ownEventId } from './own-events';
+import type { Needs, OwnEvent } from './ports';
 
 /**
  * What the mail service reported about an email after sending it: its delivery, a bounce or a
@@ -11,21 +13,46 @@ export interface MailFeedback {
   recipients: string[];
   /** When the delivery, bounce or complaint happened (ISO 8601). */
   at: string;
+  /** SES's id of the email it is about. */
+  messageId?: string;
+  /** SES's id of this bounce or complaint (its `feedbackId`); a delivery has none. */
+  feedbackId?: string;
+  /** The email's ids, from the tags it was sent with; absent when they name no CareLoop email. */
+  email?: EmailIds;
 }
 
-/** Why nothing was suppressed (`delivered`: the email reached the address), or `none` when the feedback was acted on. */
+/** Why nothing was suppressed (`delivered`: the email reached its address), or `none` when it was. */
 export type FeedbackIgnored =
   'none' | 'delivered' | 'transient-bounce' | 'undetermined-bounce' | 'unrecognised-bounce-type' | 'no-recipients';
+
+/** The events that report what SES said of an email (contract 1.1, "What CareLoop publishes"). */
+export type FeedbackReport = 'EmailDelivered' | 'EmailBounced' | 'EmailComplained';
+
+/** The report written to the outbox, or why none was. */
+export type FeedbackPublished = FeedbackReport | 'no-careloop-tags' | 'no-message-id';
 
 export interface FeedbackOutcome {
   /** Distinct addresses suppressed by this feedback. */
   suppressed: number;
   ignored: FeedbackIgnored;
+  published: FeedbackPublished;
 }
 
 const KNOWN_BOUNCE_TYPES = ['Permanent', 'Transient', 'Undetermined'];
 
-function ignoredBounce(bounceType: string | undefined): FeedbackIgnored | undefined {
+const REPORTS = {
+  delivery: 'EmailDelivered',
+  bounce: 'EmailBounced',
+  complaint: 'EmailComplained',
+} as const satisfies Record<MailFeedback['kind'], FeedbackReport>;
+
+function ignoredFeedback(feedback: MailFeedback, recipients: number): FeedbackIgnored {
+  if (feedback.kind === 'delivery') return 'delivered';
+  const ignoredBounce = feedback.kind === 'bounce' ? ignoredBounceType(feedback.bounceType) : undefined;
+  return ignoredBounce ?? (recipients === 0 ? 'no-recipients' : 'none');
+}
+
+function ignoredBounceType(bounceType: string | undefined): FeedbackIgnored | undefined {
   if (bounceType === 'Permanent') return undefined;
   if (bounceType === 'Transient') return 'transient-bounce';
   if (bounceType === 'Undetermined') return 'undetermined-bounce';
@@ -38,6 +65,9 @@ function ignoredBounce(bounceType: string | undefined): FeedbackIgnored | undefi
  * Transient and undetermined bounces change nothing: SES has retried those itself, and the
  * address may well work next time. Suppressing is a plain overwrite, so the same feedback
  * delivered twice leaves the same state. Logs kinds and counts only, never an address.
+ *
+ * Whatever it is, feedback on a CareLoop email (one whose tags name it) is then reported on the bus
+ * (`EmailDelivered`, `EmailBounced`, `EmailComplained`) through the outbox.
  */
 export async function onMailFeedback(deps: Needs, feedback: MailFeedback): Promise<FeedbackOutcome> {
   const { store, clock, log } = deps;
@@ -61,23 +91,83 @@ export async function onMailFeedback(deps: Needs, feedback: MailFeedback): Promi
       : {}),
     recipients: addresses.length,
   };
-
-  const ignored =
-    feedback.kind === 'delivery'
-      ? 'delivered'
-      : feedback.kind === 'bounce'
-        ? ignoredBounce(feedback.bounceType)
-        : undefined;
-  if (ignored || feedback.kind === 'delivery' || addresses.length === 0) {
-    const outcome: FeedbackOutcome = { suppressed: 0, ignored: ignored ?? 'no-recipients' };
-    log('mail feedback ignored', { ...logged, ignored: outcome.ignored });
-    return outcome;
-  }
-
-  const reason = feedback.kind;
   const parsed = new Date(feedback.at);
   const at = Number.isNaN(parsed.getTime()) ? clock.now() : parsed;
-  await Promise.all(addresses.map((address) => store.suppressAddress(address, reason, at)));
-  log('addresses suppressed', { ...logged, suppressed: addresses.length });
-  return { suppressed: addresses.length, ignored: 'none' };
+
+  const reason = feedback.kind;
+  const ignored = ignoredFeedback(feedback, addresses.length);
+  // A delivery is always ignored here; said again for the compiler, so that `reason` is a suppression's.
+  if (ignored !== 'none' || reason === 'delivery') {
+    log('mail feedback ignored', { ...logged, ignored });
+  } else {
+    await Promise.all(addresses.map((address) => store.suppressAddress(address, reason, at)));
+    log('addresses suppressed', { ...logged, suppressed: addresses.length });
+  }
+  const suppressed = ignored === 'none' ? addresses.length : 0;
+
+  // After the suppression, not with it: the suppression is keyed by a secret the store holds, not
+  // a record of the transactional save. Both writes are idempotent overwrites, so a retry after a
+  // failure between them writes the same two again; the suppression, which protects the
+  // patient, goes first.
+  const published = await publishReport(deps, feedback, at);
+  return { suppressed, ignored, published };
 }
+
+async function publishReport(deps: Needs, feedback: MailFeedback, at: Date): Promise<FeedbackPublished> {
+  const { email, messageId } = feedback;
+  if (email === undefined) {
+    // An email sent before CareLoop tagged its emails, or not CareLoop's: it knows no ids to report.
+    deps.log('mail feedback names no CareLoop email: nothing published', { kind: feedback.kind });
+    return 'no-careloop-tags';
+  }
+  // The contract's messageId is an identifier, as SES's ids are: anything else is not SES's.
+  if (messageId === undefined || !IDENTIFIER.test(messageId)) {
+    deps.log('mail feedback has no usable message id: nothing published', { kind: feedback.kind });
+    return 'no-message-id';
+  }
+  const detailType = REPORTS[feedback.kind];
+  const event = reportOf(feedback, email, messageId, at);
+  await deps.store.save([{ type: 'outbox', entry: { event } }]);
+  deps.log('mail feedback published', {
+    detailType,
+    eventId: event.detail.eventId,
+    emailKind: email.kind,
+    ...(email.bookingId !== undefined ? { bookingId: email.bookingId } : { patientId: email.patientId }),
+  });
+  return detailType;
+}
+
+/**
+ * The event that reports the feedback. Its id is derived from the email's message id and the
+ * record's own (a bounce's or complaint's feedbackId; a delivery has none, so its time), so the
+ * same record delivered twice is one outbox entry, and two bounces of one email are two.
+ */
+function reportOf(feedback: MailFeedback, email: EmailIds, messageId: string, at: Date): OwnEvent {
+  const recordId = feedback.feedbackId ?? feedback.at;
+  const detail = (detailType: FeedbackReport) => ({
+    eventId: ownEventId(detailType, messageId, recordId),
+    occurredAt: at.toISOString(),
+    clinicId: email.clinicId,
+    patientId: email.patientId,
+    ...(email.bookingId !== undefined && { bookingId: email.bookingId }),
+    kind: email.kind,
+    messageId,
+  });
+  switch (feedback.kind) {
+    case 'delivery':
+      return ownEvent('EmailDelivered', detail('EmailDelivered'));
+    case 'complaint':
+      return ownEvent('EmailComplained', detail('EmailComplained'));
+    case 'bounce':
+      return ownEvent('EmailBounced', { ...detail('EmailBounced'), bounceType: publishedBounceType(feedback) });
+  }
+}
+
+/**
+ * The contract knows two bounce types. Only SES's Permanent says the address will not take mail
+ * (and CareLoop suppresses it). Transient is SES having given up on this email after its own
+ * retries; Undetermined (SES could not tell why), or a type SES may add, leaves CareLoop mailing
+ * the address as after a Transient one: reported as `permanent`, it would tell consumers the
+ * address is dead while CareLoop still writes to it.
+ */
+const publishedBounceType = ({ bounceType }: MailFeedback) => (bounceType === 'Permanent' ? 'permanent' : 'transient');

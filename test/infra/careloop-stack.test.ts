@@ -109,18 +109,22 @@ describe('CareLoopStack with default settings', () => {
       expect(dlqs.size).toBe(eventRoutes.length + awsEventRoutes.length);
     });
 
-    it("takes SES bounces and complaints from the account's default bus, where SES publishes them", () => {
+    it("takes SES deliveries, bounces and complaints from the account's default bus, where SES publishes them", () => {
       const rules = template.findResources('AWS::Events::Rule', {
         Properties: { EventPattern: { source: ['aws.ses'] } },
       });
       const [rule] = Object.values(rules);
       expect(rule!.Properties.EventBusName).toBe('default');
-      expect(rule!.Properties.EventPattern['detail-type']).toEqual(['Email Bounced', 'Email Complaint Received']);
+      expect(rule!.Properties.EventPattern['detail-type']).toEqual([
+        'Email Delivered',
+        'Email Bounced',
+        'Email Complaint Received',
+      ]);
       expect(rule!.Properties.Targets[0].Arn).toEqual(getAtt(fnId('ses-feedback')));
       template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: Match.objectLike({
           Enabled: true,
-          MatchingEventTypes: ['bounce', 'complaint'],
+          MatchingEventTypes: ['delivery', 'bounce', 'complaint'],
           EventBridgeDestination: { EventBusArn: Match.anyValue() },
         }),
       });

@@ -363,25 +363,29 @@ describe('least privilege', () => {
     },
   );
 
-  it('names the partitions by the keys the store writes: a patient, a clinic, a booking and the outbox for the public function, a suppression for SES feedback', () => {
+  it('names the partitions by the keys the store writes: a patient, a clinic, a booking and the outbox for the public function, a suppression and the outbox for SES feedback', () => {
     const matches = (route: string, key: string) =>
       careLoopFunctions
         .find((candidate) => candidate.name === route)!
         .tablePartitions!.some((pattern) => globMatches(pattern, key));
+    const processedMarker = keys.processedEvent(
+      'riverside',
+      'BookingCreated',
+      'evt-1',
+      'careloop-dev-booking-created',
+    ).pk;
     expect(matches('unsubscribe', keys.patient('riverside', 'pt-0042').pk)).toBe(true);
     expect(matches('unsubscribe', keys.response('riverside', 'pt-0042', 'bk-1', 'check-in').pk)).toBe(true);
     expect(matches('unsubscribe', keys.clinicProfile('riverside').pk)).toBe(true);
     expect(matches('unsubscribe', keys.booking('riverside', 'bk-1').pk)).toBe(true);
     expect(matches('unsubscribe', keys.outboxEntry('riverside', 'patient-responded-1').pk)).toBe(true);
-    expect(
-      matches(
-        'unsubscribe',
-        keys.processedEvent('riverside', 'BookingCreated', 'evt-1', 'careloop-dev-booking-created').pk,
-      ),
-    ).toBe(false);
+    expect(matches('unsubscribe', processedMarker)).toBe(false);
     expect(matches('unsubscribe', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(false);
     expect(matches('ses-feedback', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(true);
+    expect(matches('ses-feedback', keys.outboxEntry('riverside', 'email-bounced-1').pk)).toBe(true);
     expect(matches('ses-feedback', keys.patient('riverside', 'pt-0042').pk)).toBe(false);
+    expect(matches('ses-feedback', keys.booking('riverside', 'bk-1').pk)).toBe(false);
+    expect(matches('ses-feedback', processedMarker)).toBe(false);
   });
 
   it.each(careLoopFunctions.map((route) => [route.name, route] as const))(

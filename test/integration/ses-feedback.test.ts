@@ -48,7 +48,7 @@ describe('SES feedback from the configuration set', () => {
 
     expect(await sesFeedback(sesEvent('bounce-permanent', s.email))).toEqual({
       status: 'processed',
-      outcome: { suppressed: 1, ignored: 'none' },
+      outcome: { suppressed: 1, ignored: 'none', published: 'EmailBounced' },
     });
 
     await advanceTo('2027-04-09T13:31:00Z');
@@ -75,7 +75,7 @@ describe('SES feedback from the configuration set', () => {
     await harness.publish('BookingCreated', s.created());
     expect(await sesFeedback(sesEvent('bounce-transient', s.email))).toEqual({
       status: 'processed',
-      outcome: { suppressed: 0, ignored: 'transient-bounce' },
+      outcome: { suppressed: 0, ignored: 'transient-bounce', published: 'EmailBounced' },
     });
     await advanceTo('2027-05-09T13:31:00Z');
     const emails = await harness.inbox(s.email);
@@ -88,7 +88,7 @@ describe('SES feedback from the configuration set', () => {
     await harness.publish('BookingCreated', s.created());
     expect(await sesFeedback(sesEvent('complaint', s.email.toUpperCase()))).toEqual({
       status: 'processed',
-      outcome: { suppressed: 1, ignored: 'none' },
+      outcome: { suppressed: 1, ignored: 'none', published: 'EmailComplained' },
     });
     await advanceTo('2027-06-09T13:31:00Z');
     expect(await harness.inbox(s.email)).toHaveLength(1);
@@ -120,7 +120,7 @@ describe('SES feedback from the configuration set', () => {
 
     expect(await sesFeedback(sesEvent('delivery', s.email))).toEqual({
       status: 'processed',
-      outcome: { suppressed: 0, ignored: 'delivered' },
+      outcome: { suppressed: 0, ignored: 'delivered', published: 'EmailDelivered' },
     });
     const delivery = sesEvent('delivery', s.email);
     const { delivery: _delivery, ...sendRecord } = delivery.detail;

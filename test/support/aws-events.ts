@@ -5,13 +5,35 @@ import type { APIGatewayProxyEventV2, EventBridgeEvent } from 'aws-lambda';
 
 export type SesFixture = 'bounce-permanent' | 'bounce-transient' | 'complaint' | 'delivery';
 
-/** SES's own event, as its configuration set's EventBridge destination delivers it, about mail to `address`. */
-export function sesEvent(fixture: SesFixture, address: string): EventBridgeEvent<string, Record<string, unknown>> {
+/** An email as SES was asked to send it: the message id it answered with, and the tags it was given. */
+export interface SentEmail {
+  messageId: string;
+  tags: { Name?: string; Value?: string }[];
+}
+
+/**
+ * SES's own event, as its configuration set's EventBridge destination delivers it, about mail to
+ * `address`; about the fixture's email (tagged as a CareLoop confirmation), or about `email`: its
+ * message id, and its tags where the fixture has CareLoop's (none, for an email sent without them).
+ */
+export function sesEvent(
+  fixture: SesFixture,
+  address: string,
+  email?: SentEmail,
+): EventBridgeEvent<string, Record<string, unknown>> {
   const text = readFileSync(new URL(`../fixtures/ses/${fixture}.json`, import.meta.url), 'utf8');
-  return JSON.parse(text.replaceAll('recipient@example.com', address)) as EventBridgeEvent<
+  const event = JSON.parse(text.replaceAll('recipient@example.com', address)) as EventBridgeEvent<
     string,
-    Record<string, unknown>
+    Record<string, unknown> & { mail: { messageId: string; tags: Record<string, string[]> } }
   >;
+  if (email) {
+    const { mail } = event.detail;
+    const sesOwnTags = Object.entries(mail.tags).filter(([name]) => !name.startsWith('careloop-'));
+    mail.messageId = email.messageId;
+    // SES reports each tag as a list of its values.
+    mail.tags = Object.fromEntries([...sesOwnTags, ...email.tags.map(({ Name, Value }) => [Name!, [Value!]])]);
+  }
+  return event;
 }
 
 /** A function URL request, as Lambda hands it to the unsubscribe function. */
