@@ -9,7 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { detailTypes } from '../events/catalog';
-import type { EmailKind } from '../shared/email/types';
+import { EMAIL_KINDS } from '../shared/email/kinds';
 import { METRIC_NAMES, METRICS_NAMESPACE, ROLLUP_DIMENSIONS, type MetricName } from '../shared/adapters/metrics';
 import { acknowledge } from './nag';
 
@@ -76,19 +76,6 @@ export interface CareLoopOperationsProps {
   /** Subscribed to the alarm topic by email when given (the address must confirm the subscription). */
   readonly alarmEmail?: string;
 }
-
-/** Every email kind, checked complete by the compiler: the dashboard shows one line per kind. */
-const EMAIL_KINDS = Object.keys({
-  confirmation: true,
-  reschedule: true,
-  cancellation: true,
-  reminder: true,
-  missed: true,
-  'follow-up': true,
-  'check-in': true,
-  'plan-nudge': true,
-  'staff-alert': true,
-} satisfies Record<EmailKind, true>) as EmailKind[];
 
 /** The queue's kind from the construct ids CareLoopStack gives its queues. */
 export function queueKindOf(name: string): QueueKind | undefined {

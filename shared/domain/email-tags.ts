@@ -1,4 +1,5 @@
 import { EMAIL_TAG_NAMES } from '../../events/ses-message-tags';
+import { EMAIL_KINDS } from '../email/kinds';
 import type { EmailKind } from '../email/types';
 
 /**
@@ -34,19 +35,8 @@ export const TAG_VALUE = /^[A-Za-z0-9_-]{1,256}$/;
 export const IDENTIFIER = /^[A-Za-z0-9._:-]{1,128}$/;
 const CLINIC_ID = /^[a-z0-9-]{1,64}$/;
 
-/** Every kind, so that a tag is read back only as a kind CareLoop sends: the Record makes the compiler list all. */
-const KINDS: Record<EmailKind, true> = {
-  confirmation: true,
-  reschedule: true,
-  cancellation: true,
-  reminder: true,
-  missed: true,
-  'follow-up': true,
-  'check-in': true,
-  'plan-nudge': true,
-  'staff-alert': true,
-};
-const isEmailKind = (value: string): value is EmailKind => Object.hasOwn(KINDS, value);
+/** A tag is read back only as a kind CareLoop sends. */
+const isEmailKind = (value: string): value is EmailKind => (EMAIL_KINDS as readonly string[]).includes(value);
 
 /**
  * An id as a tag value. The contract's ids may contain `.` and `:`, which SES refuses in a tag, so

@@ -13,25 +13,14 @@ import {
   type EmailIds,
 } from '../../../shared/domain/email-tags';
 import { sendOnce } from '../../../shared/domain/send-once';
-import type { EmailKind } from '../../../shared/email/types';
+import { EMAIL_KINDS } from '../../../shared/email/kinds';
 import { createMemoryDependencies } from '../../support/memory';
 
 /** Every id the contract accepts (an _identifier_): 1-128 characters of A-Z a-z 0-9 . _ : - */
 const identifier = fc.stringMatching(/^[A-Za-z0-9._:-]{1,128}$/);
 const clinicId = fc.stringMatching(/^[a-z0-9-]{1,64}$/);
-const KINDS: EmailKind[] = [
-  'confirmation',
-  'reschedule',
-  'cancellation',
-  'reminder',
-  'missed',
-  'follow-up',
-  'check-in',
-  'plan-nudge',
-  'staff-alert',
-];
 const emailIds: fc.Arbitrary<EmailIds> = fc.record(
-  { clinicId, patientId: identifier, bookingId: identifier, kind: fc.constantFrom(...KINDS) },
+  { clinicId, patientId: identifier, bookingId: identifier, kind: fc.constantFrom(...EMAIL_KINDS) },
   { requiredKeys: ['clinicId', 'patientId', 'kind'] },
 );
 
@@ -76,7 +65,7 @@ describe('the ids an email carries as SES message tags', () => {
   });
 
   it('sends every kind as it is: a code of its own, readable in SES', () => {
-    for (const kind of KINDS) {
+    for (const kind of EMAIL_KINDS) {
       expect(emailTagsOf({ ...IDS, kind }).find((tag) => tag.name === EMAIL_TAG_NAMES.kind)?.value).toBe(kind);
     }
   });
