@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCatalog, type DetailType } from '../../events/catalog';
 import { parsePublishedEvent } from '../../events/published';
 import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
+import { emailTagsOf } from '../../shared/domain/email-tags';
+import { sesEvent } from '../support/aws-events';
 import { startLocalStackOnFreePorts, type AcceptedEvent, type LocalStack } from '../../infra/local/stack';
 import { scenario } from '../support/scenario';
 
@@ -110,5 +112,52 @@ describe('the patient answers, on the local stack', () => {
       (await inbox(s.email)).map((email) => email.messageId).sort(),
     );
     for (const event of events) parsePublishedEvent(event.source, event.detailType, event.detail);
+  });
+
+  it('a hard bounce that SES reports of a confirmation gives EmailBounced, and suppresses the address', async () => {
+    const { now } = (await (await fetch(`${stack.endpoints.events}/_local/clock`)).json()) as { now: string };
+    const start = new Date(Date.parse(now) + 5 * 86_400_000).toISOString();
+    const clinicId = `clinic-${randomUUID().slice(0, 8)}`;
+    const s = scenario({ clinicId, startsAt: start });
+    await put('BookingCreated', s.created({ occurredAt: now }));
+    const [confirmation] = await inbox(s.email);
+
+    // SES's own report, naming the email by its tags. SES puts it on the account's default bus; the
+    // local stack's one bus stands for both.
+    const tags = emailTagsOf({ clinicId, patientId: s.patientId, bookingId: s.bookingId, kind: 'confirmation' });
+    const bounce = sesEvent('bounce-permanent', s.email, {
+      messageId: confirmation!.messageId,
+      tags: tags.map(({ name, value }) => ({ Name: name, Value: value })),
+    });
+    const answer = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            EventBusName: stack.frontEndEnvironment.CARELOOP_EVENT_BUS,
+            Source: bounce.source,
+            DetailType: bounce['detail-type'],
+            Detail: JSON.stringify(bounce.detail),
+          },
+        ],
+      }),
+    );
+    expect(answer.FailedEntryCount).toBe(0);
+    await stack.idle();
+
+    const bounced = (await published(s.patientId)).filter((event) => event.detailType === 'EmailBounced');
+    expect(bounced.map((event) => event.detail)).toEqual([
+      expect.objectContaining({
+        clinicId,
+        bookingId: s.bookingId,
+        kind: 'confirmation',
+        messageId: confirmation!.messageId,
+        bounceType: 'permanent',
+      }),
+    ]);
+    for (const event of bounced) parsePublishedEvent(event.source, event.detailType, event.detail);
+
+    // The address is suppressed: a second booking sends it nothing.
+    await put('BookingCreated', s.created({ occurredAt: now, booking: { bookingId: `${s.bookingId}-2` } }));
+    expect(await inbox(s.email)).toHaveLength(1);
   });
 });
