@@ -23,6 +23,7 @@ export const ENV = {
   unsubscribeSecretId: 'UNSUBSCRIBE_SECRET_ID',
   addressKeySecretId: 'ADDRESS_KEY_SECRET_ID',
   eventBusName: 'EVENT_BUS_NAME',
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -52,6 +53,12 @@ export interface RuntimeConfig {
   addressKeySecretId?: string;
   /** The bus CareLoop publishes its own events on (the one it listens to). */
   eventBusName?: string;
+  /**
+   * Whether an S3 client addresses buckets by path (`host/bucket/key`) rather than by host name
+   * (`bucket.host/key`): the SDK reads no environment variable for it, and the local stack's S3
+   * endpoint answers by path only, so the local stack sets it and a deployment leaves it unset.
+   */
+  s3ForcePathStyle?: boolean;
 }
 
 /** One variable's reading: its value, or what is wrong with it. */
@@ -84,6 +91,11 @@ const quietHoursSetting = (raw: string): Reading<QuietHours | undefined> => {
     return { problem: (error as Error).message };
   }
 };
+
+const flag = (raw: string | undefined): Reading<boolean | undefined> =>
+  raw === undefined || raw === 'true' || raw === 'false'
+    ? { value: raw === undefined ? undefined : raw === 'true' }
+    : { problem: 'must be true or false' };
 
 const httpUrl = (raw: string | undefined): Reading<string | undefined> => {
   if (raw === undefined) return { value: undefined };
@@ -123,6 +135,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     unsubscribeSecretId: given('unsubscribeSecretId'),
     addressKeySecretId: given('addressKeySecretId'),
     eventBusName: given('eventBusName'),
+    s3ForcePathStyle: flag(raw('s3ForcePathStyle')),
   } satisfies { [K in keyof RuntimeConfig]-?: Reading<RuntimeConfig[K]> };
   const problems = Object.entries(readings).flatMap(([key, reading]) =>
     'problem' in reading ? [`${ENV[key as keyof typeof ENV]}: ${reading.problem}`] : [],

@@ -70,6 +70,15 @@ describe('runtime configuration', () => {
     );
   });
 
+  it('reads S3_FORCE_PATH_STYLE as the local stack sets it, leaves it unset as a deployment does, and refuses a typo', () => {
+    expect(loadRuntimeConfig({ ...complete, S3_FORCE_PATH_STYLE: 'true' }).s3ForcePathStyle).toBe(true);
+    expect(loadRuntimeConfig({ ...complete, S3_FORCE_PATH_STYLE: 'false' }).s3ForcePathStyle).toBe(false);
+    expect(loadRuntimeConfig(complete).s3ForcePathStyle).toBeUndefined();
+    expect(() => loadRuntimeConfig({ ...complete, S3_FORCE_PATH_STYLE: 'yes' })).toThrow(
+      'S3_FORCE_PATH_STYLE: must be true or false',
+    );
+  });
+
   it('refuses a sender address too short to be one, and a URL that is not one', () => {
     expect(() => loadRuntimeConfig({ ...complete, SENDER_ADDRESS: 'ab', UNSUBSCRIBE_BASE_URL: 'not a url' })).toThrow(
       'SENDER_ADDRESS: must be at least 3 characters; UNSUBSCRIBE_BASE_URL: must be an http(s) URL',
