@@ -7,6 +7,7 @@ import { careLoopFunctions } from '../../functions/catalog';
 import type { FunctionDescriptor } from '../../functions/descriptor';
 import { DEFAULT_TIMING, hoursToMinutes } from '../../shared/defaults';
 import { functionEnvironment, handlerEntry, type DeploymentValues } from '../function-plan';
+import { ENV } from '../../shared/config';
 import type { Clock } from '../../shared/domain/ports';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
 
@@ -77,6 +78,8 @@ export interface LocalEndpoints {
   dynamodb: string;
   ses: string;
   scheduler: string;
+  /** The S3 endpoint (path-style only) holding the export bucket. */
+  s3: string;
   /** Where SQS (the rejected-events queue) and Secrets Manager are answered: see side-services.ts. */
   sideServices: string;
   /** Base of one-click unsubscribe links. */
@@ -137,6 +140,9 @@ function localAwsEnvironment(endpoints: LocalEndpoints): Record<string, string> 
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     AWS_ENDPOINT_URL_SCHEDULER: endpoints.scheduler,
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    // The SDK reads no variable for path-style; the local endpoint answers no other (shared/config.ts).
+    [ENV.s3ForcePathStyle]: 'true',
     AWS_ENDPOINT_URL_SQS: endpoints.sideServices,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoints.sideServices,
     // The EventBridge emulator answers on the same port as the side services.

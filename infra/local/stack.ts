@@ -46,10 +46,11 @@ import { startTableStreamReader, type TableStreamReader } from './table-stream';
 import { createSideServices } from './side-services';
 import { createSchedulerEmulator } from './scheduler-emulator';
 import { startSesLocal } from './ses-local';
+import { startS3Local, type S3Local } from './s3-local';
 
 /**
  * The whole backend on one machine: DynamoDB Local, the SES emulator, the project's
- * EventBridge and Scheduler emulators, and the deployed handler modules in process, wired
+ * EventBridge, Scheduler and S3 emulators, and the deployed handler modules in process, wired
  * by the same routes and environment variables the CDK stack uses (see contract/LOCAL.md).
  */
 
@@ -59,6 +60,9 @@ export interface LocalStackOptions {
   dynamodbPort: number;
   sesPort: number;
   schedulerPort: number;
+  s3Port: number;
+  /** The bucket patient data exports are put in, created at start (`CARELOOP_EXPORT_BUCKET`). */
+  exportBucket: string;
   /** Keep DynamoDB's data in this folder across restarts; in memory when absent. */
   persistPath?: string;
   /** A clinic's self-care overrides (JSON), as `-c selfCareFile=` gives the deployed functions. */
@@ -100,6 +104,7 @@ export const LOCAL_PREFIX = 'careloop-local';
 /** The two retries of a failed asynchronous invocation, scaled from Lambda's minutes to seconds. */
 export const LAMBDA_RETRY_DELAYS_MS = [2000, 4000];
 export const LOCAL_TABLE = `${LOCAL_PREFIX}-table`;
+export const LOCAL_EXPORT_BUCKET = `${LOCAL_PREFIX}-exports`;
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -119,6 +124,8 @@ export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2))
     dynamodbPort: envNumber('CARELOOP_DYNAMODB_PORT', 8000),
     sesPort: envNumber('CARELOOP_SES_PORT', 8005),
     schedulerPort: envNumber('CARELOOP_SCHEDULER_PORT', 4011),
+    s3Port: envNumber('CARELOOP_S3_PORT', 4568),
+    exportBucket: process.env.CARELOOP_EXPORT_BUCKET || LOCAL_EXPORT_BUCKET,
     persistPath: persist ? resolve(process.env.CARELOOP_DATA_DIR ?? '.local-data/dynamodb') : undefined,
     selfCareFile: process.env.CARELOOP_SELF_CARE_FILE,
     // Front ends test against the contract's timing (start − 24 h, completedAt + 3 days) at any
@@ -163,6 +170,7 @@ export function localHandlerEnvironment(): Record<string, string> {
       dynamodb: base(options.dynamodbPort),
       ses: base(options.sesPort),
       scheduler: base(options.schedulerPort),
+      s3: base(options.s3Port),
       sideServices: base(options.eventsPort),
       unsubscribe: publicUrlOf(base(options.eventsPort)),
     },
@@ -200,7 +208,9 @@ const listen = (server: Server, port: number, host: string) =>
   });
 
 export interface LocalStack {
-  endpoints: { events: string; dynamodb: string; ses: string; scheduler: string };
+  endpoints: { events: string; dynamodb: string; ses: string; scheduler: string; s3: string };
+  /** The bucket of patient data exports on the S3 endpoint. */
+  exportBucket: string;
   /** What a front end sets to reach the stack with the AWS SDK. */
   frontEndEnvironment: Record<string, string>;
   clock: LocalClock;
@@ -226,6 +236,8 @@ export async function startLocalStackOnFreePorts(options: Partial<LocalStackOpti
     dynamodbPort: await freePort(),
     sesPort: await freePort(),
     schedulerPort: await freePort(),
+    s3Port: await freePort(),
+    exportBucket: LOCAL_EXPORT_BUCKET,
     quietHours: LOCAL_QUIET_HOURS,
     busName: 'clinic-events',
     senderAddress: 'appointments@careloop.local',
@@ -277,6 +289,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         status: ready ? 'ready' : 'starting',
         endpoints: ready ? stack?.endpoints : undefined,
         tables: ready ? [LOCAL_TABLE] : [],
+        buckets: ready ? [options.exportBucket] : [],
       });
     }
     if (url.pathname === '/_local/clock') {
@@ -335,6 +348,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   let dynamo: DynamoDbLocal | undefined;
   let ses: Awaited<ReturnType<typeof startSesLocal>> | undefined;
+  let s3: S3Local | undefined;
   let stack: LocalStack | undefined;
   let faultProxies: Record<FaultService, FaultProxy> | undefined;
   let outbox: TableStreamReader | undefined;
@@ -352,6 +366,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await Promise.all([
       dynamo?.stop(),
       ses?.stop(),
+      s3?.stop(),
       serverClosed,
       ...Object.values(faultProxies ?? {}).map((p) => p.close()),
     ]);
@@ -363,9 +378,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       process.env.CARELOOP_SELF_CARE_OVERRIDES = readFileSync(resolve(options.selfCareFile), 'utf8');
       selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES);
     }
-    [dynamo, ses] = await Promise.all([
+    [dynamo, ses, s3] = await startTogether([
       startDynamoDbLocal({ port: options.dynamodbPort, host: options.host, persistPath: options.persistPath }),
       startSesLocal({ port: options.sesPort, host: options.host }),
+      startS3Local({ port: options.s3Port, host: options.host, buckets: [options.exportBucket] }),
     ]);
     const dynamoClient = new DynamoDBClient({
       endpoint: dynamo.endpoint,
@@ -435,6 +451,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         dynamodb: faultProxies?.dynamodb.endpoint ?? dynamo.endpoint,
         ses: faultProxies?.ses.endpoint ?? ses.endpoint,
         scheduler: faultProxies?.scheduler.endpoint ?? schedulerEndpoint,
+        s3: s3.endpoint,
         sideServices: events,
         unsubscribe: publicUrlOf(events),
       },
@@ -511,15 +528,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     scheduler.startTimer(1000);
 
     stack = {
-      endpoints: { events, dynamodb: dynamo.endpoint, ses: ses.endpoint, scheduler: schedulerEndpoint },
+      endpoints: {
+        events,
+        dynamodb: dynamo.endpoint,
+        ses: ses.endpoint,
+        scheduler: schedulerEndpoint,
+        s3: s3.endpoint,
+      },
+      exportBucket: options.exportBucket,
       frontEndEnvironment: {
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
         AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
         AWS_ENDPOINT_URL_EVENTBRIDGE: events,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
         CARELOOP_EVENT_BUS: options.busName,
         CARELOOP_TABLE: LOCAL_TABLE,
+        CARELOOP_EXPORT_BUCKET: options.exportBucket,
       },
       clock,
       deadLetters,
@@ -540,6 +566,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * Emulators started side by side (DynamoDB Local's JVM is the long one). When one fails (its port
+ * taken), the others are waited for and stopped before the error is thrown: nothing is left running.
+ */
+async function startTogether<T extends readonly Promise<{ stop(): Promise<void> }>[] | []>(
+  starts: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled<Promise<{ stop(): Promise<void> }>>(starts);
+  const failure = settled.find((start): start is PromiseRejectedResult => start.status === 'rejected');
+  const started = settled.flatMap((start) => (start.status === 'fulfilled' ? [start.value] : []));
+  if (!failure) return started as { -readonly [K in keyof T]: Awaited<T[K]> };
+  await Promise.all(started.map((emulator) => emulator.stop()));
+  throw failure.reason;
 }
 
 /**

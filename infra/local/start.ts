@@ -10,7 +10,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function main() {
   const options = localStackOptionsFromEnv();
-  console.log('CareLoop local stack: starting DynamoDB Local, the SES emulator, EventBridge and Scheduler…');
+  console.log('CareLoop local stack: starting DynamoDB Local, the SES emulator, S3, EventBridge and Scheduler…');
   let stack: LocalStack | undefined;
   let stopping = false;
   const stop = async (signal: string) => {
@@ -46,6 +46,7 @@ CareLoop is ready in ${(stack.startupMs / 1000).toFixed(1)} s${options.persistPa
   Inbox (SES emulator)                         ${endpoints.ses}
   DynamoDB Local (table ${frontEndEnvironment.CARELOOP_TABLE})       ${endpoints.dynamodb}
   Scheduler emulator                           ${endpoints.scheduler}
+  S3, path-style (bucket ${stack.exportBucket})  ${endpoints.s3}
 
 Point a front end's AWS SDK at it:
 ${Object.entries(frontEndEnvironment)

@@ -72,6 +72,7 @@ export async function main(argv = process.argv.slice(2)) {
         dynamodb: stack.endpoints.dynamodb,
         ses: stack.endpoints.ses,
         scheduler: stack.endpoints.scheduler,
+        s3: stack.endpoints.s3,
         sideServices: stack.endpoints.events,
         unsubscribe: `${stack.endpoints.events}/unsubscribe/`,
       },

@@ -1,8 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStackOnFreePorts } from '../../infra/local/stack';
 import { freePort } from '../support/global-setup';
 import { scenario } from '../support/scenario';
 
@@ -14,16 +17,23 @@ import { scenario } from '../support/scenario';
 
 let child: ChildProcess;
 let output = '';
-let ports: { events: number; dynamodb: number; ses: number; scheduler: number };
+let ports: { events: number; dynamodb: number; ses: number; scheduler: number; s3: number };
 let eventBridge: EventBridgeClient;
 let dynamo: DynamoDBClient;
+let s3: S3Client;
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 const events = () => `http://127.0.0.1:${ports.events}`;
 const inboxUrl = () => `http://127.0.0.1:${ports.ses}`;
 
 beforeAll(async () => {
-  ports = { events: await freePort(), dynamodb: await freePort(), ses: await freePort(), scheduler: await freePort() };
+  ports = {
+    events: await freePort(),
+    dynamodb: await freePort(),
+    ses: await freePort(),
+    scheduler: await freePort(),
+    s3: await freePort(),
+  };
   child = spawn('npm', ['start', '--silent'], {
     env: {
       ...process.env,
@@ -31,6 +41,7 @@ beforeAll(async () => {
       CARELOOP_DYNAMODB_PORT: String(ports.dynamodb),
       CARELOOP_SES_PORT: String(ports.ses),
       CARELOOP_SCHEDULER_PORT: String(ports.scheduler),
+      CARELOOP_S3_PORT: String(ports.s3),
       POWERTOOLS_LOG_LEVEL: 'WARN',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,11 +57,13 @@ beforeAll(async () => {
   }
   eventBridge = new EventBridgeClient({ endpoint: events(), region: 'eu-central-1', credentials });
   dynamo = new DynamoDBClient({ endpoint: `http://127.0.0.1:${ports.dynamodb}`, region: 'eu-central-1', credentials });
+  s3 = new S3Client({ endpoint: `http://127.0.0.1:${ports.s3}`, region: 'eu-central-1', credentials });
 }, 90_000);
 
 afterAll(async () => {
   eventBridge?.destroy();
   dynamo?.destroy();
+  s3?.destroy();
   if (child && child.exitCode === null) child.kill('SIGKILL');
 });
 
@@ -119,6 +132,39 @@ describe('npm start', () => {
     expect(output).toMatch(/ready in \d+(\.\d)? s/);
     expect(output).toContain(`http://127.0.0.1:${ports.events}`);
     expect(output).toContain(`export AWS_ENDPOINT_URL_EVENTBRIDGE=http://127.0.0.1:${ports.events}`);
+    expect(output).toContain(`export AWS_ENDPOINT_URL_S3=http://127.0.0.1:${ports.s3}`);
+    expect(output).toContain('export CARELOOP_EXPORT_BUCKET=careloop-local-exports');
+  });
+
+  it('holds the export bucket on its S3 endpoint, where an export put as a function puts it is read with the SDK', async () => {
+    const health = (await (await fetch(`${events()}/_local/health`)).json()) as {
+      endpoints: { s3: string };
+      buckets: string[];
+    };
+    expect(health).toMatchObject({
+      endpoints: { s3: `http://127.0.0.1:${ports.s3}` },
+      buckets: ['careloop-local-exports'],
+    });
+    const document = { patientId: 'pt-e2e', clinicId: 'riverside', bookings: [] };
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'careloop-local-exports',
+        Key: 'exports/riverside/pt-e2e.json',
+        Body: JSON.stringify(document),
+        ContentType: 'application/json',
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: 'alias/careloop-local',
+      }),
+    );
+
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'careloop-local-exports', Prefix: 'exports/' }));
+    const read = await s3.send(
+      new GetObjectCommand({ Bucket: 'careloop-local-exports', Key: 'exports/riverside/pt-e2e.json' }),
+    );
+
+    expect(listed.Contents?.map((entry) => entry.Key)).toContain('exports/riverside/pt-e2e.json');
+    expect(read).toMatchObject({ ContentType: 'application/json', ServerSideEncryption: 'aws:kms' });
+    expect(JSON.parse(await read.Body!.transformToString())).toEqual(document);
   });
 
   it('confirms a booking published with the AWS SDK, stores it, and reminds 24 hours before', async () => {
@@ -280,6 +326,35 @@ describe('shutdown', () => {
       5_000,
     );
     expect(javaFor()).toBe('');
-    await expect(fetch(`${events()}/_local/health`)).rejects.toThrow();
+    for (const port of Object.values(ports)) expect(await listening(port), `port ${port}`).toBe(false);
   }, 20_000);
+
+  it('leaves no emulator running when one cannot start (its port taken)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const s3Port = (taken.address() as { port: number }).port;
+    const dynamodbPort = await freePort();
+    const sesPort = await freePort();
+    const javaFor = () =>
+      spawnSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${dynamodbPort}`], { encoding: 'utf8' }).stdout.trim();
+    try {
+      await expect(startLocalStackOnFreePorts({ s3Port, dynamodbPort, sesPort })).rejects.toThrow(/EADDRINUSE/);
+      expect(javaFor()).toBe('');
+      expect(await listening(sesPort)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
 });
+
+/** Whether anything accepts a connection on the port of 127.0.0.1. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

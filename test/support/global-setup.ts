@@ -1,28 +1,36 @@
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
 import { freePort } from '../../infra/local/free-port';
+import { startS3Local } from '../../infra/local/s3-local';
 import { startSesLocal } from '../../infra/local/ses-local';
+import { LOCAL_EXPORT_BUCKET } from '../../infra/local/stack';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
     sesEndpoint: string;
+    /** The S3 endpoint (path-style), with the local export bucket; files make their own keys or buckets. */
+    s3Endpoint: string;
   }
 }
 
 /**
- * One DynamoDB Local (a JVM, slow to start) and one SES emulator for the whole run;
- * each test file makes its own table and its own addresses, so files stay independent.
+ * One DynamoDB Local (a JVM, slow to start), one SES emulator and one S3 endpoint for the whole
+ * run; each test file makes its own table and its own addresses, so files stay independent.
  */
 export default async function setup(project: TestProject) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const [dynamoPort, sesPort] = [await freePort(), await freePort()];
-  const dynamo = await startDynamoDbLocal({ port: dynamoPort });
+  const [dynamo, s3] = await Promise.all([
+    startDynamoDbLocal({ port: dynamoPort }),
+    startS3Local({ port: 0, buckets: [LOCAL_EXPORT_BUCKET] }),
+  ]);
   const ses = await startSesLocal({ port: sesPort });
   project.provide('dynamoEndpoint', dynamo.endpoint);
   project.provide('sesEndpoint', ses.endpoint);
+  project.provide('s3Endpoint', s3.endpoint);
   return async () => {
-    await Promise.all([dynamo.stop(), ses.stop()]);
+    await Promise.all([dynamo.stop(), ses.stop(), s3.stop()]);
   };
 }
 

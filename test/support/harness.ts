@@ -138,6 +138,7 @@ export async function createHarness(
       dynamodb: inject('dynamoEndpoint'),
       ses: options.sesEndpoint ?? sesEndpoint,
       scheduler: schedulerEndpoint,
+      s3: inject('s3Endpoint'),
       sideServices: sideServicesEndpoint,
       unsubscribe: UNSUBSCRIBE_BASE,
     },
