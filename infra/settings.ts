@@ -6,6 +6,7 @@ import { selfCareLibraryFromConfiguration } from '../shared/self-care/configured
 import type { ClinicProfileUpdated } from '../events/schemas';
 import { parsePublishers, type Publisher } from './bus-policy';
 import { ClinicsFileError, readClinicsFile } from './clinics-file';
+import { parseExportReaders } from './export-readers';
 
 /**
  * Deploy-time settings of the CareLoop stack, read from CDK context (`cdk.json` or
@@ -52,6 +53,11 @@ export interface Settings {
    * erasure cannot reach into the archive: it is gone from there only when it ages out.
    */
   readonly archiveRetentionDays: number;
+  /**
+   * IAM roles or users that may read patient data exports from the export bucket (infra/export-readers.ts);
+   * absent: nobody may.
+   */
+  readonly exportReaders?: readonly string[];
   readonly region: string;
   readonly account?: string;
 }
@@ -71,6 +77,7 @@ export const CONTEXT_KEYS = [
   'alarmEmail',
   'publicFunctionConcurrency',
   'archiveRetentionDays',
+  'exportReaders',
   'region',
   'account',
 ] as const;
@@ -271,6 +278,9 @@ export function resolveSettings(
     });
   }
 
+  const { readers: exportReaders, problems: readerProblems } = parseExportReaders(read(getContext, 'exportReaders'));
+  for (const message of readerProblems) problems.push({ key: 'exportReaders', message });
+
   const region = text(
     'region',
     env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
@@ -294,6 +304,7 @@ export function resolveSettings(
     ...(alarmEmail ? { alarmEmail } : {}),
     publicFunctionConcurrency: publicFunctionConcurrency!,
     archiveRetentionDays: archiveRetentionDays!,
+    ...(exportReaders.length > 0 ? { exportReaders } : {}),
     region: region!,
     ...(account ? { account } : {}),
   };
