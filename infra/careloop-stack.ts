@@ -6,6 +6,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -16,6 +17,7 @@ import { CareLoopFunction, FUNCTION_DEFAULTS, pascalCase } from './constructs/ca
 import { ClinicSeed } from './constructs/clinic-seed';
 import { DataStore } from './constructs/data';
 import { EmailSending } from './constructs/email';
+import { ExportStorage } from './constructs/exports';
 import { defaultBusRuleName, Messaging } from './constructs/messaging';
 import { PatientEndpoint } from './constructs/patient-endpoint';
 import { SchemaRegistry } from './constructs/schema-registry';
@@ -68,6 +70,10 @@ export class CareLoopStack extends Stack {
   readonly clinicSeed?: ClinicSeed;
   /** Every event of the contract, accepted and published, in EventBridge's schema registry. */
   readonly schemaRegistry: SchemaRegistry;
+  /** Where patient data exports are written, readable by the `exportReaders` only, for a week. */
+  readonly exportBucket: s3.Bucket;
+  /** The export bucket's server access logs. */
+  readonly exportAccessLogBucket: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: CareLoopStackProps) {
     super(scope, id, props);
@@ -78,6 +84,13 @@ export class CareLoopStack extends Stack {
     const data = new DataStore(this, 'Data', { stage: settings.stage });
     this.key = data.key;
     this.table = data.table;
+
+    const exportStorage = new ExportStorage(this, 'Exports', {
+      key: this.key,
+      readers: settings.exportReaders ?? [],
+    });
+    this.exportBucket = exportStorage.bucket;
+    this.exportAccessLogBucket = exportStorage.accessLogBucket;
 
     // Its role before the bus: the bus policy must let it send clinic.admin.
     this.clinicSeed = settings.clinicProfiles
@@ -177,6 +190,7 @@ export class CareLoopStack extends Stack {
     );
 
     email.publishFeedbackToDefaultBus();
+    exportStorage.allowOnlyGrantedWriters();
 
     // Published once every function and its rule exist (a profile published before its rule
     // would reach no function), and the archive, which keeps it.
@@ -211,6 +225,7 @@ export class CareLoopStack extends Stack {
     new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
     new CfnOutput(this, 'UnsubscribeUrl', { value: baseUrl });
     new CfnOutput(this, 'SchemaRegistryName', { value: this.schemaRegistry.registry.attrRegistryName });
+    new CfnOutput(this, 'ExportBucketName', { value: this.exportBucket.bucketName });
   }
 
   /**

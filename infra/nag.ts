@@ -144,6 +144,35 @@ export const REASONS = {
     'A custom resource provider: it answers CloudFormation itself, and a profile it cannot publish fails the ' +
     'deployment with the reason in the stack events. A failure record in a queue would never be read; if the ' +
     'function cannot answer at all, the custom resource times out and the deployment fails and rolls back.',
+  exportsNotVersioned:
+    'The export bucket holds copies made on request (contract PatientDataExportRequested), each written once by ' +
+    'the export function from the table, which has point-in-time recovery and daily backups: a lost export is ' +
+    'made again from the same request. Versioning would keep overwritten and deleted exports as noncurrent ' +
+    'versions, more copies of health data kept longer, where the point of the bucket is that an export is gone ' +
+    '7 days after it was written. Only the export function may write (the bucket policy denies s3:PutObject to ' +
+    'every other principal); should versioning be turned on outside CDK, the lifecycle rules still remove ' +
+    'noncurrent versions a day after they are replaced and the delete markers left behind.',
+  exportsNotReplicated:
+    'Replication needs versioning (see the versioning acknowledgement) and would put a second copy of every ' +
+    "export in another bucket, with its own readers and retention to keep in step, for data that is the table's, " +
+    'copied for a week. An export lost with its region is made again from the request once the table is back ' +
+    '(point-in-time recovery, daily AWS Backup copies).',
+  accessLogBucketEncryption:
+    'The server access logs of the export bucket: S3 documents SSE-S3 (AES-256) as the only default encryption it ' +
+    'supports on a server access logging destination bucket, not SSE-KMS ' +
+    '(docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html), and log files it cannot ' +
+    'write under the bucket default are lost without an error. The logs carry request metadata (requester, time, ' +
+    "operation, object key, which names the patient by CareLoop's id), never an export's content, which stays " +
+    'encrypted with the CMK in the export bucket. The bucket blocks public access, denies requests without TLS and ' +
+    'deletes each log after 90 days.',
+  accessLogsNotVersioned:
+    'S3 writes each server access log file once, under a new key, and never rewrites one; versioning would keep ' +
+    "nothing more than the logs already are, and would keep deleted logs past their 90 days. Only S3's logging " +
+    'service may write here (bucket policy, for the export bucket as source only).',
+  accessLogsNotReplicated:
+    'Replication needs versioning (see the versioning acknowledgement) and would copy request metadata about ' +
+    'patients (object keys name them by id) into a second bucket; the logs serve audits of who read an export ' +
+    "in the last 90 days, which CloudTrail's data events, where the account enables them, cover independently.",
   publicUnsubscribeUrl:
     'The one-click unsubscribe link (RFC 8058) must be opened by any mail client or browser without AWS ' +
     'credentials, so the function URL uses auth type NONE. The function acts only on a token carrying a valid ' +

@@ -47,11 +47,19 @@ export function arnOf(resources: Resources, logicalId: string, env: Environment)
       return `arn:${partition}:kms:${region}:${account}:key/${logicalId}`;
     case 'AWS::IAM::Role':
       return `arn:${partition}:iam::${account}:role/${env.stackName}-${logicalId}`;
+    case 'AWS::S3::Bucket':
+      return `arn:${partition}:s3:::${bucketNameOf(resources, logicalId, env)}`;
     case 'AWS::Lambda::Function':
       return `arn:${partition}:lambda:${region}:${account}:function:${resolve(properties.FunctionName ?? logicalId, resources, env)}`;
     default:
       return `arn:${partition}:cloudformation-stand-in:${region}:${account}:${logicalId}`;
   }
+}
+
+/** A bucket's name: its own when the template gives one, else a stand-in for CloudFormation's generated one. */
+function bucketNameOf(resources: Resources, logicalId: string, env: Environment): string {
+  const name = resources[logicalId]?.Properties?.BucketName;
+  return name === undefined ? `${env.stackName}-${logicalId}`.toLowerCase() : resolve(name, resources, env);
 }
 
 /** A template value with Ref, Fn::GetAtt (Arn) and Fn::Join resolved. */
@@ -67,6 +75,7 @@ export function resolve(value: unknown, resources: Resources, env: Environment):
     if (ref === 'AWS::URLSuffix') return 'amazonaws.com';
     const resource = resources[ref];
     if (resource?.Type === 'AWS::Events::EventBus') return resolve(resource.Properties!.Name, resources, env);
+    if (resource?.Type === 'AWS::S3::Bucket') return bucketNameOf(resources, ref, env);
     if (resource?.Type === 'AWS::SQS::Queue') {
       return `https://sqs.${env.region}.amazonaws.com/${env.account}/${env.stackName}-${ref}`;
     }
@@ -152,6 +161,8 @@ function principalMatches(
   if (given === '*') return true;
   if (typeof given !== 'object' || given === null) return false;
   const { Service, AWS } = given as { Service?: unknown; AWS?: unknown };
+  // {"AWS": "*"} is every principal, as "*" is (CDK writes the TLS-only Deny so).
+  if (listOf(AWS).includes('*')) return true;
   if (principal.service && listOf(Service).includes(principal.service)) return true;
   return principal.arn !== undefined && listOf(AWS).some((value) => resolve(value, resources, env) === principal.arn);
 }
@@ -186,18 +197,83 @@ export function resourcePolicyAllows(
   return relevant.some((s) => s.Effect === 'Allow') && !relevant.some((s) => s.Effect === 'Deny');
 }
 
-/** Whether an identity policy's statements allow the action on the resource (no conditions expected). */
+/** Whether an identity policy's statements allow the action on the resource, in the request context given. */
 export function identityAllows(
   statements: readonly Statement[],
   action: string,
   resource: string,
   resources: Resources,
   env: Environment,
+  context: Record<string, string> = {},
 ): boolean {
   const applies = (statement: Statement) =>
     actionMatches(statement, action) &&
     listOf(statement.Resource).some((value) => globMatches(resolve(value, resources, env), resource)) &&
-    conditionsHold(statement, {}, resources, env);
+    conditionsHold(statement, context, resources, env);
   const relevant = statements.filter(applies);
   return relevant.some((s) => s.Effect === 'Allow') && !relevant.some((s) => s.Effect === 'Deny');
+}
+
+/** A principal's request to a resource, as an ARN, with the principal's own (identity) statements. */
+export interface PrincipalRequest extends Request {
+  readonly resource: string;
+  readonly identity: readonly Statement[];
+}
+
+/** What the statements that apply to the request say: an explicit Deny wins, then any Allow. */
+function decision(
+  statements: readonly Statement[],
+  request: Request & { resource: string },
+  resources: Resources,
+  env: Environment,
+  { checkPrincipal }: { checkPrincipal: boolean },
+): 'deny' | 'allow' | 'none' {
+  const applies = (statement: Statement) =>
+    (!checkPrincipal || principalMatches(statement, request.principal, resources, env)) &&
+    actionMatches(statement, request.action) &&
+    listOf(statement.Resource).some(
+      (resource) => resource === '*' || globMatches(resolve(resource, resources, env), request.resource),
+    ) &&
+    conditionsHold(statement, request.context, resources, env);
+  const relevant = statements.filter(applies);
+  if (relevant.some((s) => s.Effect === 'Deny')) return 'deny';
+  return relevant.some((s) => s.Effect === 'Allow') ? 'allow' : 'none';
+}
+
+/**
+ * What IAM answers a principal of the resource's own account (an S3 bucket, an SQS queue): allowed
+ * when its identity policy or the resource policy allows, and neither denies. Not for a KMS key,
+ * whose key policy must allow (see {@link keyAllows}).
+ */
+export function sameAccountAllows(
+  resourcePolicy: readonly Statement[],
+  request: PrincipalRequest,
+  resources: Resources,
+  env: Environment,
+): boolean {
+  const byResource = decision(resourcePolicy, request, resources, env, { checkPrincipal: true });
+  const byIdentity = decision(request.identity, request, resources, env, { checkPrincipal: false });
+  if (byResource === 'deny' || byIdentity === 'deny') return false;
+  return byResource === 'allow' || byIdentity === 'allow';
+}
+
+/**
+ * What KMS answers a principal of the key's account: the key policy allows it by name, or lets IAM
+ * policies decide (its statement for the account's root) and the principal's own policy allows;
+ * an explicit Deny in either refuses.
+ */
+export function keyAllows(
+  keyPolicy: readonly Statement[],
+  request: PrincipalRequest,
+  resources: Resources,
+  env: Environment,
+): boolean {
+  const byKey = decision(keyPolicy, request, resources, env, { checkPrincipal: true });
+  const byIdentity = decision(request.identity, request, resources, env, { checkPrincipal: false });
+  if (byKey === 'deny' || byIdentity === 'deny') return false;
+  if (byKey === 'allow') return true;
+  const root = { principal: { arn: `arn:${env.partition}:iam::${env.account}:root` } };
+  return decision(keyPolicy, { ...request, ...root }, resources, env, { checkPrincipal: true }) === 'allow'
+    ? byIdentity === 'allow'
+    : false;
 }
