@@ -17,7 +17,8 @@ export interface FunctionDescriptor {
   readonly trigger: Trigger;
   /**
    * The optional ports its handler wires (shared/runtime/wiring.ts), and so what its role may do:
-   * mailer → ses:SendEmail, scheduler → the schedules, unsubscribeLinks → the signing key.
+   * mailer → ses:SendEmail, scheduler → the schedules, unsubscribeLinks → the signing key,
+   * exports → putting objects in the export bucket.
    * test/unit/wiring.test.ts checks them against each handler's `wiring`.
    */
   readonly ports: readonly OptionalPort[];

@@ -150,6 +150,7 @@ export class CareLoopStack extends Stack {
       unsubscribeSecretId: endpoint.signingKeySecret.secretArn,
       addressKeySecretId: email.addressKeySecret.secretArn,
       eventBusName: this.bus.eventBusName,
+      exportBucketName: this.exportBucket.bucketName,
       runtime: FUNCTION_RUNTIME_ENVIRONMENT,
     };
     const surroundings = (unsubscribeBaseUrl: string) => ({
@@ -163,6 +164,7 @@ export class CareLoopStack extends Stack {
       scheduling,
       email,
       endpoint,
+      exports: exportStorage,
       secrets: {
         unsubscribeSigningKey: endpoint.signingKeySecret.secretArn,
         suppressedAddressKey: email.addressKeySecret.secretArn,
@@ -190,6 +192,7 @@ export class CareLoopStack extends Stack {
     );
 
     email.publishFeedbackToDefaultBus();
+    // Every function is built: those that wire `exports` are the only writers the bucket allows.
     exportStorage.allowOnlyGrantedWriters();
 
     // Published once every function and its rule exist (a profile published before its rule

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { format, type Options } from 'prettier';
-import { CareLoopStack, PROJECT_ROOT } from './careloop-stack';
+import { CareLoopStack, PROJECT_ROOT, type CareLoopStackProps } from './careloop-stack';
 import { applyCompliancePacks } from './nag';
 import { resolveSettings } from './settings';
 
@@ -55,10 +55,12 @@ interface ValidationReport {
 /**
  * @param context deploy settings, as `-c key=value` would give them
  * @param extend called with the stack before synth (tests add a non-compliant resource with it)
+ * @param functions the functions to deploy and where their handlers are, when a test adds its own
  */
 export function synthWithCompliancePacks(
   context: Record<string, unknown> = {},
   extend?: (stack: CareLoopStack) => void,
+  functions: Pick<CareLoopStackProps, 'functions' | 'projectRoot'> = {},
 ): ComplianceSynth {
   const outdir = mkdtempSync(join(tmpdir(), 'careloop-compliance-'));
   try {
@@ -69,7 +71,11 @@ export function synthWithCompliancePacks(
     });
     applyCompliancePacks(app);
     const settings = resolveSettings((key) => context[key], {});
-    const stack = new CareLoopStack(app, `CareLoop-${settings.stage}`, { settings, env: { region: settings.region } });
+    const stack = new CareLoopStack(app, `CareLoop-${settings.stage}`, {
+      settings,
+      env: { region: settings.region },
+      ...functions,
+    });
     extend?.(stack);
     const assembly = app.synth();
 

@@ -126,6 +126,11 @@ export interface DeploymentValues {
   addressKeySecretId: string;
   /** The bus CareLoop listens to, where it publishes its own events too. */
   eventBusName: string;
+  /**
+   * Where patient data exports are written. Absent where there is no bucket (the local stack has no
+   * S3 yet): a function that wires `exports` there fails on its first export, naming the variable.
+   */
+  exportBucketName?: string;
   /** The variables every function's runtime reads (service name, log level). */
   runtime: Readonly<Record<string, string>>;
 }
@@ -159,6 +164,9 @@ export function functionEnvironment(descriptor: FunctionDescriptor, values: Depl
     environment[ENV.unsubscribeBaseUrl] = values.unsubscribeBaseUrl;
   }
   if (wires('events')) environment[ENV.eventBusName] = values.eventBusName;
+  if (wires('exports') && values.exportBucketName !== undefined) {
+    environment[ENV.exportBucketName] = values.exportBucketName;
+  }
   const secrets = secretsOf(descriptor);
   if (secrets.includes('unsubscribeSigningKey')) environment[ENV.unsubscribeSecretId] = values.unsubscribeSecretId;
   if (secrets.includes('suppressedAddressKey')) environment[ENV.addressKeySecretId] = values.addressKeySecretId;

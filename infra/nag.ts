@@ -144,6 +144,11 @@ export const REASONS = {
     'A custom resource provider: it answers CloudFormation itself, and a profile it cannot publish fails the ' +
     'deployment with the reason in the stack events. A failure record in a queue would never be read; if the ' +
     'function cannot answer at all, the custom resource times out and the deployment fails and rolls back.',
+  exportObjects:
+    "<export bucket ARN>/* is the export bucket's objects, for s3:PutObject only: the function names each " +
+    'export at run time after the clinic, the patient and the request, so the keys cannot be listed in ' +
+    'advance. No other bucket is covered, and the bucket policy denies writing to every principal but the ' +
+    'roles of the functions that write exports, and reading to all but the exportReaders.',
   exportsNotVersioned:
     'The export bucket holds copies made on request (contract PatientDataExportRequested), each written once by ' +
     'the export function from the table, which has point-in-time recovery and daily backups: a lost export is ' +

@@ -24,6 +24,7 @@ export const ENV = {
   addressKeySecretId: 'ADDRESS_KEY_SECRET_ID',
   eventBusName: 'EVENT_BUS_NAME',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  exportBucketName: 'EXPORT_BUCKET_NAME',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -59,6 +60,8 @@ export interface RuntimeConfig {
    * endpoint answers by path only, so the local stack sets it and a deployment leaves it unset.
    */
   s3ForcePathStyle?: boolean;
+  /** The bucket patient data exports are written to (the `exports` port). */
+  exportBucketName?: string;
 }
 
 /** One variable's reading: its value, or what is wrong with it. */
@@ -136,6 +139,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     addressKeySecretId: given('addressKeySecretId'),
     eventBusName: given('eventBusName'),
     s3ForcePathStyle: flag(raw('s3ForcePathStyle')),
+    exportBucketName: given('exportBucketName'),
   } satisfies { [K in keyof RuntimeConfig]-?: Reading<RuntimeConfig[K]> };
   const problems = Object.entries(readings).flatMap(([key, reading]) =>
     'problem' in reading ? [`${ENV[key as keyof typeof ENV]}: ${reading.problem}`] : [],

@@ -30,6 +30,7 @@ import {
 import { acknowledge, REASONS, wildcardResourceFinding } from '../nag';
 import type { Settings } from '../settings';
 import type { EmailSending } from './email';
+import type { ExportStorage } from './exports';
 import { defaultBusRuleName } from './messaging';
 import type { PatientEndpoint } from './patient-endpoint';
 import { terminalQueue } from './queues';
@@ -60,6 +61,7 @@ export interface FunctionSurroundings {
   readonly scheduling: Scheduling;
   readonly email: EmailSending;
   readonly endpoint: PatientEndpoint;
+  readonly exports: ExportStorage;
   readonly secrets: Readonly<Record<SecretName, string>>;
   /** The values its environment is made of (infra/function-plan.ts functionEnvironment). */
   readonly values: DeploymentValues;
@@ -223,6 +225,12 @@ export class CareLoopFunction extends StackSection {
           conditions: { StringLike: { 'events:source': ['careloop.*'] } },
         }),
       );
+    }
+
+    if (descriptor.ports.includes('exports')) {
+      // Put exports, S3 encrypting them with the key; never read one (the bucket policy denies it).
+      around.exports.grantWrite(role);
+      acknowledge(role, wildcardResourceFinding(this, around.exports.bucket.arnForObjects('*')), REASONS.exportObjects);
     }
 
     switch (trigger.kind) {

@@ -287,6 +287,20 @@ export interface EventPublisher {
   publish(event: OwnEvent): Promise<void>;
 }
 
+/**
+ * Where patient data exports are written (contract 1.1, PatientDataExportRequested): the stack's
+ * export bucket, encrypted with its key, from which the clinic's named readers fetch them and
+ * where each is deleted a week after it was written.
+ */
+export interface ExportStore {
+  /**
+   * Stores the document under the key (ids only, never a name: the key shows in access logs and
+   * events); the same key again replaces it. Resolves with where it is, for
+   * PatientDataExportReady; throws when it was not stored.
+   */
+  put(key: string, body: string, contentType: string): Promise<{ bucket: string; key: string }>;
+}
+
 export interface Dependencies {
   store: Store;
   mailer: Mailer;
@@ -296,6 +310,7 @@ export interface Dependencies {
   library: SelfCareSource;
   unsubscribeLinks: UnsubscribeLinks;
   events: EventPublisher;
+  exports: ExportStore;
   log: DomainLog;
   /** Optional so in-memory test doubles need none; the runtime (shared/runtime/runtime.ts) always sets it. */
   metrics?: Metrics;
@@ -308,7 +323,7 @@ export interface Dependencies {
  * and each function wires only those (functions/<name>/handler.ts), so a function that sends no
  * email carries neither SES's client nor the templates, and starts faster.
  */
-export type OptionalPort = 'mailer' | 'scheduler' | 'library' | 'unsubscribeLinks' | 'events';
+export type OptionalPort = 'mailer' | 'scheduler' | 'library' | 'unsubscribeLinks' | 'events' | 'exports';
 
 /** The store, clock, settings, log and metrics every function has, and the optional ports `P`. */
 export type Needs<P extends OptionalPort = never> = Omit<Dependencies, OptionalPort> & Pick<Dependencies, P>;

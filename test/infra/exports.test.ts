@@ -1,10 +1,12 @@
+import { rmSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { CareLoopStack } from '../../infra/careloop-stack';
-import { synthWithCompliancePacks } from '../../infra/compliance-report';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { careLoopFunctions } from '../../functions/catalog';
+import { CareLoopStack, type CareLoopStackProps } from '../../infra/careloop-stack';
+import { acknowledgementsOf, synthWithCompliancePacks } from '../../infra/compliance-report';
 import {
   ACCESS_LOG_RETENTION_DAYS,
   EXPORT_ACCESS_LOG_PREFIX,
@@ -14,6 +16,8 @@ import {
 import { MAX_EXPORT_READERS } from '../../infra/export-readers';
 import { REASONS } from '../../infra/nag';
 import { resolveSettings, SettingsError } from '../../infra/settings';
+import { ENV } from '../../shared/config';
+import { exportProbeFunction, projectWithProbe } from '../support/new-function';
 import {
   arnOf,
   keyAllows,
@@ -109,12 +113,16 @@ describe('the exportReaders setting', () => {
   });
 });
 
-function synth(context: Record<string, unknown> = {}) {
+function synth(
+  context: Record<string, unknown> = {},
+  functions: Pick<CareLoopStackProps, 'functions' | 'projectRoot'> = {},
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const settings = resolveSettings((key) => context[key], {});
   const stack = new CareLoopStack(app, ENVIRONMENT.stackName, {
     settings,
     env: { region: ENVIRONMENT.region, account: ENVIRONMENT.account },
+    ...functions,
   });
   const template = Template.fromStack(stack);
   return { stack, template, resources: template.toJSON().Resources as Resources };
@@ -415,5 +423,93 @@ describe('who may read and write an export', () => {
     const late = new iam.Role(stack, 'Late', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(() => storage.grantWrite(late)).toThrow(/after allowOnlyGrantedWriters/);
     expect(() => storage.allowOnlyGrantedWriters()).toThrow(/called already/);
+  });
+});
+
+describe('a function that wires the exports port (a probe, as the export function will)', () => {
+  let projectRoot: string;
+  let synthesized: ReturnType<typeof synth>;
+  let exports: ReturnType<typeof exportsOf>;
+  let writer: { roleId: string; arn: string; identity: Statement[] };
+  const withProbe = () => ({ projectRoot, functions: [...careLoopFunctions, exportProbeFunction] });
+  beforeAll(() => {
+    projectRoot = projectWithProbe();
+    synthesized = synth({ exportReaders: [CLINIC_ADMIN] }, withProbe());
+    exports = exportsOf(synthesized.resources, idsOf(synthesized.stack));
+    const fn = synthesized.resources[logicalIdOf(synthesized.stack, synthesized.stack.functions.get('export-probe')!)]!;
+    const roleId = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    writer = exports.roles.find((role) => role.roleId === roleId)!;
+  });
+  afterAll(() => rmSync(projectRoot, { recursive: true, force: true }));
+
+  it('is told the bucket (EXPORT_BUCKET_NAME), and the functions that do not wire it are not', () => {
+    const variablesOf = (name: string) =>
+      synthesized.resources[logicalIdOf(synthesized.stack, synthesized.stack.functions.get(name)!)]!.Properties!
+        .Environment.Variables as Json;
+    expect(variablesOf('export-probe')[ENV.exportBucketName]).toEqual({ Ref: exports.bucketId });
+    for (const { name } of careLoopFunctions) expect(variablesOf(name), name).not.toHaveProperty(ENV.exportBucketName);
+  });
+
+  it("may put an export, S3 encrypting it with the stack's key, and may not read one", () => {
+    expect(exports.s3Allows(writer.arn, 's3:PutObject', writer.identity)).toBe(true);
+    expect(exports.kmsAllows(writer.arn, 'kms:GenerateDataKey', writer.identity)).toBe(true);
+    expect(exports.s3Allows(writer.arn, 's3:GetObject', writer.identity)).toBe(false);
+    expect(exports.s3Allows(writer.arn, 's3:GetObject', [...writer.identity, ...EVERYTHING])).toBe(false);
+    expect(writer.identity).toEqual(
+      expect.arrayContaining([
+        {
+          Sid: 'WriteExports',
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [exports.bucketId, 'Arn'] }, '/*']] },
+        },
+        {
+          Sid: 'EncryptExportsThroughS3',
+          Effect: 'Allow',
+          Action: 'kms:GenerateDataKey',
+          Resource: { 'Fn::GetAtt': [exports.keyId, 'Arn'] },
+          Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
+        },
+      ]),
+    );
+  });
+
+  it('is the only role that may write: the bucket policy names it, and no other role of the stack gets in', () => {
+    const denyWrites = exports
+      .policyOf(exports.bucketId)
+      .find((statement) => statement.Sid === 'OnlyExportWritersWrite');
+    expect(denyWrites?.Condition).toEqual({
+      ArnNotLike: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [writer.roleId, 'Arn'] }] },
+    });
+    const others = exports.roles.filter(({ roleId }) => roleId !== writer.roleId);
+    expect(
+      others.filter(({ arn, identity }) => exports.s3Allows(arn, 's3:PutObject', identity)).map(({ roleId }) => roleId),
+    ).toEqual([]);
+    expect(exports.s3Allows(ADMIN, 's3:PutObject', EVERYTHING)).toBe(false);
+  });
+
+  it('leaves reading to the exportReaders: no role of the stack, the writer included, may get an export', () => {
+    expect(exports.roles.length).toBeGreaterThan(10);
+    const reading = exports.roles.filter(({ arn, identity }) =>
+      ['s3:GetObject', 's3:GetObjectVersion'].some((action) => exports.s3Allows(arn, action, identity)),
+    );
+    expect(reading.map(({ roleId }) => roleId)).toEqual([]);
+    expect(exports.s3Allows(CLINIC_ADMIN, 's3:GetObject')).toBe(true);
+  });
+
+  it("leaves the compliance packs clean, its one wildcard (the bucket's objects) acknowledged", () => {
+    const checked = synthWithCompliancePacks({ exportReaders: [CLINIC_ADMIN] }, undefined, withProbe());
+    expect(checked.findings).toEqual([]);
+    expect(checked.annotations).toEqual([]);
+    expect(
+      acknowledgementsOf(checked.stack)
+        .filter((ack) => ack.reason === REASONS.exportObjects)
+        .map((ack) => [ack.path, ack.id]),
+    ).toEqual([
+      [
+        'ExportProbe/ExportProbeRole',
+        expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ExportBucket\w+\.Arn>\/\*\]$/),
+      ],
+    ]);
   });
 });

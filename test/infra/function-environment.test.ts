@@ -6,7 +6,7 @@ import { jobSchedulerFor } from '../../shared/adapters/job-scheduler';
 import { busEventsFor } from '../../shared/adapters/own-events';
 import { sesMailerFor } from '../../shared/adapters/ses-mailer';
 import { signedUnsubscribeLinksFor } from '../../shared/adapters/unsubscribe-links';
-import { loadRuntimeConfig, requireSetting, type RuntimeConfig } from '../../shared/config';
+import { ENV, loadRuntimeConfig, requireSetting, type RuntimeConfig } from '../../shared/config';
 import type { OptionalPort } from '../../shared/domain/ports';
 
 /**
@@ -32,6 +32,7 @@ const values: DeploymentValues = {
   unsubscribeSecretId: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:signing',
   addressKeySecretId: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:address',
   eventBusName: 'clinic-events',
+  exportBucketName: 'careloop-dev-exportbucket',
   runtime: { POWERTOOLS_SERVICE_NAME: 'careloop', LOG_LEVEL: 'INFO' },
 };
 
@@ -42,6 +43,8 @@ const PORT_BUILDERS: Record<OptionalPort, (config: RuntimeConfig) => unknown> = 
   unsubscribeLinks: signedUnsubscribeLinksFor,
   library: () => undefined,
   events: busEventsFor,
+  // The S3 adapter comes with the export function; this is the setting it will read.
+  exports: (config) => requireSetting(config, 'exportBucketName', 'the export store'),
 };
 
 describe('the environment each function is given', () => {
@@ -63,6 +66,20 @@ describe('the environment each function is given', () => {
       }
     },
   );
+
+  it('gives the export bucket to a function that wires the exports port, and to no other', () => {
+    const [someFunction] = careLoopFunctions;
+    const exporter = { ...someFunction!, ports: [...someFunction!.ports, 'exports' as const] };
+    const config = loadRuntimeConfig(functionEnvironment(exporter, values));
+    expect(PORT_BUILDERS.exports(config)).toBe(values.exportBucketName);
+    for (const descriptor of careLoopFunctions.filter((candidate) => !candidate.ports.includes('exports'))) {
+      expect(functionEnvironment(descriptor, values), descriptor.name).not.toHaveProperty(ENV.exportBucketName);
+    }
+    // Where there is no bucket (the local stack), the variable is left out, and the port says so.
+    const { exportBucketName: _none, ...withoutBucket } = values;
+    const bare = loadRuntimeConfig(functionEnvironment(exporter, withoutBucket));
+    expect(() => PORT_BUILDERS.exports(bare)).toThrow('EXPORT_BUCKET_NAME is required by the export store');
+  });
 
   it('leaves out what a function does not use: the public function knows no scheduler, sender or queue', () => {
     const [publicFunction] = careLoopFunctions.filter((descriptor) => descriptor.trigger.kind === 'public-url');

@@ -1,6 +1,7 @@
+import { rmSync } from 'node:fs';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
 import type { FunctionDescriptor } from '../../functions/descriptor';
 import { reportsRejectedInput, triggerOf } from '../../infra/function-plan';
@@ -8,6 +9,7 @@ import { CareLoopStack } from '../../infra/careloop-stack';
 import { resolveSettings } from '../../infra/settings';
 import { keys } from '../../shared/adapters/dynamo-store';
 import type { OptionalPort } from '../../shared/domain/ports';
+import { exportProbeFunction, projectWithProbe } from '../support/new-function';
 import { globMatches } from './policy-evaluation';
 
 /**
@@ -181,6 +183,8 @@ const SCHEDULES = ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'sche
 
 /** createBusPublisher: PutEventsCommand, CareLoop's own sources only. */
 const PUBLISH = ['events:PutEvents'];
+/** The export store: PutObjectCommand, for which S3 asks KMS for a data key with the writer's credentials. */
+const PUT_EXPORT = ['s3:PutObject', 'kms:GenerateDataKey'];
 
 /** The stream's event source mapping reads the table's stream with the function's role (CDK's grantStreamRead). */
 const READ_STREAM = [
@@ -220,6 +224,7 @@ const PORT_ACTIONS: Record<OptionalPort, string[]> = {
   unsubscribeLinks: SIGNING_KEY,
   library: [],
   events: PUBLISH,
+  exports: PUT_EXPORT,
 };
 const expectedActions = (route: FunctionDescriptor) => [
   ...BASE_ACTIONS[kindOf(route)],
@@ -227,10 +232,21 @@ const expectedActions = (route: FunctionDescriptor) => [
   ...route.ports.flatMap((port) => PORT_ACTIONS[port]),
 ];
 
-function synth() {
+/**
+ * The catalog's functions, and a probe that wires the one port no catalog function wires yet
+ * (`exports`), so every port's grants are held to what its code calls.
+ */
+const FUNCTIONS: readonly FunctionDescriptor[] = [...careLoopFunctions, exportProbeFunction];
+
+function synth(projectRoot: string) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const settings = resolveSettings(() => undefined, {});
-  const stack = new CareLoopStack(app, `CareLoop-${settings.stage}`, { settings, env: { region: settings.region } });
+  const stack = new CareLoopStack(app, `CareLoop-${settings.stage}`, {
+    settings,
+    env: { region: settings.region },
+    projectRoot,
+    functions: FUNCTIONS,
+  });
   return { stack, template: Template.fromStack(stack) };
 }
 
@@ -258,12 +274,15 @@ describe('least privilege', () => {
     return (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
   };
 
+  let projectRoot: string;
   beforeAll(() => {
-    const synthesized = synth();
+    projectRoot = projectWithProbe();
+    const synthesized = synth(projectRoot);
     stack = synthesized.stack;
     resources = synthesized.template.toJSON().Resources;
     statements = allStatements(resources);
   });
+  afterAll(() => rmSync(projectRoot, { recursive: true, force: true }));
 
   it('finds the policy documents it checks (identity and resource policies)', () => {
     const types = new Set(statements.map((found) => found.type));
@@ -325,17 +344,17 @@ describe('least privilege', () => {
         expect.objectContaining({ Principal: { Service: exception!.assumedBy } }),
       ]);
     }
-    for (const route of careLoopFunctions) {
+    for (const route of FUNCTIONS) {
       expect(resources[roleOfFunction(route)]!.Properties!.ManagedPolicyArns, route.name).toBeUndefined();
     }
   });
 
   it('gives every function a role of its own', () => {
-    const roles = careLoopFunctions.map(roleOfFunction);
-    expect(new Set(roles).size).toBe(careLoopFunctions.length);
+    const roles = FUNCTIONS.map(roleOfFunction);
+    expect(new Set(roles).size).toBe(FUNCTIONS.length);
   });
 
-  it.each(careLoopFunctions.map((route) => [route.name, kindOf(route), route] as const))(
+  it.each(FUNCTIONS.map((route) => [route.name, kindOf(route), route] as const))(
     '%s (%s) may use only the actions its code calls',
     (_name, _kind, route) => {
       const granted = statementsOfRole(roleOfFunction(route)).filter((found) => found.statement.Effect === 'Allow');
@@ -348,7 +367,7 @@ describe('least privilege', () => {
     },
   );
 
-  it.each(careLoopFunctions.filter((route) => route.tablePartitions).map((route) => [route.name, route] as const))(
+  it.each(FUNCTIONS.filter((route) => route.tablePartitions).map((route) => [route.name, route] as const))(
     '%s may touch only its own kind of item in the table (dynamodb:LeadingKeys)',
     (_name, route) => {
       const onTable = statementsOfRole(roleOfFunction(route)).filter((found) =>
@@ -365,9 +384,9 @@ describe('least privilege', () => {
 
   it('names the partitions by the keys the store writes: a patient, a clinic, a booking and the outbox for the public function, a suppression and the outbox for SES feedback', () => {
     const matches = (route: string, key: string) =>
-      careLoopFunctions
-        .find((candidate) => candidate.name === route)!
-        .tablePartitions!.some((pattern) => globMatches(pattern, key));
+      FUNCTIONS.find((candidate) => candidate.name === route)!.tablePartitions!.some((pattern) =>
+        globMatches(pattern, key),
+      );
     const processedMarker = keys.processedEvent(
       'riverside',
       'BookingCreated',
@@ -388,8 +407,8 @@ describe('least privilege', () => {
     expect(matches('ses-feedback', processedMarker)).toBe(false);
   });
 
-  it.each(careLoopFunctions.map((route) => [route.name, route] as const))(
-    '%s reaches only its own log group, the CareLoop table and key, and its queues',
+  it.each(FUNCTIONS.map((route) => [route.name, route] as const))(
+    '%s reaches only its own log group, the CareLoop table and key, its queues, and the export bucket if it writes exports',
     (_name, route) => {
       const fn = stack.functions.get(route.name)!;
       const fnResource = resources[idOf(fn)]!;
@@ -427,6 +446,9 @@ describe('least privilege', () => {
         if (actions.some((a) => a.startsWith('kms:'))) onlyOn([getAtt(idOf(stack.key))]);
         if (actions.some((a) => a.startsWith('sqs:'))) onlyOn(allowedQueues);
         if (actions.includes('iam:PassRole')) onlyOn([getAtt(idOf(stack.schedulerRole))]);
+        if (actions.some((a) => a.startsWith('s3:'))) {
+          onlyOn([{ 'Fn::Join': ['', [getAtt(idOf(stack.exportBucket)), '/*']] }]);
+        }
       }
     },
   );

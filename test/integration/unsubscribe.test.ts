@@ -69,6 +69,7 @@ beforeAll(async () => {
     },
     library: { load: async () => selfCareLibrary },
     events: { publish: unexpected('events') },
+    exports: { put: unexpected('exports') },
     unsubscribeLinks: createUnsubscribeLinks({
       baseUrl: BASE_URL,
       loadKeys: createSecretsManagerKeyLoader(secrets, SECRET_ID),

@@ -14,6 +14,7 @@ import {
   type Dependencies,
   type EmailClaim,
   type EventPublisher,
+  type ExportStore,
   type JobScheduler,
   type Mailer,
   type OutboxEntry,
@@ -192,6 +193,20 @@ export function createMemoryMailer(): Mailer & { sent: OutgoingEmail[] } {
   };
 }
 
+/** The export bucket, in memory: what was put, by key, as S3 would hold it. */
+export function createMemoryExportStore(
+  bucket = 'careloop-test-exports',
+): ExportStore & { objects: Map<string, { body: string; contentType: string }> } {
+  const objects = new Map<string, { body: string; contentType: string }>();
+  return {
+    objects,
+    async put(key, body, contentType) {
+      objects.set(key, { body, contentType });
+      return { bucket, key };
+    },
+  };
+}
+
 export function createMemoryScheduler(): JobScheduler & { jobs: Map<string, ScheduledJob> } {
   const jobs = new Map<string, ScheduledJob>();
   return {
@@ -213,6 +228,7 @@ export function createMemoryDependencies(now: Date) {
   const mailer = createMemoryMailer();
   const scheduler = createMemoryScheduler();
   const events = createMemoryEventPublisher();
+  const exports = createMemoryExportStore();
   let current = now.getTime();
   const dependencies: Dependencies = {
     store,
@@ -232,6 +248,7 @@ export function createMemoryDependencies(now: Date) {
       verify: async () => undefined,
     },
     events,
+    exports,
     log: () => undefined,
   };
   return {
@@ -240,6 +257,7 @@ export function createMemoryDependencies(now: Date) {
     mailer,
     scheduler,
     events,
+    exports,
     advanceTo: (instant: Date) => (current = instant.getTime()),
   };
 }

@@ -29,6 +29,19 @@ export const recurringProbeFunction: FunctionDescriptor = {
 };
 
 /**
+ * A function that writes patient data exports (the `exports` port), as the export function will:
+ * the infra tests synthesize it to see its grants and environment. Its handler is never run (no
+ * S3 adapter exists yet); it only names the port it wires.
+ */
+export const exportProbeFunction: FunctionDescriptor = {
+  name: 'export-probe',
+  description: 'CareLoop: a function a test adds that writes patient data exports',
+  trigger: { kind: 'bus', events: ['BookingCancelled'] },
+  ports: ['exports'],
+  table: ['GetItem', 'PutItem'],
+};
+
+/**
  * A project tree with the probes' folders added to functions/: every other folder is a link to
  * the repository's own, so the tree builds and runs as the repository does. For the CDK stack's
  * and the local stack's `projectRoot`.
@@ -46,6 +59,8 @@ export function projectWithProbe(): string {
   writeFileSync(path.join(root, 'functions/probe/handler.ts'), PROBE_HANDLER);
   mkdirSync(path.join(root, 'functions/hourly-probe'));
   writeFileSync(path.join(root, 'functions/hourly-probe/handler.ts'), RECURRING_PROBE_HANDLER);
+  mkdirSync(path.join(root, 'functions/export-probe'));
+  writeFileSync(path.join(root, 'functions/export-probe/handler.ts'), EXPORT_PROBE_HANDLER);
   return root;
 }
 
@@ -69,4 +84,10 @@ export const handler = createEventHandler(
 const RECURRING_PROBE_HANDLER = `export const wiring = {};
 
 export const handler = async (event: unknown) => ({ ran: true, event });
+`;
+
+/** The export probe's handler.ts: synthesized, never run; it wires the port its descriptor names. */
+const EXPORT_PROBE_HANDLER = `export const wiring = { exports: () => ({ put: async () => ({ bucket: '', key: '' }) }) };
+
+export const handler = async () => ({ exported: false });
 `;
