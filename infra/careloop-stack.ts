@@ -151,6 +151,7 @@ export class CareLoopStack extends Stack {
       addressKeySecretId: email.addressKeySecret.secretArn,
       eventBusName: this.bus.eventBusName,
       exportBucketName: this.exportBucket.bucketName,
+      exportKeyArn: this.key.keyArn,
       runtime: FUNCTION_RUNTIME_ENVIRONMENT,
     };
     const surroundings = (unsubscribeBaseUrl: string) => ({

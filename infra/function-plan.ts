@@ -127,10 +127,12 @@ export interface DeploymentValues {
   /** The bus CareLoop listens to, where it publishes its own events too. */
   eventBusName: string;
   /**
-   * Where patient data exports are written. Absent where there is no bucket (the local stack has no
-   * S3 yet): a function that wires `exports` there fails on its first export, naming the variable.
+   * Where patient data exports are written. Absent where no bucket is given (the local stack gives
+   * none yet): a function that wires `exports` there fails on its first export, naming the variable.
    */
   exportBucketName?: string;
+  /** The key exports are encrypted with (the stack's KMS key): given with the bucket. */
+  exportKeyArn?: string;
   /** The variables every function's runtime reads (service name, log level). */
   runtime: Readonly<Record<string, string>>;
 }
@@ -166,6 +168,7 @@ export function functionEnvironment(descriptor: FunctionDescriptor, values: Depl
   if (wires('events')) environment[ENV.eventBusName] = values.eventBusName;
   if (wires('exports') && values.exportBucketName !== undefined) {
     environment[ENV.exportBucketName] = values.exportBucketName;
+    if (values.exportKeyArn !== undefined) environment[ENV.exportKeyArn] = values.exportKeyArn;
   }
   const secrets = secretsOf(descriptor);
   if (secrets.includes('unsubscribeSigningKey')) environment[ENV.unsubscribeSecretId] = values.unsubscribeSecretId;

@@ -25,6 +25,7 @@ export const ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   exportBucketName: 'EXPORT_BUCKET_NAME',
+  exportKeyArn: 'EXPORT_KEY_ARN',
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV];
@@ -62,6 +63,11 @@ export interface RuntimeConfig {
   s3ForcePathStyle?: boolean;
   /** The bucket patient data exports are written to (the `exports` port). */
   exportBucketName?: string;
+  /**
+   * The KMS key every export is put with, named on each PutObject: S3 takes `aws:kms` without a
+   * key to mean its AWS managed key (aws/s3), not the bucket's default key.
+   */
+  exportKeyArn?: string;
 }
 
 /** One variable's reading: its value, or what is wrong with it. */
@@ -140,6 +146,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     eventBusName: given('eventBusName'),
     s3ForcePathStyle: flag(raw('s3ForcePathStyle')),
     exportBucketName: given('exportBucketName'),
+    exportKeyArn: given('exportKeyArn'),
   } satisfies { [K in keyof RuntimeConfig]-?: Reading<RuntimeConfig[K]> };
   const problems = Object.entries(readings).flatMap(([key, reading]) =>
     'problem' in reading ? [`${ENV[key as keyof typeof ENV]}: ${reading.problem}`] : [],

@@ -60,6 +60,9 @@ export const schedulerJobs = (config: RuntimeConfig) =>
 export const busEvents = (config: RuntimeConfig) =>
   loadedOnFirstCall(async () => (await import('../adapters/own-events')).busEventsFor(config));
 
+export const s3Exports = (config: RuntimeConfig) =>
+  loadedOnFirstCall(async () => (await import('../adapters/s3-export-store')).s3ExportStoreFor(config));
+
 export const signedUnsubscribeLinks = (config: RuntimeConfig) =>
   loadedOnFirstCall(async () => (await import('../adapters/unsubscribe-links')).signedUnsubscribeLinksFor(config));
 

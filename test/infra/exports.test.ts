@@ -442,12 +442,18 @@ describe('a function that wires the exports port (a probe, as the export functio
   });
   afterAll(() => rmSync(projectRoot, { recursive: true, force: true }));
 
-  it('is told the bucket (EXPORT_BUCKET_NAME), and the functions that do not wire it are not', () => {
+  it("is told the bucket and the stack's key to put with, and the functions that do not wire it are not", () => {
     const variablesOf = (name: string) =>
       synthesized.resources[logicalIdOf(synthesized.stack, synthesized.stack.functions.get(name)!)]!.Properties!
         .Environment.Variables as Json;
-    expect(variablesOf('export-probe')[ENV.exportBucketName]).toEqual({ Ref: exports.bucketId });
-    for (const { name } of careLoopFunctions) expect(variablesOf(name), name).not.toHaveProperty(ENV.exportBucketName);
+    expect(variablesOf('export-probe')).toMatchObject({
+      [ENV.exportBucketName]: { Ref: exports.bucketId },
+      [ENV.exportKeyArn]: { 'Fn::GetAtt': [exports.keyId, 'Arn'] },
+    });
+    for (const { name } of careLoopFunctions) {
+      expect(variablesOf(name), name).not.toHaveProperty(ENV.exportBucketName);
+      expect(variablesOf(name), name).not.toHaveProperty(ENV.exportKeyArn);
+    }
   });
 
   it("may put an export, S3 encrypting it with the stack's key, and may not read one", () => {

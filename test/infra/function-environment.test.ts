@@ -4,6 +4,7 @@ import { secretsOf } from '../../functions/descriptor';
 import { functionEnvironment, reportsRejectedInput, type DeploymentValues } from '../../infra/function-plan';
 import { jobSchedulerFor } from '../../shared/adapters/job-scheduler';
 import { busEventsFor } from '../../shared/adapters/own-events';
+import { s3ExportStoreFor } from '../../shared/adapters/s3-export-store';
 import { sesMailerFor } from '../../shared/adapters/ses-mailer';
 import { signedUnsubscribeLinksFor } from '../../shared/adapters/unsubscribe-links';
 import { ENV, loadRuntimeConfig, requireSetting, type RuntimeConfig } from '../../shared/config';
@@ -33,6 +34,7 @@ const values: DeploymentValues = {
   addressKeySecretId: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:address',
   eventBusName: 'clinic-events',
   exportBucketName: 'careloop-dev-exportbucket',
+  exportKeyArn: 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   runtime: { POWERTOOLS_SERVICE_NAME: 'careloop', LOG_LEVEL: 'INFO' },
 };
 
@@ -43,8 +45,7 @@ const PORT_BUILDERS: Record<OptionalPort, (config: RuntimeConfig) => unknown> = 
   unsubscribeLinks: signedUnsubscribeLinksFor,
   library: () => undefined,
   events: busEventsFor,
-  // The S3 adapter comes with the export function; this is the setting it will read.
-  exports: (config) => requireSetting(config, 'exportBucketName', 'the export store'),
+  exports: s3ExportStoreFor,
 };
 
 describe('the environment each function is given', () => {
@@ -67,15 +68,18 @@ describe('the environment each function is given', () => {
     },
   );
 
-  it('gives the export bucket to a function that wires the exports port, and to no other', () => {
+  it('gives the export bucket and its key to a function that wires the exports port, and to no other', () => {
     const [someFunction] = careLoopFunctions;
     const exporter = { ...someFunction!, ports: [...someFunction!.ports, 'exports' as const] };
     const config = loadRuntimeConfig(functionEnvironment(exporter, values));
-    expect(PORT_BUILDERS.exports(config)).toBe(values.exportBucketName);
+    expect(() => PORT_BUILDERS.exports(config)).not.toThrow();
+    expect([config.exportBucketName, config.exportKeyArn]).toEqual([values.exportBucketName, values.exportKeyArn]);
     for (const descriptor of careLoopFunctions.filter((candidate) => !candidate.ports.includes('exports'))) {
-      expect(functionEnvironment(descriptor, values), descriptor.name).not.toHaveProperty(ENV.exportBucketName);
+      const environment = functionEnvironment(descriptor, values);
+      expect(environment, descriptor.name).not.toHaveProperty(ENV.exportBucketName);
+      expect(environment, descriptor.name).not.toHaveProperty(ENV.exportKeyArn);
     }
-    // Where there is no bucket (the local stack), the variable is left out, and the port says so.
+    // Where no bucket is given (the local stack, for now), the variable is left out, and the port says so.
     const { exportBucketName: _none, ...withoutBucket } = values;
     const bare = loadRuntimeConfig(functionEnvironment(exporter, withoutBucket));
     expect(() => PORT_BUILDERS.exports(bare)).toThrow('EXPORT_BUCKET_NAME is required by the export store');

@@ -30,8 +30,7 @@ export const recurringProbeFunction: FunctionDescriptor = {
 
 /**
  * A function that writes patient data exports (the `exports` port), as the export function will:
- * the infra tests synthesize it to see its grants and environment. Its handler is never run (no
- * S3 adapter exists yet); it only names the port it wires.
+ * the infra tests synthesize it to see its grants and environment.
  */
 export const exportProbeFunction: FunctionDescriptor = {
   name: 'export-probe',
@@ -86,8 +85,10 @@ const RECURRING_PROBE_HANDLER = `export const wiring = {};
 export const handler = async (event: unknown) => ({ ran: true, event });
 `;
 
-/** The export probe's handler.ts: synthesized, never run; it wires the port its descriptor names. */
-const EXPORT_PROBE_HANDLER = `export const wiring = { exports: () => ({ put: async () => ({ bucket: '', key: '' }) }) };
+/** The export probe's handler.ts: it wires the S3 store, as the export function will, and exports nothing. */
+const EXPORT_PROBE_HANDLER = `import { s3Exports } from '../../shared/runtime/wiring';
+
+export const wiring = { exports: s3Exports };
 
 export const handler = async () => ({ exported: false });
 `;
