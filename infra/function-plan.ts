@@ -126,13 +126,10 @@ export interface DeploymentValues {
   addressKeySecretId: string;
   /** The bus CareLoop listens to, where it publishes its own events too. */
   eventBusName: string;
-  /**
-   * Where patient data exports are written. Absent where no bucket is given (the local stack gives
-   * none yet): a function that wires `exports` there fails on its first export, naming the variable.
-   */
-  exportBucketName?: string;
-  /** The key exports are encrypted with (the stack's KMS key): given with the bucket. */
-  exportKeyArn?: string;
+  /** Where patient data exports are written. */
+  exportBucketName: string;
+  /** The key exports are encrypted with: the stack's KMS key, the bucket's default. */
+  exportKeyArn: string;
   /** The variables every function's runtime reads (service name, log level). */
   runtime: Readonly<Record<string, string>>;
 }
@@ -166,9 +163,9 @@ export function functionEnvironment(descriptor: FunctionDescriptor, values: Depl
     environment[ENV.unsubscribeBaseUrl] = values.unsubscribeBaseUrl;
   }
   if (wires('events')) environment[ENV.eventBusName] = values.eventBusName;
-  if (wires('exports') && values.exportBucketName !== undefined) {
+  if (wires('exports')) {
     environment[ENV.exportBucketName] = values.exportBucketName;
-    if (values.exportKeyArn !== undefined) environment[ENV.exportKeyArn] = values.exportKeyArn;
+    environment[ENV.exportKeyArn] = values.exportKeyArn;
   }
   const secrets = secretsOf(descriptor);
   if (secrets.includes('unsubscribeSigningKey')) environment[ENV.unsubscribeSecretId] = values.unsubscribeSecretId;

@@ -98,6 +98,8 @@ export interface LocalFunctionSettings {
   quietHours?: string;
   /** The local bus: where the functions publish CareLoop's own events. */
   eventBusName: string;
+  /** The bucket the S3 endpoint holds patient data exports in (created when it starts). */
+  exportBucketName: string;
 }
 
 /** The secret that signs unsubscribe links on the local stack (Secrets Manager holds it on AWS). */
@@ -124,6 +126,9 @@ export function localDeploymentValues(endpoints: LocalEndpoints, settings: Local
     unsubscribeSecretId: LOCAL_UNSUBSCRIBE_SECRET_ID,
     addressKeySecretId: LOCAL_ADDRESS_KEY_SECRET_ID,
     eventBusName: settings.eventBusName,
+    exportBucketName: settings.exportBucketName,
+    // No KMS here: the S3 endpoint encrypts nothing, and answers the key a put named, as S3 does.
+    exportKeyArn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${settings.prefix}-key`,
     runtime: {
       // CloudWatch reads metrics from log lines on AWS; on a laptop they would only bury the logs.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',

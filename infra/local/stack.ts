@@ -155,6 +155,7 @@ export function localFunctionSettings(options: LocalStackOptions): LocalFunction
     checkInDelayMinutes: options.checkInDelayMinutes,
     quietHours: options.quietHours,
     eventBusName: options.busName,
+    exportBucketName: options.exportBucket,
   };
 }
 

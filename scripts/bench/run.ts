@@ -83,6 +83,7 @@ export async function main(argv = process.argv.slice(2)) {
         senderAddress: 'appointments@careloop.local',
         quietHours: 'off',
         eventBusName: stack.frontEndEnvironment.CARELOOP_EVENT_BUS!,
+        exportBucketName: stack.exportBucket,
       },
     );
     const secrets = new SecretsManagerClient({

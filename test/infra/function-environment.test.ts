@@ -79,10 +79,6 @@ describe('the environment each function is given', () => {
       expect(environment, descriptor.name).not.toHaveProperty(ENV.exportBucketName);
       expect(environment, descriptor.name).not.toHaveProperty(ENV.exportKeyArn);
     }
-    // Where no bucket is given (the local stack, for now), the variable is left out, and the port says so.
-    const { exportBucketName: _none, ...withoutBucket } = values;
-    const bare = loadRuntimeConfig(functionEnvironment(exporter, withoutBucket));
-    expect(() => PORT_BUILDERS.exports(bare)).toThrow('EXPORT_BUCKET_NAME is required by the export store');
   });
 
   it('leaves out what a function does not use: the public function knows no scheduler, sender or queue', () => {

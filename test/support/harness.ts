@@ -21,6 +21,7 @@ import {
 } from '../../infra/local/functions';
 import { createEventBridgeEmulator, type EventBridgeEnvelope } from '../../infra/local/eventbridge-emulator';
 import { createQueueRunner } from '../../infra/local/queue-runner';
+import { LOCAL_EXPORT_BUCKET } from '../../infra/local/stack';
 import { startTableStreamReader, type TableStreamReader } from '../../infra/local/table-stream';
 import { createSideServices, type RejectedEventRecord } from '../../infra/local/side-services';
 import { createSchedulerEmulator } from '../../infra/local/scheduler-emulator';
@@ -142,7 +143,15 @@ export async function createHarness(
       sideServices: sideServicesEndpoint,
       unsubscribe: UNSUBSCRIBE_BASE,
     },
-    { prefix: PREFIX, tableName, scheduleGroupName: PREFIX, senderAddress: SENDER, eventBusName: BUS_NAME },
+    {
+      prefix: PREFIX,
+      tableName,
+      scheduleGroupName: PREFIX,
+      senderAddress: SENDER,
+      eventBusName: BUS_NAME,
+      // The bucket the run's S3 endpoint was started with (global-setup.ts).
+      exportBucketName: LOCAL_EXPORT_BUCKET,
+    },
     clock,
   );
   // Each invocation runs in its function's context, so a test can tell which function made a call.
