@@ -59,6 +59,18 @@ export const eventCatalog = {
       return schemaBuilders.ClinicProfileUpdated();
     },
   },
+  PatientDataExportRequested: {
+    source: EVENT_SOURCES.PatientDataExportRequested,
+    get schema() {
+      return schemaBuilders.PatientDataExportRequested();
+    },
+  },
+  PatientErasureRequested: {
+    source: EVENT_SOURCES.PatientErasureRequested,
+    get schema() {
+      return schemaBuilders.PatientErasureRequested();
+    },
+  },
 } as const satisfies { [T in DetailType]: { source: (typeof EVENT_SOURCES)[T]; readonly schema: unknown } };
 
 export type EventSource = (typeof eventCatalog)[DetailType]['source'];

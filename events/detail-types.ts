@@ -12,6 +12,8 @@ export const EVENT_SOURCES = {
   ContactPreferencesUpdated: 'clinic.patients',
   BookingMissed: 'clinic.booking',
   ClinicProfileUpdated: 'clinic.admin',
+  PatientDataExportRequested: 'clinic.patients',
+  PatientErasureRequested: 'clinic.patients',
 } as const;
 
 export type DetailType = keyof typeof EVENT_SOURCES;

@@ -1278,6 +1278,94 @@ export const compiledParsers = {
     /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/,
     isHttpsUrl,
   ),
+  PatientDataExportRequested: ((INVALID, c0, c1, c2, c3, c4, c5) => {
+    return (input) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
+      const v0 = input['eventId'];
+      if (typeof v0 !== 'string') return INVALID;
+      const v1 = c0(v0);
+      c1.lastIndex = 0;
+      if (!c1.test(v1)) return INVALID;
+      const v2 = input['occurredAt'];
+      if (typeof v2 !== 'string') return INVALID;
+      const v3 = c0(v2);
+      if (typeof v3 !== 'string') return INVALID;
+      c2.lastIndex = 0;
+      if (!c2.test(v3)) return INVALID;
+      const v4 = c3(v3);
+      if (v4 instanceof Promise) c4();
+      if (!v4) return INVALID;
+      const v5 = input['clinicId'];
+      if (typeof v5 !== 'string') return INVALID;
+      const v6 = c0(v5);
+      c5.lastIndex = 0;
+      if (!c5.test(v6)) return INVALID;
+      const v7 = input['patientId'];
+      if (typeof v7 !== 'string') return INVALID;
+      const v8 = c0(v7);
+      c1.lastIndex = 0;
+      if (!c1.test(v8)) return INVALID;
+      const v9 = input['requestId'];
+      if (typeof v9 !== 'string') return INVALID;
+      const v10 = c0(v9);
+      c1.lastIndex = 0;
+      if (!c1.test(v10)) return INVALID;
+      const v11 = { eventId: v1, occurredAt: v3, clinicId: v6, patientId: v8, requestId: v10 };
+      return v11;
+    };
+  })(
+    INVALID,
+    trimText,
+    /^[A-Za-z0-9._:-]{1,128}$/,
+    /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
+    isRealDateTime,
+    throwOnAsyncRule,
+    /^[a-z0-9-]{1,64}$/,
+  ),
+  PatientErasureRequested: ((INVALID, c0, c1, c2, c3, c4, c5) => {
+    return (input) => {
+      if (typeof input !== 'object' || input === null || Array.isArray(input)) return INVALID;
+      const v0 = input['eventId'];
+      if (typeof v0 !== 'string') return INVALID;
+      const v1 = c0(v0);
+      c1.lastIndex = 0;
+      if (!c1.test(v1)) return INVALID;
+      const v2 = input['occurredAt'];
+      if (typeof v2 !== 'string') return INVALID;
+      const v3 = c0(v2);
+      if (typeof v3 !== 'string') return INVALID;
+      c2.lastIndex = 0;
+      if (!c2.test(v3)) return INVALID;
+      const v4 = c3(v3);
+      if (v4 instanceof Promise) c4();
+      if (!v4) return INVALID;
+      const v5 = input['clinicId'];
+      if (typeof v5 !== 'string') return INVALID;
+      const v6 = c0(v5);
+      c5.lastIndex = 0;
+      if (!c5.test(v6)) return INVALID;
+      const v7 = input['patientId'];
+      if (typeof v7 !== 'string') return INVALID;
+      const v8 = c0(v7);
+      c1.lastIndex = 0;
+      if (!c1.test(v8)) return INVALID;
+      const v9 = input['requestId'];
+      if (typeof v9 !== 'string') return INVALID;
+      const v10 = c0(v9);
+      c1.lastIndex = 0;
+      if (!c1.test(v10)) return INVALID;
+      const v11 = { eventId: v1, occurredAt: v3, clinicId: v6, patientId: v8, requestId: v10 };
+      return v11;
+    };
+  })(
+    INVALID,
+    trimText,
+    /^[A-Za-z0-9._:-]{1,128}$/,
+    /^(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|(?:02)-(?:0[1-9]|1\d|2[0-8])))T(?:(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|([+-](?:[01]\d|2[0-3]):[0-5]\d)))$/,
+    isRealDateTime,
+    throwOnAsyncRule,
+    /^[a-z0-9-]{1,64}$/,
+  ),
 };
 
 /** SES's delivery, bounce and complaint records (events/ses-feedback.ts). */

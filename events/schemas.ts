@@ -161,6 +161,16 @@ const buildClinicProfileUpdated = once(() =>
   }),
 );
 
+/** A data request names the patient and the request, whose id makes a repeat of it do nothing new. */
+const buildDataRequest = () =>
+  z.object({
+    ...commonFields(),
+    patientId: identifier(),
+    requestId: described(identifier(), 'the same id again produces no second export or erasure'),
+  });
+const buildPatientDataExportRequested = once(buildDataRequest);
+const buildPatientErasureRequested = once(buildDataRequest);
+
 /**
  * The schemas, for producers that validate before they publish. Each is the catalog's own
  * (`eventCatalog.BookingCreated.schema === bookingCreatedSchema`); marked pure, so a bundle
@@ -174,6 +184,8 @@ export const treatmentPlanCreatedSchema = /* @__PURE__ */ buildTreatmentPlanCrea
 export const contactPreferencesUpdatedSchema = /* @__PURE__ */ buildContactPreferencesUpdated();
 export const bookingMissedSchema = /* @__PURE__ */ buildBookingMissed();
 export const clinicProfileUpdatedSchema = /* @__PURE__ */ buildClinicProfileUpdated();
+export const patientDataExportRequestedSchema = /* @__PURE__ */ buildPatientDataExportRequested();
+export const patientErasureRequestedSchema = /* @__PURE__ */ buildPatientErasureRequested();
 
 /** The catalog's way to the schemas: each built when first asked for. */
 export const schemaBuilders = {
@@ -185,6 +197,8 @@ export const schemaBuilders = {
   ContactPreferencesUpdated: buildContactPreferencesUpdated,
   BookingMissed: buildBookingMissed,
   ClinicProfileUpdated: buildClinicProfileUpdated,
+  PatientDataExportRequested: buildPatientDataExportRequested,
+  PatientErasureRequested: buildPatientErasureRequested,
 } as const;
 
 export type BookingCreated = z.output<typeof bookingCreatedSchema>;
@@ -195,6 +209,8 @@ export type TreatmentPlanCreated = z.output<typeof treatmentPlanCreatedSchema>;
 export type ContactPreferencesUpdated = z.output<typeof contactPreferencesUpdatedSchema>;
 export type BookingMissed = z.output<typeof bookingMissedSchema>;
 export type ClinicProfileUpdated = z.output<typeof clinicProfileUpdatedSchema>;
+export type PatientDataExportRequested = z.output<typeof patientDataExportRequestedSchema>;
+export type PatientErasureRequested = z.output<typeof patientErasureRequestedSchema>;
 
 /** What a producer may send (before trimming and stripping). */
 export type BookingCreatedInput = z.input<typeof bookingCreatedSchema>;
@@ -205,3 +221,5 @@ export type TreatmentPlanCreatedInput = z.input<typeof treatmentPlanCreatedSchem
 export type ContactPreferencesUpdatedInput = z.input<typeof contactPreferencesUpdatedSchema>;
 export type BookingMissedInput = z.input<typeof bookingMissedSchema>;
 export type ClinicProfileUpdatedInput = z.input<typeof clinicProfileUpdatedSchema>;
+export type PatientDataExportRequestedInput = z.input<typeof patientDataExportRequestedSchema>;
+export type PatientErasureRequestedInput = z.input<typeof patientErasureRequestedSchema>;

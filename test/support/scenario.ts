@@ -44,6 +44,22 @@ export function scenario(options: { startsAt?: string; occurredAt?: string; clin
       exampleInput('TreatmentPlanCreated', { ...clinic, eventId: eventId('plan'), patientId, ...overrides }),
     preferences: (overrides: Record<string, unknown> = {}) =>
       exampleInput('ContactPreferencesUpdated', { ...clinic, eventId: eventId('prefs'), patientId, ...overrides }),
+    exportRequested: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('PatientDataExportRequested', {
+        ...clinic,
+        eventId: eventId('export'),
+        patientId,
+        requestId: `dsr-${tag}-export-${sequence}`,
+        ...overrides,
+      }),
+    erasureRequested: (overrides: Record<string, unknown> = {}) =>
+      exampleInput('PatientErasureRequested', {
+        ...clinic,
+        eventId: eventId('erasure'),
+        patientId,
+        requestId: `dsr-${tag}-erasure-${sequence}`,
+        ...overrides,
+      }),
     clinicProfile: (overrides: Record<string, unknown> = {}) =>
       exampleInput('ClinicProfileUpdated', { ...clinic, eventId: eventId('profile'), ...overrides }),
   };
