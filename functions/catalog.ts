@@ -7,6 +7,8 @@ import { descriptor as bookingRescheduled } from './booking-rescheduled/descript
 import { descriptor as contactPreferencesUpdated } from './contact-preferences-updated/descriptor';
 import { descriptor as dueJobs } from './due-jobs/descriptor';
 import { descriptor as outbox } from './outbox/descriptor';
+import { descriptor as patientDataExportRequested } from './patient-data-export-requested/descriptor';
+import { descriptor as patientErasureRequested } from './patient-erasure-requested/descriptor';
 import { descriptor as sesFeedback } from './ses-feedback/descriptor';
 import { descriptor as sessionCompleted } from './session-completed/descriptor';
 import { descriptor as treatmentPlanCreated } from './treatment-plan-created/descriptor';
@@ -25,6 +27,8 @@ export const careLoopFunctions: readonly FunctionDescriptor[] = [
   treatmentPlanCreated,
   contactPreferencesUpdated,
   clinicProfileUpdated,
+  patientDataExportRequested,
+  patientErasureRequested,
   dueJobs,
   outbox,
   unsubscribe,

@@ -27,8 +27,10 @@ import {
   ConcurrentUpdateError,
   type ClaimResult,
   type EmailClaim,
+  type EmailLogEntry,
   type OutboxEntry,
   type PatientFile,
+  type PatientHoldings,
   type RecordChange,
   type StaffAlertRequest,
   type Store,
@@ -67,6 +69,11 @@ export const keys = {
   }),
   /** One of CareLoop's own events, waiting for the outbox function or published (OUTBOX_SORT_KEY). */
   outboxEntry: (clinicId: string, eventId: string) => ({ pk: `C#${clinicId}#OUT#${eventId}`, sk: OUTBOX_SORT_KEY }),
+  /** A patient data export's record (the bucket and key it went to), in the patient's partition. */
+  export: (clinicId: string, patientId: string, requestId: string) => ({
+    pk: keys.patientPartition(clinicId, patientId),
+    sk: `EXPORT#${requestId}`,
+  }),
   patientPartition: (clinicId: string, patientId: string) => `C#${clinicId}#P#${patientId}`,
   patient: (clinicId: string, patientId: string) => ({ pk: keys.patientPartition(clinicId, patientId), sk: 'PROFILE' }),
   session: (clinicId: string, patientId: string, bookingId: string) => ({
@@ -164,7 +171,23 @@ function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>): Record<stri
         data: record,
       };
     }
+    case 'export': {
+      const { record } = change;
+      return { ...keys.export(record.clinicId, record.patientId, record.requestId), version, data: record };
+    }
   }
+}
+
+/** An email claim as the export's log shows it: what was sent, when, and SES's id; the item holds no body. */
+function emailLogEntryOf(item: Record<string, unknown>, bookingId: string | undefined): EmailLogEntry {
+  return {
+    kind: item.kind as EmailLogEntry['kind'],
+    ...(bookingId !== undefined && { bookingId }),
+    status: item.status === 'sent' ? 'sent' : 'claimed',
+    claimedAt: String(item.claimedAt),
+    ...(typeof item.sentAt === 'string' && { sentAt: item.sentAt }),
+    ...(typeof item.messageId === 'string' && { messageId: item.messageId }),
+  };
 }
 
 function versionedPut(tableName: string, change: RecordChange): Put {
@@ -212,7 +235,91 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
     return versioned<T>(Item);
   };
 
-  return {
+  /** Every item of a partition, each page read consistently. */
+  const queryPartition = async (pk: string) => {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': { S: pk } },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  };
+
+  /**
+   * The patient's partition, and the partition of every booking that names them: those the index
+   * finds, and those their sessions and answers are about (a booking's index entry needs its time).
+   */
+  const readHoldings = async (clinicId: string, patientId: string) => {
+    const holdings: PatientHoldings = {
+      bookings: [],
+      sessions: [],
+      plans: [],
+      responses: [],
+      emails: [],
+      exports: [],
+    };
+    const itemKeys: { pk: string; sk: string }[] = [];
+    const bookingIds = new Set<string>();
+    for (const item of await queryPartition(keys.patientPartition(clinicId, patientId))) {
+      const sk = String(item.sk);
+      itemKeys.push({ pk: String(item.pk), sk });
+      const data = item.data as never;
+      if (sk === 'PROFILE') holdings.patient = { record: data, version: item.version as number };
+      else if (sk.startsWith('SESSION#')) holdings.sessions.push(data);
+      else if (sk.startsWith('PLAN#')) holdings.plans.push(data);
+      else if (sk.startsWith('RESPONSE#')) holdings.responses.push(data);
+      else if (sk.startsWith('EXPORT#')) holdings.exports.push(data);
+      else if (sk.startsWith('EMAIL#')) holdings.emails.push(emailLogEntryOf(item, undefined));
+      if (sk.startsWith('SESSION#') || sk.startsWith('RESPONSE#')) {
+        bookingIds.add((data as { bookingId: string }).bookingId);
+      }
+    }
+    const index = tableDefinition.indexes[0];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.indexName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+          ExpressionAttributeValues: { ':pk': { S: keys.patientPartition(clinicId, patientId) } },
+          ProjectionExpression: '#sk',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        // The index's sort key is `<start>#<bookingId>`.
+        const sortKey = item[index.sortKey]?.S ?? '';
+        bookingIds.add(sortKey.slice(sortKey.indexOf('#') + 1));
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    for (const bookingId of [...bookingIds].sort()) {
+      const items = await queryPartition(keys.booking(clinicId, bookingId).pk);
+      const booking = items.find((item) => item.sk === 'BOOKING')?.data as BookingRecord | undefined;
+      // A booking of someone else's (an id a session or answer named wrongly) is not theirs to take.
+      if (booking?.patientId !== undefined && booking.patientId !== patientId) continue;
+      for (const item of items) {
+        itemKeys.push({ pk: String(item.pk), sk: String(item.sk) });
+        if (String(item.sk).startsWith('EMAIL#')) holdings.emails.push(emailLogEntryOf(item, bookingId));
+      }
+      if (booking) holdings.bookings.push(booking);
+    }
+    return { holdings, itemKeys };
+  };
+
+  const store: Store = {
     getBooking: (clinicId, bookingId) => getVersioned<BookingRecord>(keys.booking(clinicId, bookingId)),
     getPatient: (clinicId, patientId) => getVersioned<PatientRecord>(keys.patient(clinicId, patientId)),
 
@@ -450,6 +557,30 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return pending;
     },
 
+    async getPatientHoldings(clinicId, patientId) {
+      return (await readHoldings(clinicId, patientId)).holdings;
+    },
+
+    async erasePatient(marker, patientVersion, outbox) {
+      const { itemKeys } = await readHoldings(marker.clinicId, marker.patientId);
+      const profile = keys.patient(marker.clinicId, marker.patientId);
+      const doomed = itemKeys.filter((key) => key.pk !== profile.pk || key.sk !== profile.sk);
+      // One DeleteItem each (an erasure is rare; its role needs no batch write), a few at a time.
+      for (let index = 0; index < doomed.length; index += 10) {
+        await Promise.all(
+          doomed
+            .slice(index, index + 10)
+            .map((key) => client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(key) }))),
+        );
+      }
+      // The marker replaces the profile (a versioned write, so a change that landed meanwhile is
+      // seen by the retry), with the event that reports the erasure: both or neither.
+      await store.save([
+        { type: 'patient', record: marker, version: patientVersion },
+        { type: 'outbox', entry: outbox },
+      ]);
+    },
+
     async removeOutboxEntry(clinicId, eventId) {
       await client.send(
         new DeleteItemCommand({ TableName: tableName, Key: marshall(keys.outboxEntry(clinicId, eventId)) }),
@@ -469,4 +600,5 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       );
     },
   };
+  return store;
 }

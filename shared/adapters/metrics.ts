@@ -39,6 +39,7 @@ export const METRIC_DIMENSIONS: Readonly<Record<MetricName, readonly string[]>> 
   [METRIC_NAMES.emailsSuppressed]: ['kind'],
   [METRIC_NAMES.scheduledJobs]: ['job', 'outcome'],
   [METRIC_NAMES.eventsPublished]: ['detailType'],
+  [METRIC_NAMES.eventsAfterErasure]: ['detailType'],
 };
 
 /**

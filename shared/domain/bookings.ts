@@ -3,6 +3,7 @@ import type { BookingCancelled, BookingCreated, BookingMissed, BookingReschedule
 import { appointmentEmail } from '../email/appointment-emails';
 import type { Appointment } from '../email/types';
 import type { BookingRecord, Versioned } from './model';
+import { erasedSince, ignoredAfterErasure } from './erasure';
 import { type Dependencies, type Needs, type RecordChange, type ScheduledJob, type UnsubscribeLinks } from './ports';
 import {
   applyBookingCancelled,
@@ -252,6 +253,7 @@ export async function onBookingCreated(
 ): Promise<BookingOutcome> {
   const { clinicId } = event;
   const { patientId } = event.patient;
+  let erased = false;
   const { patientId: _settledFor, ...outcome } = await applyAndSettle(
     deps,
     clinicId,
@@ -259,6 +261,10 @@ export async function onBookingCreated(
     { type: 'BookingCreated', eventId: event.eventId },
     async (current) => {
       const patient = await deps.store.getPatient(clinicId, patientId);
+      if (erasedSince(patient?.record, event.occurredAt)) {
+        erased = true;
+        return { booking: undefined, extra: [] };
+      }
       const nextPatient = applyPatientFromBooking(patient?.record, event);
       return {
         booking: applyBookingCreated(current?.record, event),
@@ -266,6 +272,12 @@ export async function onBookingCreated(
       };
     },
   );
+  if (erased) {
+    return {
+      ...outcome,
+      ...ignoredAfterErasure(deps, 'BookingCreated', { clinicId, patientId, eventId: event.eventId }),
+    };
+  }
   await deliverAwaitingFollowUps(deps, clinicId, patientId);
   return outcome;
 }

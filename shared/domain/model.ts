@@ -85,6 +85,28 @@ export interface PatientRecord {
   emailChange?: Stamp;
   consent: { reminders: boolean; followUps: boolean };
   consentChange: { reminders?: Stamp; followUps?: Stamp };
+  /**
+   * The patient's data was erased (contract 1.1, PatientErasureRequested): when, and by which
+   * request. Kept on the profile for good, alone after the erasure and beside what a later booking
+   * brings, so that any event that occurred before it is ignored, whichever way it comes back.
+   */
+  erasure?: PatientErasure;
+}
+
+export interface PatientErasure {
+  erasedAt: string;
+  requestId: string;
+}
+
+/** A patient data export written to the export bucket, kept so the same request exports nothing new. */
+export interface ExportRecord {
+  clinicId: string;
+  patientId: string;
+  requestId: string;
+  bucket: string;
+  key: string;
+  exportedAt: string;
+  expiresAt: string;
 }
 
 export interface SessionRecord {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TreatmentPlanCreated } from '../../events/schemas';
 import type { PlanRecord, SessionRecord } from './model';
+import { erasedSince, ignoredAfterErasure } from './erasure';
 import { withOptimisticRetry } from './optimistic';
 import type { Needs, PatientFile, ScheduledJob, UpcomingBooking } from './ports';
 import { outsideQuietHours } from './quiet-hours';
@@ -148,13 +149,20 @@ export async function syncPlanCheck(
 
 /** Stored, and the plan's check scheduled: later follow-ups show progress against the plan. */
 export async function onTreatmentPlanCreated(deps: Needs<'scheduler'>, event: TreatmentPlanCreated) {
+  let erased = false;
   const applied = await withOptimisticRetry(async () => {
     const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
+    erased = erasedSince(file.patient?.record, event.occurredAt);
+    if (erased) return false;
     const current = file.plans.find((entry) => entry.record.planId === event.plan.planId);
     const next = applyTreatmentPlanCreated(current?.record, event);
     if (next) await deps.store.save([{ type: 'plan', record: next, version: current?.version }]);
     return next !== undefined;
   });
+  if (erased) {
+    const { clinicId, patientId, eventId } = event;
+    return { applied, ...ignoredAfterErasure(deps, 'TreatmentPlanCreated', { clinicId, patientId, eventId }) };
+  }
   const checks = await syncPlanCheck(deps, event.clinicId, event.patientId);
   return { applied, ...checks };
 }

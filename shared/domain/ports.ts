@@ -6,6 +6,7 @@ import type { QuietHours } from './quiet-hours';
 import type {
   BookingRecord,
   ClinicProfileRecord,
+  ExportRecord,
   PatientRecord,
   PlanRecord,
   ResponseRecord,
@@ -135,6 +136,28 @@ export interface PatientFile {
   plans: Versioned<PlanRecord>[];
 }
 
+/** One email sent (or claimed) to the patient, as the export's email log shows it: never its body. */
+export interface EmailLogEntry {
+  kind: EmailKind;
+  /** The booking it was about; none for an email about the patient's plan as a whole. */
+  bookingId?: string;
+  status: 'claimed' | 'sent';
+  claimedAt: string;
+  sentAt?: string;
+  messageId?: string;
+}
+
+/** Everything CareLoop holds about one patient: what an export shows and an erasure deletes. */
+export interface PatientHoldings {
+  patient?: Versioned<PatientRecord>;
+  bookings: BookingRecord[];
+  sessions: SessionRecord[];
+  plans: PlanRecord[];
+  responses: ResponseRecord[];
+  emails: EmailLogEntry[];
+  exports: ExportRecord[];
+}
+
 export interface Store {
   getBooking(clinicId: string, bookingId: string): Promise<Versioned<BookingRecord> | undefined>;
   getPatient(clinicId: string, patientId: string): Promise<Versioned<PatientRecord> | undefined>;
@@ -167,6 +190,16 @@ export interface Store {
   isEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string): Promise<boolean>;
   markEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date): Promise<void>;
 
+  /** Everything held about the patient: their partition, and each of their bookings' partitions. */
+  getPatientHoldings(clinicId: string, patientId: string): Promise<PatientHoldings>;
+  /**
+   * Deletes every item of the patient (their partition, and each booking's partition the patient
+   * is named in, emails included), then writes the marker (a profile holding only ids and the
+   * erasure) with the outbox entry that reports it, together. Throws ConcurrentUpdateError when
+   * the profile changed since `patientVersion` was read.
+   */
+  erasePatient(marker: PatientRecord, patientVersion: number | undefined, outbox: OutboxEntry): Promise<void>;
+
   /** Of these outbox entries (by event id), those still in the table: not published yet. */
   pendingOutboxEntries(clinicId: string, eventIds: readonly string[]): Promise<Set<string>>;
   /** Removes a published entry: the table keeps no copy of what the bus now has. */
@@ -187,6 +220,7 @@ export type RecordChange =
   | { type: 'plan'; record: PlanRecord; version: number | undefined }
   | { type: 'clinic'; record: ClinicProfileRecord; version: number | undefined }
   | { type: 'response'; record: ResponseRecord; version: number | undefined }
+  | { type: 'export'; record: ExportRecord; version: undefined }
   /**
    * One of CareLoop's own events, written with the change it reports (the transactional outbox):
    * the outbox function publishes it from the table's stream. Written again it changes nothing.
@@ -253,6 +287,8 @@ export const METRIC_NAMES = {
   scheduledJobs: 'ScheduledJobs',
   /** CareLoop published an event of its own; dimension detailType. */
   eventsPublished: 'EventsPublished',
+  /** An event about an erased patient that occurred before the erasure: ignored; dimension detailType. */
+  eventsAfterErasure: 'EventsIgnoredAfterErasure',
 } as const;
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 

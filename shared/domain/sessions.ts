@@ -7,6 +7,7 @@ import type { Needs, ScheduledJob, UnsubscribeLinks } from './ports';
 import { applySessionCompleted } from './records';
 import { recipientOf } from './recipient';
 import { sendOnce, type SendOnceResult } from './send-once';
+import { erasedSince, ignoredAfterErasure } from './erasure';
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours } from './quiet-hours';
 import { sessionsUnder, syncPlanCheck } from './plans';
@@ -107,7 +108,8 @@ const checkInAnswerUrl = (links: UnsubscribeLinks, session: SessionRecord) =>
     expiresAt: new Date(Date.parse(session.completedAt) + CHECK_IN_ANSWER_DAYS * 86_400_000),
   });
 
-export type FollowUpOutcome = SendOnceResult | 'awaiting-contact' | 'no-consent' | 'session-missing' | 'booking-missed';
+export type FollowUpOutcome =
+  SendOnceResult | 'awaiting-contact' | 'no-consent' | 'session-missing' | 'booking-missed' | 'patient-erased';
 
 /** A missed booking is over: nothing about a session for it is sent, whatever the clinic app reported. */
 const bookingOf = async (deps: Needs, session: SessionRecord) =>
@@ -220,13 +222,25 @@ export async function onSessionCompleted(
   const known = requested.filter((id) => library.findExercise(id) !== undefined);
   // Reported so a clinic can fix its library; only id-shaped values, since producers may send any text.
   const unknownExerciseIds = requested.filter((id) => !known.includes(id) && /^[a-z0-9][a-z0-9-]{0,63}$/.test(id));
+  let erased = false;
   const applied = await withOptimisticRetry(async () => {
     const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
+    erased = erasedSince(file.patient?.record, event.occurredAt);
+    if (erased) return false;
     const current = file.sessions.find((entry) => entry.record.bookingId === event.bookingId);
     const next = applySessionCompleted(current?.record, event, [...new Set(known)]);
     if (next) await deps.store.save([{ type: 'session', record: next, version: current?.version }]);
     return next !== undefined;
   });
+  if (erased) {
+    const { clinicId, patientId, eventId } = event;
+    return {
+      applied,
+      followUp: 'patient-erased',
+      unknownExerciseIds,
+      ...ignoredAfterErasure(deps, 'SessionCompleted', { clinicId, patientId, eventId }),
+    };
+  }
   const outcome = await followUp(deps, event.clinicId, event.patientId, event.bookingId);
   // The session moves the plan's check (or, completing the plan, ends it).
   await syncPlanCheck(deps, event.clinicId, event.patientId);

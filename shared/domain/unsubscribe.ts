@@ -22,7 +22,8 @@ export async function onUnsubscribe(
 ): Promise<UnsubscribeOutcome> {
   return withOptimisticRetry(async () => {
     const current = await deps.store.getPatient(subject.clinicId, subject.patientId);
-    if (!current) return 'unknown-patient';
+    // Erased: the marker is not a patient to write to (their link was sent before the erasure).
+    if (!current || (current.record.erasure && current.record.email === undefined)) return 'unknown-patient';
     if (!current.record.consent.followUps) return 'already-unsubscribed';
     const event: ContactPreferencesUpdated = {
       eventId: UNSUBSCRIBE_EVENT_ID,

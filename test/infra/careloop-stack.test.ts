@@ -1,3 +1,4 @@
+import { detailTypes } from '../../events/catalog';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
@@ -60,7 +61,8 @@ describe('CareLoopStack with default settings', () => {
   describe('event routing', () => {
     it('has exactly one rule per event route and none for scheduled functions', () => {
       template.resourceCountIs('AWS::Events::Rule', eventRoutes.length + awsEventRoutes.length);
-      expect(eventRoutes.length).toBe(8);
+      // Every event of the contract has its function, and only one.
+      expect(eventRoutes.flatMap((route) => triggerOf(route, 'bus')!.events).sort()).toEqual([...detailTypes].sort());
       const targetArns = ofType('AWS::Events::Rule').flatMap(([, r]) => r.Properties.Targets.map((t: any) => t.Arn));
       for (const route of scheduledRoutes) expect(targetArns).not.toContainEqual(getAtt(fnId(route.name)));
     });
@@ -236,6 +238,7 @@ describe('CareLoopStack with default settings', () => {
           : []),
         ...(triggerOf(route, 'aws-events') ? [ENV.addressKeySecretId] : []),
         ...(route.ports.includes('events') ? [ENV.eventBusName] : []),
+        ...(route.ports.includes('exports') ? [ENV.exportBucketName, ENV.exportKeyArn] : []),
       ];
       for (const route of careLoopFunctions) {
         const variables = resources[fnId(route.name)]!.Properties.Environment.Variables as Record<string, unknown>;

@@ -1,9 +1,8 @@
-import { rmSync } from 'node:fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
 import { CareLoopStack, type CareLoopStackProps } from '../../infra/careloop-stack';
 import { acknowledgementsOf, synthWithCompliancePacks } from '../../infra/compliance-report';
@@ -17,7 +16,6 @@ import { MAX_EXPORT_READERS } from '../../infra/export-readers';
 import { REASONS } from '../../infra/nag';
 import { resolveSettings, SettingsError } from '../../infra/settings';
 import { ENV } from '../../shared/config';
-import { exportProbeFunction, projectWithProbe } from '../support/new-function';
 import {
   arnOf,
   keyAllows,
@@ -35,6 +33,8 @@ import {
  */
 
 type Json = Record<string, any>;
+
+const EXPORT_FUNCTION = 'patient-data-export-requested';
 
 const ENVIRONMENT: Environment = {
   account: '111122223333',
@@ -370,15 +370,6 @@ describe('who may read and write an export', () => {
     expect(s3Allows('arn:aws:iam::111122223333:user/clinic-admin', 's3:GetObject', EVERYTHING)).toBe(false);
   });
 
-  it('lets no role of the stack read or write an export until a function wires the export port', () => {
-    const { s3Allows, roles } = exportsOfStack({ exportReaders: [CLINIC_ADMIN] });
-    expect(roles.length).toBeGreaterThan(10);
-    const reaching = roles.filter(({ arn, identity }) =>
-      ['s3:GetObject', 's3:PutObject'].some((action) => s3Allows(arn, action, identity)),
-    );
-    expect(reaching.map(({ roleId }) => roleId)).toEqual([]);
-  });
-
   it('lets nobody read an export when no reader is named', () => {
     const { s3Allows, policyOf, bucketId } = exportsOfStack();
     expect(s3Allows(CLINIC_ADMIN, 's3:GetObject', EVERYTHING)).toBe(false);
@@ -426,31 +417,30 @@ describe('who may read and write an export', () => {
   });
 });
 
-describe('a function that wires the exports port (a probe, as the export function will)', () => {
-  let projectRoot: string;
+describe('the export function, the one that wires the exports port', () => {
   let synthesized: ReturnType<typeof synth>;
   let exports: ReturnType<typeof exportsOf>;
   let writer: { roleId: string; arn: string; identity: Statement[] };
-  const withProbe = () => ({ projectRoot, functions: [...careLoopFunctions, exportProbeFunction] });
   beforeAll(() => {
-    projectRoot = projectWithProbe();
-    synthesized = synth({ exportReaders: [CLINIC_ADMIN] }, withProbe());
+    synthesized = synth({ exportReaders: [CLINIC_ADMIN] });
     exports = exportsOf(synthesized.resources, idsOf(synthesized.stack));
-    const fn = synthesized.resources[logicalIdOf(synthesized.stack, synthesized.stack.functions.get('export-probe')!)]!;
+    const fn =
+      synthesized.resources[logicalIdOf(synthesized.stack, synthesized.stack.functions.get(EXPORT_FUNCTION)!)]!;
     const roleId = (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     writer = exports.roles.find((role) => role.roleId === roleId)!;
   });
-  afterAll(() => rmSync(projectRoot, { recursive: true, force: true }));
-
   it("is told the bucket and the stack's key to put with, and the functions that do not wire it are not", () => {
     const variablesOf = (name: string) =>
       synthesized.resources[logicalIdOf(synthesized.stack, synthesized.stack.functions.get(name)!)]!.Properties!
         .Environment.Variables as Json;
-    expect(variablesOf('export-probe')).toMatchObject({
+    expect(careLoopFunctions.filter(({ ports }) => ports.includes('exports')).map(({ name }) => name)).toEqual([
+      EXPORT_FUNCTION,
+    ]);
+    expect(variablesOf(EXPORT_FUNCTION)).toMatchObject({
       [ENV.exportBucketName]: { Ref: exports.bucketId },
       [ENV.exportKeyArn]: { 'Fn::GetAtt': [exports.keyId, 'Arn'] },
     });
-    for (const { name } of careLoopFunctions) {
+    for (const { name } of careLoopFunctions.filter(({ name }) => name !== EXPORT_FUNCTION)) {
       expect(variablesOf(name), name).not.toHaveProperty(ENV.exportBucketName);
       expect(variablesOf(name), name).not.toHaveProperty(ENV.exportKeyArn);
     }
@@ -504,7 +494,7 @@ describe('a function that wires the exports port (a probe, as the export functio
   });
 
   it("leaves the compliance packs clean, its one wildcard (the bucket's objects) acknowledged", () => {
-    const checked = synthWithCompliancePacks({ exportReaders: [CLINIC_ADMIN] }, undefined, withProbe());
+    const checked = synthWithCompliancePacks({ exportReaders: [CLINIC_ADMIN] });
     expect(checked.findings).toEqual([]);
     expect(checked.annotations).toEqual([]);
     expect(
@@ -513,7 +503,7 @@ describe('a function that wires the exports port (a probe, as the export functio
         .map((ack) => [ack.path, ack.id]),
     ).toEqual([
       [
-        'ExportProbe/ExportProbeRole',
+        'PatientDataExportRequested/PatientDataExportRequestedRole',
         expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ExportBucket\w+\.Arn>\/\*\]$/),
       ],
     ]);

@@ -6,7 +6,6 @@ import { startS3Local } from '../../infra/local/s3-local';
 import { LOCAL_EXPORT_BUCKET, localFunctionSettings, localStackOptionsFromEnv } from '../../infra/local/stack';
 import { ENV, loadRuntimeConfig } from '../../shared/config';
 import { s3Exports } from '../../shared/runtime/wiring';
-import { exportProbeFunction } from '../support/new-function';
 
 /**
  * A function reaches the local S3 endpoint through the environment the local stack gives it, as it
@@ -71,11 +70,8 @@ describe("a function's S3 client on the local stack", () => {
   });
 
   it("tells a function that wires exports the run's export bucket, where its store puts each export", async () => {
-    // No function of the catalog wires it: none is told of the bucket.
-    expect(useFunctionEnvironment(inject('s3Endpoint'))).not.toHaveProperty(ENV.exportBucketName);
-    vi.unstubAllEnvs();
-
-    const environment = useFunctionEnvironment(inject('s3Endpoint'), [exportProbeFunction]);
+    // The export function wires it (the catalog's environment is its functions' together).
+    const environment = useFunctionEnvironment(inject('s3Endpoint'));
     expect(environment[ENV.exportBucketName]).toBe(LOCAL_EXPORT_BUCKET);
     const key = 'exports/riverside/pt-0003/req-1.json';
     await expect(

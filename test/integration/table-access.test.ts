@@ -130,6 +130,10 @@ beforeAll(async () => {
   await harness.invoke('unsubscribe', functionUrlRequest('GET', link));
   await harness.invoke('unsubscribe', functionUrlRequest('POST', link));
   await harness.invoke('ses-feedback', sesEvent('bounce-permanent', s.email));
+  // The patient's data: exported, then erased.
+  await harness.publish('PatientDataExportRequested', s.exportRequested());
+  await harness.publish('PatientErasureRequested', s.erasureRequested({ occurredAt: '2027-04-01T00:00:00Z' }));
+  await harness.settled();
 }, 120_000);
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import {
   onBookingRescheduled,
 } from '../../shared/domain/bookings';
 import { onClinicProfileUpdated } from '../../shared/domain/clinic-profile';
+import { onPatientDataExportRequested, onPatientErasureRequested } from '../../shared/domain/data-rights';
 import { onContactPreferencesUpdated } from '../../shared/domain/patients';
 import { onTreatmentPlanCreated } from '../../shared/domain/plans';
 import type { Dependencies } from '../../shared/domain/ports';
@@ -145,6 +146,10 @@ export function runUseCase(deps: Dependencies, event: ParsedEvent): Promise<unkn
       return onBookingMissed(deps, event.detail);
     case 'ClinicProfileUpdated':
       return onClinicProfileUpdated(deps, event.detail);
+    case 'PatientDataExportRequested':
+      return onPatientDataExportRequested(deps, event.detail);
+    case 'PatientErasureRequested':
+      return onPatientErasureRequested(deps, event.detail);
   }
 }
 

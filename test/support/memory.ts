@@ -2,6 +2,7 @@ import type { EmailKind } from '../../shared/email/types';
 import type {
   BookingRecord,
   ClinicProfileRecord,
+  ExportRecord,
   PatientRecord,
   PlanRecord,
   ResponseRecord,
@@ -70,6 +71,8 @@ export function createMemoryStore(): Store & {
         return `clinic/${record.clinicId}`;
       case 'response':
         return `response/${record.clinicId}/${record.patientId}/${record.bookingId}/${record.kind}`;
+      case 'export':
+        return `export/${record.clinicId}/${record.patientId}/${record.requestId}`;
       default:
         return `plan/${record.clinicId}/${record.patientId}/${record.planId}`;
     }
@@ -169,6 +172,53 @@ export function createMemoryStore(): Store & {
         ),
       ),
     removeOutboxEntry: async (clinicId, eventId) => void published.add(`${clinicId}/${eventId}`),
+    async getPatientHoldings(clinicId, patientId) {
+      const bookings = inPartition<BookingRecord>(`booking/${clinicId}/`)
+        .map(({ record }) => record)
+        .filter((record) => record.patientId === patientId);
+      const bookingIds = new Set(bookings.map((booking) => booking.bookingId));
+      return {
+        patient: get<PatientRecord>(`patient/${clinicId}/${patientId}`),
+        bookings,
+        sessions: inPartition<SessionRecord>(`session/${clinicId}/${patientId}/`).map(({ record }) => record),
+        plans: inPartition<PlanRecord>(`plan/${clinicId}/${patientId}/`).map(({ record }) => record),
+        responses: inPartition<ResponseRecord>(`response/${clinicId}/${patientId}/`).map(({ record }) => record),
+        emails: [...emailClaims.entries()]
+          .filter(([key]) => {
+            const [claimClinic, owner] = key.split('/');
+            return claimClinic === clinicId && (owner === `patient:${patientId}` || bookingIds.has(owner!));
+          })
+          .map(([key, claim]) => ({
+            kind: claim.kind,
+            ...(!key.split('/')[1]!.startsWith('patient:') && { bookingId: key.split('/')[1]! }),
+            status: claim.status === 'sent' ? ('sent' as const) : ('claimed' as const),
+            claimedAt: claim.claimedAt.toISOString(),
+          })),
+        exports: inPartition<ExportRecord>(`export/${clinicId}/${patientId}/`).map(({ record }) => record),
+      };
+    },
+    async erasePatient(marker, patientVersion, entry) {
+      const { clinicId, patientId } = marker;
+      const profileKey = `patient/${clinicId}/${patientId}`;
+      if ((records.get(profileKey)?.version ?? undefined) !== patientVersion) {
+        throw new ConcurrentUpdateError('the record changed since it was read');
+      }
+      const bookingIds = new Set<string>();
+      for (const [key, value] of records) {
+        const record = value.record as { clinicId: string; patientId?: string; bookingId?: string };
+        if (record.clinicId !== clinicId || record.patientId !== patientId || key === profileKey) continue;
+        if (record.bookingId !== undefined) bookingIds.add(record.bookingId);
+        records.delete(key);
+      }
+      for (const key of emailClaims.keys()) {
+        const [claimClinic, owner] = key.split('/');
+        if (claimClinic === clinicId && (owner === `patient:${patientId}` || bookingIds.has(owner!))) {
+          emailClaims.delete(key);
+        }
+      }
+      records.set(profileKey, { record: clone(marker), version: (patientVersion ?? 0) + 1 });
+      addToOutbox(entry);
+    },
   };
 }
 
