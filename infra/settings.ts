@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { DEFAULT_TIMING, hoursToMinutes } from '../shared/defaults';
 import { parseQuietHours } from '../shared/domain/quiet-hours';
+import { DEFAULT_RETENTION_DAYS, parseRetention, RETENTION_RULE, type Retention } from '../shared/retention';
 import { selfCareLibraryFromConfiguration } from '../shared/self-care/configured';
 import type { ClinicProfileUpdated } from '../events/schemas';
 import { parsePublishers, type Publisher } from './bus-policy';
@@ -49,6 +50,11 @@ export interface Settings {
    */
   readonly publicFunctionConcurrency: number | 'off';
   /**
+   * Days the table keeps sessions, answers and the email log after their own time (DynamoDB TTL),
+   * or `off` to keep them until they are erased: see shared/retention.ts.
+   */
+  readonly retention: Retention;
+  /**
    * Days the bus archive keeps every event for replay. Events carry patients' details, and an
    * erasure cannot reach into the archive: it is gone from there only when it ages out.
    */
@@ -76,6 +82,7 @@ export const CONTEXT_KEYS = [
   'clinicsFile',
   'alarmEmail',
   'publicFunctionConcurrency',
+  'retention',
   'archiveRetentionDays',
   'exportReaders',
   'region',
@@ -89,6 +96,7 @@ export const DEFAULT_SETTINGS = {
   senderAddress: 'appointments@example.com',
   ...DEFAULT_TIMING,
   publicFunctionConcurrency: 10,
+  retention: DEFAULT_RETENTION_DAYS,
   /** As long as point-in-time recovery reaches back, and the processed-event markers last. */
   archiveRetentionDays: 35,
   region: 'eu-central-1',
@@ -266,6 +274,12 @@ export function resolveSettings(
     });
   }
 
+  const rawRetention = read(getContext, 'retention');
+  const retention = rawRetention === undefined ? DEFAULT_SETTINGS.retention : parseRetention(rawRetention);
+  if (retention === undefined) {
+    problems.push({ key: 'retention', message: `${RETENTION_RULE}, got ${show(rawRetention)}` });
+  }
+
   const rawArchiveDays = read(getContext, 'archiveRetentionDays');
   const archiveRetentionDays =
     rawArchiveDays === undefined
@@ -280,6 +294,14 @@ export function resolveSettings(
 
   const { readers: exportReaders, problems: readerProblems } = parseExportReaders(read(getContext, 'exportReaders'));
   for (const message of readerProblems) problems.push({ key: 'exportReaders', message });
+  // Once an event's processed markers have expired, the email log is what keeps a replay of it
+  // from mailing the patient again: it must reach back as far as a replay can.
+  if (typeof retention === 'number' && archiveRetentionDays !== undefined && retention < archiveRetentionDays) {
+    problems.push({
+      key: 'retention',
+      message: `must be at least archiveRetentionDays (${archiveRetentionDays}), or off: a replay from the archive would email again what the expired log no longer shows as sent, got ${show(rawRetention)}`,
+    });
+  }
 
   const region = text(
     'region',
@@ -303,6 +325,7 @@ export function resolveSettings(
     ...(clinicProfiles ? { clinicProfiles } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     publicFunctionConcurrency: publicFunctionConcurrency!,
+    retention: retention!,
     archiveRetentionDays: archiveRetentionDays!,
     ...(exportReaders.length > 0 ? { exportReaders } : {}),
     region: region!,

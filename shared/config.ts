@@ -1,5 +1,6 @@
 import { DEFAULT_TIMING, hoursToMinutes } from './defaults';
 import { parseQuietHours, type QuietHours } from './domain/quiet-hours';
+import { DEFAULT_RETENTION_DAYS, parseRetention, RETENTION_RULE, type Retention } from './retention';
 
 /**
  * Runtime configuration of a function, read once per cold start from its environment. The CDK
@@ -19,6 +20,7 @@ export const ENV = {
   checkInDelayMinutes: 'CHECK_IN_DELAY_MINUTES',
   rejectedEventsQueueUrl: 'REJECTED_EVENTS_QUEUE_URL',
   quietHours: 'QUIET_HOURS',
+  retention: 'RETENTION_DAYS',
   unsubscribeBaseUrl: 'UNSUBSCRIBE_BASE_URL',
   unsubscribeSecretId: 'UNSUBSCRIBE_SECRET_ID',
   addressKeySecretId: 'ADDRESS_KEY_SECRET_ID',
@@ -49,6 +51,8 @@ export interface RuntimeConfig {
   checkInDelayMinutes: number;
   rejectedEventsQueueUrl?: string;
   quietHours: QuietHours | undefined;
+  /** How long sessions, answers and the email log are kept (shared/retention.ts): every write of them reads it. */
+  retention: Retention;
   unsubscribeBaseUrl?: string;
   unsubscribeSecretId?: string;
   /** The secret that keys suppressed addresses (shared/adapters/dynamo-store.ts). */
@@ -106,6 +110,11 @@ const flag = (raw: string | undefined): Reading<boolean | undefined> =>
     ? { value: raw === undefined ? undefined : raw === 'true' }
     : { problem: 'must be true or false' };
 
+const retentionSetting = (raw: string): Reading<Retention> => {
+  const value = parseRetention(raw);
+  return value === undefined ? { problem: RETENTION_RULE } : { value };
+};
+
 const httpUrl = (raw: string | undefined): Reading<string | undefined> => {
   if (raw === undefined) return { value: undefined };
   try {
@@ -140,6 +149,7 @@ export function loadRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
     ),
     rejectedEventsQueueUrl: given('rejectedEventsQueueUrl'),
     quietHours: quietHoursSetting(raw('quietHours') ?? DEFAULT_TIMING.quietHours),
+    retention: retentionSetting(raw('retention') ?? String(DEFAULT_RETENTION_DAYS)),
     unsubscribeBaseUrl: httpUrl(raw('unsubscribeBaseUrl')),
     unsubscribeSecretId: given('unsubscribeSecretId'),
     addressKeySecretId: given('addressKeySecretId'),

@@ -26,6 +26,7 @@ describe('resolveSettings', () => {
       checkInDelayHours: 72,
       quietHours: '21:00-08:00',
       publicFunctionConcurrency: 10,
+      retention: 1095,
       archiveRetentionDays: 35,
       region: 'eu-central-1',
     });
@@ -39,6 +40,38 @@ describe('resolveSettings', () => {
         /context key "archiveRetentionDays": must be a whole number of days from 1 to 3650/,
       );
     }
+  });
+
+  it('keeps sessions, answers and the email log three years unless the context says how many days, or off', () => {
+    expect(resolveSettings(context({}), {}).retention).toBe(3 * 365);
+    expect(resolveSettings(context({ retention: '730' }), {}).retention).toBe(730);
+    expect(resolveSettings(context({ retention: 400 }), {}).retention).toBe(400);
+    expect(resolveSettings(context({ retention: ' off ' }), {}).retention).toBe('off');
+    // `-c retention=` gives an empty string: not given.
+    expect(resolveSettings(context({ retention: '' }), {}).retention).toBe(1095);
+  });
+
+  it('names the retention key for anything but a whole number of days or off', () => {
+    for (const bad of [0, -30, 1.5, '1.5', '30d', 'forever', 'OFF', 'none', true, [365], 36_501]) {
+      const error = errorOf({ retention: bad });
+      expect(error.problems, String(bad)).toEqual([
+        {
+          key: 'retention',
+          message: expect.stringMatching(/^must be a whole number of days from 1 to 36500, or off, got /),
+        },
+      ]);
+      expect(error.message).toContain('context key "retention"');
+    }
+  });
+
+  it('refuses a retention shorter than the archive reaches back, since a replay would email again', () => {
+    expect(errorOf({ retention: 30 }).problems).toEqual([
+      { key: 'retention', message: expect.stringContaining('must be at least archiveRetentionDays (35), or off') },
+    ]);
+    expect(errorOf({ retention: 90, archiveRetentionDays: 365 }).problems.map((p) => p.key)).toEqual(['retention']);
+    expect(resolveSettings(context({ retention: 35 }), {}).retention).toBe(35);
+    expect(resolveSettings(context({ retention: 7, archiveRetentionDays: 7 }), {}).retention).toBe(7);
+    expect(resolveSettings(context({ retention: 'off', archiveRetentionDays: 3650 }), {}).retention).toBe('off');
   });
 
   it('takes the public function concurrency as a whole number or off, and names the key otherwise', () => {

@@ -17,7 +17,7 @@ const complete = {
 };
 
 describe('runtime configuration', () => {
-  it('reads the variables, with the defaults for reminders, check-ins and quiet hours', () => {
+  it('reads the variables, with the defaults for reminders, check-ins, quiet hours and retention', () => {
     expect(loadRuntimeConfig(complete)).toEqual({
       tableName: 'careloop-table',
       senderAddress: 'appointments@clinic.example',
@@ -30,6 +30,7 @@ describe('runtime configuration', () => {
       checkInDelayMinutes: 4320,
       rejectedEventsQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/123456789012/rejected',
       quietHours: { startMinutes: 1260, endMinutes: 480 },
+      retention: 1095,
       unsubscribeBaseUrl: 'https://abc.lambda-url.eu-central-1.on.aws/',
       unsubscribeSecretId: 'careloop/unsubscribe',
       addressKeySecretId: 'careloop/address-key',
@@ -77,6 +78,17 @@ describe('runtime configuration', () => {
     expect(() => loadRuntimeConfig({ ...complete, S3_FORCE_PATH_STYLE: 'yes' })).toThrow(
       'S3_FORCE_PATH_STYLE: must be true or false',
     );
+  });
+
+  it('reads the retention as days or off, and names RETENTION_DAYS when it is neither', () => {
+    expect(loadRuntimeConfig({ ...complete, RETENTION_DAYS: '30' }).retention).toBe(30);
+    expect(loadRuntimeConfig({ ...complete, RETENTION_DAYS: 'off' }).retention).toBe('off');
+    expect(loadRuntimeConfig({ ...complete, RETENTION_DAYS: '' }).retention).toBe(1095);
+    for (const bad of ['0', '-1', '2.5', 'forever', '36501']) {
+      expect(() => loadRuntimeConfig({ ...complete, RETENTION_DAYS: bad }), bad).toThrow(
+        'CareLoop configuration is incomplete: RETENTION_DAYS: must be a whole number of days from 1 to 36500, or off',
+      );
+    }
   });
 
   it('refuses a sender address too short to be one, and a URL that is not one', () => {
