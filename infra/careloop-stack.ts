@@ -146,6 +146,7 @@ export class CareLoopStack extends Stack {
       reminderOffsetsMinutes: settings.reminderOffsetsHours.map(hoursToMinutes).join(','),
       checkInDelayMinutes: String(hoursToMinutes(settings.checkInDelayHours)),
       quietHours: settings.quietHours,
+      retentionDays: String(settings.retention),
       rejectedEventsQueueUrl: this.rejectedEventsQueue.queueUrl,
       unsubscribeSecretId: endpoint.signingKeySecret.secretArn,
       addressKeySecretId: email.addressKeySecret.secretArn,

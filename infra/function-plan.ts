@@ -119,6 +119,8 @@ export interface DeploymentValues {
   reminderOffsetsMinutes: string;
   checkInDelayMinutes: string;
   quietHours: string;
+  /** Days sessions, answers and the email log are kept, or `off` (shared/retention.ts). */
+  retentionDays: string;
   rejectedEventsQueueUrl: string;
   /** Where unsubscribe links point: the public function's URL. */
   unsubscribeBaseUrl: string;
@@ -135,12 +137,21 @@ export interface DeploymentValues {
 }
 
 /**
- * The environment of one function: the table, the runtime's own variables, and the settings of
- * the parts it wires, nothing else. Each part asks for its own when it is built
- * (shared/config.ts requireSetting), so a variable missing here is a function that fails.
+ * The environment of one function: the table and how long what it writes there is kept, the
+ * runtime's own variables, and the settings of the parts it wires, nothing else. Each part asks
+ * for its own when it is built (shared/config.ts requireSetting), so a variable missing here is
+ * a function that fails.
  */
 export function functionEnvironment(descriptor: FunctionDescriptor, values: DeploymentValues): Record<string, string> {
-  const environment: Partial<Record<EnvName, string>> = { [ENV.tableName]: values.tableName };
+  const environment: Partial<Record<EnvName, string>> = {
+    [ENV.tableName]: values.tableName,
+    // Every function, not only those that write sessions, answers or emails today: the store is
+    // the same in each, and which items a function writes follows from its code, not from its
+    // descriptor. A function left without it would write with the default instead of the
+    // deployment's setting, and one that rewrites a session (a contact change marks it no longer
+    // waiting) would move its expiry.
+    [ENV.retention]: values.retentionDays,
+  };
   const wires = (port: FunctionDescriptor['ports'][number]) => descriptor.ports.includes(port);
   if (reportsRejectedInput(descriptor)) environment[ENV.rejectedEventsQueueUrl] = values.rejectedEventsQueueUrl;
   if (wires('mailer')) {

@@ -6,6 +6,7 @@ import { eventCatalog, type DetailType, type EventDetailInput } from '../../even
 import { careLoopFunctions } from '../../functions/catalog';
 import type { FunctionDescriptor } from '../../functions/descriptor';
 import { DEFAULT_TIMING, hoursToMinutes } from '../../shared/defaults';
+import { DEFAULT_RETENTION_DAYS, type Retention } from '../../shared/retention';
 import { functionEnvironment, handlerEntry, type DeploymentValues } from '../function-plan';
 import { ENV } from '../../shared/config';
 import type { Clock } from '../../shared/domain/ports';
@@ -96,6 +97,8 @@ export interface LocalFunctionSettings {
   checkInDelayMinutes?: number;
   /** `21:00-08:00` by default; `off` to deliver at any hour. */
   quietHours?: string;
+  /** Days sessions, answers and the email log are kept, or `off`: a deployment's default unless given. */
+  retention?: Retention;
   /** The local bus: where the functions publish CareLoop's own events. */
   eventBusName: string;
   /** The bucket the S3 endpoint holds patient data exports in (created when it starts). */
@@ -121,6 +124,7 @@ export function localDeploymentValues(endpoints: LocalEndpoints, settings: Local
     ).join(','),
     checkInDelayMinutes: String(settings.checkInDelayMinutes ?? hoursToMinutes(DEFAULT_TIMING.checkInDelayHours)),
     quietHours: settings.quietHours ?? DEFAULT_TIMING.quietHours,
+    retentionDays: String(settings.retention ?? DEFAULT_RETENTION_DAYS),
     rejectedEventsQueueUrl: `${endpoints.sideServices}/${LOCAL_ACCOUNT}/${settings.prefix}-rejected-events`,
     unsubscribeBaseUrl: endpoints.unsubscribe,
     unsubscribeSecretId: LOCAL_UNSUBSCRIBE_SECRET_ID,

@@ -217,6 +217,7 @@ describe('CareLoopStack with default settings', () => {
       // What each part reads (shared/config.ts requireSetting), by what the descriptor says.
       const expected = (route: (typeof careLoopFunctions)[number]) => [
         ENV.tableName,
+        ENV.retention,
         'POWERTOOLS_SERVICE_NAME',
         'LOG_LEVEL',
         ...(reportsRejectedInput(route) ? [ENV.rejectedEventsQueueUrl] : []),
@@ -254,6 +255,7 @@ describe('CareLoopStack with default settings', () => {
           REMINDER_OFFSETS_MINUTES: '1440',
           CHECK_IN_DELAY_MINUTES: '4320',
           QUIET_HOURS: '21:00-08:00',
+          RETENTION_DAYS: '1095',
           EVENT_BUS_NAME: { Ref: idOf(stack.bus) },
           POWERTOOLS_SERVICE_NAME: 'careloop',
           LOG_LEVEL: 'INFO',
@@ -263,6 +265,14 @@ describe('CareLoopStack with default settings', () => {
         );
         // Reading source maps at start-up costs every cold start (docs/PERFORMANCE.md).
         expect(variables.NODE_OPTIONS, route.name).toBeUndefined();
+      }
+    });
+
+    it('tells every function the default retention: three years, whichever items it writes', () => {
+      const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+      expect(functions).toHaveLength(careLoopFunctions.length);
+      for (const fn of functions) {
+        expect(fn.Properties.Environment.Variables[ENV.retention], fn.Properties.FunctionName).toBe(String(3 * 365));
       }
     });
 
@@ -561,7 +571,17 @@ describe('CareLoopStack with custom settings', () => {
       reminderOffsetsHours: '2,24',
       checkInDelayHours: '48',
       archiveRetentionDays: '90',
+      retention: '730',
     }));
+  });
+
+  it('tells every function the retention the context gives, and off as off', () => {
+    const retentionOf = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::Function')).map(
+        (fn) => fn.Properties.Environment.Variables[ENV.retention],
+      );
+    expect(retentionOf(template)).toEqual(careLoopFunctions.map(() => '730'));
+    expect(retentionOf(synth({ retention: 'off' }).template)).toEqual(careLoopFunctions.map(() => 'off'));
   });
 
   it('verifies the sender domain with Easy DKIM instead of one address', () => {

@@ -7,7 +7,9 @@ import { busEventsFor } from '../../shared/adapters/own-events';
 import { s3ExportStoreFor } from '../../shared/adapters/s3-export-store';
 import { sesMailerFor } from '../../shared/adapters/ses-mailer';
 import { signedUnsubscribeLinksFor } from '../../shared/adapters/unsubscribe-links';
+import { localFunctionEnvironment } from '../../infra/local/functions';
 import { ENV, loadRuntimeConfig, requireSetting, type RuntimeConfig } from '../../shared/config';
+import { DEFAULT_RETENTION_DAYS } from '../../shared/retention';
 import type { OptionalPort } from '../../shared/domain/ports';
 
 /**
@@ -28,6 +30,8 @@ const values: DeploymentValues = {
   reminderOffsetsMinutes: '1440',
   checkInDelayMinutes: '4320',
   quietHours: '21:00-08:00',
+  // Not the default, so a function reading the default instead would show.
+  retentionDays: '730',
   rejectedEventsQueueUrl: 'https://sqs.eu-central-1.amazonaws.com/111122223333/rejected',
   unsubscribeBaseUrl: 'https://abc.lambda-url.eu-central-1.on.aws/',
   unsubscribeSecretId: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:signing',
@@ -48,11 +52,29 @@ const PORT_BUILDERS: Record<OptionalPort, (config: RuntimeConfig) => unknown> = 
   exports: s3ExportStoreFor,
 };
 
+const localEndpoints = {
+  dynamodb: 'http://127.0.0.1:8000',
+  ses: 'http://127.0.0.1:8005',
+  scheduler: 'http://127.0.0.1:4011',
+  s3: 'http://127.0.0.1:4012',
+  sideServices: 'http://127.0.0.1:4010',
+  unsubscribe: 'http://127.0.0.1:4010/unsubscribe/',
+};
+const localSettings = {
+  prefix: 'careloop-local',
+  tableName: 'careloop-local-table',
+  scheduleGroupName: 'careloop-local',
+  senderAddress: 'appointments@careloop.local',
+  eventBusName: 'clinic-events',
+  exportBucketName: 'careloop-local-exports',
+};
+
 describe('the environment each function is given', () => {
   it.each(careLoopFunctions.map((descriptor) => [descriptor.name, descriptor] as const))(
     '%s holds every setting the parts it wires read',
     async (_name, descriptor) => {
       const config = loadRuntimeConfig(functionEnvironment(descriptor, values));
+      expect(config.retention, 'writes with the retention of the deployment').toBe(730);
       for (const port of descriptor.ports) {
         expect(() => PORT_BUILDERS[port](config), `${descriptor.name} ${port}`).not.toThrow();
       }
@@ -67,6 +89,16 @@ describe('the environment each function is given', () => {
       }
     },
   );
+
+  it("gives the local stack's functions the retention by the same derivation: a deployment's default unless told", () => {
+    for (const descriptor of careLoopFunctions) {
+      expect(loadRuntimeConfig(localFunctionEnvironment(descriptor, localEndpoints, localSettings)).retention).toBe(
+        DEFAULT_RETENTION_DAYS,
+      );
+      const off = localFunctionEnvironment(descriptor, localEndpoints, { ...localSettings, retention: 'off' });
+      expect(off[ENV.retention], descriptor.name).toBe('off');
+    }
+  });
 
   it('gives the export bucket and its key to a function that wires the exports port, and to no other', () => {
     const [someFunction] = careLoopFunctions;
@@ -86,6 +118,7 @@ describe('the environment each function is given', () => {
     expect(Object.keys(functionEnvironment(publicFunction!, values)).sort()).toEqual([
       'LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
+      'RETENTION_DAYS',
       'TABLE_NAME',
       'UNSUBSCRIBE_SECRET_ID',
     ]);

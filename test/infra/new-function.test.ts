@@ -73,12 +73,13 @@ describe('a function added from one descriptor', () => {
       ]),
     );
     expect(actions).not.toContain('dynamodb:Query');
-    // Its environment: the table, the mailer's settings and the address key, nothing of the scheduler.
+    // Its environment: the table and its retention, the mailer's settings and the address key, nothing of the scheduler.
     expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
       'ADDRESS_KEY_SECRET_ID',
       'LOG_LEVEL',
       'POWERTOOLS_SERVICE_NAME',
       'REJECTED_EVENTS_QUEUE_URL',
+      'RETENTION_DAYS',
       'SENDER_ADDRESS',
       'SES_CONFIGURATION_SET',
       'TABLE_NAME',
