@@ -6,6 +6,7 @@ import { readClinicsFile } from '../infra/clinics-file';
 import type { StoredEmail } from '../infra/local/ses-local';
 import { LOCAL_TABLE } from '../infra/local/stack';
 import { createDynamoStore } from '../shared/adapters/dynamo-store';
+import { DEFAULT_RETENTION_DAYS } from '../shared/retention';
 import { isNewer, type Stamp } from '../shared/domain/model';
 import { createPublisher, type PublishEvent } from '../shared/adapters/event-publisher';
 import { describeOutcome, publishClinicProfiles } from './clinic';
@@ -46,7 +47,10 @@ async function waitForStoredProfile(published: Stamp) {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    const store = createDynamoStore(client, process.env.CARELOOP_TABLE ?? LOCAL_TABLE);
+    // It only reads, so the retention (which only writes use) is just the local stack's default.
+    const store = createDynamoStore(client, process.env.CARELOOP_TABLE ?? LOCAL_TABLE, {
+      retention: DEFAULT_RETENTION_DAYS,
+    });
     const deadline = Date.now() + 15_000;
     // Ours, or one newer that was there before (which then stays).
     const stored = async () => (await store.getClinicProfile(clinicId))?.record.stamp;

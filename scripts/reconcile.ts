@@ -140,7 +140,7 @@ export async function runReconcile(
         scheduler,
         clock,
         settings: { reminderOffsetsMinutes: config.reminderOffsetsMinutes, quietHours: config.quietHours },
-        store: createDynamoStore(dynamo, config.tableName),
+        store: createDynamoStore(dynamo, config.tableName, { retention: config.retention }),
       },
       counted(),
       { repair: args.repair, onDrift: (found) => print(formatDrift(found, args.repair)) },

@@ -5,7 +5,10 @@
 export const tableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
-  /** Epoch seconds; DynamoDB deletes expired idempotency markers by itself. */
+  /**
+   * Epoch seconds; DynamoDB deletes what has expired by itself: processed-event markers, outbox
+   * entries never published, and sessions, answers and the email log (shared/retention.ts).
+   */
   timeToLiveAttribute: 'expiresAt',
   /**
    * The table's stream carries each item as written: the outbox function reads CareLoop's own

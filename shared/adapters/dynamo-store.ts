@@ -35,6 +35,7 @@ import {
   type StaffAlertRequest,
   type Store,
 } from '../domain/ports';
+import { expiresAtOf, type Retention } from '../retention';
 import { OUTBOX_SORT_KEY, tableDefinition } from '../table-definition';
 
 /** How long a processed-event marker is kept: well past EventBridge's 24 h retry window and archive replays of a month. */
@@ -131,7 +132,23 @@ export function outboxEntryOf(item: Record<string, unknown>): OutboxEntry | unde
   return { event, ...(item.staffAlert !== undefined && { staffAlert: item.staffAlert as StaffAlertRequest }) };
 }
 
-function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>): Record<string, unknown> {
+/**
+ * The TTL attribute of an item kept for the retention after its own time, or nothing (`off`):
+ * spread into every write of such an item, so no write leaves it out and none counts from
+ * another time.
+ */
+const expiry = (time: Date | string, retention: Retention) => {
+  const expiresAt = expiresAtOf(time, retention);
+  return expiresAt === undefined ? {} : { [tableDefinition.timeToLiveAttribute]: expiresAt };
+};
+
+/**
+ * The item of a record. Sessions and answers expire with the retention, counted from when the
+ * session ended and when the answer was given; the other records have no expiry. A write
+ * replaces the whole item, so the expiry is derived here from the record on every write: a
+ * session written again (marked waiting for an address, then not) keeps the expiry it had.
+ */
+function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>, retention: Retention): Record<string, unknown> {
   const version = (change.version ?? 0) + 1;
   switch (change.type) {
     case 'booking': {
@@ -155,7 +172,12 @@ function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>): Record<stri
       return { ...keys.patient(change.record.clinicId, change.record.patientId), version, data: change.record };
     case 'session': {
       const { record } = change;
-      return { ...keys.session(record.clinicId, record.patientId, record.bookingId), version, data: record };
+      return {
+        ...keys.session(record.clinicId, record.patientId, record.bookingId),
+        version,
+        data: record,
+        ...expiry(record.completedAt, retention),
+      };
     }
     case 'plan': {
       const { record } = change;
@@ -169,6 +191,7 @@ function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>): Record<stri
         ...keys.response(record.clinicId, record.patientId, record.bookingId, record.kind),
         version,
         data: record,
+        ...expiry(record.answeredAt, retention),
       };
     }
     case 'export': {
@@ -190,13 +213,13 @@ function emailLogEntryOf(item: Record<string, unknown>, bookingId: string | unde
   };
 }
 
-function versionedPut(tableName: string, change: RecordChange): Put {
+function versionedPut(tableName: string, change: RecordChange, retention: Retention): Put {
   // Unconditional: written again by a retried change it is the same item, and no new insertion.
   if (change.type === 'outbox') return { TableName: tableName, Item: toItem(outboxItem(change.entry)) };
   const expected = change.version;
   return {
     TableName: tableName,
-    Item: toItem(itemFor(change)),
+    Item: toItem(itemFor(change, retention)),
     ...(expected === undefined
       ? { ConditionExpression: 'attribute_not_exists(pk)' }
       : {
@@ -214,13 +237,19 @@ function versioned<T>(item: Record<string, AttributeValue> | undefined): Version
 
 export interface DynamoStoreOptions {
   /**
+   * How long sessions, answers and the email log are kept (shared/retention.ts): the deployment's
+   * setting (RETENTION_DAYS). Required, so that no store writes them by a rule of its own.
+   */
+  retention: Retention;
+  /**
    * The secret key that suppressed addresses are keyed with (see keys.suppressedAddress): read
    * when a suppression is first checked or written. A store without one refuses both.
    */
   addressKey?: () => Promise<string>;
 }
 
-export function createDynamoStore(client: DynamoDBClient, tableName: string, options: DynamoStoreOptions = {}): Store {
+export function createDynamoStore(client: DynamoDBClient, tableName: string, options: DynamoStoreOptions): Store {
+  const { retention } = options;
   const addressKey = async () => {
     if (!options.addressKey) throw new Error('this store was given no key for suppressed addresses');
     const key = await options.addressKey();
@@ -350,11 +379,11 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
     async save(changes) {
       try {
         if (changes.length === 1) {
-          await client.send(new PutItemCommand(versionedPut(tableName, changes[0]!)));
+          await client.send(new PutItemCommand(versionedPut(tableName, changes[0]!, retention)));
         } else if (changes.length > 1) {
           await client.send(
             new TransactWriteItemsCommand({
-              TransactItems: changes.map((change) => ({ Put: versionedPut(tableName, change) })),
+              TransactItems: changes.map((change) => ({ Put: versionedPut(tableName, change, retention) })),
             }),
           );
         }
@@ -419,6 +448,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
               claimedAt: claim.claimedAt.toISOString(),
               requestId: claim.requestId,
               trigger: claim.trigger,
+              // From the claim too: one never marked sent (its invocation died) expires all the same.
+              ...expiry(claim.claimedAt, retention),
             }),
             ConditionExpression: 'attribute_not_exists(pk)',
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -441,6 +472,8 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
     },
 
     async recordEmailSent(claim, messageId, sentAt, outbox) {
+      // Counted again from the send, which the log records; `off` leaves the claim without one.
+      const expiresAt = expiresAtOf(sentAt, retention);
       await client.send(
         new TransactWriteItemsCommand({
           TransactItems: [
@@ -448,18 +481,25 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
               Update: {
                 TableName: tableName,
                 Key: marshall(keys.email(claim)),
-                UpdateExpression: 'SET #status = :sent, messageId = :messageId, sentAt = :sentAt',
+                UpdateExpression: `SET #status = :sent, messageId = :messageId, sentAt = :sentAt${
+                  expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'
+                }`,
                 ConditionExpression: '#token = :token',
-                ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
+                ExpressionAttributeNames: {
+                  '#status': 'status',
+                  '#token': 'token',
+                  ...(expiresAt !== undefined && { '#expiresAt': tableDefinition.timeToLiveAttribute }),
+                },
                 ExpressionAttributeValues: marshall({
                   ':sent': 'sent',
                   ':messageId': messageId,
                   ':sentAt': sentAt.toISOString(),
                   ':token': claim.token,
+                  ...(expiresAt !== undefined && { ':expiresAt': expiresAt }),
                 }),
               },
             },
-            { Put: versionedPut(tableName, { type: 'outbox', entry: outbox }) },
+            { Put: versionedPut(tableName, { type: 'outbox', entry: outbox }, retention) },
           ],
         }),
       );

@@ -72,7 +72,10 @@ function build<P extends OptionalPort>(wiring: Wiring<P>): Runtime<P> {
     Object.entries(wiring).map(([port, create]) => [port, (create as (config: RuntimeConfig) => unknown)(config)]),
   ) as Pick<Needs<P>, P>;
   const dependencies = {
-    store: createDynamoStore(new DynamoDBClient({}), config.tableName, { addressKey: addressKeyFrom(config) }),
+    store: createDynamoStore(new DynamoDBClient({}), config.tableName, {
+      retention: config.retention,
+      addressKey: addressKeyFrom(config),
+    }),
     clock: clockOverride ?? systemClock,
     settings: {
       senderAddress: config.senderAddress,

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../shared/adapters/dynamo-store';
+import { DEFAULT_RETENTION_DAYS } from '../../shared/retention';
 import { createHarness, SENDER, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -358,7 +359,7 @@ describe('a detail nested far beyond the contract', () => {
 
 describe('processed-event markers', () => {
   it('are kept per function: a second function handling the same event is not told it was handled', async () => {
-    const store = createDynamoStore(new DynamoDBClient({}), harness.tableName);
+    const store = createDynamoStore(new DynamoDBClient({}), harness.tableName, { retention: DEFAULT_RETENTION_DAYS });
     const s = scenario();
     const { eventId } = s.cancelled() as { eventId: string };
 

@@ -165,7 +165,7 @@ describe('npm run reconcile', () => {
         scheduler: jobs,
         clock: harness.clock,
         settings: settings(),
-        store: createDynamoStore(dynamo, config.tableName),
+        store: createDynamoStore(dynamo, config.tableName, { retention: config.retention }),
       },
       [scanned!],
       { repair: true },

@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { parseDetail } from '../../events/validation';
 import { handleUnsubscribeRequest } from '../../functions/unsubscribe/handler';
 import { createDynamoStore } from '../../shared/adapters/dynamo-store';
+import { DEFAULT_RETENTION_DAYS } from '../../shared/retention';
 import {
   createSecretsManagerKeyLoader,
   createUnsubscribeLinks,
@@ -58,7 +59,10 @@ beforeAll(async () => {
   const tableName = `careloop-it-unsub-${randomUUID().slice(0, 8)}`;
   await createCareLoopTable(dynamo, tableName);
   deps = {
-    store: createDynamoStore(dynamo, tableName, { addressKey: async () => 'test-address-key' }),
+    store: createDynamoStore(dynamo, tableName, {
+      retention: DEFAULT_RETENTION_DAYS,
+      addressKey: async () => 'test-address-key',
+    }),
     mailer: { send: unexpected('mailer') },
     scheduler: { ensure: unexpected('scheduler'), remove: unexpected('scheduler'), list: unexpected('scheduler') },
     clock: { now: () => NOW },
