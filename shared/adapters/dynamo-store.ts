@@ -148,6 +148,27 @@ const expiry = (time: Date | string, retention: Retention) => {
  * replaces the whole item, so the expiry is derived here from the record on every write: a
  * session written again (marked waiting for an address, then not) keeps the expiry it had.
  */
+/**
+ * A booking known only from changes (a reschedule, cancellation or no-show that arrived before its
+ * BookingCreated) waits for its creation as long as a late delivery can come: past that, it is a
+ * change to a booking that will never arrive, such as one of a patient erased meanwhile, and
+ * expires. It names no patient. The creation, when it comes, writes the item without the expiry.
+ */
+const WAITING_BOOKING_DAYS = 35;
+
+function waitingBookingExpiry(record: BookingRecord): Record<string, number> {
+  if (record.created) return {};
+  const stamps = [
+    ...(record.reschedules ?? []).map((change) => change.stamp),
+    record.cancellation?.stamp,
+    record.missed?.stamp,
+  ].flatMap((stamp) => (stamp ? [Date.parse(stamp.occurredAt)] : []));
+  if (stamps.length === 0) return {};
+  return {
+    [tableDefinition.timeToLiveAttribute]: Math.floor(Math.max(...stamps) / 1000) + WAITING_BOOKING_DAYS * 86_400,
+  };
+}
+
 function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>, retention: Retention): Record<string, unknown> {
   const version = (change.version ?? 0) + 1;
   switch (change.type) {
@@ -166,6 +187,7 @@ function itemFor(change: Exclude<RecordChange, { type: 'outbox' }>, retention: R
         status: record.status,
         version,
         data: record,
+        ...waitingBookingExpiry(record),
       };
     }
     case 'patient':

@@ -166,12 +166,17 @@ describe('PatientErasureRequested', () => {
       const result = await harness.publish(type, detail);
       expect(result, type).toMatchObject({ status: 'processed', outcome: { ignored: 'patient-erased' } });
     }
-    // The same events as first delivered (their markers still there): duplicates.
-    expect(await harness.publish('BookingCreated', s.created({ occurredAt: before }))).toMatchObject({
-      status: 'processed',
-    });
+    // A cancellation names the booking only: with the booking gone, it is kept as a change waiting
+    // for a BookingCreated that never comes, naming no patient, sending nothing, and expiring.
+    await harness.publish('BookingCancelled', s.cancelled({ occurredAt: before }));
+    const waiting = (await itemsOf(s.patientId, [s.bookingId])).filter((item) => item.sk === 'BOOKING');
+    expect(waiting).toEqual([
+      expect.objectContaining({ expiresAt: Math.floor(Date.parse(before) / 1000) + 35 * 86_400 }),
+    ]);
+    expect(JSON.stringify(waiting)).not.toContain(s.patientId);
 
-    expect(await itemsOf(s.patientId, [...bookingIds, `${s.bookingId}-new`])).toEqual(marker);
+    const left = await itemsOf(s.patientId, [...bookingIds, `${s.bookingId}-new`]);
+    expect(left.filter((item) => item.sk !== 'BOOKING')).toEqual(marker);
     expect(schedulesOf([...bookingIds, `${s.bookingId}-new`, s.patientId])).toEqual([]);
     await harness.advance(7 * 86_400);
     expect(await harness.inbox(s.email)).toHaveLength(emailsBefore);
