@@ -89,8 +89,8 @@ export const REASONS = {
     'table and the queues) and is allowed on that one key only, so it cannot move data to or from another key.',
   tableIndexes:
     "<table ARN>/index/* names the CareLoop table's own global secondary indexes (today only byPatient, which " +
-    "finds a patient's bookings), for the one function that queries it (the due-jobs function's check-ins ask " +
-    'whether anything is booked); no other table or index is covered.',
+    "finds a patient's bookings), for the functions that query it (whether anything is booked, a patient's " +
+    'bookings for an export or an erasure); no other table or index is covered.',
   schedulesOfGroup:
     'schedule/<group>/* covers the schedules of the CareLoop schedule group only: the handler names each schedule ' +
     'at run time after the booking (id, kind, version), so the names cannot be listed in advance.',
