@@ -189,7 +189,8 @@ export interface PatientIo {
 export type Answer =
   { action: 'export'; bucket: string; key: string; expiresAt: string } | { action: 'erase'; erasedAt: string };
 
-interface Request {
+/** One data request, its ids as the contract reads them. */
+export interface PatientRequest {
   action: PatientAction;
   clinicId: string;
   patientId: string;
@@ -223,12 +224,13 @@ export async function runPatient(
     localS3 =
       ((await health.json()) as { endpoints?: { s3?: string } }).endpoints?.s3 ??
       `http://${process.env.CARELOOP_HOST || '127.0.0.1'}:${process.env.CARELOOP_S3_PORT || 4568}`;
-    // The stack's functions judge "before the erasure" on its clock, which a test may have moved on.
+    // The stack's functions judge "before the erasure" on its clock, which POST /_local/clock may
+    // have moved ahead of real time.
     const clock = await get(`${args.local}/_local/clock`).catch(() => undefined);
     if (clock?.status === 200) occurredAt = ((await clock.json()) as { now: string }).now;
   }
 
-  const request: Request = {
+  const request: PatientRequest = {
     action: args.action,
     clinicId: args.clinic,
     patientId: args.patient,
@@ -310,7 +312,11 @@ async function poll<T>(look: () => Promise<T | undefined>, timeoutMs: number, io
 }
 
 /** The answer event on the local stack's bus, as `GET /_local/events` lists what it accepted. */
-async function answerOnLocalStack(get: typeof fetch, local: string, request: Request): Promise<Answer | undefined> {
+async function answerOnLocalStack(
+  get: typeof fetch,
+  local: string,
+  request: PatientRequest,
+): Promise<Answer | undefined> {
   const response = await get(`${local}/_local/events?source=careloop.patients`);
   if (response.status !== 200) throw new Error(`${local}/_local/events answered ${response.status}`);
   const accepted = (await response.json()) as { source: string; detailType: string; detail: unknown }[];
@@ -339,7 +345,7 @@ async function answerOnLocalStack(get: typeof fetch, local: string, request: Req
 export async function answerInTable(
   dynamodb: DynamoDBClient,
   table: string,
-  request: Request,
+  request: PatientRequest,
 ): Promise<Answer | undefined> {
   const { clinicId, patientId, requestId } = request;
   const key =
@@ -371,7 +377,7 @@ function describeAnswer(answer: Answer, localS3: string | undefined): string[] {
   ];
 }
 
-function timedOut(args: PatientArgs, request: Request, eventId: string): string[] {
+function timedOut(args: PatientArgs, request: PatientRequest, eventId: string): string[] {
   const answer = REQUESTS[request.action].answer;
   const functionName = REQUESTS[request.action].request;
   const lines = [
