@@ -2,7 +2,8 @@ import { SES_EVENT_SOURCE, SES_FEEDBACK_DETAIL_TYPES } from '../../events/ses-fe
 import type { FunctionDescriptor } from '../descriptor';
 
 // It writes suppressed addresses, keyed with the address key, and the outbox entries that report
-// what SES said of CareLoop's emails; it reads nothing.
+// what SES said of CareLoop's emails, each with its marker (written only where none is, so that a
+// record SES delivers again is not reported again); it reads nothing.
 export const descriptor: FunctionDescriptor = {
   name: 'ses-feedback',
   description: 'CareLoop: Email Delivered, Email Bounced, Email Complaint Received from aws.ses',
@@ -10,7 +11,14 @@ export const descriptor: FunctionDescriptor = {
   ports: [],
   secrets: ['suppressedAddressKey'],
   table: ['PutItem'],
-  // A suppressed address's partition `ADDRESS#<HMAC of the address>`, and an outbox entry's
-  // `C#<clinic>#OUT#<eventId>` (shared/adapters/dynamo-store.ts).
-  tablePartitions: ['ADDRESS#*', 'C#*#OUT#*'],
+  // A suppressed address's partition `ADDRESS#<HMAC of the address>`, an outbox entry's
+  // `C#<clinic>#OUT#<eventId>`, and the marker of a report's event, `C#<clinic>#EVENT#<its type>#<eventId>`
+  // (shared/adapters/dynamo-store.ts): the three reports', no other event's.
+  tablePartitions: [
+    'ADDRESS#*',
+    'C#*#OUT#*',
+    'C#*#EVENT#EmailDelivered#*',
+    'C#*#EVENT#EmailBounced#*',
+    'C#*#EVENT#EmailComplained#*',
+  ],
 };

@@ -41,11 +41,14 @@ export function bundle(entry: string, outdir: string, projectRoot: string): Prom
  * Ids in the recording carry `recordedToken`; the replay swaps in its own (`BENCH_TOKEN`) and
  * sends the Scheduler calls to a group of its own, so each replay writes fresh records as the
  * function would. Schedule names are hashes of the ids, so a replayed delete finds nothing in
- * that fresh group: "not found" is taken as done, as the function's own adapter does.
+ * that fresh group: "not found" is taken as done, as the function's own adapter does. Ids the
+ * function derived from the token as hashes (`recordedDerivedIds`, the recording's) are swapped
+ * for the replay's own, given in `BENCH_DERIVED_IDS` (a JSON list, in the same order), so that a
+ * write made once per id finds its id free.
  */
 export function referenceSource(
   calls: SdkCall[],
-  substitutions: { recordedToken: string; groupVariable: string },
+  substitutions: { recordedToken: string; groupVariable: string; recordedDerivedIds?: string[] },
 ): string {
   const byClient = new Map<string, Set<string>>();
   for (const call of calls) {
@@ -60,9 +63,15 @@ export function referenceSource(
 const clients = { ${[...byClient.keys()].map((client) => `${client}: new ${client}({})`).join(', ')} };
 const commands = { ${[...byClient.values()].flatMap((commands) => [...commands]).join(', ')} };
 const recorded = ${JSON.stringify(JSON.stringify(recorded, bytesAsBase64))};
+const recordedDerivedIds = ${JSON.stringify(substitutions.recordedDerivedIds ?? [])};
 const revive = (_key, value) => (value && typeof value.$bytes === 'string' ? Buffer.from(value.$bytes, 'base64') : value);
 export const handler = async () => {
-  const calls = JSON.parse(recorded.replaceAll(${JSON.stringify(substitutions.recordedToken)}, process.env.BENCH_TOKEN), revive);
+  const derivedIds = JSON.parse(process.env.BENCH_DERIVED_IDS ?? '[]');
+  const own = recordedDerivedIds.reduce(
+    (text, id, index) => text.replaceAll(id, derivedIds[index]),
+    recorded.replaceAll(${JSON.stringify(substitutions.recordedToken)}, process.env.BENCH_TOKEN),
+  );
+  const calls = JSON.parse(own, revive);
   for (const [index, { client, command, input }] of calls.entries()) {
     if (client === 'SchedulerClient' && 'GroupName' in input) input.GroupName = process.env.${substitutions.groupVariable};
     try {

@@ -187,6 +187,7 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
       referenceSource(recorded.calls, {
         recordedToken: RECORDED_TOKEN,
         groupVariable: ENV.scheduleGroupName,
+        recordedDerivedIds: scenario.derivedIds?.(RECORDED_TOKEN),
       }),
       workDirectory,
       name,
@@ -223,6 +224,7 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
         {
           ...baseEnvironment,
           BENCH_TOKEN: referenceToken,
+          BENCH_DERIVED_IDS: JSON.stringify(scenario.derivedIds?.(referenceToken) ?? []),
           [ENV.scheduleGroupName]: group,
         },
         options.cpuProfiles,

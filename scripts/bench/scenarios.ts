@@ -7,6 +7,7 @@ import type { EventDetailInput } from '../../events/catalog';
 import { createPublisher } from '../../shared/adapters/event-publisher';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { eventBridgeEnvelope } from '../../infra/local/functions';
+import { reportEventId } from '../../shared/domain/feedback';
 import { dueJobMessage } from '../../shared/due-jobs';
 import { signUnsubscribeToken } from '../../shared/unsubscribe/token';
 
@@ -39,6 +40,11 @@ export interface Scenario {
   event(token: string, context: ScenarioContext): unknown;
   /** Whether the handler's answer means it did the work (not a duplicate, a refusal or a failure). */
   succeeded(result: unknown): boolean;
+  /**
+   * Ids the function writes that are derived from the token without containing it (hashes): the
+   * bare reference swaps them for its own as it swaps the token, or its replay would find them taken.
+   */
+  derivedIds?(token: string): string[];
 }
 
 export const ids = (token: string) => ({
@@ -125,8 +131,14 @@ const bounceFixture = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../test/fixtures/ses/bounce-permanent.json', import.meta.url)), 'utf8'),
 ) as EventBridgeEvent<
   string,
-  { bounce: { bouncedRecipients: { emailAddress: string }[] }; mail: { destination: string[] } }
+  {
+    bounce: { bouncedRecipients: { emailAddress: string }[]; timestamp: string; feedbackId: string };
+    mail: { destination: string[]; messageId: string };
+  }
 >;
+
+/** Each bounce is of an email of its own: the same one again would be reported once, and then only checked. */
+const bouncedMessageId = (token: string) => `bench-${token}`;
 
 export const scenarios: Scenario[] = [
   {
@@ -259,8 +271,19 @@ export const scenarios: Scenario[] = [
       event.id = randomUUID();
       event.detail.bounce.bouncedRecipients[0]!.emailAddress = ids(token).email;
       event.detail.mail.destination = [ids(token).email];
+      event.detail.mail.messageId = bouncedMessageId(token);
       return event;
     },
-    succeeded: (result) => result !== undefined && (result as { status?: unknown }).status !== 'rejected',
+    succeeded: (result) =>
+      result !== undefined &&
+      (result as { status?: unknown }).status !== 'rejected' &&
+      (result as { outcome?: { published?: unknown } }).outcome?.published !== 'already-reported',
+    // The EmailBounced report's id, a hash of the message id: its entry's key and its marker's.
+    derivedIds: (token) => {
+      const { bounce } = bounceFixture.detail;
+      return [
+        reportEventId({ kind: 'bounce', feedbackId: bounce.feedbackId, at: bounce.timestamp }, bouncedMessageId(token)),
+      ];
+    },
   },
 ];

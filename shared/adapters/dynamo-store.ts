@@ -125,6 +125,15 @@ function outboxItem(entry: OutboxEntry): Record<string, unknown> {
   };
 }
 
+/** That a function has handled an event, kept as long as an event can come again. */
+function processedMarker(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date) {
+  return {
+    ...keys.processedEvent(clinicId, detailType, eventId, consumer),
+    processedAt: at.toISOString(),
+    [tableDefinition.timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + PROCESSED_MARKER_DAYS * 86_400,
+  };
+}
+
 /** The entry as the outbox item holds it (its stream image, unmarshalled). */
 export function outboxEntryOf(item: Record<string, unknown>): OutboxEntry | undefined {
   const event = item.event as OutboxEntry['event'] | undefined;
@@ -236,7 +245,8 @@ function emailLogEntryOf(item: Record<string, unknown>, bookingId: string | unde
 }
 
 function versionedPut(tableName: string, change: RecordChange, retention: Retention): Put {
-  // Unconditional: written again by a retried change it is the same item, and no new insertion.
+  // Unconditional: what it is written with carries the condition (a version, a claim's token, a
+  // marker), so a repeat, which fails that condition, does not write it again once it is published.
   if (change.type === 'outbox') return { TableName: tableName, Item: toItem(outboxItem(change.entry)) };
   const expected = change.version;
   return {
@@ -653,13 +663,38 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: toItem({
-            ...keys.processedEvent(clinicId, detailType, eventId, consumer),
-            processedAt: at.toISOString(),
-            [tableDefinition.timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + PROCESSED_MARKER_DAYS * 86_400,
-          }),
+          Item: toItem(processedMarker(clinicId, detailType, eventId, consumer, at)),
         }),
       );
+    },
+
+    async saveOutboxEntryOnce(entry, writer, at) {
+      const { clinicId, eventId } = entry.event.detail;
+      try {
+        await client.send(
+          new TransactWriteItemsCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: toItem(processedMarker(clinicId, entry.event.detailType, eventId, writer, at)),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              { Put: versionedPut(tableName, { type: 'outbox', entry }, retention) },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const [marker] = error.CancellationReasons ?? [];
+        if (marker?.Code === 'ConditionalCheckFailed') return false;
+        // Another invocation writing the same marker at this moment: a retry finds it there, or not.
+        if ((error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict'))
+          throw new ConcurrentUpdateError('another invocation is writing the same outbox entry');
+        throw error;
+      }
     },
   };
   return store;

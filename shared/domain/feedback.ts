@@ -1,4 +1,5 @@
 import { IDENTIFIER, type EmailIds } from './email-tags';
+import { withOptimisticRetry } from './optimistic';
 import { ownEvent, ownEventId } from './own-events';
 import type { Needs, OwnEvent } from './ports';
 
@@ -28,8 +29,14 @@ export type FeedbackIgnored =
 /** The events that report what SES said of an email (contract 1.1, "What CareLoop publishes"). */
 export type FeedbackReport = 'EmailDelivered' | 'EmailBounced' | 'EmailComplained';
 
-/** The report written to the outbox, or why none was. */
-export type FeedbackPublished = FeedbackReport | 'no-careloop-tags' | 'no-message-id';
+/**
+ * The report written to the outbox, or why none was: `already-reported` when this record (delivered
+ * again by SES, or by a retry) was reported before.
+ */
+export type FeedbackPublished = FeedbackReport | 'already-reported' | 'no-careloop-tags' | 'no-message-id';
+
+/** Who marks the reports it wrote (the marker's consumer, as a function marks what it handled). */
+const REPORTER = 'ses-feedback';
 
 export interface FeedbackOutcome {
   /** Distinct addresses suppressed by this feedback. */
@@ -106,9 +113,9 @@ export async function onMailFeedback(deps: Needs, feedback: MailFeedback): Promi
   const suppressed = ignored === 'none' ? addresses.length : 0;
 
   // After the suppression, not with it: the suppression is keyed by a secret the store holds, not
-  // a record of the transactional save. Both writes are idempotent overwrites, so a retry after a
-  // failure between them writes the same two again; the suppression, which protects the
-  // patient, goes first.
+  // a record of the transactional save. The suppression is an overwrite and the report is written
+  // once, so a retry after a failure between them suppresses again and reports what was not yet;
+  // the suppression, which protects the patient, goes first.
   const published = await publishReport(deps, feedback, at);
   return { suppressed, ignored, published };
 }
@@ -127,7 +134,15 @@ async function publishReport(deps: Needs, feedback: MailFeedback, at: Date): Pro
   }
   const detailType = REPORTS[feedback.kind];
   const event = reportOf(feedback, email, messageId, at);
-  await deps.store.save([{ type: 'outbox', entry: { event } }]);
+  // With a marker, not alone: the outbox function removes the entry once it is published, and the
+  // same record delivered again after that would be a new entry, and a second publication.
+  const written = await withOptimisticRetry(() =>
+    deps.store.saveOutboxEntryOnce({ event }, REPORTER, deps.clock.now()),
+  );
+  if (!written) {
+    deps.log('mail feedback already reported', { detailType, eventId: event.detail.eventId });
+    return 'already-reported';
+  }
   deps.log('mail feedback published', {
     detailType,
     eventId: event.detail.eventId,
@@ -138,28 +153,31 @@ async function publishReport(deps: Needs, feedback: MailFeedback, at: Date): Pro
 }
 
 /**
- * The event that reports the feedback. Its id is derived from the email's message id and the
+ * The id of the event that reports the feedback: derived from the email's message id and the
  * record's own (a bounce's or complaint's feedbackId; a delivery has none, so its time), so the
- * same record delivered twice is one outbox entry, and two bounces of one email are two.
+ * same record delivered twice is one report, and two bounces of one email are two.
  */
+export const reportEventId = (feedback: Pick<MailFeedback, 'kind' | 'feedbackId' | 'at'>, messageId: string) =>
+  ownEventId(REPORTS[feedback.kind], messageId, feedback.feedbackId ?? feedback.at);
+
+/** The event that reports the feedback. */
 function reportOf(feedback: MailFeedback, email: EmailIds, messageId: string, at: Date): OwnEvent {
-  const recordId = feedback.feedbackId ?? feedback.at;
-  const detail = (detailType: FeedbackReport) => ({
-    eventId: ownEventId(detailType, messageId, recordId),
+  const detail = {
+    eventId: reportEventId(feedback, messageId),
     occurredAt: at.toISOString(),
     clinicId: email.clinicId,
     patientId: email.patientId,
     ...(email.bookingId !== undefined && { bookingId: email.bookingId }),
     kind: email.kind,
     messageId,
-  });
+  };
   switch (feedback.kind) {
     case 'delivery':
-      return ownEvent('EmailDelivered', detail('EmailDelivered'));
+      return ownEvent('EmailDelivered', detail);
     case 'complaint':
-      return ownEvent('EmailComplained', detail('EmailComplained'));
+      return ownEvent('EmailComplained', detail);
     case 'bounce':
-      return ownEvent('EmailBounced', { ...detail('EmailBounced'), bounceType: publishedBounceType(feedback) });
+      return ownEvent('EmailBounced', { ...detail, bounceType: publishedBounceType(feedback) });
   }
 }
 

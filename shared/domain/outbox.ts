@@ -11,7 +11,9 @@ import { sendOnce } from './send-once';
  * the entry and those after it to the stream's retries: nothing is dropped. A retry skips what is
  * gone; only an invocation that died between the bus's answer and the removal publishes an event
  * again, with the same eventId, by which consumers dedupe. The changes that write entries are
- * conditional (a version, a claim's token), so a retried change does not write its entry again.
+ * conditional (a version, a claim's token), so a retried change does not write its entry again:
+ * written again once removed, an entry would be a new one, published again. A report of SES
+ * feedback changes no record: it is written with a marker of its event, only where none is.
  */
 
 /** One entry as the stream delivers it, with its position there (what a retry resumes from). */

@@ -199,6 +199,13 @@ export interface Store {
    * the profile changed since `patientVersion` was read.
    */
   erasePatient(marker: PatientRecord, patientVersion: number | undefined, outbox: OutboxEntry): Promise<void>;
+  /**
+   * Writes the outbox entry together with the writer's marker of its event, unless that marker is
+   * already there: then nothing is written, and it answers false. For an entry that goes with no
+   * conditional change of a record: the marker outlives the entry (which the outbox function
+   * removes once published), so a repeat of the trigger does not publish the event again.
+   */
+  saveOutboxEntryOnce(entry: OutboxEntry, writer: string, at: Date): Promise<boolean>;
 
   /** Of these outbox entries (by event id), those still in the table: not published yet. */
   pendingOutboxEntries(clinicId: string, eventIds: readonly string[]): Promise<Set<string>>;
@@ -223,7 +230,9 @@ export type RecordChange =
   | { type: 'export'; record: ExportRecord; version: undefined }
   /**
    * One of CareLoop's own events, written with the change it reports (the transactional outbox):
-   * the outbox function publishes it from the table's stream. Written again it changes nothing.
+   * the outbox function publishes it from the table's stream. Written again while it waits, it
+   * changes nothing; once published it is gone, and written again it is published again. So it goes
+   * with a conditional change, which a repeat does not make again (or see `saveOutboxEntryOnce`).
    */
   | { type: 'outbox'; entry: OutboxEntry };
 

@@ -113,6 +113,33 @@ describe('what SES reports about an email, on the bus', () => {
     },
   );
 
+  it.each<SesFixture>(['delivery', 'bounce-permanent', 'complaint'])(
+    'publishes no second event for a %s record SES delivers again after its report was published',
+    async (fixture) => {
+      const { s, sent } = await confirmedBooking();
+      const record = sesEvent(fixture, s.email, sent);
+
+      const first = await harness.invoke('ses-feedback', record);
+      // Published, and its outbox entry removed: what a repeat could write again.
+      await harness.settled();
+      expect(await reportsOn(sent.messageId)).toHaveLength(1);
+      const again = await harness.invoke('ses-feedback', record);
+      await Promise.all([harness.invoke('ses-feedback', record), harness.invoke('ses-feedback', record)]);
+
+      expect(await reportsOn(sent.messageId)).toHaveLength(1);
+      expect(first).toMatchObject({ status: 'processed', outcome: { published: expect.stringMatching(/^Email/) } });
+      expect(again).toMatchObject({ status: 'processed', outcome: { published: 'already-reported' } });
+      // The report's marker stays; the entry went when it was published.
+      const items = await harness.items();
+      const [report] = await reportsOn(sent.messageId);
+      const { eventId } = report!.detail as { eventId: string };
+      expect(items.filter((item) => String(item.pk).endsWith(`#${eventId}`)).map((item) => item.sk)).toEqual([
+        'PROCESSED#ses-feedback',
+      ]);
+      expect(harness.outboxDeadLetters).toEqual([]);
+    },
+  );
+
   it('publishes every report on one email: delivered, then bounced, then complained', async () => {
     const { s, sent } = await confirmedBooking();
     for (const fixture of ['delivery', 'bounce-transient', 'complaint'] as const)

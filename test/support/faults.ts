@@ -76,7 +76,15 @@ export function instrument(deps: Dependencies, hook: CallHook): Dependencies {
 
 /** Calls that change something outside the process. */
 const WRITES: Record<Port, string[]> = {
-  store: ['save', 'claimEmail', 'recordEmailSent', 'releaseEmailClaim', 'suppressAddress', 'markEventProcessed'],
+  store: [
+    'save',
+    'claimEmail',
+    'recordEmailSent',
+    'releaseEmailClaim',
+    'suppressAddress',
+    'markEventProcessed',
+    'saveOutboxEntryOnce',
+  ],
   mailer: ['send'],
   scheduler: ['ensure', 'remove'],
   unsubscribeLinks: [],

@@ -37,7 +37,10 @@ const clone = <T>(value: T): T => structuredClone(value);
 
 export function createMemoryStore(): Store & {
   emailClaims: Map<string, { status: string; kind: EmailKind }>;
-  /** Every outbox entry in the order first written (a second write of an event changes nothing). */
+  /**
+   * Every outbox entry in the order first written. A second write of an event changes nothing while
+   * it waits; once published (removed), it is pending again, as a new insertion in the table is.
+   */
   outbox: OutboxEntry[];
 } {
   const records = new Map<string, Versioned<unknown>>();
@@ -50,8 +53,9 @@ export function createMemoryStore(): Store & {
   const outbox: OutboxEntry[] = [];
   const published = new Set<string>();
   const addToOutbox = (entry: OutboxEntry) => {
-    const { eventId } = entry.event.detail;
+    const { clinicId, eventId } = entry.event.detail;
     if (!outbox.some((written) => written.event.detail.eventId === eventId)) outbox.push(clone(entry));
+    published.delete(`${clinicId}/${eventId}`);
   };
   const claimKey = (claim: EmailClaim) =>
     `${claim.clinicId}/${claim.bookingId ?? `patient:${claim.patientId}`}/${claim.key}`;
@@ -163,6 +167,14 @@ export function createMemoryStore(): Store & {
       processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
     markEventProcessed: async (clinicId, detailType, eventId, consumer) =>
       void processed.add(`${clinicId}/${detailType}/${eventId}/${consumer}`),
+    async saveOutboxEntryOnce(entry, writer) {
+      const { detailType, detail } = entry.event;
+      const marker = `${detail.clinicId}/${detailType}/${detail.eventId}/${writer}`;
+      if (processed.has(marker)) return false;
+      processed.add(marker);
+      addToOutbox(entry);
+      return true;
+    },
     pendingOutboxEntries: async (clinicId, eventIds) =>
       new Set(
         eventIds.filter(

@@ -34,6 +34,18 @@ describe('the bare reference handler', () => {
     expect(source).toContain(Buffer.from('hi').toString('base64'));
   });
 
+  it('swaps the ids derived from the token as hashes for the replay’s own, in the order given', () => {
+    const withDerived = referenceSource(recorded, {
+      recordedToken: 'rec00001',
+      groupVariable: 'SCHEDULE_GROUP_NAME',
+      recordedDerivedIds: ['email-bounced-0123abcd'],
+    });
+    expect(withDerived).toContain('const recordedDerivedIds = ["email-bounced-0123abcd"];');
+    expect(withDerived).toContain("JSON.parse(process.env.BENCH_DERIVED_IDS ?? '[]')");
+    expect(withDerived).toContain('text.replaceAll(id, derivedIds[index])');
+    expect(source).toContain('const recordedDerivedIds = [];');
+  });
+
   it('refuses a client it has no package for, rather than measuring something else', () => {
     expect(() =>
       referenceSource([{ ...recorded[0]!, client: 'S3Client' }], { recordedToken: 'x', groupVariable: 'G' }),

@@ -2,7 +2,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { parsePublishedEvent } from '../../../events/published';
 import type { EmailIds } from '../../../shared/domain/email-tags';
 import { onMailFeedback, type MailFeedback } from '../../../shared/domain/feedback';
-import type { Dependencies, OwnEvent, RecordChange, Store, SuppressionReason } from '../../../shared/domain/ports';
+import {
+  ConcurrentUpdateError,
+  type Dependencies,
+  type OutboxEntry,
+  type OwnEvent,
+  type Store,
+  type SuppressionReason,
+} from '../../../shared/domain/ports';
 
 const NOW = new Date('2027-03-01T12:00:00Z');
 
@@ -11,6 +18,8 @@ function fakeDependencies() {
   const suppressed = new Map<string, { reason: SuppressionReason; at: Date }>();
   /** Outbox entries by event id, as the table keys them: written again, an entry is the same one. */
   const outbox = new Map<string, OwnEvent>();
+  /** The writers' markers of the entries they wrote: they stay when the outbox function removes the entry. */
+  const markers = new Set<string>();
   const normalise = (address: string) => address.trim().toLowerCase();
   const store: Partial<Store> = {
     async isAddressSuppressed(address) {
@@ -19,16 +28,23 @@ function fakeDependencies() {
     async suppressAddress(address, reason, at) {
       suppressed.set(normalise(address), { reason, at });
     },
-    async save(changes: RecordChange[]) {
-      for (const change of changes) {
-        if (change.type !== 'outbox') throw new Error(`feedback saved a ${change.type}`);
-        outbox.set(change.entry.event.detail.eventId, change.entry.event);
-      }
+    async saveOutboxEntryOnce({ event }: OutboxEntry, writer: string) {
+      const marker = `${event.detail.clinicId}/${event.detailType}/${event.detail.eventId}/${writer}`;
+      if (markers.has(marker)) return false;
+      markers.add(marker);
+      outbox.set(event.detail.eventId, event);
+      return true;
     },
   };
   const log = vi.fn<Dependencies['log']>();
   const deps = { store, clock: { now: () => NOW }, log } as unknown as Dependencies;
-  return { deps, suppressed, outbox, log, suppressSpy: vi.spyOn(store, 'suppressAddress') };
+  /** What the outbox function does with what it published: the entries go, the markers stay. */
+  const publishOutbox = () => {
+    const published = [...outbox.values()];
+    outbox.clear();
+    return published;
+  };
+  return { deps, suppressed, outbox, publishOutbox, log, suppressSpy: vi.spyOn(store, 'suppressAddress') };
 }
 
 const bounce = (bounceType: string, recipients = ['pat@example.com']): MailFeedback => ({
@@ -257,7 +273,7 @@ describe('onMailFeedback reports what SES said of a CareLoop email', () => {
     const { deps, outbox } = fakeDependencies();
     const bounced = onEmail({ ...bounce('Transient'), feedbackId: 'feedback-1' });
     await onMailFeedback(deps, bounced);
-    await onMailFeedback(deps, bounced);
+    expect(await onMailFeedback(deps, bounced)).toMatchObject({ published: 'already-reported' });
     expect(outbox.size).toBe(1);
     // SES bounced it again later: another record, another event.
     await onMailFeedback(deps, { ...bounced, feedbackId: 'feedback-2', at: '2027-03-01T21:13:02.669Z' });
@@ -267,6 +283,38 @@ describe('onMailFeedback reports what SES said of a CareLoop email', () => {
     await onMailFeedback(deps, delivered);
     await onMailFeedback(deps, delivered);
     expect(outbox.size).toBe(3);
+  });
+
+  it('writes no entry for a record delivered again after its report was published, and still suppresses', async () => {
+    const { deps, outbox, publishOutbox, suppressed, log } = fakeDependencies();
+    const complained = onEmail({ kind: 'complaint', recipients: ['pat@example.com'], at: NOW.toISOString() });
+    await onMailFeedback(deps, { ...complained, feedbackId: 'f-1' });
+    expect(publishOutbox()).toHaveLength(1);
+    suppressed.clear();
+
+    expect(await onMailFeedback(deps, { ...complained, feedbackId: 'f-1' })).toEqual({
+      suppressed: 1,
+      ignored: 'none',
+      published: 'already-reported',
+    });
+    expect(outbox.size).toBe(0);
+    expect(suppressed.has('pat@example.com')).toBe(true);
+    expect(log).toHaveBeenLastCalledWith('mail feedback already reported', {
+      detailType: 'EmailComplained',
+      eventId: expect.stringMatching(/^email-complained-[0-9a-f]{32}$/),
+    });
+  });
+
+  it('writes the entry again when another invocation writing it at the same moment gave way', async () => {
+    const { deps, outbox } = fakeDependencies();
+    const save = deps.store.saveOutboxEntryOnce.bind(deps.store);
+    let conflicts = 1;
+    deps.store.saveOutboxEntryOnce = async (...args) => {
+      if (conflicts-- > 0) throw new ConcurrentUpdateError('transaction conflict');
+      return save(...args);
+    };
+    expect(await onMailFeedback(deps, onEmail(bounce('Permanent')))).toMatchObject({ published: 'EmailBounced' });
+    expect(outbox.size).toBe(1);
   });
 
   it('publishes nothing without a message id the contract takes, and says so', async () => {
@@ -279,7 +327,7 @@ describe('onMailFeedback reports what SES said of a CareLoop email', () => {
 
   it('has the address suppressed before the report is written: a failed write throws, for the retry', async () => {
     const { deps, suppressed } = fakeDependencies();
-    deps.store.save = async () => {
+    deps.store.saveOutboxEntryOnce = async () => {
       throw new Error('throttled');
     };
     await expect(onMailFeedback(deps, onEmail(bounce('Permanent')))).rejects.toThrow('throttled');
