@@ -1,4 +1,5 @@
 import { IDENTIFIER, type EmailIds } from './email-tags';
+import { erasedSince, ignoredAfterErasure } from './erasure';
 import { withOptimisticRetry } from './optimistic';
 import { ownEvent, ownEventId } from './own-events';
 import type { Needs, OwnEvent } from './ports';
@@ -33,7 +34,8 @@ export type FeedbackReport = 'EmailDelivered' | 'EmailBounced' | 'EmailComplaine
  * The report written to the outbox, or why none was: `already-reported` when this record (delivered
  * again by SES, or by a retry) was reported before.
  */
-export type FeedbackPublished = FeedbackReport | 'already-reported' | 'no-careloop-tags' | 'no-message-id';
+export type FeedbackPublished =
+  FeedbackReport | 'already-reported' | 'no-careloop-tags' | 'no-message-id' | 'patient-erased';
 
 /** Who marks the reports it wrote (the marker's consumer, as a function marks what it handled). */
 const REPORTER = 'ses-feedback';
@@ -131,6 +133,12 @@ async function publishReport(deps: Needs, feedback: MailFeedback, at: Date): Pro
   if (messageId === undefined || !IDENTIFIER.test(messageId)) {
     deps.log('mail feedback has no usable message id: nothing published', { kind: feedback.kind });
     return 'no-message-id';
+  }
+  // A report on an email to a patient erased since is not published: it would name them again.
+  const patient = (await deps.store.getPatient(email.clinicId, email.patientId))?.record;
+  if (patient?.erasure && (patient.email === undefined || erasedSince(patient, at.toISOString()))) {
+    ignoredAfterErasure(deps, REPORTS[feedback.kind], { clinicId: email.clinicId, patientId: email.patientId });
+    return 'patient-erased';
   }
   const detailType = REPORTS[feedback.kind];
   const event = reportOf(feedback, email, messageId, at);

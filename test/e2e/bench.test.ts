@@ -39,9 +39,10 @@ describe('npm run bench -- --quick', () => {
   it('compares the function with a bare reference that makes the same SDK calls', () => {
     const [sesFeedback] = figures.functions;
     expect(sesFeedback!.name).toBe('ses-feedback');
-    // The bounce suppresses the address (the key it is stored under, then its write) and writes the
-    // EmailBounced outbox entry with its marker, together: recorded and replayed.
-    expect(sesFeedback!.sdkCalls).toEqual(['GetSecretValue', 'PutItem', 'TransactWriteItems']);
+    // The bounce suppresses the address (the key it is stored under, then its write), reads the
+    // patient's profile (nothing is reported of a patient erased since) and writes the EmailBounced
+    // outbox entry with its marker, together: recorded and replayed.
+    expect(sesFeedback!.sdkCalls).toEqual(['GetSecretValue', 'PutItem', 'GetItem', 'TransactWriteItems']);
     expect(sesFeedback!.referenceBundleBytes).toBeLessThan(sesFeedback!.bundleBytes);
     expect(sesFeedback!.coldMs.function).toHaveLength(1);
     expect(sesFeedback!.coldMs.reference).toHaveLength(1);

@@ -382,7 +382,7 @@ describe('least privilege', () => {
     },
   );
 
-  it('names the partitions by the keys the store writes: a patient, a clinic, a booking and the outbox for the public function, a suppression, the outbox and its reports’ markers for SES feedback', () => {
+  it('names the partitions by the keys the store writes: a patient, a clinic, a booking and the outbox for the public function, a suppression, a patient’s profile, the outbox and its reports’ markers for SES feedback', () => {
     const matches = (route: string, key: string) =>
       FUNCTIONS.find((candidate) => candidate.name === route)!.tablePartitions!.some((pattern) =>
         globMatches(pattern, key),
@@ -402,7 +402,7 @@ describe('least privilege', () => {
     expect(matches('unsubscribe', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(false);
     expect(matches('ses-feedback', keys.suppressedAddress('a@example.com', 'k').pk)).toBe(true);
     expect(matches('ses-feedback', keys.outboxEntry('riverside', 'email-bounced-1').pk)).toBe(true);
-    expect(matches('ses-feedback', keys.patient('riverside', 'pt-0042').pk)).toBe(false);
+    expect(matches('ses-feedback', keys.patient('riverside', 'pt-0042').pk)).toBe(true);
     expect(matches('ses-feedback', keys.booking('riverside', 'bk-1').pk)).toBe(false);
     expect(matches('ses-feedback', processedMarker)).toBe(false);
     const marker = (detailType: string) => keys.processedEvent('riverside', detailType, 'email-1', 'ses-feedback').pk;

@@ -3,7 +3,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { parsePublishedEvent } from '../../events/published';
-import { functionUrlRequest } from '../support/aws-events';
+import { emailTagsOf } from '../../shared/domain/email-tags';
+import { functionUrlRequest, sesEvent } from '../support/aws-events';
 import { createHarness, UNSUBSCRIBE_BASE, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -275,5 +276,23 @@ describe('PatientDataExportRequested', () => {
     });
     expect(again).toMatchObject({ status: 'processed', outcome: { exported: false, reason: 'duplicate' } });
     expect(await published('PatientDataExportReady', s.patientId)).toHaveLength(1);
+  });
+});
+
+describe('after an erasure, what SES says of an earlier email', () => {
+  it('is not published: no event names the erased patient again', async () => {
+    const { s, clinicId } = await patientWithHistory();
+    const [confirmation] = await harness.inbox(s.email);
+    await harness.advance(60);
+    await harness.publish('PatientErasureRequested', s.erasureRequested({ occurredAt: now() }));
+    const before = (await harness.publishedEvents()).length;
+
+    const tags = emailTagsOf({ clinicId, patientId: s.patientId, bookingId: s.bookingId, kind: 'confirmation' });
+    const delivery = sesEvent('delivery', s.email, {
+      messageId: confirmation!.messageId,
+      tags: tags.map(({ name, value }) => ({ Name: name, Value: value })),
+    });
+    expect(await harness.invoke('ses-feedback', delivery)).toMatchObject({ outcome: { published: 'patient-erased' } });
+    expect((await harness.publishedEvents()).slice(before).map((event) => event['detail-type'])).toEqual([]);
   });
 });

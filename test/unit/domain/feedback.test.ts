@@ -35,6 +35,8 @@ function fakeDependencies() {
       outbox.set(event.detail.eventId, event);
       return true;
     },
+    // No patient here is erased: each is read and found as any patient.
+    getPatient: async () => undefined,
   };
   const log = vi.fn<Dependencies['log']>();
   const deps = { store, clock: { now: () => NOW }, log } as unknown as Dependencies;
