@@ -73,6 +73,14 @@ export interface DeadLetter {
   at: string;
 }
 
+/** One target's delivery of one event, ended: `result` when the target answered, `error` when it never did. */
+export type DeliveryEnd = {
+  target: string;
+  envelope: EventBridgeEnvelope;
+  /** Attempts made, the last included. */
+  attempts: number;
+} & ({ result: unknown } | { error: string });
+
 export interface EventBridgeEmulatorOptions {
   busName: string;
   region: string;
@@ -85,8 +93,16 @@ export interface EventBridgeEmulatorOptions {
    * per-entry error, as on AWS; an operator watching the dead letters sees it too.
    */
   onRefusedEntry?: (entry: DeadLetter) => void;
-  /** Every event the bus accepted, in the order accepted, whether or not a rule matches it. */
-  onAccepted?: (envelope: EventBridgeEnvelope) => void;
+  /**
+   * Every event the bus accepted, in the order accepted, whether or not a rule matches it, with
+   * the names of the targets it will be delivered to (none when no rule matches).
+   */
+  onAccepted?: (envelope: EventBridgeEnvelope, targets: string[]) => void;
+  /**
+   * How each delivery ended: the target's answer, or the last error once the retries are spent
+   * (the event then goes to `onDeadLetter` too). The local console shows it per event.
+   */
+  onDelivered?: (delivery: DeliveryEnd) => void;
   /** Delay before each retry of a failed invocation; default [100, 200] (two more attempts). */
   retryDelaysMs?: number[];
   /** Maximum invocations running at once; default 8. */
@@ -308,11 +324,21 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
     });
   }
 
+  /** An observer that throws must not turn a delivery that succeeded into a retry. */
+  function tell(end: DeliveryEnd): void {
+    try {
+      options.onDelivered?.(end);
+    } catch {
+      // Ignored: see above.
+    }
+  }
+
   async function run(delivery: Delivery): Promise<void> {
     const attempts = delivery.attempts + 1;
     try {
-      await delivery.target.invoke(delivery.envelope);
+      const result = await delivery.target.invoke(delivery.envelope);
       counters.delivered++;
+      tell({ target: delivery.target.name, envelope: delivery.envelope, attempts, result });
     } catch (error) {
       const delay = retryDelaysMs[attempts - 1];
       if (delay !== undefined) {
@@ -325,12 +351,14 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
       } else {
         counters.failed++;
         const { envelope } = delivery;
+        const message = error instanceof Error ? error.message : String(error);
+        tell({ target: delivery.target.name, envelope, attempts, error: message });
         try {
           onDeadLetter({
             source: envelope.source,
             detailType: envelope['detail-type'],
             detail: envelope.detail,
-            error: error instanceof Error ? error.message : String(error),
+            error: message,
             at: new Date().toISOString(),
           });
         } catch {
@@ -451,10 +479,12 @@ export function createEventBridgeEmulator(options: EventBridgeEmulatorOptions): 
 
     counters.published += accepted.length;
     for (const envelope of accepted) {
-      options.onAccepted?.(envelope);
-      for (const target of targets) {
-        if (matchesEventPattern(target.pattern, envelope)) queue.push({ target, envelope, attempts: 0 });
-      }
+      const matched = targets.filter((target) => matchesEventPattern(target.pattern, envelope));
+      options.onAccepted?.(
+        envelope,
+        matched.map((target) => target.name),
+      );
+      for (const target of matched) queue.push({ target, envelope, attempts: 0 });
     }
     if (queue.length > 0) schedulePump();
     return { FailedEntryCount: results.filter((result) => result.ErrorCode).length, Entries: results };

@@ -463,6 +463,56 @@ describe('delivery to targets', () => {
     expect(emulator.stats()).toMatchObject({ delivered: 1, failed: 1 });
   });
 
+  it('tells which targets an accepted event goes to, and how each delivery ended', async () => {
+    const accepted: Array<{ detailType: string; targets: string[] }> = [];
+    const ended: Array<{ target: string; attempts: number; result?: unknown; error?: string }> = [];
+    let failures = 1;
+    const { emulator } = await start({
+      targets: [
+        { name: 'answers', pattern: { source: ['clinic.booking'] }, invoke: async () => ({ status: 'processed' }) },
+        {
+          name: 'flaky',
+          pattern: { source: ['clinic.booking'] },
+          invoke: async () => {
+            if (failures-- > 0) throw new Error('cold start');
+            return 'second time';
+          },
+        },
+        {
+          name: 'broken',
+          pattern: { 'detail-type': ['BookingCancelled'] },
+          invoke: async () => {
+            throw new Error('broken');
+          },
+        },
+      ],
+      onAccepted: (envelope, targets) => accepted.push({ detailType: envelope['detail-type'], targets }),
+      onDelivered: ({ target, attempts, envelope, ...end }) => {
+        expect(envelope.source).toBe('clinic.booking');
+        ended.push({ target, attempts, ...end });
+      },
+    });
+
+    await emulator.putEvents({
+      Entries: [entry('BookingCreated'), entry('BookingCancelled'), entry('SessionCompleted')],
+    });
+    await emulator.idle();
+
+    expect(accepted).toEqual([
+      { detailType: 'BookingCreated', targets: ['answers', 'flaky'] },
+      { detailType: 'BookingCancelled', targets: ['answers', 'flaky', 'broken'] },
+      { detailType: 'SessionCompleted', targets: [] },
+    ]);
+    const sorted = [...ended].sort((a, b) => `${a.target}${a.attempts}`.localeCompare(`${b.target}${b.attempts}`));
+    expect(sorted).toEqual([
+      { target: 'answers', attempts: 1, result: { status: 'processed' } },
+      { target: 'answers', attempts: 1, result: { status: 'processed' } },
+      { target: 'broken', attempts: 3, error: 'broken' },
+      { target: 'flaky', attempts: 1, result: 'second time' },
+      { target: 'flaky', attempts: 2, result: 'second time' },
+    ]);
+  });
+
   it('never runs more deliveries at once than the concurrency bound', async () => {
     const gates: Array<() => void> = [];
     let running = 0;
