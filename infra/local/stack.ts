@@ -47,6 +47,8 @@ import { createSideServices } from './side-services';
 import { createSchedulerEmulator } from './scheduler-emulator';
 import { startSesLocal } from './ses-local';
 import { startS3Local, type S3Local } from './s3-local';
+import { createActivity } from './console/activity';
+import { createLocalConsole } from './console/server';
 
 /**
  * The whole backend on one machine: DynamoDB Local, the SES emulator, the project's
@@ -254,6 +256,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const deadLetters: DeadLetter[] = [];
   // What the bus accepted, front ends' events and CareLoop's own: /_local/events (LOCAL.md).
   const acceptedEvents: AcceptedEvent[] = [];
+  // The same events with the functions they went to and what each answered: the console's (GET /).
+  const activity = createActivity(clock);
   // Whatever a producer sent must stay readable at /_local/dead-letters, however deep it is.
   const keepDeadLetter = (entry: DeadLetter) => void deadLetters.push(recordableRejection(entry));
   let ready = false;
@@ -282,6 +286,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
   });
   const handlers = new Map<string, (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>();
+  // POST /_local/clock and the console's buttons alike: what fell due has finished when it answers.
+  const advanceClock = async ({ scheduler, dueJobs }: Emulators, seconds: number) => {
+    // advance() lets the due-jobs queue drain at each due moment; idle() covers schedules the timer fired.
+    const fired = await scheduler.advance(seconds);
+    await dueJobs.idle();
+    return { now: clock.now().toISOString(), fired };
+  };
+  const localConsole = createLocalConsole(() => {
+    const running = ready ? emulators : undefined;
+    if (!running || !stack) return undefined;
+    return {
+      activity,
+      deadLetters,
+      schedules: running.scheduler.schedules,
+      inboxUrl: stack.endpoints.ses,
+      now: () => clock.now(),
+      advance: (seconds: number) => advanceClock(running, seconds),
+    };
+  });
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const body = await readBody(req);
@@ -308,10 +331,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           });
         }
         if (!emulators) return json(res, 503, { message: 'the local stack is still starting' });
-        // advance() lets the due-jobs queue drain at each due moment; idle() covers schedules the timer fired.
-        const fired = await emulators.scheduler.advance(advanceSeconds);
-        await emulators.dueJobs.idle();
-        return json(res, 200, { now: clock.now().toISOString(), fired });
+        return json(res, 200, await advanceClock(emulators, advanceSeconds));
       }
     }
     if (url.pathname === '/_local/dead-letters' && req.method === 'GET') return json(res, 200, deadLetters);
@@ -341,6 +361,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (target.startsWith('AWSEvents.')) return emulators.events.handle(req, res, body);
       if (sideServices.handle(target, body, res)) return;
     }
+    if (await localConsole.handle(req, res, url, body)) return;
     json(res, 404, { message: `nothing answers ${req.method} ${url.pathname} here` });
   };
 
@@ -503,13 +524,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           },
         })),
       onDeadLetter: keepDeadLetter,
-      onAccepted: (envelope) =>
-        void acceptedEvents.push({
+      onAccepted: (envelope, targets) => {
+        acceptedEvents.push({
           source: envelope.source,
           detailType: envelope['detail-type'],
           detail: envelope.detail,
           at: envelope.time,
-        }),
+        });
+        activity.accepted(envelope, targets);
+      },
+      onDelivered: activity.delivered,
       // Lambda retries after about one and two minutes; seconds here keep a laptop responsive
       // while still outlasting a send in flight (a duplicate waits for it, SES backoff included).
       retryDelaysMs: LAMBDA_RETRY_DELAYS_MS,
