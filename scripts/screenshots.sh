@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates docs/screenshots/*.png from `npm run preview`: a documentation tool, not part
-# of the test suite. Needs Debian's chromium; pngquant and optipng make the files smaller
-# when they are installed.
+# Regenerates docs/screenshots/*.png from `npm run preview`, and the local console's from a
+# local stack told the demo (scripts/console-screenshots.ts): a documentation tool, not part
+# of the test suite. Needs Debian's chromium, and Java for the console's DynamoDB Local;
+# pngquant and optipng make the files smaller when they are installed.
 #
 #   bash scripts/screenshots.sh
 set -euo pipefail
@@ -45,6 +46,10 @@ shots=(
 
 mkdir -p docs/screenshots
 npx tsx scripts/screenshots.ts preview docs/screenshots "${shots[@]}"
+
+# The local console, its front page and the demo booking's timeline: shown in the README's local-stack section.
+npx tsx scripts/console-screenshots.ts docs/screenshots
+shots+=(console console-booking)
 
 if command -v pngquant >/dev/null; then
   for name in "${shots[@]}"; do

@@ -6,14 +6,15 @@ import type { Readable, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
 /**
- * Photographs preview emails and answer pages with headless Chromium, each cropped to its
- * content's height (at most MAX_HEIGHT), by talking to the browser over the DevTools protocol on
- * a pipe, so no image tool or npm package is needed. Run through `bash scripts/screenshots.sh`, which
- * checks for Chromium and renders the previews first.
+ * Photographs preview emails and answer pages (and, through console-screenshots.ts, the local
+ * console) with headless Chromium, each cropped to its content's height (at most MAX_HEIGHT), by
+ * talking to the browser over the DevTools protocol on a pipe, so no image tool is needed. Run
+ * through `bash scripts/screenshots.sh`, which checks for Chromium and renders the previews first.
  *
  *   tsx scripts/screenshots.ts <preview dir> <out dir> <name>...   (names without .html)
  */
 
+/** The emails' width: what a phone or a mail client's reading pane gives them. */
 const WIDTH = 600;
 const MAX_HEIGHT = Number(process.env.SCREENSHOT_MAX_HEIGHT ?? 1800);
 
@@ -77,7 +78,26 @@ class Browser {
   }
 }
 
+/** A page to photograph: its address, the file to write, and the window's width. */
+export interface Shot {
+  url: string;
+  file: string;
+  width: number;
+  /** Cut below this; MAX_HEIGHT when not given. */
+  maxHeight?: number;
+}
+
 export async function screenshots(previewDir: string, outDir: string, names: readonly string[]): Promise<void> {
+  await photograph(
+    names.map((name) => ({
+      url: pathToFileURL(join(previewDir, `${name}.html`)).href,
+      file: join(outDir, `${name}.png`),
+      width: WIDTH,
+    })),
+  );
+}
+
+export async function photograph(shots: readonly Shot[]): Promise<void> {
   const chromium = process.env.CHROMIUM ?? 'chromium';
   const profile = await mkdtemp(join(tmpdir(), 'careloop-chromium-'));
   const child = spawn(
@@ -106,29 +126,28 @@ export async function screenshots(previewDir: string, outDir: string, names: rea
       sessionId: string;
     };
     await browser.send('Page.enable', {}, sessionId);
-    for (const name of names) {
+    for (const { url, file, width, maxHeight = MAX_HEIGHT } of shots) {
       await browser.send(
         'Emulation.setDeviceMetricsOverride',
-        { width: WIDTH, height: MAX_HEIGHT, deviceScaleFactor: 1, mobile: false },
+        { width, height: maxHeight, deviceScaleFactor: 1, mobile: false },
         sessionId,
       );
       const loaded = browser.once('Page.loadEventFired', sessionId);
-      await browser.send('Page.navigate', { url: pathToFileURL(join(previewDir, `${name}.html`)).href }, sessionId);
+      await browser.send('Page.navigate', { url }, sessionId);
       await loaded;
       const { result } = (await browser.send(
         'Runtime.evaluate',
         { expression: 'Math.ceil(document.documentElement.getBoundingClientRect().height)', returnByValue: true },
         sessionId,
       )) as { result: { value: number } };
-      const height = Math.min(Math.max(result.value, 1), MAX_HEIGHT);
+      const height = Math.min(Math.max(result.value, 1), maxHeight);
       const { data } = (await browser.send(
         'Page.captureScreenshot',
-        { format: 'png', clip: { x: 0, y: 0, width: WIDTH, height, scale: 1 } },
+        { format: 'png', clip: { x: 0, y: 0, width, height, scale: 1 } },
         sessionId,
       )) as { data: string };
-      const file = join(outDir, `${name}.png`);
       await writeFile(file, Buffer.from(data, 'base64'));
-      console.log(`${file} (${WIDTH}x${height}${result.value > MAX_HEIGHT ? `, cut from ${result.value}` : ''})`);
+      console.log(`${file} (${width}x${height}${result.value > maxHeight ? `, cut from ${result.value}` : ''})`);
     }
     await browser.send('Browser.close').catch(() => undefined);
   } finally {
