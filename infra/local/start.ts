@@ -41,6 +41,7 @@ async function main() {
   console.log(`
 CareLoop is ready in ${(stack.startupMs / 1000).toFixed(1)} s${options.persistPath ? ` (data kept in ${options.persistPath})` : ' (data in memory)'}.
 
+  Console (patients, bookings, emails, clock)  ${endpoints.events}/
   EventBridge (PutEvents, bus "${options.busName}")  ${endpoints.events}
   Local control                                ${endpoints.events}/_local/health | /_local/clock | /_local/dead-letters
   Inbox (SES emulator)                         ${endpoints.ses}
