@@ -273,7 +273,7 @@ describe.skipIf(NO_BROWSER && SKIP_WITHOUT_BROWSER)('the console in Chromium', (
     for (let press = 0; press < 5 && (await reminders()) === 0; press++) {
       await page.getByRole('button', { name: 'Next due' }).click();
       await page.waitForURL(`**/bookings/riverside/${story.bookingId}`);
-      expect(await textOf(page.getByRole('status'))).toMatch(/^Clock moved to the next due .*1 schedule fired\.$/);
+      expect(await textOf(page.getByRole('status'))).toMatch(/^Clock moved to the next due .* fired\.$/);
     }
     expect(await reminders()).toBe(1);
     expect(await textOf(pending)).toContain('None.');

@@ -84,7 +84,16 @@ export function deadLetterIds(letter: ConsoleDeadLetter): Ids {
 // ---------------------------------------------------------------------------------------
 // Outcomes
 
-export type OutcomeKind = 'applied' | 'stale' | 'ignored' | 'duplicate' | 'rejected' | 'failed' | 'under way';
+export type OutcomeKind =
+  | 'applied'
+  | 'stale'
+  | 'ignored'
+  | 'duplicate'
+  | 'rejected'
+  | 'failed'
+  | 'under way'
+  /** The function answered without a handler result's status: it ran, and says no more. */
+  | 'done';
 
 export interface Outcome {
   /** The function that handled (or is handling) the event. */
@@ -107,6 +116,7 @@ function outcomeOf(delivery: EndedDelivery, rejection: string | undefined): Outc
   if (status === 'duplicate') {
     return { target, kind: 'duplicate', ...(typeof outcome === 'string' && { note: outcome }) };
   }
+  if (status !== 'processed') return { target, kind: 'done' };
   const ignored = str(field(outcome, 'ignored'));
   if (ignored !== undefined) return { target, kind: 'ignored', note: ignored };
   if (field(outcome, 'applied') === false) {
@@ -156,12 +166,10 @@ export function outcomesOf(event: ActivityEvent, deadLetters: readonly ConsoleDe
 
 /**
  * Whether the event changed what the console tells of its booking: applied (a duplicate was, by an
- * earlier delivery), or still under way; not refused, stale, ignored or failed.
+ * earlier delivery), done, or still under way; not refused, stale, ignored or failed.
  */
-const took = (outcomes: readonly Outcome[]) =>
-  outcomes.every(
-    (outcome) => outcome.kind === 'applied' || outcome.kind === 'duplicate' || outcome.kind === 'under way',
-  );
+const TOOK: ReadonlySet<OutcomeKind> = new Set(['applied', 'duplicate', 'under way', 'done']);
+const took = (outcomes: readonly Outcome[]) => outcomes.every((outcome) => TOOK.has(outcome.kind));
 
 // ---------------------------------------------------------------------------------------
 // The timeline

@@ -86,7 +86,7 @@ const CSS = `
   ul.outcomes li { margin: 2px 0; overflow-wrap: anywhere; }
   .badge { display: inline-block; min-width: 5.5rem; margin-right: 8px; padding: 0 8px; border-radius: 4px;
     border: 1px solid currentColor; font-size: 0.85rem; font-weight: 600; text-align: center; }
-  .badge-applied { color: #116329; }
+  .badge-applied, .badge-done { color: #116329; }
   .badge-duplicate, .badge-stale, .badge-ignored, .badge-under-way { color: ${COLORS.muted}; }
   .badge-rejected, .badge-failed { color: #a4161a; }
   details { margin: 6px 0 0; }

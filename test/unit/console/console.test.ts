@@ -111,6 +111,11 @@ describe('what each event came to', () => {
     ]);
   });
 
+  it('says only "done" of a function that answered without a handler result', () => {
+    const event = { ...data.events[1]!, deliveries: [{ target: 'booking-created', attempts: 1, result: undefined }] };
+    expect(outcomesOf(event, data.deadLetters)).toEqual([{ target: 'booking-created', kind: 'done' }]);
+  });
+
   it('tells a delivery that failed every attempt, and one still under way', () => {
     expect(outcomes('evt-cancel-other')).toEqual([
       { target: 'booking-cancelled', kind: 'failed', note: 'SES is down (after 3 attempts)' },
