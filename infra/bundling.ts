@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildSync, type BuildOptions } from 'esbuild';
+import { build, buildSync, type BuildOptions, type BuildResult } from 'esbuild';
 
 /**
  * How every function is bundled: the one build both the CDK stack (its local bundling step) and
@@ -82,6 +82,8 @@ export interface FunctionBundle {
   /** Chunks loaded only when a path that needs them runs. */
   readonly lazyFiles: readonly string[];
   readonly lazyBytes: number;
+  /** Every source file the build read (absolute paths): what a cache of bundles checks for changes. */
+  readonly inputs: readonly string[];
 }
 
 /**
@@ -103,11 +105,34 @@ export function bundleFunction(
   options: { selfCareOverrides?: string; keepSourceMaps?: boolean } = {},
 ): FunctionBundle {
   const buildFolder = path.join(projectRoot, BUILD_FOLDER);
-  const { metafile, outputFiles } = buildSync({
-    ...functionBuildOptions(entry, buildFolder, projectRoot, options),
-    write: false,
-  });
+  const result = buildSync({ ...functionBuildOptions(entry, buildFolder, projectRoot, options), write: false });
+  return placeBuild(result, entry, outdir, projectRoot, options);
+}
+
+/**
+ * The same build as bundleFunction, without blocking: the local stack builds every function's
+ * bundle at start, and esbuild runs builds it is given together side by side.
+ */
+export async function bundleFunctionAsync(
+  entry: string,
+  outdir: string,
+  projectRoot: string,
+  options: { selfCareOverrides?: string; keepSourceMaps?: boolean } = {},
+): Promise<FunctionBundle> {
+  const buildFolder = path.join(projectRoot, BUILD_FOLDER);
+  const result = await build({ ...functionBuildOptions(entry, buildFolder, projectRoot, options), write: false });
+  return placeBuild(result, entry, outdir, projectRoot, options);
+}
+
+function placeBuild(
+  { metafile, outputFiles }: BuildResult<{ write: false; metafile: true }>,
+  entry: string,
+  outdir: string,
+  projectRoot: string,
+  options: { keepSourceMaps?: boolean },
+): FunctionBundle {
   if (!metafile) throw new Error('esbuild returned no metafile');
+  const buildFolder = path.join(projectRoot, BUILD_FOLDER);
   const placed = (built: string) => path.join(outdir, path.relative(buildFolder, path.resolve(projectRoot, built)));
   for (const file of outputFiles) {
     if (file.path.endsWith('.map') && !options.keepSourceMaps) continue;
@@ -142,6 +167,7 @@ export function bundleFunction(
     startupBytes: bytes(startupModules),
     lazyFiles: absolute(lazyModules),
     lazyBytes: bytes(lazyModules),
+    inputs: Object.keys(metafile.inputs).map((input) => path.resolve(projectRoot, input)),
   };
 }
 
