@@ -43,7 +43,15 @@ export const BOUNDARY_POLICIES = [
 ];
 
 export default defineConfig(
-  globalIgnores(['node_modules/', 'cdk.out/', 'coverage/', '.local-data/', 'events/json-schema/', '.bench/']),
+  globalIgnores([
+    'node_modules/',
+    'cdk.out/',
+    'coverage/',
+    '.local-data/',
+    'events/json-schema/',
+    '.bench/',
+    '.careloop/',
+  ]),
   tseslint.configs.recommended,
   {
     rules: {
