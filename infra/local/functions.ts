@@ -7,14 +7,22 @@ import { careLoopFunctions } from '../../functions/catalog';
 import type { FunctionDescriptor } from '../../functions/descriptor';
 import { DEFAULT_TIMING, hoursToMinutes } from '../../shared/defaults';
 import { DEFAULT_RETENTION_DAYS, type Retention } from '../../shared/retention';
+import { FUNCTION_RUNTIME_ENVIRONMENT } from '../bundling';
 import { functionEnvironment, handlerEntry, type DeploymentValues } from '../function-plan';
 import { ENV } from '../../shared/config';
 import type { Clock } from '../../shared/domain/ports';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
 
 /**
- * The deployed handler modules, loaded into this process with the configuration the CDK
- * stack would give them: only endpoints and names differ, never code paths.
+ * What the local stack gives its functions (the configuration the CDK stack would give them:
+ * only endpoints and names differ, never code paths), and the in-process loader.
+ *
+ * Two ways to run the functions, for two kinds of caller. The local stack runs each function
+ * from its deployed bundle in execution environments of its own (./lambda-workers.ts), each with
+ * only its own variables, as Lambda does. The integration tests import the handlers' source into
+ * their own process (loadLocalFunctions): they observe what the handlers do from inside it,
+ * which invocation made a call (AsyncLocalStorage) and which SDK calls it made
+ * (aws-sdk-client-mock), and neither reaches into a worker running a bundle.
  */
 
 export const LOCAL_ACCOUNT = '000000000000';
@@ -32,7 +40,8 @@ export const localDueJobsQueueArn = (prefix: string) =>
   `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${prefix}-due-jobs`;
 
 /**
- * A context with what Lambda gives a handler; no deadline, as an in-process call has none. A
+ * A context with what Lambda gives a handler; no deadline here, where an in-process call has
+ * none (an execution environment adds its own, ./lambda-bootstrap.mjs, and its log stream). A
  * retry of an asynchronous invocation passes the request id of its first attempt, as Lambda does.
  */
 export function lambdaContext(functionName: string, awsRequestId: string = randomUUID()): Context {
@@ -134,6 +143,7 @@ export function localDeploymentValues(endpoints: LocalEndpoints, settings: Local
     // No KMS here: the S3 endpoint encrypts nothing, and answers the key a put named, as S3 does.
     exportKeyArn: `arn:aws:kms:${LOCAL_REGION}:${LOCAL_ACCOUNT}:key/${settings.prefix}-key`,
     runtime: {
+      ...FUNCTION_RUNTIME_ENVIRONMENT,
       // CloudWatch reads metrics from log lines on AWS; on a laptop they would only bury the logs.
       POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     },
@@ -173,8 +183,8 @@ export function localFunctionEnvironment(
 }
 
 /**
- * The environment of every local function at once: what a process that runs them all (the local
- * stack today, the tests, the operator tools acting as the functions) sets.
+ * The environment of every local function at once: what a process that runs them all (the
+ * integration tests, the operator tools acting as the functions) sets.
  */
 export function handlerEnvironment(
   endpoints: LocalEndpoints,
@@ -189,7 +199,9 @@ export function handlerEnvironment(
 
 /**
  * Sets the handlers' environment on this process, points their clock at the local one,
- * and imports every function of the catalog (or those given). Call once per process.
+ * and imports every function of the catalog (or those given) from its source: every function in
+ * one environment, sharing one logger. For callers that must see inside the handlers (the
+ * integration tests); the local stack runs the bundles instead. Call once per process.
  */
 export async function loadLocalFunctions(
   endpoints: LocalEndpoints,

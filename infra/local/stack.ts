@@ -32,12 +32,22 @@ import {
   lambdaContext,
   loadLocalFunctions,
   localDueJobsQueueArn,
+  localFunctionEnvironment,
   localFunctionName,
   LOCAL_ACCOUNT,
   LOCAL_ADDRESS_KEY_SECRET_ID,
+  LOCAL_PROJECT_ROOT,
   LOCAL_UNSUBSCRIBE_SECRET_ID,
   type LocalFunctionSettings,
+  type LocalHandler,
 } from './functions';
+import { localBundles, type LocalBundle } from './function-bundles';
+import {
+  startLocalLambdas,
+  type EnvironmentDescription,
+  type FunctionLogLine,
+  type LocalLambdas,
+} from './lambda-workers';
 import { recordableRejection } from '../../shared/adapters/rejected-events';
 import { freePort } from './free-port';
 import { createQueueRunner, type QueueRunner } from './queue-runner';
@@ -52,8 +62,9 @@ import { createLocalConsole } from './console/server';
 
 /**
  * The whole backend on one machine: DynamoDB Local, the SES emulator, the project's
- * EventBridge, Scheduler and S3 emulators, and the deployed handler modules in process, wired
- * by the same routes and environment variables the CDK stack uses (see contract/LOCAL.md).
+ * EventBridge, Scheduler and S3 emulators, and each function run from its deployed bundle in
+ * execution environments of its own (./lambda-workers.ts), wired by the same routes and
+ * environment variables the CDK stack uses (see contract/LOCAL.md).
  */
 
 export interface LocalStackOptions {
@@ -83,6 +94,17 @@ export interface LocalStackOptions {
   functions?: readonly FunctionDescriptor[];
   /** Where their handlers are: the repository root unless a test says otherwise. */
   projectRoot?: string;
+  /**
+   * Each line the functions write (stdout and stderr), with the function and invocation it came
+   * from; written to this process's stdout and stderr when absent.
+   */
+  onLog?: (line: FunctionLogLine) => void;
+  /**
+   * Runs the handlers' TypeScript source in this process instead (loadLocalFunctions), all in
+   * one environment: for `npm run bench`, which counts the SDK calls they make by wrapping the
+   * SDK's client in this process. No log of theirs reaches `onLog`.
+   */
+  inProcessFunctions?: boolean;
 }
 
 export interface DeadLetter {
@@ -223,6 +245,15 @@ export interface LocalStack {
   startupMs: number;
   /** The fault proxies in front of DynamoDB, SES and Scheduler, when `faults` is set. */
   faultProxies?: Record<FaultService, FaultProxy>;
+  /** The functions as the stack runs them. */
+  lambda: {
+    /** Invokes a function (by its catalog name) as its trigger would, with a request id of its own. */
+    invoke(name: string, event: unknown): Promise<unknown>;
+    /** The bundle each function runs from; empty with `inProcessFunctions`. */
+    bundles: ReadonlyMap<string, LocalBundle>;
+    /** What an environment of the function was given, answered by its runtime rather than its code. */
+    describe(name: string): Promise<EnvironmentDescription>;
+  };
   /** Resolves when no event is being delivered or retried and the due-jobs queue is empty. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -285,7 +316,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!res.headersSent) json(res, 500, { message: error instanceof Error ? error.message : String(error) });
     });
   });
-  const handlers = new Map<string, (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>>();
+  const handlers = new Map<string, LocalHandler>();
   // POST /_local/clock and the console's buttons alike: what fell due has finished when it answers.
   const advanceClock = async ({ scheduler, dueJobs }: Emulators, seconds: number) => {
     // advance() lets the due-jobs queue drain at each due moment; idle() covers schedules the timer fired.
@@ -374,6 +405,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let stack: LocalStack | undefined;
   let faultProxies: Record<FaultService, FaultProxy> | undefined;
   let outbox: TableStreamReader | undefined;
+  let lambdas: LocalLambdas | undefined;
+  let bundles: ReadonlyMap<string, LocalBundle> = new Map();
   const stopAll = async () => {
     stopping = true;
     ready = false;
@@ -382,6 +415,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await emulators?.dueJobs.close().catch(() => undefined);
     await outbox?.close().catch(() => undefined);
     await emulators?.events.idle().catch(() => undefined);
+    await lambdas?.close();
     const serverClosed = new Promise((done) => server.close(done));
     // Clients keep connections alive; close() alone would wait for them forever.
     server.closeAllConnections();
@@ -396,10 +430,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   try {
     if (options.persistPath) mkdirSync(options.persistPath, { recursive: true });
-    if (options.selfCareFile) {
-      process.env.CARELOOP_SELF_CARE_OVERRIDES = readFileSync(resolve(options.selfCareFile), 'utf8');
-      selfCareLibraryFromConfiguration(process.env.CARELOOP_SELF_CARE_OVERRIDES);
+    const selfCareOverrides = options.selfCareFile ? readFileSync(resolve(options.selfCareFile), 'utf8') : undefined;
+    if (selfCareOverrides !== undefined) {
+      selfCareLibraryFromConfiguration(selfCareOverrides);
+      // The bundles carry it, as the deployed ones do; handlers in this process read it here.
+      if (options.inProcessFunctions) process.env.CARELOOP_SELF_CARE_OVERRIDES = selfCareOverrides;
     }
+    // Built while DynamoDB Local's JVM starts: the two are most of a start's time.
+    const bundling = options.inProcessFunctions
+      ? undefined
+      : localBundles(functions, options.projectRoot ?? LOCAL_PROJECT_ROOT, { selfCareOverrides });
+    // Awaited below; a failure before then must not surface as an unhandled rejection.
+    bundling?.catch(() => undefined);
     [dynamo, ses, s3] = await startTogether([
       startDynamoDbLocal({ port: options.dynamodbPort, host: options.host, persistPath: options.persistPath }),
       startSesLocal({ port: options.sesPort, host: options.host }),
@@ -468,20 +510,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         )
       : undefined;
 
-    const loaded = await loadLocalFunctions(
-      {
-        dynamodb: faultProxies?.dynamodb.endpoint ?? dynamo.endpoint,
-        ses: faultProxies?.ses.endpoint ?? ses.endpoint,
-        scheduler: faultProxies?.scheduler.endpoint ?? schedulerEndpoint,
-        s3: s3.endpoint,
-        sideServices: events,
-        unsubscribe: publicUrlOf(events),
-      },
-      localFunctionSettings(options),
-      clock,
-      functions,
-      options.projectRoot,
-    );
+    const functionEndpoints = {
+      dynamodb: faultProxies?.dynamodb.endpoint ?? dynamo.endpoint,
+      ses: faultProxies?.ses.endpoint ?? ses.endpoint,
+      scheduler: faultProxies?.scheduler.endpoint ?? schedulerEndpoint,
+      s3: s3.endpoint,
+      sideServices: events,
+      unsubscribe: publicUrlOf(events),
+    };
+    let loaded: Map<string, LocalHandler>;
+    if (bundling) {
+      bundles = await bundling;
+      lambdas = startLocalLambdas({
+        functions: functions.map((descriptor) => ({
+          name: descriptor.name,
+          functionName: localFunctionName(LOCAL_PREFIX, descriptor),
+          entryFile: bundles.get(descriptor.name)!.entryFile,
+          environment: localFunctionEnvironment(descriptor, functionEndpoints, localFunctionSettings(options)),
+        })),
+        clock,
+        // How much the functions say: a level set for this process becomes theirs, as the level of
+        // a function's logging configuration (AWS_LAMBDA_LOG_LEVEL) does on AWS.
+        logLevel: process.env.AWS_LAMBDA_LOG_LEVEL || process.env.POWERTOOLS_LOG_LEVEL || undefined,
+        onLog: options.onLog,
+      });
+      loaded = lambdas.handlers;
+    } else {
+      loaded = await loadLocalFunctions(
+        functionEndpoints,
+        localFunctionSettings(options),
+        clock,
+        functions,
+        options.projectRoot,
+      );
+    }
     for (const [name, handler] of loaded) handlers.set(name, timed(name, handler, options.onInvocation));
 
     // The function that reads the table's stream (the outbox), fed as its event source mapping would.
@@ -577,6 +639,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       acceptedEvents,
       startupMs: Date.now() - started,
       faultProxies,
+      lambda: {
+        invoke: (name, event) => {
+          const handler = handlers.get(name);
+          if (!handler) return Promise.reject(new Error(`no local function is named ${name}`));
+          return handler(event, lambdaContext(localFunctionName(LOCAL_PREFIX, name)));
+        },
+        bundles,
+        describe: (name) =>
+          lambdas ? lambdas.describe(name) : Promise.reject(new Error('the functions run in this process')),
+      },
       idle: async () => {
         await eventBus.idle();
         await dueJobs.idle();

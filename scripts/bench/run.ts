@@ -32,7 +32,9 @@ export async function startBenchStack(
   // Deployed functions publish EMF metrics in their logs; the log volume counted must include them.
   process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  return startLocalStackOnFreePorts({ onInvocation });
+  // In this process, not in workers: the cost and burst phases count the functions' SDK calls by
+  // wrapping the SDK here (sdk-probe.ts), and the set-up invokes handlers here with their environment.
+  return startLocalStackOnFreePorts({ onInvocation, inProcessFunctions: true });
 }
 
 /**

@@ -33,7 +33,7 @@ export const metrics = createMetricsRecorder({
 
 const log: DomainLog = (message, fields) => logger.info(message, fields);
 
-/** One runtime per wiring: on Lambda that is one per process; the local stack runs every function in one. */
+/** One runtime per wiring: on Lambda that is one per process; the integration tests run every function in one. */
 const runtimes = new Map<object, Runtime<OptionalPort>>();
 let clockOverride: Clock | undefined;
 
@@ -103,8 +103,10 @@ export function runtime<P extends OptionalPort = never>(wiring: Wiring<P>): Runt
 }
 
 /**
- * Replaces the clock for every handler in this process: the local stack's clock can be
- * moved forward to fire reminders. Handlers still read time only through the Clock port.
+ * Replaces the clock for every handler in this process: the integration tests' clock can be
+ * moved forward to fire reminders. Handlers still read time only through the Clock port. The
+ * local stack needs none of it: the runtime of each of its workers makes the stack's time the
+ * time (infra/local/lambda-bootstrap.mjs).
  */
 export function useClock(clock: Clock) {
   clockOverride = clock;

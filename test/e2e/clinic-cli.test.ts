@@ -19,10 +19,8 @@ import { projectRoot } from '../support/examples';
 
 type ProfileEvent = EventBridgeEvent<'ClinicProfileUpdated', Record<string, unknown>>;
 
-/** Where the probe's handler, loaded into this process by the local stack, puts what it receives. */
-const SEEN_KEY = 'careloopClinicProfilesSeen';
+/** What the probe received: it runs in an execution environment of its own, and says so in its log. */
 const seen: ProfileEvent[] = [];
-(globalThis as Record<string, unknown>)[SEEN_KEY] = seen;
 
 const profileProbe: FunctionDescriptor = {
   name: 'profile-probe',
@@ -35,7 +33,7 @@ const profileProbe: FunctionDescriptor = {
 const PROBE_HANDLER = `export const wiring = {};
 
 export const handler = async (event: unknown) => {
-  (globalThis as Record<string, unknown[]>)['${SEEN_KEY}']?.push(event);
+  console.log(JSON.stringify({ probeSaw: event }));
   return 'seen';
 };
 `;
@@ -49,7 +47,13 @@ beforeAll(async () => {
   root = projectWithProbe();
   mkdirSync(join(root, 'functions', profileProbe.name));
   writeFileSync(join(root, 'functions', profileProbe.name, 'handler.ts'), PROBE_HANDLER);
-  stack = await startLocalStackOnFreePorts({ functions: [...careLoopFunctions, profileProbe], projectRoot: root });
+  stack = await startLocalStackOnFreePorts({
+    functions: [...careLoopFunctions, profileProbe],
+    projectRoot: root,
+    onLog: ({ functionName, line }) => {
+      if (functionName === profileProbe.name) seen.push((JSON.parse(line) as { probeSaw: ProfileEvent }).probeSaw);
+    },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -82,8 +86,17 @@ describe('npm run clinic against the local stack', () => {
     expect(err).toEqual([]);
     expect(ok).toBe(true);
     const expected = readClinicsFile(EXAMPLE_FILE);
-    expect(seen.map((event) => [event.source, event['detail-type'], event.detail])).toEqual(
-      expected.map((detail) => ['clinic.admin', 'ClinicProfileUpdated', detail]),
+    // Delivered side by side, to environments of their own: in no particular order.
+    const byEventId = (a: { eventId: unknown }, b: { eventId: unknown }) =>
+      String(a.eventId).localeCompare(String(b.eventId));
+    expect(
+      seen
+        .map((event) => ({ eventId: event.detail.eventId, event: [event.source, event['detail-type'], event.detail] }))
+        .sort(byEventId),
+    ).toEqual(
+      expected
+        .map((detail) => ({ eventId: detail.eventId, event: ['clinic.admin', 'ClinicProfileUpdated', detail] }))
+        .sort(byEventId),
     );
     expect(out.slice(1)).toEqual(
       expected.map((detail) =>
