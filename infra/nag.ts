@@ -70,15 +70,15 @@ export const REASONS = {
     'with it, so no other role can come to share or widen them. A customer-managed policy would only add a ' +
     'shareable copy of the same statements.',
   xrayOnAnyResource:
-    'Resource "*" is on xray:PutTraceSegments and xray:PutTelemetryRecords only (Lambda active tracing): X-Ray ' +
+    'Resource "*" is on xray:PutTraceSegments and xray:PutTelemetryRecords only (X-Ray tracing of the function): X-Ray ' +
     'supports no resource-level permissions for them.',
   xrayAndListSchedulesOnAnyResource:
     'Resource "*" is on actions that support no resource-level permissions only: xray:PutTraceSegments and ' +
-    'xray:PutTelemetryRecords (Lambda active tracing), and scheduler:ListSchedules (the handler always passes the ' +
+    'xray:PutTelemetryRecords (X-Ray tracing of the function), and scheduler:ListSchedules (the handler always passes the ' +
     "CareLoop group's name). Creating, updating, reading and deleting schedules is limited to the CareLoop group.",
   xrayAndListStreamsOnAnyResource:
     'Resource "*" is on actions that support no resource-level permissions only: xray:PutTraceSegments and ' +
-    "xray:PutTelemetryRecords (Lambda active tracing), and dynamodb:ListStreams (from CDK's grant to read the " +
+    "xray:PutTelemetryRecords (X-Ray tracing of the function), and dynamodb:ListStreams (from CDK's grant to read the " +
     "table's stream). Reading the stream itself is limited to the CareLoop table's stream.",
   kmsGenerateDataKey:
     'kms:GenerateDataKey* comes from CDK grants on the CareLoop CMK (which encrypts the table and the queues) and ' +
@@ -106,6 +106,12 @@ export const REASONS = {
     'for up to 6 hours, then kept in the on-failure queue, and a due reminder or check-in waits in the due-jobs ' +
     "queue (its event source mapping's maximum concurrency bounds that function), so nothing is lost. The " +
     'public function, which anyone can call, has a reservation of its own that caps it.',
+  tracingPassThrough:
+    'The deploying clinic set tracing=passthrough: Lambda records a trace only for an event that arrives already ' +
+    "sampled by a front end's X-Ray tracing, and starts none itself. Active tracing cannot be sampled: X-Ray's rate " +
+    "for Lambda (the first invocation each second, 5% of the rest) is fixed, so at a clinic's pace it traces every " +
+    'invocation and bills each. Failures stay visible without traces: each invocation logs its outcome, and ' +
+    "Lambda's Errors and Duration metrics (the error alarms read the first) are kept; -c tracing=active turns it on.",
   publicConcurrencyOff:
     "The deploying clinic set publicFunctionConcurrency=off: its account's concurrency quota is too low for Lambda " +
     'to accept any reservation. A flood of requests to the public URL can then throttle the other functions, ' +

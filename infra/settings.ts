@@ -64,9 +64,21 @@ export interface Settings {
    * absent: nobody may.
    */
   readonly exportReaders?: readonly string[];
+  /** How the functions are traced with X-Ray: see {@link TracingMode}. */
+  readonly tracing: TracingMode;
   readonly region: string;
   readonly account?: string;
 }
+
+/**
+ * Lambda's X-Ray tracing mode. `active`: Lambda decides for each invocation that arrives without a
+ * sampled trace header, at X-Ray's fixed rate for Lambda (the first each second and 5% of the
+ * rest; Lambda applies no custom sampling rule), which at a clinic's pace is every invocation.
+ * `passthrough`: only what arrives already sampled is traced (a front end whose own X-Ray
+ * sampling rules picked the request that published the event); Lambda starts no trace itself.
+ */
+export const TRACING_MODES = ['active', 'passthrough'] as const;
+export type TracingMode = (typeof TRACING_MODES)[number];
 
 /** Context keys read by {@link resolveSettings}; each is also the key named in errors. */
 export const CONTEXT_KEYS = [
@@ -85,6 +97,7 @@ export const CONTEXT_KEYS = [
   'retention',
   'archiveRetentionDays',
   'exportReaders',
+  'tracing',
   'region',
   'account',
 ] as const;
@@ -99,6 +112,7 @@ export const DEFAULT_SETTINGS = {
   retention: DEFAULT_RETENTION_DAYS,
   /** As long as point-in-time recovery reaches back, and the processed-event markers last. */
   archiveRetentionDays: 35,
+  tracing: 'active' as TracingMode,
   region: 'eu-central-1',
 } as const;
 
@@ -303,6 +317,15 @@ export function resolveSettings(
     });
   }
 
+  const rawTracing = read(getContext, 'tracing');
+  const tracing = rawTracing === undefined ? DEFAULT_SETTINGS.tracing : parseTracing(rawTracing);
+  if (tracing === undefined) {
+    problems.push({
+      key: 'tracing',
+      message: `must be active (Lambda samples invocations by X-Ray's fixed rule for Lambda) or passthrough (only what a front end's tracing already sampled), got ${show(rawTracing)}`,
+    });
+  }
+
   const region = text(
     'region',
     env.CDK_DEFAULT_REGION || DEFAULT_SETTINGS.region,
@@ -328,6 +351,7 @@ export function resolveSettings(
     retention: retention!,
     archiveRetentionDays: archiveRetentionDays!,
     ...(exportReaders.length > 0 ? { exportReaders } : {}),
+    tracing: tracing!,
     region: region!,
     ...(account ? { account } : {}),
   };
@@ -344,6 +368,11 @@ function parseConcurrency(value: unknown): number | 'off' | undefined {
   if (value === undefined) return DEFAULT_SETTINGS.publicFunctionConcurrency;
   if (typeof value === 'string' && value.trim() === 'off') return 'off';
   return wholeNumber(value, 1, MAX_PUBLIC_CONCURRENCY);
+}
+
+function parseTracing(value: unknown): TracingMode | undefined {
+  const text = typeof value === 'string' ? value.trim() : value;
+  return TRACING_MODES.find((mode) => mode === text);
 }
 
 /** Minutes as the functions read them (REMINDER_OFFSETS_MINUTES, CHECK_IN_DELAY_MINUTES). */

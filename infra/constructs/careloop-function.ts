@@ -139,7 +139,7 @@ export class CareLoopFunction extends StackSection {
       role,
       logGroup,
       // Lambda's own segments only (timings, errors): no payload, nothing about patients.
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: settings.tracing === 'active' ? lambda.Tracing.ACTIVE : lambda.Tracing.PASS_THROUGH,
       environment: functionEnvironment(descriptor, around.values),
       // Anyone on the internet can call the public function: its ceiling keeps a flood from
       // taking the account's concurrency, and so the reminders' and bookings' functions, with it.
@@ -152,6 +152,7 @@ export class CareLoopFunction extends StackSection {
     });
     const fn = this.fn;
     acknowledge(fn, 'HIPAA.Security-LambdaInsideVPC', REASONS.noVpc);
+    if (settings.tracing === 'passthrough') acknowledge(fn, 'Serverless-LambdaTracing', REASONS.tracingPassThrough);
     if (trigger.kind !== 'public-url') {
       acknowledge(fn, 'HIPAA.Security-LambdaConcurrency', REASONS.noReservedConcurrency);
     } else if (reserved === undefined) {

@@ -1,4 +1,5 @@
 import { FUNCTION_DEFAULTS } from '../../infra/careloop-stack';
+import { DEFAULT_SETTINGS, type TracingMode } from '../../infra/settings';
 import { tableDefinition } from '../../shared/table-definition';
 import type { LocalStack } from '../../infra/local/stack';
 import type { PublishEvent } from '../../shared/adapters/event-publisher';
@@ -24,6 +25,18 @@ export const PLATFORM_LOG_BYTES_PER_INVOCATION = 370;
  * DeleteMessage. Under load Lambda receives and deletes in batches, so this is the upper bound.
  */
 export const SQS_REQUESTS_PER_DUE_JOB = 3;
+/**
+ * X-Ray traces recorded per invocation under each tracing mode (infra/settings.ts). Active: X-Ray's
+ * rule for Lambda records the first invocation each second, and a clinic's invocations come far
+ * apart, so every one. Pass-through: only events a front end's own tracing sampled; the lifecycles
+ * here are published with no trace header, as an untraced front end publishes them.
+ */
+export const TRACES_PER_INVOCATION: Record<TracingMode, number> = { active: 1, passthrough: 0 };
+const TRACES_ITEM: Record<TracingMode, string> = {
+  active: 'X-Ray traces (active tracing, every invocation sampled)',
+  passthrough: 'X-Ray traces (pass-through: only what a front end sampled)',
+};
+
 /**
  * DynamoDB bills each item of a transaction twice its usual units, its index copies included.
  * DynamoDB Local's figure for a transaction does not follow that (one item or two, it says 2),
@@ -130,6 +143,7 @@ export function priceLifecycles(
   observed: CostObservation,
   schedulerInvocations: number,
   putEventsEntries: number,
+  tracing: TracingMode = DEFAULT_SETTINGS.tracing,
 ): LifecycleCost {
   const per = (value: number) => value / lifecycles;
   const successful = observed.sdkCalls.filter((call) => !call.error);
@@ -185,8 +199,8 @@ export function priceLifecycles(
     },
     { item: 'CloudWatch Logs ingestion', quantity: logBytes / 1e9, unit: 'GB', price: 'logsIngestionGb' },
     {
-      item: 'X-Ray traces (active tracing, every invocation sampled)',
-      quantity: invocations,
+      item: TRACES_ITEM[tracing],
+      quantity: invocations * TRACES_PER_INVOCATION[tracing],
       unit: 'traces',
       price: 'xrayTraceRecorded',
     },

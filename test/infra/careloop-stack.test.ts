@@ -619,6 +619,17 @@ describe('CareLoopStack with custom settings', () => {
     ).toBeUndefined();
   });
 
+  it('traces every function actively, or only what arrives sampled when the context says passthrough', () => {
+    const modes = (context: Record<string, unknown>) =>
+      new Set(
+        Object.values(synth(context).template.findResources('AWS::Lambda::Function'))
+          .filter((fn) => String(fn.Properties.FunctionName).startsWith('careloop-dev-'))
+          .map((fn) => fn.Properties.TracingConfig?.Mode),
+      );
+    expect(modes({ tracing: 'active' })).toEqual(new Set(['Active']));
+    expect(modes({ tracing: 'passthrough' })).toEqual(new Set(['PassThrough']));
+  });
+
   it('keeps the archive as many days as the context says', () => {
     template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 90 });
   });

@@ -82,6 +82,17 @@ describe('compliance packs (AwsSolutions, HIPAA.Security, Serverless)', () => {
     expect(custom.annotations).toEqual([]);
   });
 
+  it('leaves nothing unacknowledged with tracing=passthrough, and each of its acknowledgements silences a finding', () => {
+    const passThrough = synthWithCompliancePacks({ tracing: 'passthrough' });
+    expect(passThrough.findings.map(describeFinding)).toEqual([]);
+    expect(passThrough.annotations).toEqual([]);
+    const acknowledgements = acknowledgementsOf(passThrough.stack).filter(
+      (ack) => ack.id === 'Serverless-LambdaTracing',
+    );
+    expect(acknowledgements).toHaveLength(passThrough.stack.functions.size);
+    expect(acknowledgements.filter((ack) => !usedAcknowledgements.has(`${ack.path}|${ack.id}`))).toEqual([]);
+  });
+
   it('leaves nothing unacknowledged with a clinic seed, and each of its acknowledgements silences a finding', () => {
     const seeded = synthWithCompliancePacks({ clinicsFile: join(PROJECT_ROOT, 'docs', 'clinics.example.json') });
     expect(seeded.findings.map(describeFinding)).toEqual([]);

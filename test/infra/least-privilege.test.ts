@@ -105,8 +105,8 @@ const WILDCARD_EXCEPTIONS: { reason: string; wildcardAction?: boolean; matches: 
   },
   {
     reason:
-      'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions; the functions run with ' +
-      'active tracing (Lambda segments only: timings and errors, no payload)',
+      'X-Ray PutTraceSegments and PutTelemetryRecords have no resource-level permissions; the functions are ' +
+      'traced with X-Ray, active or pass-through (Lambda segments only: timings and errors, no payload)',
     matches: (found) =>
       isIdentityPolicy(found) &&
       actionsOf(found.statement).every((a) => a === 'xray:PutTraceSegments' || a === 'xray:PutTelemetryRecords'),
@@ -143,7 +143,7 @@ const MANAGED_POLICY_EXCEPTIONS: { policy: string; assumedBy: string; reason: st
 
 // ---- What each function's code calls (read from shared/adapters and shared/domain) ----------
 
-/** Lambda itself, with the function's role: its log group, active tracing. */
+/** Lambda itself, with the function's role: its log group, X-Ray tracing (active or pass-through). */
 const PLATFORM = ['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 /**
  * The table, the queues and the secret are encrypted with the one CMK; DynamoDB, SQS and

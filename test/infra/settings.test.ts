@@ -28,6 +28,7 @@ describe('resolveSettings', () => {
       publicFunctionConcurrency: 10,
       retention: 1095,
       archiveRetentionDays: 35,
+      tracing: 'active',
       region: 'eu-central-1',
     });
   });
@@ -81,6 +82,17 @@ describe('resolveSettings', () => {
     for (const bad of [0, -1, 2.5, '2.5', 'ten', 501, true]) {
       expect(() => resolveSettings(context({ publicFunctionConcurrency: bad }), {}), String(bad)).toThrow(
         /context key "publicFunctionConcurrency": must be a whole number from 1 to 500, or off/,
+      );
+    }
+  });
+
+  it('takes the tracing mode as active or passthrough, and names the key otherwise', () => {
+    expect(resolveSettings(context({ tracing: 'passthrough' }), {}).tracing).toBe('passthrough');
+    expect(resolveSettings(context({ tracing: ' active ' }), {}).tracing).toBe('active');
+    // A rate cannot be given: Lambda applies no sampling rule of its own choosing (settings.ts TRACING_MODES).
+    for (const bad of ['0.05', 0.05, 'off', 'Active', 'pass-through', true]) {
+      expect(() => resolveSettings(context({ tracing: bad }), {}), String(bad)).toThrow(
+        /context key "tracing": must be active \(.*\) or passthrough/,
       );
     }
   });

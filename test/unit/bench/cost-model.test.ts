@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { itemSize, PLATFORM_LOG_BYTES_PER_INVOCATION, priceLifecycles } from '../../../scripts/bench/cost-phase';
+import { DEFAULT_SETTINGS } from '../../../infra/settings';
+import {
+  itemSize,
+  PLATFORM_LOG_BYTES_PER_INVOCATION,
+  priceLifecycles,
+  TRACES_PER_INVOCATION,
+  type CostObservation,
+} from '../../../scripts/bench/cost-phase';
 import { PRICES } from '../../../scripts/bench/prices';
 import type { SdkCall } from '../../../scripts/bench/sdk-probe';
 import { percentile } from '../../../scripts/bench/stats';
@@ -16,41 +23,37 @@ const call = (client: string, command: string, extra: Partial<SdkCall> = {}): Sd
 const consumed = (units: number) => ({ output: { ConsumedCapacity: { TableName: 't', CapacityUnits: units } } });
 
 describe('the cost model of a booking lifecycle', () => {
-  const twoLifecycles = priceLifecycles(
-    2,
-    {
-      sdkCalls: [
-        call('DynamoDBClient', 'GetItemCommand', consumed(0.5)),
-        call('DynamoDBClient', 'QueryCommand', consumed(1.5)),
-        call('DynamoDBClient', 'PutItemCommand', consumed(3)),
-        // DynamoDB Local's own figure for a transaction is ignored: the items decide.
-        call('DynamoDBClient', 'TransactWriteItemsCommand', {
-          input: {
-            TransactItems: [
-              { Put: { Item: { pk: { S: 'booking' }, gsi1pk: { S: 'patient' }, data: { S: 'x'.repeat(1500) } } } },
-              { Put: { Item: { pk: { S: 'patient' }, data: { S: 'small' } } } },
-            ],
-          },
-          output: { ConsumedCapacity: [{ TableName: 't', CapacityUnits: 2 }] },
+  const observed: CostObservation = {
+    sdkCalls: [
+      call('DynamoDBClient', 'GetItemCommand', consumed(0.5)),
+      call('DynamoDBClient', 'QueryCommand', consumed(1.5)),
+      call('DynamoDBClient', 'PutItemCommand', consumed(3)),
+      // DynamoDB Local's own figure for a transaction is ignored: the items decide.
+      call('DynamoDBClient', 'TransactWriteItemsCommand', {
+        input: {
+          TransactItems: [
+            { Put: { Item: { pk: { S: 'booking' }, gsi1pk: { S: 'patient' }, data: { S: 'x'.repeat(1500) } } } },
+            { Put: { Item: { pk: { S: 'patient' }, data: { S: 'small' } } } },
+          ],
+        },
+        output: { ConsumedCapacity: [{ TableName: 't', CapacityUnits: 2 }] },
+      }),
+      call('DynamoDBClient', 'PutItemCommand', { ...consumed(5), error: 'ConditionalCheckFailedException' }),
+      ...Array.from({ length: 8 }, () =>
+        call('SESv2Client', 'SendEmailCommand', {
+          input: { Content: { Simple: { Attachments: [{ RawContent: new Uint8Array(1000) }] } } },
         }),
-        call('DynamoDBClient', 'PutItemCommand', { ...consumed(5), error: 'ConditionalCheckFailedException' }),
-        ...Array.from({ length: 8 }, () =>
-          call('SESv2Client', 'SendEmailCommand', {
-            input: { Content: { Simple: { Attachments: [{ RawContent: new Uint8Array(1000) }] } } },
-          }),
-        ),
-        call('SecretsManagerClient', 'GetSecretValueCommand'),
-      ],
-      invocations: [
-        { functionName: 'booking-created', durationMs: 99.2 },
-        { functionName: 'booking-created', durationMs: 100 },
-        { functionName: 'due-jobs', durationMs: 400 },
-      ],
-      handlerLogBytes: 6000,
-    },
-    4,
-    4,
-  );
+      ),
+      call('SecretsManagerClient', 'GetSecretValueCommand'),
+    ],
+    invocations: [
+      { functionName: 'booking-created', durationMs: 99.2 },
+      { functionName: 'booking-created', durationMs: 100 },
+      { functionName: 'due-jobs', durationMs: 400 },
+    ],
+    handlerLogBytes: 6000,
+  };
+  const twoLifecycles = priceLifecycles(2, observed, 4, 4, 'active');
   const line = (item: string) => twoLifecycles.lines.find((entry) => entry.item.startsWith(item))!;
 
   it('bills a transaction’s items twice, index copies included, and leaves out refused calls', () => {
@@ -62,6 +65,16 @@ describe('the cost model of a booking lifecycle', () => {
   it('counts one due-jobs invocation per scheduled job, even when the local queue batched them', () => {
     expect(line('Lambda invocations').perLifecycle).toBe((2 + 4) / 2);
     expect(line('X-Ray').perLifecycle).toBe(3);
+  });
+
+  it('prices traces as the deployed tracing mode records them, the stack’s default unless told', () => {
+    const traces = (cost: ReturnType<typeof priceLifecycles>) =>
+      cost.lines.find((entry) => entry.item.startsWith('X-Ray'))!;
+    expect(traces(priceLifecycles(2, observed, 4, 4, 'passthrough')).perLifecycle).toBe(0);
+    expect(traces(priceLifecycles(2, observed, 4, 4, 'passthrough')).item).toContain('pass-through');
+    expect(traces(priceLifecycles(2, observed, 4, 4)).perLifecycle).toBe(
+      3 * TRACES_PER_INVOCATION[DEFAULT_SETTINGS.tracing],
+    );
   });
 
   it('bills compute in whole milliseconds at the configured memory', () => {
