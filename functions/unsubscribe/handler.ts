@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '../../shared/adapters/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { Needs } from '../../shared/domain/ports';
+import type { DomainLog, Needs } from '../../shared/domain/ports';
 import { answerPage } from '../../shared/domain/answer-pages';
 import { onUnsubscribe } from '../../shared/domain/unsubscribe';
 import { CHOICE_PARAMETER } from '../../shared/patient-pages/links';
@@ -39,6 +39,11 @@ export interface UnsubscribeResponse {
 export interface UnsubscribeRequestOptions {
   /** Told about a failure of the key or the store; the request is answered 503. */
   onError?: (error: unknown) => void;
+  /**
+   * Where the request's one outcome line goes (the page served, the unsubscribe done): the
+   * Lambda's INFO log. The use cases' own lines stay in `deps.log`, the detail under it.
+   */
+  logOutcome?: DomainLog;
 }
 
 const ALLOW = 'GET, HEAD, POST';
@@ -80,6 +85,7 @@ export async function handleUnsubscribeRequest(
   options: UnsubscribeRequestOptions = {},
 ): Promise<UnsubscribeResponse> {
   const method = request.method.toUpperCase();
+  const logOutcome = options.logOutcome ?? deps.log;
   const requested = pageLanguage({ lang: request.query?.lang, acceptLanguage: request.acceptLanguage });
   const headers = (extra: Record<string, string> = {}) => ({ ...PAGE_HEADERS, ...extra });
   const answer = (statusCode: number, body: string, extra: Record<string, string> = {}) => ({
@@ -94,18 +100,20 @@ export async function handleUnsubscribeRequest(
   try {
     const subject = await deps.unsubscribeLinks.verify(tokenOf(request));
     if (!subject) {
-      deps.log('patient link invalid', { method });
+      logOutcome('patient link invalid', { method });
       return answer(400, renderPatientPage({ page: 'invalid' }, requested));
     }
     purpose = subject.purpose;
-    if (subject.purpose === 'unsubscribe') return await unsubscribePage(deps, subject, request, method, answer);
+    if (subject.purpose === 'unsubscribe') {
+      return await unsubscribePage(deps, subject, request, method, answer, logOutcome);
+    }
     const form = method === 'POST' ? new URLSearchParams((request.body ?? '').slice(0, MAX_FORM_LENGTH)) : undefined;
     const result = await answerPage(deps, subject, {
       method: method === 'POST' ? 'POST' : 'GET',
       ...(form && { form }),
       ...(request.query?.[CHOICE_PARAMETER] !== undefined && { choice: request.query[CHOICE_PARAMETER] }),
     });
-    deps.log('answer page', {
+    logOutcome('answer page', {
       purpose,
       method,
       status: result.status,
@@ -116,7 +124,7 @@ export async function handleUnsubscribeRequest(
     return answer(result.status, renderPatientPage(result.model, result.language ?? requested));
   } catch (error) {
     if (options.onError) options.onError(error);
-    else deps.log('patient page failed', { method, purpose, error: error instanceof Error ? error.name : 'unknown' });
+    else logOutcome('patient page failed', { method, purpose, error: error instanceof Error ? error.name : 'unknown' });
     const unavailable =
       purpose === 'unsubscribe'
         ? renderUnsubscribePage('unavailable', requested)
@@ -132,6 +140,7 @@ async function unsubscribePage(
   request: UnsubscribeRequest,
   method: string,
   answer: (statusCode: number, body: string) => UnsubscribeResponse,
+  logOutcome: DomainLog,
 ): Promise<UnsubscribeResponse> {
   const language = pageLanguage({ lang: request.query?.lang, acceptLanguage: request.acceptLanguage });
   // The page speaks for the clinic the link came from, as its profile is now.
@@ -139,7 +148,7 @@ async function unsubscribePage(
   const page = (kind: UnsubscribePage) => renderUnsubscribePage(kind, language, clinicName ? { clinicName } : {});
   if (method !== 'POST') return answer(200, page('confirm'));
   const outcome = await onUnsubscribe(deps, subject);
-  deps.log('unsubscribe link used', {
+  logOutcome('unsubscribe link used', {
     outcome,
     clinicId: subject.clinicId,
     patientId: subject.patientId,
@@ -166,7 +175,10 @@ const handle = async (event: APIGatewayProxyEventV2, _context: Context): Promise
       acceptLanguage: event.headers?.['accept-language'],
       body: bodyOf(event),
     },
-    { onError: (error) => logger.error('patient page failed', error instanceof Error ? error : String(error)) },
+    {
+      onError: (error) => logger.error('patient page failed', error instanceof Error ? error : String(error)),
+      logOutcome: (message, fields) => logger.info(message, fields),
+    },
   );
 
 export const handler = middy(handle).use(injectLambdaContext(logger));

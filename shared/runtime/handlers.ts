@@ -42,6 +42,27 @@ const eventIdOf = (detail: unknown) => {
 };
 
 /**
+ * The booking and patient an event is about, when it names them: written with each line of its
+ * invocation, so its one INFO line finds the booking's history. Identifiers only (the contract's
+ * identifier rule), never the patient's details beside them.
+ */
+const subjectOf = (detail: object): Record<string, string> => {
+  const { bookingId, patientId, booking, patient } = detail as {
+    bookingId?: unknown;
+    patientId?: unknown;
+    booking?: { bookingId?: unknown };
+    patient?: { patientId?: unknown };
+  };
+  const ids: Record<string, unknown> = {
+    bookingId: bookingId ?? booking?.bookingId,
+    patientId: patientId ?? patient?.patientId,
+  };
+  return Object.fromEntries(
+    Object.entries(ids).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+};
+
+/**
  * A Lambda handler for one contract event: validate through the EventBridge envelope, skip
  * an event already processed, run the domain, record it as processed. An event that breaks
  * the contract will never succeed, so it is not retried: it goes to the rejected-events
@@ -79,7 +100,8 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
       return { status: 'rejected' };
     }
     const { eventId, clinicId } = detail;
-    logger.appendKeys({ detailType, eventId, clinicId });
+    const subject = subjectOf(detail);
+    logger.appendKeys({ detailType, eventId, clinicId, ...subject });
     try {
       const consumer = context.functionName;
       if (await dependencies.store.isEventProcessed(clinicId, detailType, eventId, consumer)) {
@@ -105,7 +127,7 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
       metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'failed' });
       throw error;
     } finally {
-      logger.removeKeys(['detailType', 'eventId', 'clinicId']);
+      logger.removeKeys(['detailType', 'eventId', 'clinicId', ...Object.keys(subject)]);
     }
   };
   return middy(handle).use(injectLambdaContext(logger)).use(publishMetrics());
@@ -126,6 +148,21 @@ const isDeferral = (error: unknown) =>
 /** An error's name (and a mail error's code) for the logs: never its message, which could quote data. */
 export const errorName = (error: unknown) =>
   error instanceof MailerError ? `${error.name}:${error.code}` : error instanceof Error ? error.name : 'unknown';
+
+/** A due job's ids, for its log lines: which clinic and booking, patient or plan it was for. */
+const idsOf = (job: DueJob): Record<string, string> => {
+  const { clinicId, bookingId, patientId, planId } = job as {
+    clinicId: string;
+    bookingId?: string;
+    patientId?: string;
+    planId?: string;
+  };
+  return Object.fromEntries(
+    Object.entries({ clinicId, bookingId, patientId, planId }).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined,
+    ),
+  );
+};
 
 const kindOf = (body: unknown) => {
   const kind = typeof body === 'object' && body !== null ? (body as { kind?: unknown }).kind : undefined;
@@ -168,6 +205,7 @@ export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUse
         metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: 'deferred' });
         continue;
       }
+      let ids: Record<string, string> = {};
       try {
         const parsed = parseDueJob(body);
         if ('problems' in parsed) {
@@ -183,13 +221,14 @@ export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUse
           metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: 'payload-rejected' });
           continue;
         }
+        ids = idsOf(parsed.job);
         const outcome = await runJob(dependencies, parsed.job);
-        logger.info('scheduled job done', { job, messageId, outcome });
+        logger.info('scheduled job done', { job, messageId, ...ids, outcome });
         metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: outcomeName(outcome) });
       } catch (error) {
         batchItemFailures.push({ itemIdentifier: messageId });
         const deferred = isDeferral(error);
-        const fields = { job, messageId, receiveCount, error: errorName(error) };
+        const fields = { job, messageId, ...ids, receiveCount, error: errorName(error) };
         if (deferred) logger.warn('scheduled job deferred', fields);
         else logger.error('scheduled job failed', fields);
         metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: deferred ? 'deferred' : 'failed' });

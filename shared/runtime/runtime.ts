@@ -31,7 +31,19 @@ export const metrics = createMetricsRecorder({
   onError: (error) => logger.warn('metrics not published', { error: (error as Error).message }),
 });
 
-const log: DomainLog = (message, fields) => logger.info(message, fields);
+/**
+ * Domain lines a runbook sends an operator to (docs/OPERATIONS.md, "Stuck email claims"): at
+ * WARN, so they stay in the logs at INFO and the query for warnings and errors finds them.
+ */
+export const RUNBOOK_LINES: ReadonlySet<string> = new Set(['email claim stuck: not sending again']);
+
+/**
+ * The domain's facts (an email sent with its SES message id, an answer recorded) are detail of
+ * the invocation whose one INFO line, written by the handler, carries its outcome and ids: at
+ * INFO, CloudWatch would bill them on every invocation, and no operator reads them there.
+ */
+export const domainLog: DomainLog = (message, fields) =>
+  RUNBOOK_LINES.has(message) ? logger.warn(message, fields) : logger.debug(message, fields);
 
 /** One runtime per wiring: on Lambda that is one per process; the integration tests run every function in one. */
 const runtimes = new Map<object, Runtime<OptionalPort>>();
@@ -83,7 +95,7 @@ function build<P extends OptionalPort>(wiring: Wiring<P>): Runtime<P> {
       checkInDelayMinutes: config.checkInDelayMinutes,
       quietHours: config.quietHours,
     },
-    log,
+    log: domainLog,
     metrics,
     ...optional,
   } as Needs<P>;

@@ -7,7 +7,8 @@ import {
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { output } from '../../shared/adapters/logger';
 import { createHarness, type Harness } from '../support/harness';
 import { scenario } from '../support/scenario';
 
@@ -105,9 +106,29 @@ describe('SES failing half-way', () => {
     expect(await emailItems(s.bookingId)).toEqual([expect.objectContaining({ status: 'claimed' })]);
 
     // Its own earlier attempt left the claim: no one is sending, and whether SES did is unknown.
-    const retried = await harness.publish('BookingCreated', event, { requestId });
+    // The runbook (docs/OPERATIONS.md, "Stuck email claims") reads its line: written at WARN.
+    const written: string[] = [];
+    const capture = vi.spyOn(output, 'write').mockImplementation((_descriptor, text) => void written.push(text));
+    const level = process.env.POWERTOOLS_LOG_LEVEL;
+    process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+    let retried: unknown;
+    try {
+      retried = await harness.publish('BookingCreated', event, { requestId });
+    } finally {
+      process.env.POWERTOOLS_LOG_LEVEL = level;
+      capture.mockRestore();
+    }
     expect(retried).toMatchObject({ status: 'processed', outcome: { emails: { confirmation: 'claim-stuck' } } });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(written.flatMap((text) => text.split('\n').filter(Boolean)).map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'email claim stuck: not sending again',
+        bookingId: s.bookingId,
+        kind: 'confirmation',
+        key: 'confirmation',
+      }),
+    ]);
   });
 
   it('never sends twice when SES gave no answer: a redelivery is skipped while the claim is fresh, one after it leaves the claim', async () => {
