@@ -107,11 +107,13 @@ export const REASONS = {
     "queue (its event source mapping's maximum concurrency bounds that function), so nothing is lost. The " +
     'public function, which anyone can call, has a reservation of its own that caps it.',
   tracingPassThrough:
-    'The deploying clinic set tracing=passthrough: Lambda records a trace only for an event that arrives already ' +
-    "sampled by a front end's X-Ray tracing, and starts none itself. Active tracing cannot be sampled: X-Ray's rate " +
-    "for Lambda (the first invocation each second, 5% of the rest) is fixed, so at a clinic's pace it traces every " +
-    'invocation and bills each. Failures stay visible without traces: each invocation logs its outcome, and ' +
-    "Lambda's Errors and Duration metrics (the error alarms read the first) are kept; -c tracing=active turns it on.",
+    'Pass-through tracing (tracing=passthrough, the default): Lambda records a trace only for an event that ' +
+    "arrives already sampled by a front end's X-Ray tracing, and starts none itself. Active tracing cannot be " +
+    "sampled: X-Ray's rate for Lambda (the first invocation each second, 5% of the rest) is fixed, so at a " +
+    "clinic's pace it traces, and bills, every invocation. The functions carry no X-Ray SDK, so such a trace " +
+    "holds Lambda's own segments only (initialization, invocation, overhead), which each invocation's REPORT " +
+    "log line also records; failures show in each invocation's outcome line and in Lambda's Errors metric, " +
+    'which the alarms read. -c tracing=active turns active tracing on, for an investigation or for good.',
   publicConcurrencyOff:
     "The deploying clinic set publicFunctionConcurrency=off: its account's concurrency quota is too low for Lambda " +
     'to accept any reservation. A flood of requests to the public URL can then throttle the other functions, ' +

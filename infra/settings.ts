@@ -112,7 +112,8 @@ export const DEFAULT_SETTINGS = {
   retention: DEFAULT_RETENTION_DAYS,
   /** As long as point-in-time recovery reaches back, and the processed-event markers last. */
   archiveRetentionDays: 35,
-  tracing: 'active' as TracingMode,
+  // Active tracing would trace every invocation (TRACING_MODES); see REASONS.tracingPassThrough.
+  tracing: 'passthrough' as TracingMode,
   region: 'eu-central-1',
 } as const;
 

@@ -28,7 +28,7 @@ describe('resolveSettings', () => {
       publicFunctionConcurrency: 10,
       retention: 1095,
       archiveRetentionDays: 35,
-      tracing: 'active',
+      tracing: 'passthrough',
       region: 'eu-central-1',
     });
   });
