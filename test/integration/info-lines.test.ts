@@ -53,20 +53,16 @@ describe('a booking lifecycle at INFO', () => {
     expect(await harness.inbox(s.email)).toHaveLength(4);
   });
 
-  it('writes one line per invocation, nothing below INFO, no warning or error', () => {
-    const byInvocation = new Map<string | undefined, Line[]>();
-    for (const line of lines) {
-      byInvocation.set(line.function_request_id, [...(byInvocation.get(line.function_request_id) ?? []), line]);
-    }
-    expect(byInvocation.size).toBeGreaterThanOrEqual(8);
-    for (const [requestId, written] of byInvocation) {
-      expect(
-        written.map((line) => `${line.level} ${line.message}`),
-        String(requestId),
-      ).toHaveLength(1);
-    }
+  it('writes one line per invocation, its outcome line, and no other', () => {
+    // Counted by message, not by request id: the harness runs every function in one process, so a
+    // line can carry the context of another invocation running beside it (on Lambda none does).
+    const count = (message: string) => lines.filter((line) => line.message === message).length;
+    expect(count('event processed')).toBe(2);
+    expect(count('scheduled job done')).toBe(2);
+    // The stream hands the outbox its entries in batches of any size: at least one invocation.
+    expect(count('outbox delivered')).toBeGreaterThanOrEqual(1);
+    expect(lines.length).toBe(4 + count('outbox delivered'));
     expect(new Set(lines.map((line) => line.level))).toEqual(new Set(['INFO']));
-    expect(lines.map((line) => line.message)).not.toContain('email sent');
   });
 
   it('names the booking on the line of each invocation about it, with its outcome', () => {
