@@ -289,6 +289,36 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
     return key;
   };
 
+  /**
+   * Whether the address is suppressed, read with the other items named, all in one consistent
+   * BatchGetItem: the suppression under both its keys, until none keyed the old way is left.
+   */
+  const suppressionAnd = async (address: string, alongWith: { pk: string; sk: string }[]) => {
+    const key = keys.suppressedAddress(address, await addressKey());
+    const legacyKey = keys.legacySuppressedAddress(address);
+    let request: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead: boolean }> | undefined = {
+      [tableName]: { Keys: [key, legacyKey, ...alongWith].map((each) => marshall(each)), ConsistentRead: true },
+    };
+    const found: Record<string, AttributeValue>[] = [];
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      // DynamoDB leaves keys unprocessed only under throttling: back off, and give up as a throttle would.
+      if (attempt >= 8) throw new Error('DynamoDB left the suppression lookup unprocessed');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      const answer = await client.send(new BatchGetItemCommand({ RequestItems: request }));
+      found.push(...(answer.Responses?.[tableName] ?? []));
+      request = answer.UnprocessedKeys as typeof request;
+    }
+    const itemAt = (at: { pk: string; sk: string }) =>
+      found.find((item) => item.pk?.S === at.pk && item.sk?.S === at.sk);
+    if (itemAt(key)) return { suppressed: true, itemAt };
+    const legacy = itemAt(legacyKey);
+    if (!legacy) return { suppressed: false, itemAt };
+    // Re-keyed on first sight; the old item goes only once the new one is written.
+    await client.send(new PutItemCommand({ TableName: tableName, Item: toItem({ ...unmarshall(legacy), ...key }) }));
+    await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(legacyKey) }));
+    return { suppressed: true, itemAt };
+  };
+
   const getVersioned = async <T>(key: { pk: string; sk: string }) => {
     const { Item } = await client.send(
       new GetItemCommand({ TableName: tableName, Key: marshall(key), ConsistentRead: true }),
@@ -555,28 +585,13 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
     },
 
     async isAddressSuppressed(address) {
-      const key = keys.suppressedAddress(address, await addressKey());
-      const legacyKey = keys.legacySuppressedAddress(address);
-      // Both keys in one round trip, until no suppression keyed the old way is left.
-      let request: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead: boolean }> | undefined = {
-        [tableName]: { Keys: [marshall(key), marshall(legacyKey)], ConsistentRead: true },
-      };
-      const found: Record<string, unknown>[] = [];
-      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-        // DynamoDB leaves keys unprocessed only under throttling: back off, and give up as a throttle would.
-        if (attempt >= 8) throw new Error('DynamoDB left the suppression lookup unprocessed');
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-        const answer = await client.send(new BatchGetItemCommand({ RequestItems: request }));
-        found.push(...(answer.Responses?.[tableName] ?? []).map((item) => unmarshall(item)));
-        request = answer.UnprocessedKeys as typeof request;
-      }
-      if (found.some((item) => item.pk === key.pk)) return true;
-      const legacy = found.find((item) => item.pk === legacyKey.pk);
-      if (!legacy) return false;
-      // Re-keyed on first sight; the old item goes only once the new one is written.
-      await client.send(new PutItemCommand({ TableName: tableName, Item: toItem({ ...legacy, ...key }) }));
-      await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(legacyKey) }));
-      return true;
+      return (await suppressionAnd(address, [])).suppressed;
+    },
+
+    async readForSending(address, clinicId) {
+      const profileKey = keys.clinicProfile(clinicId);
+      const { suppressed, itemAt } = await suppressionAnd(address, [profileKey]);
+      return { suppressed, clinicProfile: versioned<ClinicProfileRecord>(itemAt(profileKey)) };
     },
 
     async suppressAddress(address, reason, at) {

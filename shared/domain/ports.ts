@@ -184,6 +184,14 @@ export interface Store {
 
   /** Whether mail to this address bounced permanently or drew a complaint. */
   isAddressSuppressed(address: string): Promise<boolean>;
+  /**
+   * What an email needs before it is claimed, in one read: whether its address is suppressed
+   * (as isAddressSuppressed) and the clinic's latest profile (as getClinicProfile).
+   */
+  readForSending(
+    address: string,
+    clinicId: string,
+  ): Promise<{ suppressed: boolean; clinicProfile: Versioned<ClinicProfileRecord> | undefined }>;
   suppressAddress(address: string, reason: SuppressionReason, at: Date): Promise<void>;
 
   /** Whether this consumer (a function) has handled the event: each function that handles it marks its own. */

@@ -52,14 +52,15 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
   const { store, mailer, clock, settings, log, metrics } = deps;
   // Counted by kind only: never an id. The alarms in infra/operations.ts read these counts.
   const count = (name: MetricName) => metrics?.count(name, { kind: request.email.kind });
+  const { unsubscribeUrl, answerUrl, clinicId, patientId, bookingId } = request;
+  // Read at sending time: an email speaks for the clinic as its profile is now.
+  const { suppressed, clinicProfile } = await store.readForSending(request.to, clinicId);
   // A hard bounce or a complaint stops all mail to that address until the patient gives another.
-  if (await store.isAddressSuppressed(request.to)) {
+  if (suppressed) {
     count(METRIC_NAMES.emailsSuppressed);
     return 'address-suppressed';
   }
-  const { unsubscribeUrl, answerUrl, clinicId, patientId, bookingId } = request;
-  // Read at sending time: an email speaks for the clinic as its profile is now.
-  const profile = (await store.getClinicProfile(clinicId))?.record;
+  const profile = clinicProfile?.record;
   const rendered = request.email.render({
     now: clock.now(),
     organizerEmail: settings.senderAddress,

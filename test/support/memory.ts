@@ -162,6 +162,10 @@ export function createMemoryStore(): Store & {
       if (existing?.token === claim.token && existing.status === 'claimed') emailClaims.delete(key);
     },
     isAddressSuppressed: async (address) => suppressed.has(address.trim().toLowerCase()),
+    readForSending: async (address, clinicId) => ({
+      suppressed: suppressed.has(address.trim().toLowerCase()),
+      clinicProfile: get<ClinicProfileRecord>(`clinic/${clinicId}`),
+    }),
     suppressAddress: async (address) => void suppressed.add(address.trim().toLowerCase()),
     isEventProcessed: async (clinicId, detailType, eventId, consumer) =>
       processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
