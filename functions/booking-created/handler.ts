@@ -1,4 +1,4 @@
-import { onBookingCreated } from '../../shared/domain/bookings';
+import { bookingCreatedReadsFirst, onBookingCreated } from '../../shared/domain/bookings';
 import { createEventHandler } from '../../shared/runtime/handlers';
 import { configuredSelfCareLibrary } from '../../shared/runtime/self-care-source';
 import { loadedEarly, schedulerJobs, sesMailer, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
@@ -13,4 +13,4 @@ export const wiring = {
   unsubscribeLinks: signedUnsubscribeLinks,
 };
 
-export const handler = createEventHandler('BookingCreated', onBookingCreated, wiring);
+export const handler = createEventHandler('BookingCreated', onBookingCreated, wiring, bookingCreatedReadsFirst);

@@ -1,8 +1,8 @@
-import { onBookingRescheduled } from '../../shared/domain/bookings';
+import { bookingReadFirst, onBookingRescheduled } from '../../shared/domain/bookings';
 import { createEventHandler } from '../../shared/runtime/handlers';
 import { loadedEarly, schedulerJobs, sesMailer } from '../../shared/runtime/wiring';
 
 // Every one unschedules and emails: both adapters load while the first reads wait.
 export const wiring = { mailer: loadedEarly(sesMailer), scheduler: loadedEarly(schedulerJobs) };
 
-export const handler = createEventHandler('BookingRescheduled', onBookingRescheduled, wiring);
+export const handler = createEventHandler('BookingRescheduled', onBookingRescheduled, wiring, bookingReadFirst);

@@ -1,4 +1,4 @@
-import { onContactPreferencesUpdated } from '../../shared/domain/patients';
+import { contactPreferencesReadFirst, onContactPreferencesUpdated } from '../../shared/domain/patients';
 import { createEventHandler } from '../../shared/runtime/handlers';
 import { configuredSelfCareLibrary } from '../../shared/runtime/self-care-source';
 import { schedulerJobs, sesMailer, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
@@ -12,4 +12,9 @@ export const wiring = {
   unsubscribeLinks: signedUnsubscribeLinks,
 };
 
-export const handler = createEventHandler('ContactPreferencesUpdated', onContactPreferencesUpdated, wiring);
+export const handler = createEventHandler(
+  'ContactPreferencesUpdated',
+  onContactPreferencesUpdated,
+  wiring,
+  contactPreferencesReadFirst,
+);

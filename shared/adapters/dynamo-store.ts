@@ -290,26 +290,33 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
   };
 
   /**
-   * Whether the address is suppressed, read with the other items named, all in one consistent
-   * BatchGetItem: the suppression under both its keys, until none keyed the old way is left.
+   * The items at these keys, each read consistently, in one BatchGetItem (more only when DynamoDB
+   * leaves some unprocessed): an item absent from the answer does not exist.
    */
-  const suppressionAnd = async (address: string, alongWith: { pk: string; sk: string }[]) => {
-    const key = keys.suppressedAddress(address, await addressKey());
-    const legacyKey = keys.legacySuppressedAddress(address);
+  const batchGet = async (wanted: { pk: string; sk: string }[], what: string) => {
     let request: Record<string, { Keys: Record<string, AttributeValue>[]; ConsistentRead: boolean }> | undefined = {
-      [tableName]: { Keys: [key, legacyKey, ...alongWith].map((each) => marshall(each)), ConsistentRead: true },
+      [tableName]: { Keys: wanted.map((each) => marshall(each)), ConsistentRead: true },
     };
     const found: Record<string, AttributeValue>[] = [];
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       // DynamoDB leaves keys unprocessed only under throttling: back off, and give up as a throttle would.
-      if (attempt >= 8) throw new Error('DynamoDB left the suppression lookup unprocessed');
+      if (attempt >= 8) throw new Error(`DynamoDB left ${what} unprocessed`);
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
       const answer = await client.send(new BatchGetItemCommand({ RequestItems: request }));
       found.push(...(answer.Responses?.[tableName] ?? []));
       request = answer.UnprocessedKeys as typeof request;
     }
-    const itemAt = (at: { pk: string; sk: string }) =>
-      found.find((item) => item.pk?.S === at.pk && item.sk?.S === at.sk);
+    return (at: { pk: string; sk: string }) => found.find((item) => item.pk?.S === at.pk && item.sk?.S === at.sk);
+  };
+
+  /**
+   * Whether the address is suppressed, read with the other items named in the same BatchGetItem:
+   * the suppression under both its keys, until none keyed the old way is left.
+   */
+  const suppressionAnd = async (address: string, alongWith: { pk: string; sk: string }[]) => {
+    const key = keys.suppressedAddress(address, await addressKey());
+    const legacyKey = keys.legacySuppressedAddress(address);
+    const itemAt = await batchGet([key, legacyKey, ...alongWith], 'the suppression lookup');
     if (itemAt(key)) return { suppressed: true, itemAt };
     const legacy = itemAt(legacyKey);
     if (!legacy) return { suppressed: false, itemAt };
@@ -605,6 +612,22 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
           }),
         }),
       );
+    },
+
+    async readEventStart(clinicId, detailType, eventId, consumer, reads) {
+      const marker = keys.processedEvent(clinicId, detailType, eventId, consumer);
+      const recordKeys = reads.map((read) =>
+        read.type === 'booking'
+          ? keys.booking(read.clinicId, read.bookingId)
+          : keys.patient(read.clinicId, read.patientId),
+      );
+      const itemAt = await batchGet([marker, ...recordKeys], 'the event and its records');
+      return {
+        processed: itemAt(marker) !== undefined,
+        records: recordKeys.map((key) => versioned<BookingRecord | PatientRecord>(itemAt(key))) as (
+          Versioned<BookingRecord> | Versioned<PatientRecord> | undefined
+        )[],
+      };
     },
 
     async isEventProcessed(clinicId, detailType, eventId, consumer) {

@@ -4,7 +4,14 @@ import { appointmentEmail } from '../email/appointment-emails';
 import type { Appointment } from '../email/types';
 import type { BookingRecord, Versioned } from './model';
 import { erasedSince, ignoredAfterErasure } from './erasure';
-import { type Dependencies, type Needs, type RecordChange, type ScheduledJob, type UnsubscribeLinks } from './ports';
+import {
+  type Dependencies,
+  type Needs,
+  type RecordChange,
+  type RecordRead,
+  type ScheduledJob,
+  type UnsubscribeLinks,
+} from './ports';
 import {
   applyBookingCancelled,
   applyBookingCreated,
@@ -246,6 +253,17 @@ async function applyAndSettle(
 
 /** A booking changing under every settle this many times in a row is settled by the changes themselves. */
 const MAX_SETTLE_ROUNDS = 5;
+
+/** What onBookingCreated reads before anything else: the booking, then (its merge) the patient. */
+export const bookingCreatedReadsFirst = (event: BookingCreated): RecordRead[] => [
+  { type: 'booking', clinicId: event.clinicId, bookingId: event.booking.bookingId },
+  { type: 'patient', clinicId: event.clinicId, patientId: event.patient.patientId },
+];
+
+/** What the other booking events read before anything else: the booking. */
+export const bookingReadFirst = (event: BookingRescheduled | BookingCancelled | BookingMissed): RecordRead[] => [
+  { type: 'booking', clinicId: event.clinicId, bookingId: event.bookingId },
+];
 
 export async function onBookingCreated(
   deps: Needs<'scheduler' | 'mailer' | 'library' | 'unsubscribeLinks'>,

@@ -1,9 +1,14 @@
 import type { ContactPreferencesUpdated } from '../../events/schemas';
 import { erasedSince, ignoredAfterErasure } from './erasure';
 import { withOptimisticRetry } from './optimistic';
-import type { Needs } from './ports';
+import type { Needs, RecordRead } from './ports';
 import { applyContactPreferences } from './records';
 import { deliverAwaitingFollowUps } from './awaiting-follow-ups';
+
+/** What onContactPreferencesUpdated reads before anything else: the patient. */
+export const contactPreferencesReadFirst = (event: ContactPreferencesUpdated): RecordRead[] => [
+  { type: 'patient', clinicId: event.clinicId, patientId: event.patientId },
+];
 
 export async function onContactPreferencesUpdated(
   deps: Needs<'mailer' | 'library' | 'unsubscribeLinks' | 'scheduler'>,

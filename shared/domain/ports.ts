@@ -158,6 +158,10 @@ export interface PatientHoldings {
   exports: ExportRecord[];
 }
 
+/** A record a use case reads by its key: what an event handler can read along with the event's marker. */
+export type RecordRead =
+  { type: 'booking'; clinicId: string; bookingId: string } | { type: 'patient'; clinicId: string; patientId: string };
+
 export interface Store {
   getBooking(clinicId: string, bookingId: string): Promise<Versioned<BookingRecord> | undefined>;
   getPatient(clinicId: string, patientId: string): Promise<Versioned<PatientRecord> | undefined>;
@@ -196,6 +200,17 @@ export interface Store {
 
   /** Whether this consumer (a function) has handled the event: each function that handles it marks its own. */
   isEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string): Promise<boolean>;
+  /**
+   * isEventProcessed, and in the same read the records named, each as getBooking or getPatient
+   * would return it (in the order named).
+   */
+  readEventStart(
+    clinicId: string,
+    detailType: string,
+    eventId: string,
+    consumer: string,
+    reads: readonly RecordRead[],
+  ): Promise<{ processed: boolean; records: (Versioned<BookingRecord> | Versioned<PatientRecord> | undefined)[] }>;
   markEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date): Promise<void>;
 
   /** Everything held about the patient: their partition, and each of their bookings' partitions. */

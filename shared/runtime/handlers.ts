@@ -12,7 +12,9 @@ import {
   METRIC_NAMES,
   type Needs,
   type OptionalPort,
+  type RecordRead,
 } from '../domain/ports';
+import { servingFirstReads } from './first-reads';
 import { parseDueJob, type DueJob } from '../due-jobs';
 import { logger, metrics, runtime } from './runtime';
 import type { Wiring } from './wiring';
@@ -67,11 +69,16 @@ const subjectOf = (detail: object): Record<string, string> => {
  * an event already processed, run the domain, record it as processed. An event that breaks
  * the contract will never succeed, so it is not retried: it goes to the rejected-events
  * queue with a reason naming the fields. Any other failure throws, and Lambda retries.
+ *
+ * `readsFirst` names the records the use case reads before anything else (its first reads,
+ * before any write): they are read in the same round trip as the processed-event marker, just
+ * before the use case would have read them itself.
  */
 export function createEventHandler<T extends DetailType, P extends OptionalPort>(
   detailType: T,
   useCase: (deps: Needs<P>, detail: EventDetail<T>) => Promise<Outcome>,
   wiring: Wiring<P>,
+  readsFirst?: (detail: EventDetail<T>) => RecordRead[],
 ) {
   const handle = async (event: EventBridgeEvent<string, unknown>, context: Context): Promise<HandlerResult> => {
     const { dependencies, rejected } = runtime(wiring);
@@ -104,14 +111,23 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
     logger.appendKeys({ detailType, eventId, clinicId, ...subject });
     try {
       const consumer = context.functionName;
-      if (await dependencies.store.isEventProcessed(clinicId, detailType, eventId, consumer)) {
+      const reads = readsFirst?.(detail) ?? [];
+      let { store } = dependencies;
+      let processed: boolean;
+      if (reads.length === 0) processed = await store.isEventProcessed(clinicId, detailType, eventId, consumer);
+      else {
+        const start = await store.readEventStart(clinicId, detailType, eventId, consumer, reads);
+        processed = start.processed;
+        store = servingFirstReads(store, reads, start.records);
+      }
+      if (processed) {
         logger.info('event already processed');
         metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'duplicate' });
         return { status: 'duplicate' };
       }
       const requestId = context.awsRequestId;
       const invocation = requestId ? { requestId, trigger: `${detailType}#${eventId}` } : undefined;
-      const outcome = await useCase(invocation ? { ...dependencies, invocation } : dependencies, detail);
+      const outcome = await useCase({ ...dependencies, store, ...(invocation && { invocation }) }, detail);
       await dependencies.store.markEventProcessed(clinicId, detailType, eventId, consumer, dependencies.clock.now());
       logger.info('event processed', { outcome });
       metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'processed' });

@@ -169,6 +169,14 @@ export function createMemoryStore(): Store & {
     suppressAddress: async (address) => void suppressed.add(address.trim().toLowerCase()),
     isEventProcessed: async (clinicId, detailType, eventId, consumer) =>
       processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
+    readEventStart: async (clinicId, detailType, eventId, consumer, reads) => ({
+      processed: processed.has(`${clinicId}/${detailType}/${eventId}/${consumer}`),
+      records: reads.map((read) =>
+        read.type === 'booking'
+          ? get<BookingRecord>(`booking/${read.clinicId}/${read.bookingId}`)
+          : get<PatientRecord>(`patient/${read.clinicId}/${read.patientId}`),
+      ),
+    }),
     markEventProcessed: async (clinicId, detailType, eventId, consumer) =>
       void processed.add(`${clinicId}/${detailType}/${eventId}/${consumer}`),
     async saveOutboxEntryOnce(entry, writer) {

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { servingFirstReads } from '../../../shared/runtime/first-reads';
+import { createMemoryStore } from '../../support/memory';
+import type { BookingRecord } from '../../../shared/domain/model';
+
+describe('the records read with the event marker', () => {
+  it('answer the first read of each, and every later read goes to the table', async () => {
+    const store = createMemoryStore();
+    const booking = { clinicId: 'riverside', bookingId: 'bk-1', status: 'active' } as unknown as BookingRecord;
+    await store.save([{ type: 'booking', record: booking, version: undefined }]);
+    const reads = [
+      { type: 'booking' as const, clinicId: 'riverside', bookingId: 'bk-1' },
+      { type: 'patient' as const, clinicId: 'riverside', patientId: 'pt-1' },
+    ];
+    const start = await store.readEventStart('riverside', 'BookingCreated', 'ev-1', 'consumer', reads);
+    expect(start.processed).toBe(false);
+    const served = servingFirstReads(store, reads, start.records);
+    // Written after the marker's read: the first read answers from that read, the next from the table.
+    await store.save([{ type: 'booking', record: { ...booking, status: 'cancelled' }, version: 1 }]);
+    expect((await served.getBooking('riverside', 'bk-1'))?.version).toBe(1);
+    expect((await served.getBooking('riverside', 'bk-1'))?.version).toBe(2);
+    expect(await served.getPatient('riverside', 'pt-1')).toBeUndefined();
+    // A record not named is read from the table.
+    expect(await served.getBooking('riverside', 'bk-2')).toBeUndefined();
+  });
+});
