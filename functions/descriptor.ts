@@ -70,7 +70,8 @@ export type Trigger =
 
 export type TriggerKind = Trigger['kind'];
 
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'QueryIndex' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAction =
+  'GetItem' | 'BatchGetItem' | 'Query' | 'QueryIndex' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 /** The secrets of the stack a function may read. */
 export type SecretName = 'unsubscribeSigningKey' | 'suppressedAddressKey';
@@ -88,6 +89,11 @@ export function secretsOf(descriptor: FunctionDescriptor): SecretName[] {
 
 /** What sending an email does to the table: the suppression check, the claim, the send recorded, the claim released. */
 export const EMAIL_TABLE_ACTIONS: readonly TableAction[] = ['BatchGetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+/**
+ * What a function that settles bookings adds: the email a settling sends is recorded together
+ * with a check that the booking has not moved since (shared/domain/bookings.ts).
+ */
+export const SETTLING_TABLE_ACTIONS: readonly TableAction[] = ['ConditionCheckItem'];
 /** What every contract event handler does to the table: the processed-event marker read and written. */
 export const EVENT_TABLE_ACTIONS: readonly TableAction[] = ['GetItem', 'PutItem'];
 /** What a function that may send a follow-up or check-in wires besides the mailer. */

@@ -1,4 +1,9 @@
-import { EMAIL_TABLE_ACTIONS, EVENT_TABLE_ACTIONS, type FunctionDescriptor } from '../descriptor';
+import {
+  EMAIL_TABLE_ACTIONS,
+  EVENT_TABLE_ACTIONS,
+  SETTLING_TABLE_ACTIONS,
+  type FunctionDescriptor,
+} from '../descriptor';
 
 // The patient's plan check may move back: their file (a Query), anything else booked (the index).
 export const descriptor: FunctionDescriptor = {
@@ -6,5 +11,5 @@ export const descriptor: FunctionDescriptor = {
   description: 'CareLoop: BookingCancelled',
   trigger: { kind: 'bus', events: ['BookingCancelled'] },
   ports: ['mailer', 'scheduler'],
-  table: [...EVENT_TABLE_ACTIONS, 'Query', 'QueryIndex', ...EMAIL_TABLE_ACTIONS],
+  table: [...EVENT_TABLE_ACTIONS, 'Query', 'QueryIndex', ...EMAIL_TABLE_ACTIONS, ...SETTLING_TABLE_ACTIONS],
 };

@@ -1,4 +1,10 @@
-import { ALL_PORTS, EMAIL_TABLE_ACTIONS, EVENT_TABLE_ACTIONS, type FunctionDescriptor } from '../descriptor';
+import {
+  ALL_PORTS,
+  EMAIL_TABLE_ACTIONS,
+  EVENT_TABLE_ACTIONS,
+  SETTLING_TABLE_ACTIONS,
+  type FunctionDescriptor,
+} from '../descriptor';
 
 // A new booking may release a follow-up that waited for the patient's address: all ports, and
 // the patient's file (a Query) to find it.
@@ -7,5 +13,5 @@ export const descriptor: FunctionDescriptor = {
   description: 'CareLoop: BookingCreated',
   trigger: { kind: 'bus', events: ['BookingCreated'] },
   ports: ALL_PORTS,
-  table: [...EVENT_TABLE_ACTIONS, 'Query', ...EMAIL_TABLE_ACTIONS],
+  table: [...EVENT_TABLE_ACTIONS, 'Query', ...EMAIL_TABLE_ACTIONS, ...SETTLING_TABLE_ACTIONS],
 };

@@ -78,8 +78,9 @@ export function itemSize(item: Item): number {
 function transactionWriteUnits(call: SdkCall): number {
   const items =
     (call.input.TransactItems as
-      { Put?: { Item: Item }; Update?: { Key: Item; ExpressionAttributeValues?: Item } }[] | undefined) ?? [];
-  return items.reduce((sum, { Put, Update }) => {
+      | { Put?: { Item: Item }; Update?: { Key: Item; ExpressionAttributeValues?: Item }; ConditionCheck?: unknown }[]
+      | undefined) ?? [];
+  return items.reduce((sum, { Put, Update, ConditionCheck }) => {
     if (Put) {
       const units = Math.ceil(itemSize(Put.Item) / 1024);
       return sum + TRANSACTION_FACTOR * (Put.Item[INDEX_KEY] ? 2 * units : units);
@@ -93,7 +94,12 @@ function transactionWriteUnits(call: SdkCall): number {
       );
       return sum + TRANSACTION_FACTOR * units;
     }
-    throw new Error('the cost model prices transactions of Puts and Updates only, which is all the store writes');
+    // A booking's version checked with the email that settled it: DynamoDB bills a ConditionCheck
+    // as a transactional write of the item it reads; a booking is priced at one unit, from below.
+    if (ConditionCheck) return sum + TRANSACTION_FACTOR;
+    throw new Error(
+      'the cost model prices transactions of Puts, Updates and ConditionChecks only, which is all the store writes',
+    );
   }, 0);
 }
 

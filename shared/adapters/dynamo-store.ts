@@ -12,6 +12,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
   type Put,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type {
@@ -540,38 +541,60 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       }
     },
 
-    async recordEmailSent(claim, messageId, sentAt, outbox) {
+    async recordEmailSent(claim, messageId, sentAt, outbox, settledFrom) {
       // Counted again from the send, which the log records; `off` leaves the claim without one.
       const expiresAt = expiresAtOf(sentAt, retention);
-      await client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: marshall(keys.email(claim)),
-                UpdateExpression: `SET #status = :sent, messageId = :messageId, sentAt = :sentAt${
-                  expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'
-                }`,
-                ConditionExpression: '#token = :token',
-                ExpressionAttributeNames: {
-                  '#status': 'status',
-                  '#token': 'token',
-                  ...(expiresAt !== undefined && { '#expiresAt': tableDefinition.timeToLiveAttribute }),
-                },
-                ExpressionAttributeValues: marshall({
-                  ':sent': 'sent',
-                  ':messageId': messageId,
-                  ':sentAt': sentAt.toISOString(),
-                  ':token': claim.token,
-                  ...(expiresAt !== undefined && { ':expiresAt': expiresAt }),
-                }),
-              },
+      const record: TransactWriteItem[] = [
+        {
+          Update: {
+            TableName: tableName,
+            Key: marshall(keys.email(claim)),
+            UpdateExpression: `SET #status = :sent, messageId = :messageId, sentAt = :sentAt${
+              expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'
+            }`,
+            ConditionExpression: '#token = :token',
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#token': 'token',
+              ...(expiresAt !== undefined && { '#expiresAt': tableDefinition.timeToLiveAttribute }),
             },
-            { Put: versionedPut(tableName, { type: 'outbox', entry: outbox }, retention) },
-          ],
-        }),
-      );
+            ExpressionAttributeValues: marshall({
+              ':sent': 'sent',
+              ':messageId': messageId,
+              ':sentAt': sentAt.toISOString(),
+              ':token': claim.token,
+              ...(expiresAt !== undefined && { ':expiresAt': expiresAt }),
+            }),
+          },
+        },
+        { Put: versionedPut(tableName, { type: 'outbox', entry: outbox }, retention) },
+      ];
+      if (settledFrom === undefined || claim.bookingId === undefined) {
+        await client.send(new TransactWriteItemsCommand({ TransactItems: record }));
+        return;
+      }
+      const bookingCheck: TransactWriteItem = {
+        ConditionCheck: {
+          TableName: tableName,
+          Key: marshall(keys.booking(claim.clinicId, claim.bookingId)),
+          ConditionExpression: 'version = :settled',
+          ExpressionAttributeValues: { ':settled': { N: String(settledFrom.bookingVersion) } },
+        },
+      };
+      try {
+        await client.send(new TransactWriteItemsCommand({ TransactItems: [...record, bookingCheck] }));
+        return { bookingUnchanged: true };
+      } catch (error) {
+        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        // A conflict on the booking is a write to it landing now: changed, as far as settling goes.
+        const onlyTheBookingChanged =
+          ['ConditionalCheckFailed', 'TransactionConflict'].includes(reasons[record.length]?.Code ?? '') &&
+          reasons.slice(0, record.length).every((reason) => !reason.Code || reason.Code === 'None');
+        if (!onlyTheBookingChanged) throw error;
+      }
+      // The email went out: it is recorded all the same, and the caller settles the booking again.
+      await client.send(new TransactWriteItemsCommand({ TransactItems: record }));
+      return { bookingUnchanged: false };
     },
 
     async releaseEmailClaim(claim) {

@@ -22,7 +22,7 @@ import {
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours, type QuietHours } from './quiet-hours';
 import { recipientOf } from './recipient';
-import { sendOnce, type SendOnceResult } from './send-once';
+import { sendOnce, sendOnceFromBooking, type SendOnceRequest, type SendOnceResult } from './send-once';
 import { deliverAwaitingFollowUps } from './awaiting-follow-ups';
 import { syncPlanCheck } from './plans';
 
@@ -134,15 +134,22 @@ function attendanceUrl(
 
 async function settleBooking(
   deps: Needs<'scheduler' | 'mailer'> & Partial<Pick<Dependencies, 'unsubscribeLinks'>>,
-  booking: BookingRecord,
+  { record: booking, version }: Versioned<BookingRecord>,
   trigger: { type: BookingTrigger; eventId: string },
-): Promise<Omit<BookingOutcome, 'applied'>> {
+): Promise<Omit<BookingOutcome, 'applied'> & { bookingUnchanged?: boolean }> {
   const schedules = await syncReminders(deps, booking);
+  // The email is the settling's last step: the write recording it says whether the booking moved since.
+  let bookingUnchanged: boolean | undefined;
+  const sendChecked = async (request: SendOnceRequest) => {
+    const sent = await sendOnceFromBooking(deps, { ...request, bookingVersion: version });
+    bookingUnchanged = sent.bookingUnchanged;
+    return sent.result;
+  };
   const emails: Record<string, string> = {};
   const patient = booking.patientId ? await deps.store.getPatient(booking.clinicId, booking.patientId) : undefined;
   const appointment = appointmentOf(booking);
   const email = patient?.record.email;
-  if (!patient || !email || !appointment || !booking.created) return { ...schedules, emails };
+  if (!patient || !email || !appointment || !booking.created) return { ...schedules, emails, bookingUnchanged };
 
   const recipient = recipientOf(patient.record);
   const base = {
@@ -155,20 +162,20 @@ async function settleBooking(
   if (booking.status === 'missed') {
     // Owed once, whichever of creation and the report arrives last; a late cancellation owes nothing.
     if (booking.missed?.kind === 'no-show' && (trigger.type === 'BookingMissed' || trigger.type === 'BookingCreated')) {
-      emails.missed = await sendOnce(deps, {
+      emails.missed = await sendChecked({
         ...base,
         key: 'missed',
         email: appointmentEmail({ kind: 'missed', recipient, appointment }),
       });
     }
-    return { ...schedules, emails };
+    return { ...schedules, emails, bookingUnchanged };
   }
   const startsInFuture = Date.parse(appointment.startsAt) > deps.clock.now().getTime();
-  if (!startsInFuture) return { ...schedules, emails };
+  if (!startsInFuture) return { ...schedules, emails, bookingUnchanged };
   if (booking.status === 'cancelled') {
     // Owed once, whichever of creation and cancellation arrives last.
     if (trigger.type === 'BookingCancelled' || trigger.type === 'BookingCreated') {
-      emails.cancellation = await sendOnce(deps, {
+      emails.cancellation = await sendChecked({
         ...base,
         key: 'cancellation',
         email: appointmentEmail({
@@ -181,7 +188,7 @@ async function settleBooking(
     }
   } else if (trigger.type === 'BookingCreated') {
     const answerUrl = await attendanceUrl(deps.unsubscribeLinks, booking, base.patientId, appointment.startsAt);
-    emails.confirmation = await sendOnce(deps, {
+    emails.confirmation = await sendChecked({
       ...base,
       key: 'confirmation',
       ...(answerUrl !== undefined && { answerUrl }),
@@ -194,7 +201,7 @@ async function settleBooking(
   ) {
     // Only the reschedule that set the current time speaks, and only if the confirmation did
     // not already carry it; an overtaken one stays silent.
-    emails.reschedule = await sendOnce(deps, {
+    emails.reschedule = await sendChecked({
       ...base,
       key: `reschedule#${trigger.eventId}`,
       email: appointmentEmail({
@@ -205,7 +212,7 @@ async function settleBooking(
       }),
     });
   }
-  return { ...schedules, emails };
+  return { ...schedules, emails, bookingUnchanged };
 }
 
 async function applyAndSettle(
@@ -241,12 +248,14 @@ async function applyAndSettle(
     const before = round === 0 && written ? written : await deps.store.getBooking(clinicId, bookingId);
     if (!before) return outcome;
     if (before.record.patientId !== undefined) outcome.patientId = before.record.patientId;
-    const settled = await settleBooking(deps, before.record, trigger);
+    const settled = await settleBooking(deps, before, trigger);
     Object.assign(outcome.emails, settled.emails);
     outcome.remindersScheduled += settled.remindersScheduled;
     outcome.remindersRemoved += settled.remindersRemoved;
-    const after = await deps.store.getBooking(clinicId, bookingId);
-    if (after?.version === before.version) return outcome;
+    // An email sent in this round was recorded together with the check; otherwise read the booking.
+    const unchanged =
+      settled.bookingUnchanged ?? (await deps.store.getBooking(clinicId, bookingId))?.version === before.version;
+    if (unchanged) return outcome;
   }
   return outcome;
 }

@@ -182,8 +182,19 @@ export interface Store {
   ): Promise<Versioned<ResponseRecord> | undefined>;
 
   claimEmail(claim: EmailClaim): Promise<ClaimResult>;
-  /** Marks the claim sent, with the outbox entry (EmailSent) that says so, together. */
-  recordEmailSent(claim: EmailClaim, messageId: string, sentAt: Date, outbox: OutboxEntry): Promise<void>;
+  /**
+   * Marks the claim sent, with the outbox entry (EmailSent) that says so, together. Given the
+   * version of the claim's booking the email was settled from, it also says whether the booking
+   * is still at it when the email is recorded (checked in the same write; the email is recorded
+   * either way).
+   */
+  recordEmailSent(
+    claim: EmailClaim,
+    messageId: string,
+    sentAt: Date,
+    outbox: OutboxEntry,
+    settledFrom?: { bookingVersion: number },
+  ): Promise<{ bookingUnchanged?: boolean } | void>;
   releaseEmailClaim(claim: EmailClaim): Promise<void>;
 
   /** Whether mail to this address bounced permanently or drew a complaint. */

@@ -37,6 +37,11 @@ export interface SendOnceRequest {
   unsubscribeUrl?: string;
   /** The patient's answer page for this email (contract 1.1): attendance or check-in. */
   answerUrl?: string;
+  /**
+   * The version of the booking the email was settled from: the write recording the email also
+   * says whether the booking is still at it (sendOnceFromBooking), sparing the settling a read.
+   */
+  bookingVersion?: number;
 }
 
 export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-suppressed';
@@ -49,6 +54,18 @@ export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-
  * leaves it unknown whether SES sent keeps the claim, so nothing is sent twice.
  */
 export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest): Promise<SendOnceResult> {
+  return (await sendOnceFromBooking(deps, request)).result;
+}
+
+/**
+ * sendOnce, also telling whether the booking was still at `request.bookingVersion` when the
+ * email was recorded as sent: known only when this call sent it (undefined otherwise).
+ */
+export async function sendOnceFromBooking(
+  deps: Needs<'mailer'>,
+  request: SendOnceRequest,
+): Promise<{ result: SendOnceResult; bookingUnchanged?: boolean }> {
+  const result = (value: SendOnceResult) => ({ result: value });
   const { store, mailer, clock, settings, log, metrics } = deps;
   // Counted by kind only: never an id. The alarms in infra/operations.ts read these counts.
   const count = (name: MetricName) => metrics?.count(name, { kind: request.email.kind });
@@ -58,7 +75,7 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
   // A hard bounce or a complaint stops all mail to that address until the patient gives another.
   if (suppressed) {
     count(METRIC_NAMES.emailsSuppressed);
-    return 'address-suppressed';
+    return result('address-suppressed');
   }
   const profile = clinicProfile?.record;
   const rendered = request.email.render({
@@ -79,22 +96,22 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
     claimedAt: clock.now(),
     ...(invocation && { requestId: invocation.requestId, trigger: invocation.trigger }),
   };
-  const result = await store.claimEmail(claim);
-  if (result.status === 'sent') return 'already-sent';
-  if (result.status === 'in-flight') {
+  const claimed = await store.claimEmail(claim);
+  if (claimed.status === 'sent') return result('already-sent');
+  if (claimed.status === 'in-flight') {
     // Lambda retries an invocation only once it has ended: a claim of this request id is one its
     // earlier attempt left behind, so no one is sending it now.
-    const ownEarlierAttempt = invocation !== undefined && result.requestId === invocation.requestId;
-    if (!ownEarlierAttempt && clock.now().getTime() - result.claimedAt.getTime() < STUCK_CLAIM_AFTER_MS) {
+    const ownEarlierAttempt = invocation !== undefined && claimed.requestId === invocation.requestId;
+    if (!ownEarlierAttempt && clock.now().getTime() - claimed.claimedAt.getTime() < STUCK_CLAIM_AFTER_MS) {
       const where = `email ${request.key} for ${bookingId !== undefined ? `booking ${bookingId}` : `patient ${patientId}`}`;
-      if (invocation !== undefined && result.trigger === invocation.trigger) {
+      if (invocation !== undefined && claimed.trigger === invocation.trigger) {
         throw new DuplicateInFlightError(`${where} is being sent by another delivery of the same event`);
       }
       throw new EmailInFlightError(`${where} is being sent elsewhere`);
     }
     log('email claim stuck: not sending again', { kind: claim.kind, ...idsOf(claim), key: claim.key });
     count(METRIC_NAMES.emailClaimsStuck);
-    return 'claim-stuck';
+    return result('claim-stuck');
   }
   // 'already-sent' and 'in-flight' are not claims of this invocation: only a won claim counts.
   count(METRIC_NAMES.emailsClaimed);
@@ -137,9 +154,14 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
     kind: claim.kind,
     messageId,
   });
-  await store.recordEmailSent(claim, messageId, sentAt, { event: emailSent });
+  const { bookingVersion } = request;
+  const settledFrom = bookingVersion !== undefined ? { bookingVersion } : undefined;
+  const recorded = await store.recordEmailSent(claim, messageId, sentAt, { event: emailSent }, settledFrom);
   log('email sent', { kind: claim.kind, ...idsOf(claim), key: claim.key, messageId });
-  return 'sent';
+  return {
+    result: 'sent',
+    ...(recorded?.bookingUnchanged !== undefined && { bookingUnchanged: recorded.bookingUnchanged }),
+  };
 }
 
 /** The ids a log line names the email by: its booking's, or the patient's when it has none. */

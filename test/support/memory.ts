@@ -150,11 +150,14 @@ export function createMemoryStore(): Store & {
       });
       return { status: 'claimed' };
     },
-    async recordEmailSent(claim, _messageId, _sentAt, entry) {
+    async recordEmailSent(claim, _messageId, _sentAt, entry, settledFrom) {
       const existing = emailClaims.get(claimKey(claim));
       if (existing?.token !== claim.token) return;
       existing.status = 'sent';
       addToOutbox(entry);
+      if (settledFrom === undefined || claim.bookingId === undefined) return;
+      const booking = records.get(`booking/${claim.clinicId}/${claim.bookingId}`);
+      return { bookingUnchanged: booking?.version === settledFrom.bookingVersion };
     },
     async releaseEmailClaim(claim) {
       const key = claimKey(claim);

@@ -101,6 +101,26 @@ describe('the cost model of a booking lifecycle', () => {
   });
 });
 
+describe('a booking’s version checked with the email that settled it', () => {
+  it('bills the ConditionCheck as a transactional write of one unit', () => {
+    const priced = priceLifecycles(
+      1,
+      {
+        sdkCalls: [
+          call('DynamoDBClient', 'TransactWriteItemsCommand', {
+            input: { TransactItems: [{ ConditionCheck: { Key: { pk: { S: 'booking' } } } }] },
+          }),
+        ],
+        invocations: [],
+        handlerLogBytes: 0,
+      },
+      0,
+      0,
+    );
+    expect(priced.lines.find((entry) => entry.item === 'DynamoDB writes')!.perLifecycle).toBe(2);
+  });
+});
+
 describe('item sizes', () => {
   it('count names and values in bytes, as DynamoDB does', () => {
     expect(itemSize({ pk: { S: 'abc' } })).toBe(5);
