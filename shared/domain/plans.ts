@@ -150,6 +150,7 @@ export async function syncPlanCheck(
 /** Stored, and the plan's check scheduled: later follow-ups show progress against the plan. */
 export async function onTreatmentPlanCreated(deps: Needs<'scheduler'>, event: TreatmentPlanCreated) {
   let erased = false;
+  let settled: PatientFile | undefined;
   const applied = await withOptimisticRetry(async () => {
     const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
     erased = erasedSince(file.patient?.record, event.occurredAt);
@@ -157,12 +158,23 @@ export async function onTreatmentPlanCreated(deps: Needs<'scheduler'>, event: Tr
     const current = file.plans.find((entry) => entry.record.planId === event.plan.planId);
     const next = applyTreatmentPlanCreated(current?.record, event);
     if (next) await deps.store.save([{ type: 'plan', record: next, version: current?.version }]);
+    // The file as this write left it: the plan check is scheduled from it, as a plan check due
+    // schedules the next from the file it read (plan-checks.ts), and checks it again when it fires.
+    settled = next
+      ? {
+          ...file,
+          plans: [
+            ...file.plans.filter((entry) => entry !== current),
+            { record: next, version: (current?.version ?? 0) + 1 },
+          ],
+        }
+      : file;
     return next !== undefined;
   });
   if (erased) {
     const { clinicId, patientId, eventId } = event;
     return { applied, ...ignoredAfterErasure(deps, 'TreatmentPlanCreated', { clinicId, patientId, eventId }) };
   }
-  const checks = await syncPlanCheck(deps, event.clinicId, event.patientId);
+  const checks = await syncPlanCheck(deps, event.clinicId, event.patientId, settled);
   return { applied, ...checks };
 }
