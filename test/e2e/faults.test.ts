@@ -80,23 +80,22 @@ async function deadLetters() {
   }[];
 }
 
-/** Polls until `count` emails arrived, then until nothing more arrives for 3 s (longer than a reset). */
+/**
+ * Waits until the stack is idle (every delivery, retry, due job and outbox entry done), then until
+ * `count` emails arrived, then for the stack to be idle again: whatever a fault delayed has then
+ * landed, and an email sent twice would be in the inbox. Awaited, not slept.
+ */
 async function waitFor(addresses: Set<string>, count: number, phase: string, timeoutMs = 30_000) {
   const begun = Date.now();
   const deadline = begun + timeoutMs;
+  await stack.idle();
   while ((await inbox(addresses)).length < count && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await stack.idle();
   }
-  let last = -1;
-  for (;;) {
-    const now = (await inbox(addresses)).length;
-    if (now === last) {
-      phases.push({ phase, expected: count, got: now, seconds: Math.round((Date.now() - begun) / 100) / 10 });
-      return;
-    }
-    last = now;
-    await new Promise((resolve) => setTimeout(resolve, 3000));
-  }
+  await stack.idle();
+  const got = (await inbox(addresses)).length;
+  phases.push({ phase, expected: count, got, seconds: Math.round((Date.now() - begun) / 100) / 10 });
 }
 
 const entry = (detailType: string, detail: unknown): PutEventsRequestEntry => ({
