@@ -256,6 +256,11 @@ export interface LocalStack {
   };
   /** Resolves when no event is being delivered or retried and the due-jobs queue is empty. */
   idle(): Promise<void>;
+  /**
+   * Stops the outbox function's reading of the table's stream until the returned release is
+   * called (TableStreamReader.hold): the benchmark invokes it with entries its set-up wrote.
+   */
+  holdOutbox(): Promise<() => void>;
   stop(): Promise<void>;
 }
 
@@ -655,6 +660,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await outbox?.idle();
         await eventBus.idle();
       },
+      holdOutbox: () => outbox?.hold() ?? Promise.resolve(() => undefined),
       stop: stopAll,
     };
     ready = !stopping;

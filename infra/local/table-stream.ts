@@ -36,6 +36,12 @@ export interface TableStreamReaderOptions {
 export interface TableStreamReader {
   /** Resolves once the stream has been read to its end after the call, and every batch handled. */
   idle(): Promise<void>;
+  /**
+   * Stops reading once the round running now is done, until the returned release is called: what
+   * is written meanwhile is delivered after it (the benchmark hands the outbox function entries of
+   * its own, which this reader would otherwise publish first). `idle()` waits for the release.
+   */
+  hold(): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -60,6 +66,9 @@ export function startTableStreamReader(options: TableStreamReaderOptions): Table
   let rounds = 0;
   const waiters: { after: number; resolve: () => void }[] = [];
   let failure: unknown;
+  /** Holds not yet released, and who waits for the reading to stop. */
+  let holds = 0;
+  const holding: (() => void)[] = [];
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   /** The pause between empty rounds, which a caller waiting for the stream cuts short. */
@@ -164,6 +173,11 @@ export function startTableStreamReader(options: TableStreamReaderOptions): Table
 
   const loop = (async () => {
     while (running) {
+      if (holds > 0) {
+        for (const resolve of holding.splice(0)) resolve();
+        await nap(pollIntervalMs);
+        continue;
+      }
       let read = 0;
       try {
         read = await readRound();
@@ -193,8 +207,22 @@ export function startTableStreamReader(options: TableStreamReaderOptions): Table
         waiters.push({ after: rounds + 1, resolve });
         wake?.();
       }),
+    hold: () =>
+      new Promise<() => void>((resolve) => {
+        holds++;
+        let released = false;
+        const release = () => {
+          if (released) return;
+          released = true;
+          holds--;
+          wake?.();
+        };
+        holding.push(() => resolve(release));
+        wake?.();
+      }),
     async close() {
       running = false;
+      for (const resolve of holding.splice(0)) resolve();
       wake?.();
       await loop;
       for (const waiter of waiters.splice(0)) waiter.resolve();

@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleFunction, type FunctionBundle } from '../../infra/bundling';
+import { ENV } from '../../shared/config';
 import type { SdkCall } from './sdk-probe';
 
 /**
@@ -22,6 +23,16 @@ const CLIENT_PACKAGES: Record<string, string> = {
   SchedulerClient: '@aws-sdk/client-scheduler',
   SQSClient: '@aws-sdk/client-sqs',
   SecretsManagerClient: '@aws-sdk/client-secrets-manager',
+  S3Client: '@aws-sdk/client-s3',
+  EventBridgeClient: '@aws-sdk/client-eventbridge',
+};
+
+/**
+ * What a client is constructed with besides the defaults: S3's addressing, which the SDK reads
+ * from no variable, is set from the one the function's adapter reads (path-style for the local stack).
+ */
+const CLIENT_SETTINGS: Record<string, string> = {
+  S3Client: `{ forcePathStyle: process.env.${ENV.s3ForcePathStyle} === 'true' }`,
 };
 
 /**
@@ -60,7 +71,7 @@ export function referenceSource(
   );
   const recorded = calls.map(({ client, command, input }) => ({ client, command, input }));
   return `${imports.join('\n')}
-const clients = { ${[...byClient.keys()].map((client) => `${client}: new ${client}({})`).join(', ')} };
+const clients = { ${[...byClient.keys()].map((client) => `${client}: new ${client}(${CLIENT_SETTINGS[client] ?? '{}'})`).join(', ')} };
 const commands = { ${[...byClient.values()].flatMap((commands) => [...commands]).join(', ')} };
 const recorded = ${JSON.stringify(JSON.stringify(recorded, bytesAsBase64))};
 const recordedDerivedIds = ${JSON.stringify(substitutions.recordedDerivedIds ?? [])};

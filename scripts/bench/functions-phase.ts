@@ -50,6 +50,8 @@ export interface FunctionPhaseOptions {
   context: ScenarioContext;
   /** Runs a function in the benchmark's own process (the local stack's handlers): for set-up. */
   invokeInProcess(functionName: string, event: unknown): Promise<unknown>;
+  /** Holds the local stack's outbox reader until the returned release (Scenario.holdsOutbox). */
+  holdOutbox(): Promise<() => void>;
   only?: string[];
   log(message: string): void;
 }
@@ -154,136 +156,142 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
     if (options.only && !options.only.includes(route.name)) continue;
     const scenario = scenarios.find((candidate) => candidate.functionName === route.name);
     if (!scenario) throw new Error(`no benchmark scenario for the function ${route.name}`);
-    const name = route.name;
-    // Each function records on ids of its own: set-up must start from nothing, as for every trial.
-    const RECORDED_TOKEN = nextToken('rec');
-    options.log(`${name}: bundling, recording its calls`);
-    const functionBundle = await bundle(
-      join(projectRoot, handlerEntry(route)),
-      join(workDirectory, `${name}.bundle`),
-      projectRoot,
-    );
+    // The outbox's scenario hands it entries its set-up wrote: the stack's reader must not publish them first.
+    const release = scenario.holdsOutbox ? await options.holdOutbox() : undefined;
+    try {
+      const name = route.name;
+      // Each function records on ids of its own: set-up must start from nothing, as for every trial.
+      const RECORDED_TOKEN = nextToken('rec');
+      options.log(`${name}: bundling, recording its calls`);
+      const functionBundle = await bundle(
+        join(projectRoot, handlerEntry(route)),
+        join(workDirectory, `${name}.bundle`),
+        projectRoot,
+      );
 
-    // What a cold invocation calls, recorded from source in a fresh process.
-    await setUp(scenario, [RECORDED_TOKEN]);
-    const recordJob = join(workDirectory, `${name}.record-job.json`);
-    const recordOut = join(workDirectory, `${name}.calls.json`);
-    writeFileSync(
-      recordJob,
-      JSON.stringify({ functionName: `careloop-${name}`, events: [scenario.event(RECORDED_TOKEN, options.context)] }),
-    );
-    const recording = await run(
-      process.execPath,
-      ['--import', 'tsx', join(projectRoot, 'scripts/bench/record-calls.ts'), name, recordJob, recordOut],
-      functionEnvironment(name),
-      projectRoot,
-    );
-    if (recording.code !== 0) throw new Error(`${name}: recording failed:\n${recording.stderr}`);
-    const recorded = JSON.parse(readFileSync(recordOut, 'utf8')) as { result: unknown; calls: SdkCall[] };
-    if (!scenario.succeeded(recorded.result))
-      throw new Error(`${name}: the recorded invocation did not succeed: ${JSON.stringify(recorded.result)}`);
-    const failedCalls = recorded.calls.filter((call) => call.error);
-    const referenceBundle: Bundle = await bundleReference(
-      referenceSource(recorded.calls, {
-        recordedToken: RECORDED_TOKEN,
-        groupVariable: ENV.scheduleGroupName,
-        recordedDerivedIds: scenario.derivedIds?.(RECORDED_TOKEN),
-      }),
-      workDirectory,
-      name,
-      projectRoot,
-    );
+      // What a cold invocation calls, recorded from source in a fresh process.
+      await setUp(scenario, [RECORDED_TOKEN]);
+      const recordJob = join(workDirectory, `${name}.record-job.json`);
+      const recordOut = join(workDirectory, `${name}.calls.json`);
+      writeFileSync(
+        recordJob,
+        JSON.stringify({ functionName: `careloop-${name}`, events: [scenario.event(RECORDED_TOKEN, options.context)] }),
+      );
+      const recording = await run(
+        process.execPath,
+        ['--import', 'tsx', join(projectRoot, 'scripts/bench/record-calls.ts'), name, recordJob, recordOut],
+        functionEnvironment(name),
+        projectRoot,
+      );
+      if (recording.code !== 0) throw new Error(`${name}: recording failed:\n${recording.stderr}`);
+      const recorded = JSON.parse(readFileSync(recordOut, 'utf8')) as { result: unknown; calls: SdkCall[] };
+      if (!scenario.succeeded(recorded.result))
+        throw new Error(`${name}: the recorded invocation did not succeed: ${JSON.stringify(recorded.result)}`);
+      const failedCalls = recorded.calls.filter((call) => call.error);
+      const referenceBundle: Bundle = await bundleReference(
+        referenceSource(recorded.calls, {
+          recordedToken: RECORDED_TOKEN,
+          groupVariable: ENV.scheduleGroupName,
+          recordedDerivedIds: scenario.derivedIds?.(RECORDED_TOKEN),
+        }),
+        workDirectory,
+        name,
+        projectRoot,
+      );
 
-    const cold = { function: [] as ChildResult[], reference: [] as ChildResult[] };
-    // One untimed round first: the emulators (DynamoDB Local is a JVM) and the file cache warm
-    // up on it, not on the first measured function's trials.
-    for (let trial = -1; trial < options.coldTrials; trial++) {
-      options.log(`${name}: cold start ${trial < 0 ? 'warm-up' : `${trial + 1}/${options.coldTrials}`}`);
-      // Alternating, so that whatever else the machine does falls on both alike.
-      const functionToken = nextToken('f');
-      await setUp(scenario, [functionToken]);
-      const measured = await invokeBundle(
+      const cold = { function: [] as ChildResult[], reference: [] as ChildResult[] };
+      // One untimed round first: the emulators (DynamoDB Local is a JVM) and the file cache warm
+      // up on it, not on the first measured function's trials.
+      for (let trial = -1; trial < options.coldTrials; trial++) {
+        options.log(`${name}: cold start ${trial < 0 ? 'warm-up' : `${trial + 1}/${options.coldTrials}`}`);
+        // Alternating, so that whatever else the machine does falls on both alike.
+        const functionToken = nextToken('f');
+        await setUp(scenario, [functionToken]);
+        const measured = await invokeBundle(
+          functionBundle.file,
+          name,
+          [scenario.event(functionToken, options.context)],
+          functionEnvironment(name),
+          options.cpuProfiles,
+        );
+        if (!scenario.succeeded(measured.results[0]))
+          throw new Error(`${name}: the cold invocation did not succeed: ${JSON.stringify(measured.results[0])}`);
+        if (trial >= 0) cold.function.push(measured);
+
+        const referenceToken = nextToken('r');
+        await setUp(scenario, [referenceToken]);
+        const group = `bench-${referenceToken}`;
+        await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
+        const reference = await invokeBundle(
+          referenceBundle.file,
+          `${name}.reference`,
+          [{}],
+          {
+            ...baseEnvironment,
+            BENCH_TOKEN: referenceToken,
+            BENCH_DERIVED_IDS: JSON.stringify(scenario.derivedIds?.(referenceToken) ?? []),
+            [ENV.scheduleGroupName]: group,
+          },
+          options.cpuProfiles,
+        );
+        if (trial >= 0) cold.reference.push(reference);
+      }
+
+      options.log(`${name}: ${options.warmInvocations} warm invocations`);
+      const warmTokens = Array.from({ length: options.warmInvocations + 1 }, () => nextToken('w'));
+      await setUp(scenario, warmTokens);
+      const warm = await invokeBundle(
         functionBundle.file,
         name,
-        [scenario.event(functionToken, options.context)],
+        warmTokens.map((token) => scenario.event(token, options.context)),
         functionEnvironment(name),
-        options.cpuProfiles,
       );
-      if (!scenario.succeeded(measured.results[0]))
-        throw new Error(`${name}: the cold invocation did not succeed: ${JSON.stringify(measured.results[0])}`);
-      if (trial >= 0) cold.function.push(measured);
+      const failures = warm.results.filter((result) => !scenario.succeeded(result)).length;
+      if (failures > 0)
+        throw new Error(`${name}: ${failures} of ${warm.results.length} warm invocations did not succeed`);
 
-      const referenceToken = nextToken('r');
-      await setUp(scenario, [referenceToken]);
-      const group = `bench-${referenceToken}`;
-      await scheduler.send(new CreateScheduleGroupCommand({ Name: group }));
-      const reference = await invokeBundle(
-        referenceBundle.file,
-        `${name}.reference`,
-        [{}],
-        {
-          ...baseEnvironment,
-          BENCH_TOKEN: referenceToken,
-          BENCH_DERIVED_IDS: JSON.stringify(scenario.derivedIds?.(referenceToken) ?? []),
-          [ENV.scheduleGroupName]: group,
-        },
-        options.cpuProfiles,
-      );
-      if (trial >= 0) cold.reference.push(reference);
-    }
-
-    options.log(`${name}: ${options.warmInvocations} warm invocations`);
-    const warmTokens = Array.from({ length: options.warmInvocations + 1 }, () => nextToken('w'));
-    await setUp(scenario, warmTokens);
-    const warm = await invokeBundle(
-      functionBundle.file,
-      name,
-      warmTokens.map((token) => scenario.event(token, options.context)),
-      functionEnvironment(name),
-    );
-    const failures = warm.results.filter((result) => !scenario.succeeded(result)).length;
-    if (failures > 0)
-      throw new Error(`${name}: ${failures} of ${warm.results.length} warm invocations did not succeed`);
-
-    const coldFunction = median(cold.function.map((r) => r.coldMs));
-    const coldReference = median(cold.reference.map((r) => r.coldMs));
-    figures.push({
-      name,
-      bundleBytes: functionBundle.bytes,
-      referenceBundleBytes: referenceBundle.bytes,
-      sdkCalls: recorded.calls.map(
-        (call) => `${call.command.replace(/Command$/, '')}${call.error ? ` (${call.error})` : ''}`,
-      ),
-      coldMs: { function: cold.function.map((r) => r.coldMs), reference: cold.reference.map((r) => r.coldMs) },
-      coldMedianMs: {
-        function: coldFunction,
-        reference: coldReference,
-        ratio: coldFunction / coldReference,
-        ratioInterval: ratioOfMediansInterval(
-          cold.function.map((r) => r.coldMs),
-          cold.reference.map((r) => r.coldMs),
+      const coldFunction = median(cold.function.map((r) => r.coldMs));
+      const coldReference = median(cold.reference.map((r) => r.coldMs));
+      figures.push({
+        name,
+        bundleBytes: functionBundle.bytes,
+        referenceBundleBytes: referenceBundle.bytes,
+        sdkCalls: recorded.calls.map(
+          (call) => `${call.command.replace(/Command$/, '')}${call.error ? ` (${call.error})` : ''}`,
         ),
-      },
-      importMedianMs: {
-        function: median(cold.function.map((r) => r.importMs)),
-        reference: median(cold.reference.map((r) => r.importMs)),
-      },
-      rssAfterColdMb: {
-        function: median(cold.function.map((r) => r.rssAfterColdBytes)) / 2 ** 20,
-        reference: median(cold.reference.map((r) => r.rssAfterColdBytes)) / 2 ** 20,
-      },
-      warm: {
-        invocations: warm.warmMs.length,
-        p50Ms: percentile(warm.warmMs, 50),
-        p99Ms: percentile(warm.warmMs, 99),
-        meanMs: warm.warmMs.reduce((sum, ms) => sum + ms, 0) / Math.max(1, warm.warmMs.length),
-      },
-      logBytesPerWarmInvocation: warm.stdoutBytes / warm.results.length,
-    });
-    if (failedCalls.length > 0)
-      options.log(
-        `${name}: recorded calls that failed (replayed alike): ${failedCalls.map((c) => c.command).join(', ')}`,
-      );
+        coldMs: { function: cold.function.map((r) => r.coldMs), reference: cold.reference.map((r) => r.coldMs) },
+        coldMedianMs: {
+          function: coldFunction,
+          reference: coldReference,
+          ratio: coldFunction / coldReference,
+          ratioInterval: ratioOfMediansInterval(
+            cold.function.map((r) => r.coldMs),
+            cold.reference.map((r) => r.coldMs),
+          ),
+        },
+        importMedianMs: {
+          function: median(cold.function.map((r) => r.importMs)),
+          reference: median(cold.reference.map((r) => r.importMs)),
+        },
+        rssAfterColdMb: {
+          function: median(cold.function.map((r) => r.rssAfterColdBytes)) / 2 ** 20,
+          reference: median(cold.reference.map((r) => r.rssAfterColdBytes)) / 2 ** 20,
+        },
+        warm: {
+          invocations: warm.warmMs.length,
+          p50Ms: percentile(warm.warmMs, 50),
+          p99Ms: percentile(warm.warmMs, 99),
+          meanMs: warm.warmMs.reduce((sum, ms) => sum + ms, 0) / Math.max(1, warm.warmMs.length),
+        },
+        logBytesPerWarmInvocation: warm.stdoutBytes / warm.results.length,
+      });
+      if (failedCalls.length > 0)
+        options.log(
+          `${name}: recorded calls that failed (replayed alike): ${failedCalls.map((c) => c.command).join(', ')}`,
+        );
+    } finally {
+      release?.();
+    }
   }
   scheduler.destroy();
   return figures;

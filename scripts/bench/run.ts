@@ -138,6 +138,7 @@ export async function main(argv = process.argv.slice(2)) {
       warmInvocations: options.warmInvocations,
       context,
       invokeInProcess,
+      holdOutbox: () => stack.holdOutbox(),
       only: options.only,
       log,
     });

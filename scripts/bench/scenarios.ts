@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent, EventBridgeEvent, SQSEvent } from 'aws-lambda';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { EventDetailInput } from '../../events/catalog';
+import { keys, outboxItem } from '../../shared/adapters/dynamo-store';
 import { createPublisher } from '../../shared/adapters/event-publisher';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { eventBridgeEnvelope } from '../../infra/local/functions';
 import { reportEventId } from '../../shared/domain/feedback';
+import { ownEvent, ownEventId } from '../../shared/domain/own-events';
 import { dueJobMessage } from '../../shared/due-jobs';
 import { signUnsubscribeToken } from '../../shared/unsubscribe/token';
 
@@ -45,6 +48,11 @@ export interface Scenario {
    * bare reference swaps them for its own as it swaps the token, or its replay would find them taken.
    */
   derivedIds?(token: string): string[];
+  /**
+   * The local stack's outbox reader is held while the scenario runs: its set-up writes the
+   * entries the function is invoked with, which the reader would otherwise publish first.
+   */
+  holdsOutbox?: boolean;
 }
 
 export const ids = (token: string) => ({
@@ -52,6 +60,7 @@ export const ids = (token: string) => ({
   bookingId: `bk-${token}`,
   planId: `plan-${token}`,
   email: `patient-${token}@example.com`,
+  requestId: `dsr-${token}`,
 });
 
 export const envelope = eventBridgeEnvelope;
@@ -139,6 +148,50 @@ const bounceFixture = JSON.parse(
 
 /** Each bounce is of an email of its own: the same one again would be reported once, and then only checked. */
 const bouncedMessageId = (token: string) => `bench-${token}`;
+
+/** The EmailSent entry book(token) leaves in the outbox: its booking's confirmation, once sent. */
+const confirmationSentId = (token: string) =>
+  ownEventId('EmailSent', BENCH_CLINIC, ids(token).bookingId, 'confirmation');
+
+/**
+ * The table stream's record of that entry, as the outbox function's event source mapping hands it
+ * over. Only the keys must match the table's: the function publishes the image it is given.
+ */
+function outboxInsert(token: string, { now }: ScenarioContext): DynamoDBStreamEvent {
+  const { patientId, bookingId } = ids(token);
+  const eventId = confirmationSentId(token);
+  const item = outboxItem({
+    event: ownEvent('EmailSent', {
+      eventId,
+      occurredAt: now.toISOString(),
+      clinicId: BENCH_CLINIC,
+      patientId,
+      bookingId,
+      kind: 'confirmation',
+      messageId: `bench-${token}`,
+    }),
+  });
+  const image = marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true });
+  return {
+    Records: [
+      {
+        eventID: randomUUID(),
+        eventName: 'INSERT',
+        eventVersion: '1.1',
+        eventSource: 'aws:dynamodb',
+        eventSourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/careloop/stream/bench`,
+        awsRegion: REGION,
+        dynamodb: {
+          Keys: marshall(keys.outboxEntry(BENCH_CLINIC, eventId)) as never,
+          NewImage: image as never,
+          SequenceNumber: String(Date.now()),
+          SizeBytes: JSON.stringify(image).length,
+          StreamViewType: 'NEW_IMAGE',
+        },
+      },
+    ],
+  };
+}
 
 export const scenarios: Scenario[] = [
   {
@@ -262,6 +315,82 @@ export const scenarios: Scenario[] = [
       };
     },
     succeeded: (result) => (result as { statusCode?: number }).statusCode === 200,
+  },
+  {
+    functionName: 'booking-missed',
+    setup: (token, context) => [book(token, context)],
+    event: (token, context) =>
+      envelope('BookingMissed', {
+        eventId: `evt-${token}-missed`,
+        occurredAt: hours(context.now, 1),
+        clinicId: BENCH_CLINIC,
+        bookingId: ids(token).bookingId,
+        kind: 'no-show',
+      }),
+    succeeded: processed,
+  },
+  {
+    functionName: 'clinic-profile-updated',
+    setup: () => [],
+    // A clinic of its own per token (tokens are short lowercase ids): each update is a new profile.
+    event: (token, context) =>
+      envelope('ClinicProfileUpdated', {
+        eventId: `evt-${token}-profile`,
+        occurredAt: context.now.toISOString(),
+        clinicId: `clinic-${token}`,
+        profile: {
+          name: 'Riverside Physio',
+          phone: '+49 30 5550100',
+          email: 'frontdesk@riverside-physio.example',
+          bookingUrl: 'https://riverside-physio.example/book?patient={patientId}',
+          address: '12 River Street, Berlin',
+          cancellationPolicy: 'Please let us know at least 24 hours before your appointment if you need to change it.',
+          staffAlertEmail: 'care-team@riverside-physio.example',
+        },
+      }),
+    succeeded: processed,
+  },
+  {
+    functionName: 'patient-data-export-requested',
+    setup: (token, context) => [book(token, context)],
+    event: (token, context) =>
+      envelope('PatientDataExportRequested', {
+        eventId: `evt-${token}-export`,
+        occurredAt: hours(context.now, 1),
+        clinicId: BENCH_CLINIC,
+        patientId: ids(token).patientId,
+        requestId: ids(token).requestId,
+      }),
+    succeeded: processed,
+    // PatientDataExportReady's id, a hash of the request: its outbox entry's key.
+    derivedIds: (token) => [
+      ownEventId('PatientDataExportReady', BENCH_CLINIC, ids(token).patientId, ids(token).requestId),
+    ],
+  },
+  {
+    functionName: 'patient-erasure-requested',
+    setup: (token, context) => [book(token, context)],
+    event: (token, context) =>
+      envelope('PatientErasureRequested', {
+        eventId: `evt-${token}-erasure`,
+        occurredAt: hours(context.now, 1),
+        clinicId: BENCH_CLINIC,
+        patientId: ids(token).patientId,
+        requestId: ids(token).requestId,
+      }),
+    succeeded: processed,
+    // PatientErased's id, a hash of the request: its outbox entry's key. The final write is
+    // conditional on the profile's version as read: each set-up gives its patient the same one.
+    derivedIds: (token) => [ownEventId('PatientErased', BENCH_CLINIC, ids(token).patientId, ids(token).requestId)],
+  },
+  {
+    functionName: 'outbox',
+    // The booking's confirmation leaves an EmailSent entry; the function is handed its stream record.
+    setup: (token, context) => [book(token, context)],
+    event: outboxInsert,
+    succeeded: (result) => (result as { batchItemFailures?: unknown[] }).batchItemFailures?.length === 0,
+    derivedIds: (token) => [confirmationSentId(token)],
+    holdsOutbox: true,
   },
   {
     functionName: 'ses-feedback',

@@ -116,7 +116,8 @@ export const normalisedAddress = (address: string) => address.trim().toLowerCase
 const toItem = (value: Record<string, unknown>) =>
   marshall(value, { removeUndefinedValues: true, convertClassInstanceToMap: true });
 
-function outboxItem(entry: OutboxEntry): Record<string, unknown> {
+/** The item an outbox entry is written as: what the table stream carries as its new image. */
+export function outboxItem(entry: OutboxEntry): Record<string, unknown> {
   const { clinicId, eventId, occurredAt } = entry.event.detail;
   return {
     ...keys.outboxEntry(clinicId, eventId),

@@ -48,7 +48,16 @@ describe('the bare reference handler', () => {
 
   it('refuses a client it has no package for, rather than measuring something else', () => {
     expect(() =>
-      referenceSource([{ ...recorded[0]!, client: 'S3Client' }], { recordedToken: 'x', groupVariable: 'G' }),
-    ).toThrow(/S3Client/);
+      referenceSource([{ ...recorded[0]!, client: 'KinesisClient' }], { recordedToken: 'x', groupVariable: 'G' }),
+    ).toThrow(/KinesisClient/);
+  });
+
+  it('addresses S3 as the function does, from the variable its adapter reads', () => {
+    const withS3 = referenceSource([{ ...recorded[0]!, client: 'S3Client', command: 'PutObjectCommand' }], {
+      recordedToken: 'x',
+      groupVariable: 'G',
+    });
+    expect(withS3).toContain("import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';");
+    expect(withS3).toContain("new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' })");
   });
 });
