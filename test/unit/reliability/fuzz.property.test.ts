@@ -36,10 +36,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 type Path = (string | number)[];
 type Json = Record<string | number, unknown>;
 
+/** Plain objects and arrays: never a prototype itself, which a mutation must not write to. */
 const isContainer = (value: unknown): value is Json =>
   Array.isArray(value) ||
   (typeof value === 'object' &&
     value !== null &&
+    value !== Object.prototype &&
     [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null));
 
 /** Every path to a value inside plain objects and arrays (Maps, boxed values and the like are leaves). */
@@ -272,7 +274,10 @@ function mutate(type: DetailType, mutations: Mutation[], valid: ValidValues): un
       const path = candidates[step.at % candidates.length]!;
       const last = path.at(-1)!;
       const key = String(typeof last === 'number' ? path.at(-2) : last);
-      const value: unknown = (valid as Record<string, unknown>)[key];
+      // Own values only: a key the mutations added (`__proto__`, `constructor`) would otherwise
+      // read an inherited one, and `__proto__` would plant Object.prototype itself in the detail,
+      // where a later mutation would write to it and corrupt every object of the test's process.
+      const value: unknown = Object.hasOwn(valid, key) ? (valid as Record<string, unknown>)[key] : undefined;
       // Objects (booking, patient, therapist, ...) have no single valid value: their fields get one.
       if (value === undefined) continue;
       const parent = parentOf(root, path, true);
