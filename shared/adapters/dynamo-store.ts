@@ -619,10 +619,18 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return (await suppressionAnd(address, [])).suppressed;
     },
 
-    async readForSending(address, clinicId) {
+    async readForSending(address, clinicId, patient) {
       const profileKey = keys.clinicProfile(clinicId);
-      const { suppressed, itemAt } = await suppressionAnd(address, [profileKey]);
-      return { suppressed, clinicProfile: versioned<ClinicProfileRecord>(itemAt(profileKey)) };
+      const patientKey = patient && keys.patient(clinicId, patient.patientId);
+      const { suppressed, itemAt } = await suppressionAnd(
+        address,
+        patientKey ? [profileKey, patientKey] : [profileKey],
+      );
+      return {
+        suppressed,
+        clinicProfile: versioned<ClinicProfileRecord>(itemAt(profileKey)),
+        ...(patientKey && { patient: versioned<PatientRecord>(itemAt(patientKey)) }),
+      };
     },
 
     async suppressAddress(address, reason, at) {

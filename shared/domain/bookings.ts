@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BookingCancelled, BookingCreated, BookingMissed, BookingRescheduled } from '../../events/schemas';
 import { appointmentEmail } from '../email/appointment-emails';
 import type { Appointment } from '../email/types';
-import type { BookingRecord, Versioned } from './model';
+import type { BookingRecord, PatientRecord, Versioned } from './model';
 import { erasedSince, ignoredAfterErasure } from './erasure';
 import {
   type Dependencies,
@@ -95,11 +95,15 @@ export function appointmentOf(booking: BookingRecord): Appointment | undefined {
   };
 }
 
-/** Brings the booking's reminder schedules in line with the booking: creates what is missing, removes the rest. */
-async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord) {
+/**
+ * Brings the booking's reminder schedules in line with the booking: creates what is missing,
+ * removes the rest. A booking this invocation's write brought into being has none yet (only a
+ * settling of its record makes them), so their list is not asked for.
+ */
+async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord, noneYet: boolean) {
   const { reminderOffsetsMinutes, quietHours } = deps.settings;
   const desired = desiredReminders(booking, reminderOffsetsMinutes, deps.clock.now(), quietHours);
-  const existing = await deps.scheduler.list(reminderPrefix(booking.clinicId, booking.bookingId));
+  const existing = noneYet ? [] : await deps.scheduler.list(reminderPrefix(booking.clinicId, booking.bookingId));
   const wanted = new Set(desired.map((job) => job.name));
   const toRemove = existing.filter((name) => !wanted.has(name));
   const toCreate = desired.filter((job) => !existing.includes(job.name));
@@ -108,11 +112,6 @@ async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord) {
   return { remindersScheduled: toCreate.length, remindersRemoved: toRemove.length };
 }
 
-/**
- * Makes the world match the booking record after an event: schedules, then the one email
- * this trigger owes. It runs again in full when the same event is delivered again, which is
- * how a retry after a failure at any step finishes the work without repeating any of it.
- */
 /**
  * The attendance page a confirmation or reminder links to ("I'll be there" / "I need to change
  * it"), good until the appointment starts. Only the functions that send those wire the links.
@@ -132,21 +131,45 @@ function attendanceUrl(
   });
 }
 
+/**
+ * What this invocation's own write left, for the settling's first round to start from instead of
+ * reading it back: whether the write created the booking, and the patient's profile as the
+ * write left it (or as it was read just before, when the write did not change it).
+ */
+interface Written {
+  booking: Versioned<BookingRecord>;
+  created: boolean;
+  patient?: Versioned<PatientRecord>;
+}
+
+/**
+ * Makes the world match the booking record after an event: schedules, then the one email
+ * this trigger owes. It runs again in full when the same event is delivered again, which is
+ * how a retry after a failure at any step finishes the work without repeating any of it.
+ */
 async function settleBooking(
   deps: Needs<'scheduler' | 'mailer'> & Partial<Pick<Dependencies, 'unsubscribeLinks'>>,
   { record: booking, version }: Versioned<BookingRecord>,
   trigger: { type: BookingTrigger; eventId: string },
+  written?: Omit<Written, 'booking'>,
 ): Promise<Omit<BookingOutcome, 'applied'> & { bookingUnchanged?: boolean }> {
-  const schedules = await syncReminders(deps, booking);
-  // The email is the settling's last step: the write recording it says whether the booking moved since.
+  const schedules = await syncReminders(deps, booking, written?.created === true);
+  const known = written?.patient?.record.patientId === booking.patientId ? written?.patient : undefined;
+  // The email is the settling's last step: the write recording it says whether the booking moved
+  // since, and the read before it whether the patient's profile the email was written from did.
   let bookingUnchanged: boolean | undefined;
   const sendChecked = async (request: SendOnceRequest) => {
-    const sent = await sendOnceFromBooking(deps, { ...request, bookingVersion: version });
-    bookingUnchanged = sent.bookingUnchanged;
+    const sent = await sendOnceFromBooking(deps, {
+      ...request,
+      bookingVersion: version,
+      ...(known && { patientVersion: known.version }),
+    });
+    bookingUnchanged = sent.result === 'patient-changed' ? false : sent.bookingUnchanged;
     return sent.result;
   };
   const emails: Record<string, string> = {};
-  const patient = booking.patientId ? await deps.store.getPatient(booking.clinicId, booking.patientId) : undefined;
+  const patient =
+    known ?? (booking.patientId ? await deps.store.getPatient(booking.clinicId, booking.patientId) : undefined);
   const appointment = appointmentOf(booking);
   const email = patient?.record.email;
   if (!patient || !email || !appointment || !booking.created) return { ...schedules, emails, bookingUnchanged };
@@ -220,18 +243,25 @@ async function applyAndSettle(
   clinicId: string,
   bookingId: string,
   trigger: { type: BookingTrigger; eventId: string },
-  merge: (
-    booking: Versioned<BookingRecord> | undefined,
-  ) => Promise<{ booking: BookingRecord | undefined; extra: RecordChange[] }>,
+  merge: (booking: Versioned<BookingRecord> | undefined) => Promise<{
+    booking: BookingRecord | undefined;
+    extra: RecordChange[];
+    /** The patient's profile once the changes are written, when the merge read it. */
+    patient?: Versioned<PatientRecord>;
+  }>,
 ): Promise<BookingOutcome & { patientId?: string }> {
-  let written: Versioned<BookingRecord> | undefined;
+  let written: Written | undefined;
   const applied = await withOptimisticRetry(async () => {
     const current = await deps.store.getBooking(clinicId, bookingId);
-    const { booking: next, extra } = await merge(current);
+    const { booking: next, extra, patient } = await merge(current);
     const changes: RecordChange[] = [...extra];
     if (next) changes.push({ type: 'booking', record: next, version: current?.version });
     if (changes.length > 0) await deps.store.save(changes);
-    written = next && { record: next, version: (current?.version ?? 0) + 1 };
+    written = next && {
+      booking: { record: next, version: (current?.version ?? 0) + 1 },
+      created: current === undefined,
+      ...(patient && { patient }),
+    };
     return next !== undefined;
   });
   // Settle what the booking is now, not what this invocation wrote: another change may have
@@ -245,10 +275,11 @@ async function applyAndSettle(
     remindersRemoved: 0,
   };
   for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
-    const before = round === 0 && written ? written : await deps.store.getBooking(clinicId, bookingId);
+    const fromWrite = round === 0 ? written : undefined;
+    const before = fromWrite ? fromWrite.booking : await deps.store.getBooking(clinicId, bookingId);
     if (!before) return outcome;
     if (before.record.patientId !== undefined) outcome.patientId = before.record.patientId;
-    const settled = await settleBooking(deps, before, trigger);
+    const settled = await settleBooking(deps, before, trigger, fromWrite);
     Object.assign(outcome.emails, settled.emails);
     outcome.remindersScheduled += settled.remindersScheduled;
     outcome.remindersRemoved += settled.remindersRemoved;
@@ -296,6 +327,7 @@ export async function onBookingCreated(
       return {
         booking: applyBookingCreated(current?.record, event),
         extra: nextPatient ? [{ type: 'patient', record: nextPatient, version: patient?.version }] : [],
+        patient: nextPatient ? { record: nextPatient, version: (patient?.version ?? 0) + 1 } : patient,
       };
     },
   );

@@ -201,12 +201,18 @@ export interface Store {
   isAddressSuppressed(address: string): Promise<boolean>;
   /**
    * What an email needs before it is claimed, in one read: whether its address is suppressed
-   * (as isAddressSuppressed) and the clinic's latest profile (as getClinicProfile).
+   * (as isAddressSuppressed), the clinic's latest profile (as getClinicProfile) and, when named,
+   * the patient's profile as it is now (as getPatient).
    */
   readForSending(
     address: string,
     clinicId: string,
-  ): Promise<{ suppressed: boolean; clinicProfile: Versioned<ClinicProfileRecord> | undefined }>;
+    patient?: { patientId: string },
+  ): Promise<{
+    suppressed: boolean;
+    clinicProfile: Versioned<ClinicProfileRecord> | undefined;
+    patient?: Versioned<PatientRecord> | undefined;
+  }>;
   suppressAddress(address: string, reason: SuppressionReason, at: Date): Promise<void>;
 
   /** Whether this consumer (a function) has handled the event: each function that handles it marks its own. */

@@ -42,6 +42,13 @@ export interface SendOnceRequest {
    * says whether the booking is still at it (sendOnceFromBooking), sparing the settling a read.
    */
   bookingVersion?: number;
+  /**
+   * The version of the patient's profile the email was written from, when it came from this
+   * invocation's own write rather than a read: the send's read checks the profile is still at it,
+   * and sends nothing ('patient-changed') when it is not, so the caller writes it again from the
+   * profile as it is now (an address changed, an erasure).
+   */
+  patientVersion?: number;
 }
 
 export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-suppressed';
@@ -53,8 +60,14 @@ export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-
  * recorded after. A refusal from SES releases the claim so the retry sends; a failure that
  * leaves it unknown whether SES sent keeps the claim, so nothing is sent twice.
  */
-export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest): Promise<SendOnceResult> {
-  return (await sendOnceFromBooking(deps, request)).result;
+export async function sendOnce(
+  deps: Needs<'mailer'>,
+  request: Omit<SendOnceRequest, 'patientVersion'>,
+): Promise<SendOnceResult> {
+  const { result } = await sendOnceFromBooking(deps, request);
+  // Only a request naming the profile's version can find it changed.
+  if (result === 'patient-changed') throw new Error('a send without a patient version found the patient changed');
+  return result;
 }
 
 /**
@@ -64,14 +77,17 @@ export async function sendOnce(deps: Needs<'mailer'>, request: SendOnceRequest):
 export async function sendOnceFromBooking(
   deps: Needs<'mailer'>,
   request: SendOnceRequest,
-): Promise<{ result: SendOnceResult; bookingUnchanged?: boolean }> {
-  const result = (value: SendOnceResult) => ({ result: value });
+): Promise<{ result: SendOnceResult | 'patient-changed'; bookingUnchanged?: boolean }> {
+  const result = (value: SendOnceResult | 'patient-changed') => ({ result: value });
   const { store, mailer, clock, settings, log, metrics } = deps;
   // Counted by kind only: never an id. The alarms in infra/operations.ts read these counts.
   const count = (name: MetricName) => metrics?.count(name, { kind: request.email.kind });
   const { unsubscribeUrl, answerUrl, clinicId, patientId, bookingId } = request;
   // Read at sending time: an email speaks for the clinic as its profile is now.
-  const { suppressed, clinicProfile } = await store.readForSending(request.to, clinicId);
+  const { patientVersion } = request;
+  const checked = patientVersion !== undefined ? { patientId } : undefined;
+  const { suppressed, clinicProfile, patient } = await store.readForSending(request.to, clinicId, checked);
+  if (checked && patient?.version !== patientVersion) return result('patient-changed');
   // A hard bounce or a complaint stops all mail to that address until the patient gives another.
   if (suppressed) {
     count(METRIC_NAMES.emailsSuppressed);

@@ -165,9 +165,10 @@ export function createMemoryStore(): Store & {
       if (existing?.token === claim.token && existing.status === 'claimed') emailClaims.delete(key);
     },
     isAddressSuppressed: async (address) => suppressed.has(address.trim().toLowerCase()),
-    readForSending: async (address, clinicId) => ({
+    readForSending: async (address, clinicId, patient) => ({
       suppressed: suppressed.has(address.trim().toLowerCase()),
       clinicProfile: get<ClinicProfileRecord>(`clinic/${clinicId}`),
+      ...(patient && { patient: get<PatientRecord>(`patient/${clinicId}/${patient.patientId}`) }),
     }),
     suppressAddress: async (address) => void suppressed.add(address.trim().toLowerCase()),
     isEventProcessed: async (clinicId, detailType, eventId, consumer) =>

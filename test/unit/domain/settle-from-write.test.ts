@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { BookingCreated } from '../../../events/schemas';
+import { onBookingCreated } from '../../../shared/domain/bookings';
+import type { PatientRecord } from '../../../shared/domain/model';
+import { createMemoryDependencies } from '../../support/memory';
+import { scenario } from '../../support/scenario';
+
+/**
+ * A new booking's confirmation is written from the patient's profile as the booking's own write
+ * left it, not read back; the read just before the send checks it is still that profile. These
+ * change the profile in between (while the reminders are being scheduled) and expect the email to
+ * follow the profile as it is at the send.
+ */
+
+const NOW = new Date('2027-03-01T09:15:00Z');
+
+function world() {
+  const { dependencies, store, mailer, scheduler } = createMemoryDependencies(NOW);
+  let meanwhile: (() => Promise<void>) | undefined;
+  const deps = {
+    ...dependencies,
+    scheduler: {
+      ...scheduler,
+      // Between the booking's write and its confirmation: the moment the profile may change under it.
+      async ensure(job: Parameters<typeof scheduler.ensure>[0]) {
+        const change = meanwhile;
+        meanwhile = undefined;
+        await change?.();
+        await scheduler.ensure(job);
+      },
+    },
+  };
+  const changeProfile = (change: (patient: PatientRecord) => PatientRecord, s: { patientId: string }) => {
+    meanwhile = async () => {
+      const current = (await store.getPatient('riverside', s.patientId))!;
+      await store.save([{ type: 'patient', record: change(current.record), version: current.version }]);
+    };
+  };
+  return { deps, store, mailer, changeProfile };
+}
+
+const createdEvent = (s: ReturnType<typeof scenario>) =>
+  s.created({ occurredAt: '2027-03-01T09:12:00Z' }) as unknown as BookingCreated;
+
+describe("a new booking's confirmation, written from the booking's own write", () => {
+  it('goes to the address the booking gave when nothing changed, once', async () => {
+    const { deps, mailer } = world();
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    const outcome = await onBookingCreated(deps, createdEvent(s));
+    expect(outcome.emails).toEqual({ confirmation: 'sent' });
+    expect(mailer.sent.map((email) => email.to)).toEqual([s.email]);
+  });
+
+  it('goes to the new address when the patient changed it while the booking settled', async () => {
+    const { deps, mailer, changeProfile } = world();
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    changeProfile((patient) => ({ ...patient, email: `new.${s.email}` }), s);
+    const outcome = await onBookingCreated(deps, createdEvent(s));
+    expect(outcome.emails).toEqual({ confirmation: 'sent' });
+    expect(mailer.sent.map((email) => email.to)).toEqual([`new.${s.email}`]);
+  });
+
+  it('is not sent when the patient was erased while the booking settled', async () => {
+    const { deps, mailer, changeProfile } = world();
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    changeProfile(
+      (patient) => ({
+        clinicId: patient.clinicId,
+        patientId: patient.patientId,
+        consent: { reminders: false, followUps: false },
+        consentChange: {},
+        erasure: { erasedAt: '2027-03-01T09:14:00Z', requestId: 'req-1' },
+      }),
+      s,
+    );
+    await onBookingCreated(deps, createdEvent(s));
+    expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe("a booking's reminders, settled from its write", () => {
+  it('are not listed for a booking the write created, and are listed when it was there before', async () => {
+    const { deps } = world();
+    const listed: string[] = [];
+    const scheduler = {
+      ...deps.scheduler,
+      async list(prefix: string) {
+        listed.push(prefix);
+        return deps.scheduler.list(prefix);
+      },
+    };
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    const event = createdEvent(s);
+    await onBookingCreated({ ...deps, scheduler }, event);
+    expect(listed).toEqual([]);
+    // The same booking again (a producer's retry with a new event id): it exists, so its schedules are looked up.
+    const again = await onBookingCreated({ ...deps, scheduler }, { ...event, eventId: `${event.eventId}-again` });
+    expect(listed).toHaveLength(1);
+    expect(again.remindersScheduled).toBe(0);
+  });
+});
