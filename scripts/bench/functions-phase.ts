@@ -22,7 +22,10 @@ export interface FunctionFigures {
   name: string;
   bundleBytes: number;
   referenceBundleBytes: number;
+  /** Every SDK call of a cold invocation (what the bare reference replays). */
   sdkCalls: string[];
+  /** Every SDK call of the next invocation in the same process: the common path. */
+  warmSdkCalls: string[];
   coldMs: { function: number[]; reference: number[] };
   coldMedianMs: {
     function: number;
@@ -151,6 +154,7 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
     return { ...(JSON.parse(readFileSync(resultFile, 'utf8')) as ChildResult), stdoutBytes: outcome.stdoutBytes };
   };
 
+  const callName = (call: SdkCall) => `${call.command.replace(/Command$/, '')}${call.error ? ` (${call.error})` : ''}`;
   const figures: FunctionFigures[] = [];
   for (const route of careLoopFunctions) {
     if (options.only && !options.only.includes(route.name)) continue;
@@ -170,12 +174,16 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
       );
 
       // What a cold invocation calls, recorded from source in a fresh process.
-      await setUp(scenario, [RECORDED_TOKEN]);
+      const WARM_TOKEN = nextToken('rew');
+      await setUp(scenario, [RECORDED_TOKEN, WARM_TOKEN]);
       const recordJob = join(workDirectory, `${name}.record-job.json`);
       const recordOut = join(workDirectory, `${name}.calls.json`);
       writeFileSync(
         recordJob,
-        JSON.stringify({ functionName: `careloop-${name}`, events: [scenario.event(RECORDED_TOKEN, options.context)] }),
+        JSON.stringify({
+          functionName: `careloop-${name}`,
+          events: [scenario.event(RECORDED_TOKEN, options.context), scenario.event(WARM_TOKEN, options.context)],
+        }),
       );
       const recording = await run(
         process.execPath,
@@ -184,9 +192,14 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
         projectRoot,
       );
       if (recording.code !== 0) throw new Error(`${name}: recording failed:\n${recording.stderr}`);
-      const recorded = JSON.parse(readFileSync(recordOut, 'utf8')) as { result: unknown; calls: SdkCall[] };
-      if (!scenario.succeeded(recorded.result))
-        throw new Error(`${name}: the recorded invocation did not succeed: ${JSON.stringify(recorded.result)}`);
+      const recorded = JSON.parse(readFileSync(recordOut, 'utf8')) as {
+        result: unknown;
+        calls: SdkCall[];
+        warm: { result: unknown; calls: SdkCall[] };
+      };
+      for (const result of [recorded.result, recorded.warm.result])
+        if (!scenario.succeeded(result))
+          throw new Error(`${name}: a recorded invocation did not succeed: ${JSON.stringify(result)}`);
       const failedCalls = recorded.calls.filter((call) => call.error);
       const referenceBundle: Bundle = await bundleReference(
         referenceSource(recorded.calls, {
@@ -256,9 +269,8 @@ export async function runFunctionPhase(options: FunctionPhaseOptions): Promise<F
         name,
         bundleBytes: functionBundle.bytes,
         referenceBundleBytes: referenceBundle.bytes,
-        sdkCalls: recorded.calls.map(
-          (call) => `${call.command.replace(/Command$/, '')}${call.error ? ` (${call.error})` : ''}`,
-        ),
+        sdkCalls: recorded.calls.map(callName),
+        warmSdkCalls: recorded.warm.calls.map(callName),
         coldMs: { function: cold.function.map((r) => r.coldMs), reference: cold.reference.map((r) => r.coldMs) },
         coldMedianMs: {
           function: coldFunction,

@@ -13,6 +13,8 @@ export interface BenchOptions {
   coldTrials: number;
   warmInvocations: number;
   burstBookings: number;
+  /** A burst run before the big one, as a front end's busy minute: none when 0. */
+  smallBurstBookings: number;
   lifecycles: number;
   /** Writes a V8 CPU profile of every cold trial (function and reference) under the work directory. */
   cpuProfiles: boolean;
@@ -36,6 +38,7 @@ export function parseArguments(argv: string[]): BenchOptions {
     coldTrials: count('cold-trials', quick ? 1 : 15),
     warmInvocations: count('warm', quick ? 20 : 1000),
     burstBookings: count('burst', quick ? 30 : 1000),
+    smallBurstBookings: quick ? 0 : count('small-burst', 100),
     lifecycles: count('lifecycles', quick ? 3 : 50),
     cpuProfiles: argv.includes('--cpu-prof'),
   };

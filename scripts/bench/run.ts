@@ -142,14 +142,12 @@ export async function main(argv = process.argv.slice(2)) {
       only: options.only,
       log,
     });
-    const burst = await runBurstPhase({
-      stack,
-      bookings: options.burstBookings,
-      observe: (listener) => observeSdkCalls(listener),
-      log,
-    });
+    const burstOf = (bookings: number, tokenPrefix: string) =>
+      runBurstPhase({ stack, bookings, tokenPrefix, observe: (listener) => observeSdkCalls(listener), log });
+    const smallBurst = options.smallBurstBookings > 0 ? await burstOf(options.smallBurstBookings, 'bs') : undefined;
+    const burst = await burstOf(options.burstBookings, 'bu');
     const { workDirectory: _where, ...settings } = options;
-    const figures = { options: settings, functions, burst, cost };
+    const figures = { options: settings, functions, burst, ...(smallBurst && { smallBurst }), cost };
     const written = await writeFigures(figures, { quick: options.quick, workDirectory });
     stdout.print(renderReport(figures));
     stdout.print(`\nFigures written to ${written.join(', ')}`);

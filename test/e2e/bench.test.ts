@@ -43,6 +43,8 @@ describe('npm run bench -- --quick', () => {
     // patient's profile (nothing is reported of a patient erased since) and writes the EmailBounced
     // outbox entry with its marker, together: recorded and replayed.
     expect(sesFeedback!.sdkCalls).toEqual(['GetSecretValue', 'PutItem', 'GetItem', 'TransactWriteItems']);
+    // The next invocation of the same process has the key already: the common path.
+    expect(sesFeedback!.warmSdkCalls).toEqual(['PutItem', 'GetItem', 'TransactWriteItems']);
     expect(sesFeedback!.referenceBundleBytes).toBeLessThan(sesFeedback!.bundleBytes);
     expect(sesFeedback!.coldMs.function).toHaveLength(1);
     expect(sesFeedback!.coldMs.reference).toHaveLength(1);
