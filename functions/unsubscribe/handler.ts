@@ -2,10 +2,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '../../shared/adapters/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { DomainLog, Needs } from '../../shared/domain/ports';
-import { answerPage } from '../../shared/domain/answer-pages';
 import { onUnsubscribe } from '../../shared/domain/unsubscribe';
 import { CHOICE_PARAMETER } from '../../shared/patient-pages/links';
-import { renderPatientPage } from '../../shared/patient-pages/pages';
 import { configuredSelfCareLibrary } from '../../shared/runtime/self-care-source';
 import { logger, runtime } from '../../shared/runtime/runtime';
 import { loadedEarly, signedUnsubscribeLinks } from '../../shared/runtime/wiring';
@@ -47,6 +45,18 @@ export interface UnsubscribeRequestOptions {
 }
 
 const ALLOW = 'GET, HEAD, POST';
+
+/**
+ * The answer pages (their use case, the check-in form, the page renderer) in a chunk of their own:
+ * an unsubscribe's cold start compiles none of it, an answer's loads it as it would have imported it.
+ */
+const answerPages = async () => {
+  const [{ answerPage }, { renderPatientPage }] = await Promise.all([
+    import('../../shared/domain/answer-pages'),
+    import('../../shared/patient-pages/pages'),
+  ]);
+  return { answerPage, renderPatientPage };
+};
 
 const PAGE_HEADERS: Record<string, string> = {
   'Content-Type': 'text/html; charset=utf-8',
@@ -94,6 +104,7 @@ export async function handleUnsubscribeRequest(
     body: method === 'HEAD' ? '' : body,
   });
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
+    const { renderPatientPage } = await answerPages();
     return answer(405, renderPatientPage({ page: 'invalid' }, requested), { Allow: ALLOW });
   }
   let purpose = 'unknown';
@@ -101,12 +112,14 @@ export async function handleUnsubscribeRequest(
     const subject = await deps.unsubscribeLinks.verify(tokenOf(request));
     if (!subject) {
       logOutcome('patient link invalid', { method });
+      const { renderPatientPage } = await answerPages();
       return answer(400, renderPatientPage({ page: 'invalid' }, requested));
     }
     purpose = subject.purpose;
     if (subject.purpose === 'unsubscribe') {
       return await unsubscribePage(deps, subject, request, method, answer, logOutcome);
     }
+    const { answerPage, renderPatientPage } = await answerPages();
     const form = method === 'POST' ? new URLSearchParams((request.body ?? '').slice(0, MAX_FORM_LENGTH)) : undefined;
     const result = await answerPage(deps, subject, {
       method: method === 'POST' ? 'POST' : 'GET',
@@ -128,7 +141,7 @@ export async function handleUnsubscribeRequest(
     const unavailable =
       purpose === 'unsubscribe'
         ? renderUnsubscribePage('unavailable', requested)
-        : renderPatientPage({ page: 'unavailable' }, requested);
+        : (await answerPages()).renderPatientPage({ page: 'unavailable' }, requested);
     return answer(503, unavailable, { 'Retry-After': '60' });
   }
 }
