@@ -36,6 +36,10 @@ import { conditionsHold, resolve, type Environment, type Resources, type Stateme
 type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[] };
 
 const eventBridge = mockClient(EventBridgeClient);
+// The SDK clients are patched for the whole worker: put them back for the files that run after.
+afterAll(() => {
+  eventBridge.restore();
+});
 beforeEach(() => {
   eventBridge.reset();
   eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-1' }] });

@@ -13,6 +13,10 @@ import { exampleInput } from '../../support/examples';
  */
 
 const eventBridge = mockClient(EventBridgeClient);
+// The SDK clients are patched for the whole worker: put them back for the files that run after.
+afterAll(() => {
+  eventBridge.restore();
+});
 const folder = mkdtempSync(join(tmpdir(), 'careloop-clinic-cli-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

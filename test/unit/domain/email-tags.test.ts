@@ -1,7 +1,7 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSesMailer } from '../../../shared/adapters/ses-mailer';
 import { EMAIL_TAG_NAMES } from '../../../events/ses-message-tags';
 import {
@@ -107,6 +107,8 @@ describe('the ids an email carries as SES message tags', () => {
 describe('an email sent carries its ids', () => {
   const ses = mockClient(SESv2Client);
   afterEach(() => ses.reset());
+  // Patched for the whole worker: put it back for the files that run after.
+  afterAll(() => ses.restore());
 
   it('as SES message tags (EmailTags), by the SES mailer', async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-message-1' });

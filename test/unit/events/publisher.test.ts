@@ -6,7 +6,7 @@ import {
   type PutEventsResultEntry,
 } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { BookingCancelledInput } from '../../../events';
 import {
   createPublisher,
@@ -18,6 +18,10 @@ import {
 import { exampleInput } from '../../support/examples';
 
 const eventBridge = mockClient(EventBridgeClient);
+// The SDK clients are patched for the whole worker: put them back for the files that run after.
+afterAll(() => {
+  eventBridge.restore();
+});
 const BUS = 'clinic-events';
 
 function cancellation(n: number, change: Partial<BookingCancelledInput> = {}): PublishEvent<'BookingCancelled'> {

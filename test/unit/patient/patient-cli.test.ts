@@ -2,7 +2,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { parsePatientArgs, runPatient, type PatientArgs, type PatientIo } from '../../../scripts/patient';
 
 /**
@@ -13,6 +13,11 @@ import { parsePatientArgs, runPatient, type PatientArgs, type PatientIo } from '
 
 const eventBridge = mockClient(EventBridgeClient);
 const dynamodb = mockClient(DynamoDBClient);
+// The SDK clients are patched for the whole worker: put them back for the files that run after.
+afterAll(() => {
+  eventBridge.restore();
+  dynamodb.restore();
+});
 
 const BASE: PatientArgs = { bus: 'clinic-events', timeoutSeconds: 60, yes: false, help: false };
 

@@ -7,7 +7,7 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPublisher } from '../../../shared/adapters/event-publisher';
 import { redriveQueue, type RedriveLine } from '../../../scripts/operations/dead-letters';
 import { formatLine, parseRedriveArgs, runRedrive } from '../../../scripts/redrive';
@@ -15,6 +15,11 @@ import { exampleInput } from '../../support/examples';
 
 const sqsMock = mockClient(SQSClient);
 const eventBridgeMock = mockClient(EventBridgeClient);
+// The SDK clients are patched for the whole worker: put them back for the files that run after.
+afterAll(() => {
+  sqsMock.restore();
+  eventBridgeMock.restore();
+});
 const QUEUE = 'https://sqs.eu-central-1.amazonaws.com/123456789012/careloop-prod-BookingCreatedFailureQueue';
 
 const publisher = () =>
