@@ -22,7 +22,7 @@ import {
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours, type QuietHours } from './quiet-hours';
 import { recipientOf } from './recipient';
-import { sendOnce, sendOnceFromBooking, type SendOnceRequest, type SendOnceResult } from './send-once';
+import { sendOnce, sendOnceWithChecks, type SendOnceRequest, type SendOnceResult } from './send-once';
 import { deliverAwaitingFollowUps } from './awaiting-follow-ups';
 import { syncPlanCheck } from './plans';
 
@@ -159,7 +159,7 @@ async function settleBooking(
   // since, and the read before it whether the patient's profile the email was written from did.
   let bookingUnchanged: boolean | undefined;
   const sendChecked = async (request: SendOnceRequest) => {
-    const sent = await sendOnceFromBooking(deps, {
+    const sent = await sendOnceWithChecks(deps, {
       ...request,
       bookingVersion: version,
       ...(known && { patientVersion: known.version }),

@@ -39,7 +39,7 @@ export interface SendOnceRequest {
   answerUrl?: string;
   /**
    * The version of the booking the email was settled from: the write recording the email also
-   * says whether the booking is still at it (sendOnceFromBooking), sparing the settling a read.
+   * says whether the booking is still at it (sendOnceWithChecks), sparing the settling a read.
    */
   bookingVersion?: number;
   /**
@@ -64,17 +64,19 @@ export async function sendOnce(
   deps: Needs<'mailer'>,
   request: Omit<SendOnceRequest, 'patientVersion'>,
 ): Promise<SendOnceResult> {
-  const { result } = await sendOnceFromBooking(deps, request);
+  const { result } = await sendOnceWithChecks(deps, request);
   // Only a request naming the profile's version can find it changed.
   if (result === 'patient-changed') throw new Error('a send without a patient version found the patient changed');
   return result;
 }
 
 /**
- * sendOnce, also telling whether the booking was still at `request.bookingVersion` when the
- * email was recorded as sent: known only when this call sent it (undefined otherwise).
+ * sendOnce with the checks a caller that wrote the records itself asks for: whether the booking
+ * was still at `request.bookingVersion` when the email was recorded as sent (known only when this
+ * call sent it), and, before anything is claimed, whether the patient's profile is still at
+ * `request.patientVersion` ('patient-changed' when not: nothing sent).
  */
-export async function sendOnceFromBooking(
+export async function sendOnceWithChecks(
   deps: Needs<'mailer'>,
   request: SendOnceRequest,
 ): Promise<{ result: SendOnceResult | 'patient-changed'; bookingUnchanged?: boolean }> {

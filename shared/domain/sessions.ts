@@ -3,10 +3,10 @@ import type { SessionCompleted } from '../../events/schemas';
 import { sessionEmail } from '../email/session-emails';
 import type { PainPoint, PlanProgress, PlanSummary, SessionSummary } from '../email/types';
 import type { BookingRecord, PatientRecord, PlanRecord, SessionRecord } from './model';
-import type { Needs, ScheduledJob, UnsubscribeLinks } from './ports';
+import { ConcurrentUpdateError, type Needs, type PatientFile, type ScheduledJob, type UnsubscribeLinks } from './ports';
 import { applySessionCompleted } from './records';
 import { recipientOf } from './recipient';
-import { sendOnce, type SendOnceResult } from './send-once';
+import { sendOnce, sendOnceWithChecks, type SendOnceResult } from './send-once';
 import { erasedSince, ignoredAfterErasure } from './erasure';
 import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours } from './quiet-hours';
@@ -131,9 +131,19 @@ export async function followUp(
   clinicId: string,
   patientId: string,
   bookingId: string,
+  /**
+   * The patient's file as the caller's own write just left it: the first attempt starts from it
+   * instead of reading it back, and the send checks the profile in it is still the one there.
+   */
+  written?: PatientFile,
 ): Promise<FollowUpOutcome> {
+  let known = written;
   return withOptimisticRetry(async () => {
-    const { file, session } = await readSession(deps, clinicId, patientId, bookingId);
+    const fromWrite = known;
+    known = undefined;
+    const { file, session } = fromWrite
+      ? { file: fromWrite, session: fromWrite.sessions.find((entry) => entry.record.bookingId === bookingId) }
+      : await readSession(deps, clinicId, patientId, bookingId);
     if (!session) return 'session-missing';
     const patient = file.patient?.record;
     const { record } = session;
@@ -159,7 +169,8 @@ export async function followUp(
     if (outcome !== 'booking-missed' && patient.consent.followUps) {
       const sessions = file.sessions.map((entry) => entry.record);
       const plans = file.plans.map((entry) => entry.record);
-      outcome = await sendOnce(deps, {
+      const sent = await sendOnceWithChecks(deps, {
+        ...(fromWrite && { patientVersion: file.patient!.version }),
         unsubscribeUrl: await deps.unsubscribeLinks.urlFor(clinicId, patientId),
         answerUrl: await checkInAnswerUrl(deps.unsubscribeLinks, record),
         clinicId: record.clinicId,
@@ -179,6 +190,10 @@ export async function followUp(
           await deps.library.load(),
         ),
       });
+      // The profile changed since the file was written (an address, a consent, an erasure): again, from a read.
+      if (sent.result === 'patient-changed')
+        throw new ConcurrentUpdateError('the patient changed while the follow-up was written');
+      outcome = sent.result;
     }
     if (record.awaitingContact) {
       await deps.store.save([
@@ -223,6 +238,7 @@ export async function onSessionCompleted(
   // Reported so a clinic can fix its library; only id-shaped values, since producers may send any text.
   const unknownExerciseIds = requested.filter((id) => !known.includes(id) && /^[a-z0-9][a-z0-9-]{0,63}$/.test(id));
   let erased = false;
+  let settled: PatientFile | undefined;
   const applied = await withOptimisticRetry(async () => {
     const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
     erased = erasedSince(file.patient?.record, event.occurredAt);
@@ -230,6 +246,16 @@ export async function onSessionCompleted(
     const current = file.sessions.find((entry) => entry.record.bookingId === event.bookingId);
     const next = applySessionCompleted(current?.record, event, [...new Set(known)]);
     if (next) await deps.store.save([{ type: 'session', record: next, version: current?.version }]);
+    // The file as this write left it: the follow-up and the plan check start from it, not from a read.
+    settled = next
+      ? {
+          ...file,
+          sessions: [
+            ...file.sessions.filter((entry) => entry !== current),
+            { record: next, version: (current?.version ?? 0) + 1 },
+          ],
+        }
+      : file;
     return next !== undefined;
   });
   if (erased) {
@@ -241,9 +267,10 @@ export async function onSessionCompleted(
       ...ignoredAfterErasure(deps, 'SessionCompleted', { clinicId, patientId, eventId }),
     };
   }
-  const outcome = await followUp(deps, event.clinicId, event.patientId, event.bookingId);
-  // The session moves the plan's check (or, completing the plan, ends it).
-  await syncPlanCheck(deps, event.clinicId, event.patientId);
+  const outcome = await followUp(deps, event.clinicId, event.patientId, event.bookingId, settled);
+  // The session moves the plan's check (or, completing the plan, ends it). From the file the write
+  // left, as TreatmentPlanCreated does: a check is judged again from a fresh read when it fires.
+  await syncPlanCheck(deps, event.clinicId, event.patientId, settled);
   return { applied, followUp: outcome, unknownExerciseIds };
 }
 

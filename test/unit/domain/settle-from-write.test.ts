@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { BookingCreated } from '../../../events/schemas';
+import type { BookingCreated, SessionCompleted } from '../../../events/schemas';
 import { onBookingCreated } from '../../../shared/domain/bookings';
+import { onSessionCompleted } from '../../../shared/domain/sessions';
 import type { PatientRecord } from '../../../shared/domain/model';
 import { createMemoryDependencies } from '../../support/memory';
 import { scenario } from '../../support/scenario';
@@ -97,5 +98,33 @@ describe("a booking's reminders, settled from its write", () => {
     const again = await onBookingCreated({ ...deps, scheduler }, { ...event, eventId: `${event.eventId}-again` });
     expect(listed).toHaveLength(1);
     expect(again.remindersScheduled).toBe(0);
+  });
+});
+
+describe("a session's follow-up, written from the session's own write", () => {
+  const completed = (s: ReturnType<typeof scenario>) =>
+    s.sessionCompleted({
+      completedAt: '2027-03-10T14:30:00Z',
+      occurredAt: '2027-03-10T14:35:00Z',
+    }) as unknown as SessionCompleted;
+
+  it('goes to the address on file when nothing changed', async () => {
+    const { deps, mailer } = world();
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    await onBookingCreated(deps, createdEvent(s));
+    const outcome = await onSessionCompleted(deps, completed(s));
+    expect(outcome.followUp).toBe('sent');
+    expect(mailer.sent.map((email) => email.to)).toEqual([s.email, s.email]);
+  });
+
+  it('goes to the new address when the patient changed it while the follow-up was written', async () => {
+    const { deps, mailer, changeProfile } = world();
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    await onBookingCreated(deps, createdEvent(s));
+    // The check-in is scheduled between the session's write and the follow-up's send.
+    changeProfile((patient) => ({ ...patient, email: `new.${s.email}` }), s);
+    const outcome = await onSessionCompleted(deps, completed(s));
+    expect(outcome.followUp).toBe('sent');
+    expect(mailer.sent.map((email) => email.to)).toEqual([s.email, `new.${s.email}`]);
   });
 });
