@@ -1,3 +1,4 @@
+import type { FunctionLogLine } from '../../infra/local/lambda-workers';
 import type { LocalStack } from '../../infra/local/stack';
 import { bookingCreated, ids, localPublisher } from './scenarios';
 import type { SdkCall } from './sdk-probe';
@@ -23,12 +24,49 @@ export interface BurstFigures {
   deadLetters: number;
 }
 
+/**
+ * Told of each SendEmail as it returns, by wrapping the SDK in this process: the functions must
+ * run here (the stack's `inProcessFunctions`).
+ */
+export const sdkObserver =
+  (observeSdkCalls: (listener: (call: SdkCall) => void) => () => void) => (onSent: (to: string, at: number) => void) =>
+    observeSdkCalls((call) => {
+      if (call.command !== 'SendEmailCommand' || call.error) return;
+      const to = (call.input.Destination as { ToAddresses?: string[] } | undefined)?.ToAddresses?.[0];
+      if (to) onSent(to, call.endedAt);
+    });
+
+/**
+ * Told of each confirmation by booking-created's one INFO line per invocation, written right after
+ * the email is recorded as sent: for functions running elsewhere (the workers `npm start` runs
+ * them in), whose lines the stack hands over (`onLog`). Later than the SendEmail's return by the
+ * write that records it.
+ */
+export function confirmationLines() {
+  let listener: ((bookingId: string, at: number) => void) | undefined;
+  const onLog = ({ functionName, line }: FunctionLogLine) => {
+    if (!listener || functionName !== 'booking-created' || !line.includes('"event processed"')) return;
+    const at = performance.now();
+    const { bookingId, outcome } = JSON.parse(line) as {
+      bookingId?: string;
+      outcome?: { emails?: Record<string, string> };
+    };
+    if (bookingId && outcome?.emails?.confirmation === 'sent') listener(bookingId, at);
+  };
+  const observe = (onSent: (bookingId: string, at: number) => void) => {
+    listener = onSent;
+    return () => void (listener = undefined);
+  };
+  return { onLog, observe };
+}
+
 export async function runBurstPhase(options: {
   stack: LocalStack;
   bookings: number;
   /** Starts every booking's ids, so that bursts run one after another on the same stack never meet. */
   tokenPrefix: string;
-  observe(listener: (call: SdkCall) => void): () => void;
+  /** Calls back with each confirmation's recipient or booking when it was sent: sdkObserver or confirmationLines. */
+  observe(onSent: (addressOrBookingId: string, at: number) => void): () => void;
   log(message: string): void;
 }): Promise<BurstFigures> {
   const { stack, bookings } = options;
@@ -36,16 +74,15 @@ export async function runBurstPhase(options: {
   const context = { now: stack.clock.now(), unsubscribeKey: '' };
   const tokens = Array.from({ length: bookings }, (_, i) => `${options.tokenPrefix}${String(i).padStart(6, '0')}`);
   const tokenOfAddress = new Map(tokens.map((token) => [ids(token).email, token]));
+  const tokenOf = new Map([...tokenOfAddress, ...tokens.map((token) => [ids(token).bookingId, token] as const)]);
   const publishedAt = new Map<string, number>();
   const confirmedAt = new Map<string, number>();
   let resolveAll: () => void = () => undefined;
   const allConfirmed = new Promise<void>((resolve) => (resolveAll = resolve));
-  const stop = options.observe((call) => {
-    if (call.command !== 'SendEmailCommand' || call.error) return;
-    const to = (call.input.Destination as { ToAddresses?: string[] } | undefined)?.ToAddresses?.[0];
-    const token = to && tokenOfAddress.get(to);
+  const stop = options.observe((addressOrBookingId, at) => {
+    const token = tokenOf.get(addressOrBookingId);
     if (!token || confirmedAt.has(token)) return;
-    confirmedAt.set(token, call.endedAt);
+    confirmedAt.set(token, at);
     if (confirmedAt.size === bookings) resolveAll();
   });
 

@@ -16,6 +16,8 @@ export interface BenchFigures {
   burst: BurstFigures;
   /** The busy minute's burst, run before the big one (not in a --quick run). */
   smallBurst?: BurstFigures;
+  /** The same bursts on a stack whose functions run in workers, as `npm start` runs them (not in a --quick run). */
+  workerBursts?: { smallBurst?: BurstFigures; burst: BurstFigures };
   cost: LifecycleCost;
 }
 
@@ -68,7 +70,8 @@ export function summary(figures: BenchFigures) {
   const overCallTarget = figures.functions
     .filter((f) => f.warmSdkCalls.length > callTarget(f.name))
     .map((f) => ({ name: f.name, calls: f.warmSdkCalls.length, target: callTarget(f.name) }));
-  const { smallBurst, burst } = figures;
+  // Judged where a developer meets them: the stack as npm start runs it, when it was measured.
+  const { smallBurst, burst } = figures.workerBursts ?? figures;
   return {
     worstColdStartRatio: worstCold,
     coldStartWithinTarget: worstCold <= TARGETS.coldStartRatio,
@@ -91,6 +94,18 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
   const m = machine();
   const s = summary(figures);
   const { burst, cost } = figures;
+  const judged = figures.workerBursts ?? figures;
+  const judgedWhere = figures.workerBursts ? ' (functions in workers)' : '';
+  const burstLine = (run: BurstFigures) =>
+    `${run.bookings} BookingCreated published in batches of 10 in ${run.publishSeconds.toFixed(1)} s; ` +
+    `every confirmation handed to SES after ${run.secondsToAllConfirmations.toFixed(1)} s ` +
+    `(${run.eventsPerSecond.toFixed(0)} events/s); publish → email p50 ${ms(run.latencyMs.p50)}, p95 ${ms(run.latencyMs.p95)}, p99 ${ms(run.latencyMs.p99)}, max ${ms(run.latencyMs.max)}; ` +
+    `${run.confirmationsOnce} patients got exactly one confirmation, ${run.duplicates} more than one, ${run.missing} none; ${run.deadLetters} dead letters.`;
+  const runs = (pair: { smallBurst?: BurstFigures; burst: BurstFigures }) =>
+    [pair.smallBurst, pair.burst]
+      .filter((run): run is BurstFigures => run !== undefined)
+      .map(burstLine)
+      .join(' Then ');
   const lines = [
     `Generated ${generatedAt.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${m.cpu}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}.`,
     `Cold starts: median of ${figures.options.coldTrials} fresh processes each; warm: ${figures.options.warmInvocations} invocations.`,
@@ -120,12 +135,12 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
             : `over: ${s.overCallTarget.map((f) => `${f.name} ${f.calls}`).join(', ')}`,
           s.overCallTarget.length === 0 ? 'met' : '**not met**',
         ],
-        ...(figures.smallBurst && s.smallBurstWithinTarget !== undefined
+        ...(judged.smallBurst && s.smallBurstWithinTarget !== undefined
           ? [
               [
-                `${figures.smallBurst.bookings}-booking burst: rate, p95 publish → email`,
+                `${judged.smallBurst.bookings}-booking burst${judgedWhere}: rate, p95 publish → email`,
                 `≥ ${TARGETS.smallBurst.eventsPerSecond}/s, ≤ ${TARGETS.smallBurst.p95Ms / 1000} s`,
-                `${figures.smallBurst.eventsPerSecond.toFixed(0)}/s, ${(figures.smallBurst.latencyMs.p95 / 1000).toFixed(2)} s`,
+                `${judged.smallBurst.eventsPerSecond.toFixed(0)}/s, ${(judged.smallBurst.latencyMs.p95 / 1000).toFixed(2)} s`,
                 s.smallBurstWithinTarget ? 'met' : '**not met**',
               ],
             ]
@@ -133,9 +148,9 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
         ...(s.burstWithinTarget !== undefined
           ? [
               [
-                `${burst.bookings}-booking burst: every confirmation sent`,
+                `${judged.burst.bookings}-booking burst${judgedWhere}: every confirmation sent`,
                 `≤ ${TARGETS.burst.seconds} s`,
-                `${burst.secondsToAllConfirmations.toFixed(1)} s`,
+                `${judged.burst.secondsToAllConfirmations.toFixed(1)} s`,
                 s.burstWithinTarget ? 'met' : '**not met**',
               ],
             ]
@@ -180,16 +195,13 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
       ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
     '',
-    `**Local stack end to end:** ${[figures.smallBurst, burst]
-      .filter((run): run is BurstFigures => run !== undefined)
-      .map(
-        (run) =>
-          `${run.bookings} BookingCreated published in batches of 10 in ${run.publishSeconds.toFixed(1)} s; ` +
-          `every confirmation handed to SES after ${run.secondsToAllConfirmations.toFixed(1)} s ` +
-          `(${run.eventsPerSecond.toFixed(0)} events/s); publish → email p50 ${ms(run.latencyMs.p50)}, p95 ${ms(run.latencyMs.p95)}, p99 ${ms(run.latencyMs.p99)}, max ${ms(run.latencyMs.max)}; ` +
-          `${run.confirmationsOnce} patients got exactly one confirmation, ${run.duplicates} more than one, ${run.missing} none; ${run.deadLetters} dead letters.`,
-      )
-      .join(' Then ')}`,
+    `**Local stack end to end**, functions in the benchmark's process (SendEmail seen as it returns): ${runs(figures)}`,
+    ...(figures.workerBursts
+      ? [
+          '',
+          `**The same, as \`npm start\` runs them** (each function from its bundle, in worker threads; a confirmation seen by booking-created's INFO line, written once it is recorded as sent): ${runs(figures.workerBursts)}`,
+        ]
+      : []),
     '',
     `**Cost of one booking lifecycle** (booking → confirmation, reminder, session → follow-up, check-in), counted over ${cost.lifecycles} lifecycles, ${PRICES.region} list prices of ${PRICES.asOf}, no free tier:`,
     '',

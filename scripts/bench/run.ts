@@ -7,10 +7,10 @@ import { output } from '../../shared/adapters/logger';
 import { handlerEnvironment, lambdaContext, LOCAL_UNSUBSCRIBE_SECRET_ID } from '../../infra/local/functions';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { LOCAL_PREFIX, LOCAL_TABLE, startLocalStackOnFreePorts, type LocalStack } from '../../infra/local/stack';
-import { runBurstPhase } from './burst-phase';
+import { confirmationLines, runBurstPhase, sdkObserver } from './burst-phase';
 import { runCostPhase, type CostObservation } from './cost-phase';
 import { runFunctionPhase } from './functions-phase';
-import { parseArguments, projectRoot } from './options';
+import { parseArguments, projectRoot, type BenchOptions } from './options';
 import { renderReport, writeFigures } from './report';
 import { observeSdkCalls, type SdkCall } from './sdk-probe';
 
@@ -56,6 +56,26 @@ export function captureStdout() {
     counter.bytes += Buffer.byteLength(text);
   };
   return { counter, print: (text: string) => write(`${text}\n`) };
+}
+
+/**
+ * The same bursts against a stack as `npm start` runs it: each function from its bundle, in worker
+ * threads of its own. A confirmation is seen by booking-created's line, since the SDK calls are
+ * made in the workers.
+ */
+async function burstsInWorkers(options: BenchOptions, log: (message: string) => void) {
+  log('starting a second local stack, its functions in workers as npm start runs them');
+  const confirmations = confirmationLines();
+  const stack = await startLocalStackOnFreePorts({ onLog: confirmations.onLog });
+  try {
+    const burstOf = (bookings: number, tokenPrefix: string) =>
+      runBurstPhase({ stack, bookings, tokenPrefix, observe: confirmations.observe, log });
+    const small = options.smallBurstBookings > 0 ? await burstOf(options.smallBurstBookings, 'ws') : undefined;
+    const big = await burstOf(options.burstBookings, 'wu');
+    return { ...(small && { smallBurst: small }), burst: big };
+  } finally {
+    await stack.stop();
+  }
 }
 
 export async function main(argv = process.argv.slice(2)) {
@@ -143,11 +163,19 @@ export async function main(argv = process.argv.slice(2)) {
       log,
     });
     const burstOf = (bookings: number, tokenPrefix: string) =>
-      runBurstPhase({ stack, bookings, tokenPrefix, observe: (listener) => observeSdkCalls(listener), log });
+      runBurstPhase({ stack, bookings, tokenPrefix, observe: sdkObserver(observeSdkCalls), log });
     const smallBurst = options.smallBurstBookings > 0 ? await burstOf(options.smallBurstBookings, 'bs') : undefined;
     const burst = await burstOf(options.burstBookings, 'bu');
+    const workerBursts = options.quick ? undefined : await burstsInWorkers(options, log);
     const { workDirectory: _where, ...settings } = options;
-    const figures = { options: settings, functions, burst, ...(smallBurst && { smallBurst }), cost };
+    const figures = {
+      options: settings,
+      functions,
+      burst,
+      ...(smallBurst && { smallBurst }),
+      ...(workerBursts && { workerBursts }),
+      cost,
+    };
     const written = await writeFigures(figures, { quick: options.quick, workDirectory });
     stdout.print(renderReport(figures));
     stdout.print(`\nFigures written to ${written.join(', ')}`);
