@@ -17,13 +17,14 @@ import { observeSdkCalls, type SdkCall } from './sdk-probe';
 /**
  * `npm run bench`: the figures in docs/PERFORMANCE.md. Starts the local stack on free ports,
  * then measures the functions (bundles, cold starts against a bare reference, warm latency),
- * the stack end to end (a burst of bookings), and what one booking lifecycle bills.
+ * the stack end to end (bursts of bookings, in this process and again on a stack whose functions
+ * run in workers as npm start runs them), and what one booking lifecycle bills.
  *
  *   npm run bench                  full run (a few minutes), rewrites docs/PERFORMANCE.md's figures
  *   npm run bench -- --quick       a small run that checks the benchmark itself works; writes nothing to docs/
  *   npm run bench -- --quick --only=booking-created,due-jobs --cold-trials=9
- *                                some functions only, more or fewer trials (also --warm, --burst, --lifecycles,
- *                                and --work-dir=<folder> instead of .bench/)
+ *                                some functions only, more or fewer trials (also --warm, --burst,
+ *                                --small-burst, --lifecycles, and --work-dir=<folder> instead of .bench/)
  */
 
 export async function startBenchStack(
