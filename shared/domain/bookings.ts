@@ -97,13 +97,21 @@ export function appointmentOf(booking: BookingRecord): Appointment | undefined {
 
 /**
  * Brings the booking's reminder schedules in line with the booking: creates what is missing,
- * removes the rest. A booking this invocation's write brought into being has none yet (only a
- * settling of its record makes them), so their list is not asked for.
+ * removes the rest. `replaced` is the record this invocation's own write replaced (null: the write
+ * created the booking): its settling left the reminders it wanted, so those are the ones there
+ * and their list is not asked for. Otherwise (a later round, a retry, a repeat) they are listed,
+ * which also clears whatever a settling that died half-way left behind.
  */
-async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord, noneYet: boolean) {
+async function syncReminders(deps: Needs<'scheduler'>, booking: BookingRecord, replaced?: BookingRecord | null) {
   const { reminderOffsetsMinutes, quietHours } = deps.settings;
-  const desired = desiredReminders(booking, reminderOffsetsMinutes, deps.clock.now(), quietHours);
-  const existing = noneYet ? [] : await deps.scheduler.list(reminderPrefix(booking.clinicId, booking.bookingId));
+  const now = deps.clock.now();
+  const desired = desiredReminders(booking, reminderOffsetsMinutes, now, quietHours);
+  const existing =
+    replaced === undefined
+      ? await deps.scheduler.list(reminderPrefix(booking.clinicId, booking.bookingId))
+      : replaced === null
+        ? []
+        : desiredReminders(replaced, reminderOffsetsMinutes, now, quietHours).map((job) => job.name);
   const wanted = new Set(desired.map((job) => job.name));
   const toRemove = existing.filter((name) => !wanted.has(name));
   const toCreate = desired.filter((job) => !existing.includes(job.name));
@@ -133,12 +141,13 @@ function attendanceUrl(
 
 /**
  * What this invocation's own write left, for the settling's first round to start from instead of
- * reading it back: whether the write created the booking, and the patient's profile as the
- * write left it (or as it was read just before, when the write did not change it).
+ * reading it back: the record the write replaced (null when it created the booking), and the
+ * patient's profile as the write left it (or as it was read just before, when the write did not
+ * change it).
  */
 interface Written {
   booking: Versioned<BookingRecord>;
-  created: boolean;
+  replaced: BookingRecord | null;
   patient?: Versioned<PatientRecord>;
 }
 
@@ -153,7 +162,7 @@ async function settleBooking(
   trigger: { type: BookingTrigger; eventId: string },
   written?: Omit<Written, 'booking'>,
 ): Promise<Omit<BookingOutcome, 'applied'> & { bookingUnchanged?: boolean }> {
-  const schedules = await syncReminders(deps, booking, written?.created === true);
+  const schedules = await syncReminders(deps, booking, written?.replaced);
   const known = written?.patient?.record.patientId === booking.patientId ? written?.patient : undefined;
   // The email is the settling's last step: the write recording it says whether the booking moved
   // since, and the read before it whether the patient's profile the email was written from did.
@@ -259,7 +268,7 @@ async function applyAndSettle(
     if (changes.length > 0) await deps.store.save(changes);
     written = next && {
       booking: { record: next, version: (current?.version ?? 0) + 1 },
-      created: current === undefined,
+      replaced: current?.record ?? null,
       ...(patient && { patient }),
     };
     return next !== undefined;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BookingCreated, SessionCompleted } from '../../../events/schemas';
-import { onBookingCreated } from '../../../shared/domain/bookings';
+import type { BookingCreated, BookingRescheduled, SessionCompleted } from '../../../events/schemas';
+import { onBookingCreated, onBookingRescheduled } from '../../../shared/domain/bookings';
 import { onSessionCompleted } from '../../../shared/domain/sessions';
 import type { PatientRecord } from '../../../shared/domain/model';
 import { createMemoryDependencies } from '../../support/memory';
@@ -80,7 +80,7 @@ describe("a new booking's confirmation, written from the booking's own write", (
 });
 
 describe("a booking's reminders, settled from its write", () => {
-  it('are not listed for a booking the write created, and are listed when it was there before', async () => {
+  it('are not listed for a booking the write created, and are listed by a settling that wrote nothing', async () => {
     const { deps } = world();
     const listed: string[] = [];
     const scheduler = {
@@ -94,10 +94,33 @@ describe("a booking's reminders, settled from its write", () => {
     const event = createdEvent(s);
     await onBookingCreated({ ...deps, scheduler }, event);
     expect(listed).toEqual([]);
-    // The same booking again (a producer's retry with a new event id): it exists, so its schedules are looked up.
+    // The same booking again (a producer's retry with a new event id): nothing to write, so the
+    // settling cannot know what an earlier one left, and looks.
     const again = await onBookingCreated({ ...deps, scheduler }, { ...event, eventId: `${event.eventId}-again` });
     expect(listed).toHaveLength(1);
     expect(again.remindersScheduled).toBe(0);
+  });
+
+  it("move with a reschedule without a list: the replaced time's reminder goes, the new one comes", async () => {
+    const { deps } = world();
+    const listed: string[] = [];
+    const scheduler = {
+      ...deps.scheduler,
+      async list(prefix: string) {
+        listed.push(prefix);
+        return deps.scheduler.list(prefix);
+      },
+    };
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    await onBookingCreated({ ...deps, scheduler }, createdEvent(s));
+    const before = await deps.scheduler.list('rem-');
+    const moved = s.rescheduled({ startsAt: '2027-03-12T10:00:00+01:00' }) as unknown as BookingRescheduled;
+    const outcome = await onBookingRescheduled({ ...deps, scheduler }, moved);
+    expect(listed).toEqual([]);
+    expect(outcome).toMatchObject({ remindersScheduled: 1, remindersRemoved: 1 });
+    const after = await deps.scheduler.list('rem-');
+    expect(after).toHaveLength(1);
+    expect(after).not.toEqual(before);
   });
 });
 
