@@ -52,7 +52,7 @@ export type Trigger =
    */
   | { readonly kind: 'queue'; readonly queue: 'due-jobs' }
   /**
-   * The table's stream, filtered to new outbox entries (OUTBOX_STREAM_FILTER), in order and in
+   * The table's stream, filtered to new outbox entries (OUTBOX_STREAM), in order and in
    * batches with partial batch responses: the first entry not done, and those after it, are
    * delivered again; after the retries, where the batch was goes to the function's on-failure queue.
    */

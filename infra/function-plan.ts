@@ -1,7 +1,7 @@
 import { eventCatalog } from '../events/catalog';
 import { secretsOf, type FunctionDescriptor, type Trigger } from '../functions/descriptor';
 import { ENV, type EnvName } from '../shared/config';
-import { OUTBOX_SORT_KEY } from '../shared/table-definition';
+import { EMAIL_SORT_KEY_PREFIX, OUTBOX_SORT_KEY } from '../shared/table-definition';
 
 /**
  * What a function's descriptor (functions/<name>/descriptor.ts) means for where and how it runs,
@@ -40,11 +40,22 @@ export const DUE_JOBS_QUEUE = {
 
 /**
  * How the outbox function reads the table's stream. Lambda's event filtering takes EventBridge's
- * pattern syntax: new outbox entries only, so removing one once published, or writing one again
- * while it waits, does not deliver it again.
+ * pattern syntax, and a record that matches any of the filters is delivered: an outbox entry
+ * written, and an email's claim marked sent, which carries its EmailSent (the claim's only write
+ * with an event). Removing an entry or a claim's event once published, or erasing a claim, is not
+ * delivered; nor is an entry written again while it waits.
  */
 export const OUTBOX_STREAM = {
-  filter: { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [OUTBOX_SORT_KEY] } } } },
+  filters: [
+    { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [OUTBOX_SORT_KEY] } } } },
+    {
+      eventName: ['MODIFY'],
+      dynamodb: {
+        Keys: { sk: { S: [{ prefix: EMAIL_SORT_KEY_PREFIX }] } },
+        NewImage: { event: { M: { detailType: { S: [{ exists: true }] } } } },
+      },
+    },
+  ],
   batchSize: 10,
   /** Attempts after the first before the batch's position goes to the on-failure queue. */
   retryAttempts: 20,

@@ -12,7 +12,8 @@ export const tableDefinition = {
   timeToLiveAttribute: 'expiresAt',
   /**
    * The table's stream carries each item as written: the outbox function reads CareLoop's own
-   * events from it (the outbox entries, OUTBOX_SORT_KEY), published once they are stored.
+   * events from it (the outbox entries, OUTBOX_SORT_KEY, and each email's claim marked sent with
+   * its EmailSent), published once they are stored.
    */
   streamViewType: 'NEW_IMAGE',
   indexes: [
@@ -27,3 +28,6 @@ export const tableDefinition = {
 
 /** The sort key of an outbox entry: what the outbox function's stream filter selects. */
 export const OUTBOX_SORT_KEY = 'OUTBOX';
+
+/** How an email's claim (the email log) sorts in its partition: `EMAIL#` and the email's key. */
+export const EMAIL_SORT_KEY_PREFIX = 'EMAIL#';

@@ -249,7 +249,7 @@ export class CareLoopFunction extends StackSection {
             bisectBatchOnError: true,
             reportBatchItemFailures: true,
             onFailure: new SqsDlq(streamFailureQueue!),
-            filters: [lambda.FilterCriteria.filter(OUTBOX_STREAM.filter)],
+            filters: OUTBOX_STREAM.filters.map((filter) => lambda.FilterCriteria.filter(filter)),
           }),
         );
         break;

@@ -558,7 +558,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       outbox = startTableStreamReader({
         endpoint: dynamo.endpoint,
         streamArn,
-        filter: OUTBOX_STREAM.filter,
+        filters: OUTBOX_STREAM.filters,
         batchSize: OUTBOX_STREAM.batchSize,
         handler: async (event) =>
           (await handlers.get(streamFunction.name)!(event, lambdaContext(name))) as DynamoDBBatchResponse,

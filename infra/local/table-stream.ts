@@ -14,8 +14,8 @@ import { matchesEventPattern, type EventPattern } from './event-pattern';
 /**
  * The event source mapping of a function that reads the table's stream, for the local stack:
  * DynamoDB Local keeps a real stream, read here with the DynamoDB Streams API and handed to the
- * handler as Lambda would: records matching the mapping's filter (the same pattern the CDK stack
- * deploys), in order, in batches, with partial batch responses. A failed record and those after
+ * handler as Lambda would: records matching any of the mapping's filters (the same patterns the
+ * CDK stack deploys), in order, in batches, with partial batch responses. A failed record and those after
  * it are delivered again after a pause; after the last attempt the batch goes to the dead letters
  * and reading goes on, as the mapping's on-failure destination does on AWS.
  */
@@ -23,7 +23,8 @@ import { matchesEventPattern, type EventPattern } from './event-pattern';
 export interface TableStreamReaderOptions {
   endpoint: string;
   streamArn: string;
-  filter: EventPattern;
+  /** Alternatives, as an event source mapping's filters: a record matching any one is delivered. */
+  filters: readonly EventPattern[];
   batchSize: number;
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
   /** Pauses before the second, third, … attempt of a failed batch; their count bounds the attempts. */
@@ -164,7 +165,9 @@ export function startTableStreamReader(options: TableStreamReaderOptions): Table
         shard.closed = true;
         describeAgain = true;
       }
-      const matching = (page.Records ?? []).filter((record) => matchesEventPattern(options.filter, record));
+      const matching = (page.Records ?? []).filter((record) =>
+        options.filters.some((filter) => matchesEventPattern(filter, record)),
+      );
       read += page.Records?.length ?? 0;
       if (matching.length > 0) await deliver(matching);
     }

@@ -5,7 +5,7 @@ import type { DynamoDBStreamEvent, EventBridgeEvent, SQSEvent } from 'aws-lambda
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { EventDetailInput } from '../../events/catalog';
-import { keys, outboxItem } from '../../shared/adapters/dynamo-store';
+import { keys } from '../../shared/adapters/dynamo-store';
 import { createPublisher } from '../../shared/adapters/event-publisher';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { eventBridgeEnvelope } from '../../infra/local/functions';
@@ -149,18 +149,25 @@ const bounceFixture = JSON.parse(
 /** Each bounce is of an email of its own: the same one again would be reported once, and then only checked. */
 const bouncedMessageId = (token: string) => `bench-${token}`;
 
-/** The EmailSent entry book(token) leaves in the outbox: its booking's confirmation, once sent. */
+/** The EmailSent book(token) leaves for the outbox: its booking's confirmation, once sent. */
 const confirmationSentId = (token: string) =>
   ownEventId('EmailSent', BENCH_CLINIC, ids(token).bookingId, 'confirmation');
 
 /**
- * The table stream's record of that entry, as the outbox function's event source mapping hands it
- * over. Only the keys must match the table's: the function publishes the image it is given.
+ * The table stream's record of the confirmation's claim marked sent, carrying its EmailSent, as
+ * the outbox function's event source mapping hands it over. Only the keys must match the table's:
+ * the function publishes the image it is given.
  */
-function outboxInsert(token: string, { now }: ScenarioContext): DynamoDBStreamEvent {
+function confirmationMarkedSent(token: string, { now }: ScenarioContext): DynamoDBStreamEvent {
   const { patientId, bookingId } = ids(token);
   const eventId = confirmationSentId(token);
-  const item = outboxItem({
+  const claimKey = keys.email({ clinicId: BENCH_CLINIC, patientId, bookingId, key: 'confirmation' });
+  const item = {
+    ...claimKey,
+    kind: 'confirmation',
+    status: 'sent',
+    messageId: `bench-${token}`,
+    sentAt: now.toISOString(),
     event: ownEvent('EmailSent', {
       eventId,
       occurredAt: now.toISOString(),
@@ -170,19 +177,19 @@ function outboxInsert(token: string, { now }: ScenarioContext): DynamoDBStreamEv
       kind: 'confirmation',
       messageId: `bench-${token}`,
     }),
-  });
+  };
   const image = marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true });
   return {
     Records: [
       {
         eventID: randomUUID(),
-        eventName: 'INSERT',
+        eventName: 'MODIFY',
         eventVersion: '1.1',
         eventSource: 'aws:dynamodb',
         eventSourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/careloop/stream/bench`,
         awsRegion: REGION,
         dynamodb: {
-          Keys: marshall(keys.outboxEntry(BENCH_CLINIC, eventId)) as never,
+          Keys: marshall(claimKey) as never,
           NewImage: image as never,
           SequenceNumber: String(Date.now()),
           SizeBytes: JSON.stringify(image).length,
@@ -385,9 +392,9 @@ export const scenarios: Scenario[] = [
   },
   {
     functionName: 'outbox',
-    // The booking's confirmation leaves an EmailSent entry; the function is handed its stream record.
+    // The booking's confirmation leaves its claim carrying EmailSent; the function is handed its stream record.
     setup: (token, context) => [book(token, context)],
-    event: outboxInsert,
+    event: confirmationMarkedSent,
     succeeded: (result) => (result as { batchItemFailures?: unknown[] }).batchItemFailures?.length === 0,
     derivedIds: (token) => [confirmationSentId(token)],
     holdsOutbox: true,

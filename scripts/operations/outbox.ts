@@ -1,11 +1,12 @@
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { OUTBOX_STREAM } from '../../infra/function-plan';
-import { OUTBOX_SORT_KEY } from '../../shared/table-definition';
+import { EMAIL_SORT_KEY_PREFIX, OUTBOX_SORT_KEY } from '../../shared/table-definition';
 
 /**
  * Outbox entries the stream gave up on (the outbox function's on-failure queue: after its retries,
- * or once the stream's day had passed) stay in the table: a published one is removed. This finds them
+ * or once the stream's day had passed) stay in the table: a published one is removed (an email's
+ * claim keeps its EmailSent until it is published, then drops it). This finds them
  * and hands them to the outbox function as its stream would, in batches, so they are published
  * (and their staff alerts sent) by the deployed code with its own role; what was published
  * meanwhile is skipped there.
@@ -37,7 +38,8 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
     if (batch.length === 0) return;
     const records = batch.map((item, index) => ({
       eventID: `republish-${outcome.handedOver + index}`,
-      eventName: 'INSERT' as const,
+      // As the stream has it: an entry is inserted; a claim is modified (marked sent) with its event.
+      eventName: item.sk?.S === OUTBOX_SORT_KEY ? ('INSERT' as const) : ('MODIFY' as const),
       eventSource: 'aws:dynamodb',
       dynamodb: {
         Keys: { pk: item.pk!, sk: item.sk! },
@@ -63,9 +65,10 @@ export async function republishOutbox(options: RepublishOptions): Promise<Republ
     const page = await client.send(
       new ScanCommand({
         TableName: tableName,
-        FilterExpression: '#sk = :outbox',
-        ExpressionAttributeNames: { '#sk': 'sk' },
-        ExpressionAttributeValues: { ':outbox': { S: OUTBOX_SORT_KEY } },
+        // Outbox entries, and emails' claims still carrying their EmailSent (removed once published).
+        FilterExpression: '#sk = :outbox OR (begins_with(#sk, :email) AND attribute_exists(#event))',
+        ExpressionAttributeNames: { '#sk': 'sk', '#event': 'event' },
+        ExpressionAttributeValues: { ':outbox': { S: OUTBOX_SORT_KEY }, ':email': { S: EMAIL_SORT_KEY_PREFIX } },
         ConsistentRead: true,
         ExclusiveStartKey: startKey,
       }),

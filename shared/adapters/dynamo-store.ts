@@ -9,6 +9,7 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
   TransactWriteItemsCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
   type Put,
@@ -35,9 +36,10 @@ import {
   type RecordChange,
   type StaffAlertRequest,
   type Store,
+  type StoredOutboxEntry,
 } from '../domain/ports';
 import { expiresAtOf, type Retention } from '../retention';
-import { OUTBOX_SORT_KEY, tableDefinition } from '../table-definition';
+import { EMAIL_SORT_KEY_PREFIX, OUTBOX_SORT_KEY, tableDefinition } from '../table-definition';
 
 /** How long a processed-event marker is kept: well past EventBridge's 24 h retry window and archive replays of a month. */
 const PROCESSED_MARKER_DAYS = 35;
@@ -61,7 +63,7 @@ export const keys = {
       claim.bookingId !== undefined
         ? `C#${claim.clinicId}#B#${claim.bookingId}`
         : keys.patientPartition(claim.clinicId, claim.patientId),
-    sk: `EMAIL#${claim.key}`,
+    sk: `${EMAIL_SORT_KEY_PREFIX}${claim.key}`,
   }),
   clinicProfile: (clinicId: string) => ({ pk: `C#${clinicId}#CLINIC`, sk: 'PROFILE' }),
   /** A patient's latest answer to one answer page, in their partition. */
@@ -136,11 +138,26 @@ function processedMarker(clinicId: string, detailType: string, eventId: string, 
   };
 }
 
-/** The entry as the outbox item holds it (its stream image, unmarshalled). */
-export function outboxEntryOf(item: Record<string, unknown>): OutboxEntry | undefined {
+/**
+ * The entry an item holds (its stream image, unmarshalled), with where it is: an outbox entry
+ * (OUTBOX_SORT_KEY), or an email's claim marked sent, which carries its EmailSent itself.
+ */
+export function storedOutboxEntryOf(item: Record<string, unknown>): StoredOutboxEntry | undefined {
   const event = item.event as OutboxEntry['event'] | undefined;
   if (!event || typeof event !== 'object' || typeof event.detailType !== 'string') return undefined;
-  return { event, ...(item.staffAlert !== undefined && { staffAlert: item.staffAlert as StaffAlertRequest }) };
+  if (typeof item.pk !== 'string' || typeof item.sk !== 'string') return undefined;
+  return {
+    entry: { event, ...(item.staffAlert !== undefined && { staffAlert: item.staffAlert as StaffAlertRequest }) },
+    storedAt: JSON.stringify({ pk: item.pk, sk: item.sk }),
+  };
+}
+
+/** The key an entry's storedAt names (what storedOutboxEntryOf gave). */
+function keyOfStoredEntry(storedAt: string): { pk: string; sk: string } {
+  const key = JSON.parse(storedAt) as { pk?: unknown; sk?: unknown };
+  if (typeof key.pk !== 'string' || typeof key.sk !== 'string')
+    throw new Error(`not where an outbox entry is: ${storedAt}`);
+  return { pk: key.pk, sk: key.sk };
 }
 
 /**
@@ -379,7 +396,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       else if (sk.startsWith('PLAN#')) holdings.plans.push(data);
       else if (sk.startsWith('RESPONSE#')) holdings.responses.push(data);
       else if (sk.startsWith('EXPORT#')) holdings.exports.push(data);
-      else if (sk.startsWith('EMAIL#')) holdings.emails.push(emailLogEntryOf(item, undefined));
+      else if (sk.startsWith(EMAIL_SORT_KEY_PREFIX)) holdings.emails.push(emailLogEntryOf(item, undefined));
       if (sk.startsWith('SESSION#') || sk.startsWith('RESPONSE#')) {
         bookingIds.add((data as { bookingId: string }).bookingId);
       }
@@ -412,7 +429,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       if (booking?.patientId !== undefined && booking.patientId !== patientId) continue;
       for (const item of items) {
         itemKeys.push({ pk: String(item.pk), sk: String(item.sk) });
-        if (String(item.sk).startsWith('EMAIL#')) holdings.emails.push(emailLogEntryOf(item, bookingId));
+        if (String(item.sk).startsWith(EMAIL_SORT_KEY_PREFIX)) holdings.emails.push(emailLogEntryOf(item, bookingId));
       }
       if (booking) holdings.bookings.push(booking);
     }
@@ -545,33 +562,33 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
     async recordEmailSent(claim, messageId, sentAt, outbox, settledFrom) {
       // Counted again from the send, which the log records; `off` leaves the claim without one.
       const expiresAt = expiresAtOf(sentAt, retention);
-      const record: TransactWriteItem[] = [
-        {
-          Update: {
-            TableName: tableName,
-            Key: marshall(keys.email(claim)),
-            UpdateExpression: `SET #status = :sent, messageId = :messageId, sentAt = :sentAt${
-              expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'
-            }`,
-            ConditionExpression: '#token = :token',
-            ExpressionAttributeNames: {
-              '#status': 'status',
-              '#token': 'token',
-              ...(expiresAt !== undefined && { '#expiresAt': tableDefinition.timeToLiveAttribute }),
-            },
-            ExpressionAttributeValues: marshall({
-              ':sent': 'sent',
-              ':messageId': messageId,
-              ':sentAt': sentAt.toISOString(),
-              ':token': claim.token,
-              ...(expiresAt !== undefined && { ':expiresAt': expiresAt }),
-            }),
-          },
+      // The claim carries its EmailSent: the stream's record of this write is the outbox entry
+      // (storedOutboxEntryOf), so recording an email writes one item, not a claim and an entry.
+      const markSent = {
+        TableName: tableName,
+        Key: marshall(keys.email(claim)),
+        UpdateExpression: `SET #status = :sent, messageId = :messageId, sentAt = :sentAt, #event = :event${
+          outbox.staffAlert === undefined ? '' : ', staffAlert = :staffAlert'
+        }${expiresAt === undefined ? '' : ', #expiresAt = :expiresAt'}`,
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#token': 'token',
+          '#event': 'event',
+          ...(expiresAt !== undefined && { '#expiresAt': tableDefinition.timeToLiveAttribute }),
         },
-        { Put: versionedPut(tableName, { type: 'outbox', entry: outbox }, retention) },
-      ];
+        ExpressionAttributeValues: toItem({
+          ':sent': 'sent',
+          ':messageId': messageId,
+          ':sentAt': sentAt.toISOString(),
+          ':event': outbox.event,
+          ':staffAlert': outbox.staffAlert,
+          ':token': claim.token,
+          ':expiresAt': expiresAt,
+        }),
+      };
       if (settledFrom === undefined || claim.bookingId === undefined) {
-        await client.send(new TransactWriteItemsCommand({ TransactItems: record }));
+        await client.send(new UpdateItemCommand(markSent));
         return;
       }
       const bookingCheck: TransactWriteItem = {
@@ -583,18 +600,19 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
         },
       };
       try {
-        await client.send(new TransactWriteItemsCommand({ TransactItems: [...record, bookingCheck] }));
+        await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: markSent }, bookingCheck] }));
         return { bookingUnchanged: true };
       } catch (error) {
-        const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+        const [claimReason, bookingReason] =
+          error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
         // A conflict on the booking is a write to it landing now: changed, as far as settling goes.
         const onlyTheBookingChanged =
-          ['ConditionalCheckFailed', 'TransactionConflict'].includes(reasons[record.length]?.Code ?? '') &&
-          reasons.slice(0, record.length).every((reason) => !reason.Code || reason.Code === 'None');
+          ['ConditionalCheckFailed', 'TransactionConflict'].includes(bookingReason?.Code ?? '') &&
+          (!claimReason?.Code || claimReason.Code === 'None');
         if (!onlyTheBookingChanged) throw error;
       }
       // The email went out: it is recorded all the same, and the caller settles the booking again.
-      await client.send(new TransactWriteItemsCommand({ TransactItems: record }));
+      await client.send(new UpdateItemCommand(markSent));
       return { bookingUnchanged: false };
     },
 
@@ -674,24 +692,30 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return Item !== undefined;
     },
 
-    async pendingOutboxEntries(clinicId, eventIds) {
+    async pendingOutboxEntries(storedAt) {
       const pending = new Set<string>();
       // BatchGetItem takes 100 keys at most; an outbox batch is far smaller, but each call is bounded.
-      for (let index = 0; index < eventIds.length; index += 100) {
-        let requested: Record<string, AttributeValue>[] = eventIds
+      for (let index = 0; index < storedAt.length; index += 100) {
+        let requested: Record<string, AttributeValue>[] = storedAt
           .slice(index, index + 100)
-          .map((eventId) => marshall(keys.outboxEntry(clinicId, eventId)));
+          .map((where) => marshall(keyOfStoredEntry(where)));
         while (requested.length > 0) {
           const { Responses, UnprocessedKeys } = await client.send(
             new BatchGetItemCommand({
               RequestItems: {
-                [tableName]: { Keys: requested, ConsistentRead: true, ProjectionExpression: 'event.detail.eventId' },
+                [tableName]: {
+                  Keys: requested,
+                  ConsistentRead: true,
+                  ProjectionExpression: 'pk, sk, #event.detailType',
+                  ExpressionAttributeNames: { '#event': 'event' },
+                },
               },
             }),
           );
+          // An item without its event: a claim whose EmailSent is published (or one erased since).
           for (const item of Responses?.[tableName] ?? []) {
-            const found = unmarshall(item) as { event?: { detail?: { eventId?: string } } };
-            if (found.event?.detail?.eventId) pending.add(found.event.detail.eventId);
+            const found = storedOutboxEntryOf(unmarshall(item));
+            if (found) pending.add(found.storedAt);
           }
           requested = UnprocessedKeys?.[tableName]?.Keys ?? [];
         }
@@ -723,10 +747,27 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       ]);
     },
 
-    async removeOutboxEntry(clinicId, eventId) {
-      await client.send(
-        new DeleteItemCommand({ TableName: tableName, Key: marshall(keys.outboxEntry(clinicId, eventId)) }),
-      );
+    async removeOutboxEntry(storedAt) {
+      const key = keyOfStoredEntry(storedAt);
+      if (key.sk === OUTBOX_SORT_KEY) {
+        await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(key) }));
+        return;
+      }
+      // A claim keeps its record of the email; only the event it carried for the outbox goes.
+      try {
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: marshall(key),
+            UpdateExpression: 'REMOVE #event, staffAlert',
+            // Never an item of keys alone where an erasure removed the claim meanwhile.
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#event': 'event' },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     },
 
     async markEventProcessed(clinicId, detailType, eventId, consumer, at) {

@@ -1,11 +1,12 @@
 import { staffAlertEmail } from '../email/staff-alert';
-import { METRIC_NAMES, type Needs, type OutboxEntry } from './ports';
+import { METRIC_NAMES, type Needs, type OutboxEntry, type StoredOutboxEntry } from './ports';
 import { sendOnce } from './send-once';
 
 /**
  * The outbox: every event CareLoop publishes is first written to the table together with the
  * change it reports (an email's claim marked sent, a plan noted at risk, an answer recorded), so
- * that either both happen or neither. The table's stream hands each new entry to the outbox
+ * that either both happen or neither; the store may keep it on the changed item itself (an
+ * EmailSent on its claim), and says where (StoredOutboxEntry). The table's stream hands each new entry to the outbox
  * function, which publishes it here, sends the staff alert that goes with it, and removes it: the
  * table keeps no copy of what the bus has (an erasure need not look for them). A failure leaves
  * the entry and those after it to the stream's retries: nothing is dropped. A retry skips what is
@@ -17,8 +18,7 @@ import { sendOnce } from './send-once';
  */
 
 /** One entry as the stream delivers it, with its position there (what a retry resumes from). */
-export interface OutboxDelivery {
-  entry: OutboxEntry;
+export interface OutboxDelivery extends StoredOutboxEntry {
   position: string;
 }
 
@@ -35,18 +35,14 @@ export async function deliverOutbox(
   deliveries: readonly OutboxDelivery[],
 ): Promise<OutboxOutcome> {
   const outcome: OutboxOutcome = { published: 0, alreadyPublished: 0 };
-  const pending = new Set<string>();
+  let pending: Set<string>;
   try {
-    for (const [clinicId, eventIds] of byClinic(deliveries)) {
-      for (const eventId of await deps.store.pendingOutboxEntries(clinicId, eventIds))
-        pending.add(`${clinicId}/${eventId}`);
-    }
+    pending = await deps.store.pendingOutboxEntries([...new Set(deliveries.map(({ storedAt }) => storedAt))]);
   } catch (error) {
     return { ...outcome, failedAt: deliveries[0]?.position, error };
   }
-  for (const { entry, position } of deliveries) {
-    const { clinicId, eventId } = entry.event.detail;
-    if (!pending.has(`${clinicId}/${eventId}`)) {
+  for (const { entry, storedAt, position } of deliveries) {
+    if (!pending.has(storedAt)) {
       outcome.alreadyPublished++;
       continue;
     }
@@ -54,8 +50,8 @@ export async function deliverOutbox(
       await deps.events.publish(entry.event);
       deps.metrics?.count(METRIC_NAMES.eventsPublished, { detailType: entry.event.detailType });
       if (entry.staffAlert) await alertStaff(deps, entry);
-      await deps.store.removeOutboxEntry(clinicId, eventId);
-      pending.delete(`${clinicId}/${eventId}`);
+      await deps.store.removeOutboxEntry(storedAt);
+      pending.delete(storedAt);
       outcome.published++;
     } catch (error) {
       // Order is kept: this entry and every one after it come again.
@@ -63,15 +59,6 @@ export async function deliverOutbox(
     }
   }
   return outcome;
-}
-
-function byClinic(deliveries: readonly OutboxDelivery[]): Map<string, string[]> {
-  const groups = new Map<string, string[]>();
-  for (const { entry } of deliveries) {
-    const { clinicId, eventId } = entry.event.detail;
-    groups.set(clinicId, [...(groups.get(clinicId) ?? []), eventId]);
-  }
-  return groups;
 }
 
 /**

@@ -247,10 +247,13 @@ export interface Store {
    */
   saveOutboxEntryOnce(entry: OutboxEntry, writer: string, at: Date): Promise<boolean>;
 
-  /** Of these outbox entries (by event id), those still in the table: not published yet. */
-  pendingOutboxEntries(clinicId: string, eventIds: readonly string[]): Promise<Set<string>>;
+  /**
+   * Of these outbox entries (by where the store keeps them: StoredOutboxEntry.storedAt), those
+   * still waiting there: not published yet.
+   */
+  pendingOutboxEntries(storedAt: readonly string[]): Promise<Set<string>>;
   /** Removes a published entry: the table keeps no copy of what the bus now has. */
-  removeOutboxEntry(clinicId: string, eventId: string): Promise<void>;
+  removeOutboxEntry(storedAt: string): Promise<void>;
 }
 
 export interface UpcomingBooking {
@@ -281,6 +284,15 @@ export interface OutboxEntry {
   event: OwnEvent;
   /** For an AttentionNeeded: the clinic's staff are emailed (ids and reason codes only). */
   staffAlert?: StaffAlertRequest;
+}
+
+/**
+ * An outbox entry as the store hands it over, with where it keeps it: opaque to the domain, which
+ * only gives it back to ask whether the entry still waits and to remove it once published.
+ */
+export interface StoredOutboxEntry {
+  entry: OutboxEntry;
+  storedAt: string;
 }
 
 export interface StaffAlertRequest {

@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { outboxEntryOf } from '../adapters/dynamo-store';
+import { storedOutboxEntryOf } from '../adapters/dynamo-store';
 import { injectLambdaContext } from '../adapters/logger';
 import { deliverOutbox, type OutboxDelivery } from '../domain/outbox';
 import { errorName, publishMetrics } from './handlers';
@@ -10,7 +10,7 @@ import { logger, runtime } from './runtime';
 import type { Wiring } from './wiring';
 
 /**
- * The consumer of the table's stream, filtered to new outbox entries (OUTBOX_STREAM_FILTER): it
+ * The consumer of the table's stream, filtered to new outbox entries (OUTBOX_STREAM): it
  * publishes CareLoop's own events and the staff alerts that go with them (shared/domain/outbox.ts).
  * A failure reports the first entry not done, so the stream delivers it and those after it again,
  * in order; a record that is not an outbox entry at all is logged and left, since no retry makes
@@ -23,15 +23,15 @@ export function createOutboxHandler(wiring: Wiring<'events' | 'mailer'>) {
     for (const record of event.Records) {
       const position = record.dynamodb?.SequenceNumber;
       const image = record.dynamodb?.NewImage;
-      const entry = image && outboxEntryOf(unmarshall(image as Record<string, AttributeValue>));
-      if (!position || !entry) {
+      const stored = image && storedOutboxEntryOf(unmarshall(image as Record<string, AttributeValue>));
+      if (!position || !stored) {
         logger.error('outbox record unreadable', {
           position: position ?? 'none',
           eventName: record.eventName ?? 'none',
         });
         continue;
       }
-      deliveries.push({ entry, position });
+      deliveries.push({ ...stored, position });
     }
     const outcome = await deliverOutbox(dependencies, deliveries);
     const fields = { published: outcome.published, alreadyPublished: outcome.alreadyPublished };

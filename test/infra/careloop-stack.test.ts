@@ -205,10 +205,20 @@ describe('CareLoopStack with default settings', () => {
         MaximumRecordAgeInSeconds: 24 * 3600,
         MaximumRetryAttempts: 20,
       });
-      // Only insertions of outbox entries: a rewrite or the published mark never delivers one again.
+      // Insertions of outbox entries, and emails' claims written with their EmailSent: a rewrite,
+      // the removal once published or an erasure never delivers one again.
       expect(
         properties.FilterCriteria.Filters.map((filter: { Pattern: string }) => JSON.parse(filter.Pattern)),
-      ).toEqual([{ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['OUTBOX'] } } } }]);
+      ).toEqual([
+        { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['OUTBOX'] } } } },
+        {
+          eventName: ['MODIFY'],
+          dynamodb: {
+            Keys: { sk: { S: [{ prefix: 'EMAIL#' }] } },
+            NewImage: { event: { M: { detailType: { S: [{ exists: true }] } } } },
+          },
+        },
+      ]);
       const queueId = properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0] as string;
       expect(resources[queueId]?.Type).toBe('AWS::SQS::Queue');
     });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { parsePublishedEvent } from '../../events/published';
 import { republishOutbox } from '../../scripts/operations/outbox';
@@ -63,8 +64,74 @@ describe('EmailSent', () => {
     const sent = await emailsSentTo(s.patientId);
     expect(sent).toHaveLength(1);
     expect(harness.outboxDeadLetters).toEqual([]);
-    // Published, then removed: the table keeps no copy of what the bus has.
-    expect((await harness.items()).filter((item) => item.sk === 'OUTBOX')).toEqual([]);
+    // Published, then removed: the table keeps no copy of what the bus has. The email's claim
+    // carried its EmailSent until then, and keeps only its record of the email.
+    const items = await harness.items();
+    expect(items.filter((item) => item.sk === 'OUTBOX' || item.event !== undefined)).toEqual([]);
+    expect(
+      items.filter((item) => item.pk === `C#riverside#B#${s.bookingId}` && item.sk === 'EMAIL#confirmation'),
+    ).toEqual([expect.objectContaining({ status: 'sent', messageId: sent[0]!.detail.messageId })]);
+  });
+});
+
+describe("EmailSent, carried by the email's claim", () => {
+  /** The stream's record of a claim marked sent: what the outbox function reads. */
+  const claimRecord = (claim: Record<string, unknown>, sequenceNumber: string) => ({
+    Records: [
+      {
+        eventID: `again-${sequenceNumber}`,
+        eventName: 'MODIFY',
+        eventSource: 'aws:dynamodb',
+        dynamodb: {
+          Keys: marshall({ pk: claim.pk, sk: claim.sk }),
+          NewImage: marshall(claim, { removeUndefinedValues: true }),
+          SequenceNumber: sequenceNumber,
+          StreamViewType: 'NEW_IMAGE',
+        },
+      },
+    ],
+  });
+  const confirmationClaim = async (bookingId: string) =>
+    (await harness.items()).find(
+      (item) => item.pk === `C#riverside#B#${bookingId}` && item.sk === 'EMAIL#confirmation',
+    );
+
+  it('is not published again when the stream delivers the claim once more after it was', async () => {
+    const s = scenario();
+    await harness.publish('BookingCreated', s.created());
+    const [published] = await emailsSentTo(s.patientId);
+    const claim = await confirmationClaim(s.bookingId);
+    expect(claim).toMatchObject({ status: 'sent' });
+    expect(claim).not.toHaveProperty('event');
+
+    // A retry of an old batch: the claim as it was when marked sent.
+    const result = await harness.invoke(
+      'outbox',
+      claimRecord(
+        { ...claim, event: { source: 'careloop.email', detailType: 'EmailSent', detail: published!.detail } },
+        '1',
+      ),
+    );
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await emailsSentTo(s.patientId)).toHaveLength(1);
+  });
+
+  it('is dropped with the claim when its patient is erased before it was published, and the claim stays erased', async () => {
+    const s = scenario();
+    harness.failNextPublishes(1000);
+    await harness.publish('BookingCreated', s.created());
+    await harness.settled();
+    const waiting = await confirmationClaim(s.bookingId);
+    expect(waiting).toMatchObject({ status: 'sent', event: { detailType: 'EmailSent' } });
+
+    harness.failNextPublishes(0);
+    await harness.publish('PatientErasureRequested', s.erasureRequested({ occurredAt: new Date().toISOString() }));
+    expect(await confirmationClaim(s.bookingId)).toBeUndefined();
+    // The stream's retry of the claim's record finds it gone: nothing published, nothing written back.
+    const result = await harness.invoke('outbox', claimRecord(waiting!, '2'));
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(await emailsSentTo(s.patientId)).toEqual([]);
+    expect(await confirmationClaim(s.bookingId)).toBeUndefined();
   });
 });
 

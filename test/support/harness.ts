@@ -164,7 +164,7 @@ export async function createHarness(
   stream.outbox = startTableStreamReader({
     endpoint: inject('dynamoEndpoint'),
     streamArn,
-    filter: OUTBOX_STREAM.filter,
+    filters: OUTBOX_STREAM.filters,
     batchSize: OUTBOX_STREAM.batchSize,
     handler: async (event) =>
       (await handlers[outboxRoute.name]!(event, lambdaContext(outboxRoute.name))) as DynamoDBBatchResponse,

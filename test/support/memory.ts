@@ -191,15 +191,16 @@ export function createMemoryStore(): Store & {
       addToOutbox(entry);
       return true;
     },
-    pendingOutboxEntries: async (clinicId, eventIds) =>
+    // Where the memory store keeps an entry: its clinic and event id.
+    pendingOutboxEntries: async (storedAt) =>
       new Set(
-        eventIds.filter(
-          (eventId) =>
-            !published.has(`${clinicId}/${eventId}`) &&
-            outbox.some((entry) => entry.event.detail.clinicId === clinicId && entry.event.detail.eventId === eventId),
+        storedAt.filter(
+          (where) =>
+            !published.has(where) &&
+            outbox.some((entry) => `${entry.event.detail.clinicId}/${entry.event.detail.eventId}` === where),
         ),
       ),
-    removeOutboxEntry: async (clinicId, eventId) => void published.add(`${clinicId}/${eventId}`),
+    removeOutboxEntry: async (storedAt) => void published.add(storedAt),
     async getPatientHoldings(clinicId, patientId) {
       const bookings = inPartition<BookingRecord>(`booking/${clinicId}/`)
         .map(({ record }) => record)
