@@ -126,12 +126,17 @@ export function desiredPlanCheck(
   };
 }
 
-/** Brings the patient's plan check in line with their records: creates what is missing, removes the rest. */
+/**
+ * Brings the patient's plan check in line with their records: creates what is missing, removes the
+ * rest. `noneScheduled`: the caller's own write gave the patient their first plan, so no check can
+ * be scheduled yet and none is listed.
+ */
 export async function syncPlanCheck(
   deps: Needs<'scheduler'>,
   clinicId: string,
   patientId: string,
   known?: PatientFile,
+  { noneScheduled = false }: { noneScheduled?: boolean } = {},
 ): Promise<{ planChecksScheduled: number; planChecksRemoved: number }> {
   const file = known ?? (await deps.store.getPatientFile(clinicId, patientId));
   // Checks are made for plans only, and plans are never deleted (but by erasure, with their checks).
@@ -139,7 +144,9 @@ export async function syncPlanCheck(
   const now = deps.clock.now();
   const upcoming = await deps.store.nextActiveBookingAfter(clinicId, patientId, now);
   const desired = desiredPlanCheck(file, upcoming, now, deps.settings);
-  const existing = await deps.scheduler.list(planCheckPrefix(clinicId, patientId));
+  // Two first plans written at once each schedule theirs: the next sync (a session, a booking, the
+  // check itself when it fires, which judges from a read) lists and removes the one left over.
+  const existing = noneScheduled ? [] : await deps.scheduler.list(planCheckPrefix(clinicId, patientId));
   const toRemove = existing.filter((name) => name !== desired?.name);
   const create = desired !== undefined && !existing.includes(desired.name);
   if (create) await deps.scheduler.ensure(desired);
@@ -151,8 +158,10 @@ export async function syncPlanCheck(
 export async function onTreatmentPlanCreated(deps: Needs<'scheduler'>, event: TreatmentPlanCreated) {
   let erased = false;
   let settled: PatientFile | undefined;
+  let firstPlan = false;
   const applied = await withOptimisticRetry(async () => {
     const file = await deps.store.getPatientFile(event.clinicId, event.patientId);
+    firstPlan = file.plans.length === 0;
     erased = erasedSince(file.patient?.record, event.occurredAt);
     if (erased) return false;
     const current = file.plans.find((entry) => entry.record.planId === event.plan.planId);
@@ -175,6 +184,8 @@ export async function onTreatmentPlanCreated(deps: Needs<'scheduler'>, event: Tr
     const { clinicId, patientId, eventId } = event;
     return { applied, ...ignoredAfterErasure(deps, 'TreatmentPlanCreated', { clinicId, patientId, eventId }) };
   }
-  const checks = await syncPlanCheck(deps, event.clinicId, event.patientId, settled);
+  const checks = await syncPlanCheck(deps, event.clinicId, event.patientId, settled, {
+    noneScheduled: applied && firstPlan,
+  });
   return { applied, ...checks };
 }

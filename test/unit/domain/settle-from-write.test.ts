@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { BookingCreated, BookingRescheduled, SessionCompleted } from '../../../events/schemas';
+import type {
+  BookingCreated,
+  BookingRescheduled,
+  SessionCompleted,
+  TreatmentPlanCreated,
+} from '../../../events/schemas';
 import { onBookingCreated, onBookingRescheduled } from '../../../shared/domain/bookings';
+import { onTreatmentPlanCreated } from '../../../shared/domain/plans';
 import { onSessionCompleted } from '../../../shared/domain/sessions';
 import type { PatientRecord } from '../../../shared/domain/model';
 import { createMemoryDependencies } from '../../support/memory';
@@ -149,5 +155,36 @@ describe("a session's follow-up, written from the session's own write", () => {
     const outcome = await onSessionCompleted(deps, completed(s));
     expect(outcome.followUp).toBe('sent');
     expect(mailer.sent.map((email) => email.to)).toEqual([s.email, `new.${s.email}`]);
+  });
+});
+
+describe("a plan's check, settled from the plan's write", () => {
+  it("is scheduled without a list for the patient's first plan, and listed once they have one", async () => {
+    const { deps } = world();
+    const listed: string[] = [];
+    const jobs = () => deps.scheduler.list('pln-');
+    const scheduler = {
+      ...deps.scheduler,
+      async list(prefix: string) {
+        listed.push(prefix);
+        return deps.scheduler.list(prefix);
+      },
+    };
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    const first = s.planCreated({ occurredAt: '2027-03-01T09:00:00Z' }) as unknown as TreatmentPlanCreated;
+    const outcome = await onTreatmentPlanCreated({ ...deps, scheduler }, first);
+    expect(outcome).toMatchObject({ applied: true, planChecksScheduled: 1, planChecksRemoved: 0 });
+    expect(listed).toEqual([]);
+    expect(await jobs()).toHaveLength(1);
+
+    // A second plan: the first one's check may be there, so the settling looks, and keeps one check.
+    const second = {
+      ...first,
+      eventId: `${first.eventId}-second`,
+      plan: { ...first.plan, planId: `${first.plan.planId}-b`, startsOn: '2027-03-20' },
+    };
+    await onTreatmentPlanCreated({ ...deps, scheduler }, second);
+    expect(listed).toHaveLength(1);
+    expect(await jobs()).toHaveLength(1);
   });
 });
