@@ -9,7 +9,8 @@ import { republishOutbox } from './operations/outbox';
  *
  *   npm run outbox -- --republish --table <TableName output> [--stage dev] [--dry-run] [--max N]
  *
- * Finds the entries still in the table (a published one is removed) and invokes the deployed outbox function
+ * Finds the entries still in the table (a published one is removed; an email's claim drops its
+ * EmailSent once published) and invokes the deployed outbox function
  * (`careloop-<stage>-outbox`) with them, as its stream would. Safe to repeat: the function skips
  * what is published. Prints counts only: entries hold ids, but nothing here needs to show them.
  */
@@ -17,7 +18,8 @@ import { republishOutbox } from './operations/outbox';
 const USAGE = `usage:
   npm run outbox -- --republish --table <name> [--stage <stage>] [--dry-run] [--max N]
 
-  --republish     hand the unpublished outbox entries to the outbox function
+  --republish     hand the unpublished events (outbox entries, and emails' claims still
+                  carrying their EmailSent) to the outbox function
   --table <name>  the CareLoop table (stack output TableName)
   --stage <name>  the stage deployed (default dev): the function careloop-<stage>-outbox
   --dry-run       count them; invoke nothing

@@ -183,10 +183,10 @@ export interface Store {
 
   claimEmail(claim: EmailClaim): Promise<ClaimResult>;
   /**
-   * Marks the claim sent, with the outbox entry (EmailSent) that says so, together. Given the
-   * version of the claim's booking the email was settled from, it also says whether the booking
-   * is still at it when the email is recorded (checked in the same write; the email is recorded
-   * either way).
+   * Marks the claim sent, with the outbox entry (EmailSent) that says so, together (the store may
+   * keep the entry on the claim itself). Given the version of the claim's booking the email was
+   * settled from, it also says whether the booking is still at it when the email is recorded
+   * (checked in the same write; the email is recorded either way).
    */
   recordEmailSent(
     claim: EmailClaim,
