@@ -243,6 +243,8 @@ export interface LocalStack {
   /** Every event the bus accepted, in order: what `GET /_local/events` answers. */
   acceptedEvents: AcceptedEvent[];
   startupMs: number;
+  /** DynamoDB Local's JVM, the stack's one child process: the benchmark reads how much CPU it took. */
+  dynamodbProcessId?: number;
   /** The fault proxies in front of DynamoDB, SES and Scheduler, when `faults` is set. */
   faultProxies?: Record<FaultService, FaultProxy>;
   /** The functions as the stack runs them. */
@@ -628,6 +630,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         s3: s3.endpoint,
       },
       exportBucket: options.exportBucket,
+      ...(dynamo.process.pid !== undefined && { dynamodbProcessId: dynamo.process.pid }),
       frontEndEnvironment: {
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,

@@ -1,5 +1,6 @@
 import type { FunctionLogLine } from '../../infra/local/lambda-workers';
 import type { LocalStack } from '../../infra/local/stack';
+import { measureCpu, type CpuSeconds } from './cpu';
 import { bookingCreated, ids, localPublisher } from './scenarios';
 import type { SdkCall } from './sdk-probe';
 import { percentile } from './stats';
@@ -22,6 +23,8 @@ export interface BurstFigures {
   duplicates: number;
   missing: number;
   deadLetters: number;
+  /** From the first publish until every confirmation was sent. */
+  cpuSeconds: CpuSeconds;
 }
 
 /**
@@ -87,6 +90,7 @@ export async function runBurstPhase(options: {
   });
 
   options.log(`burst: publishing ${bookings} BookingCreated in batches of 10`);
+  const cpu = measureCpu(stack.dynamodbProcessId);
   const started = performance.now();
   for (let i = 0; i < tokens.length; i += 10) {
     const batch = tokens.slice(i, i + 10);
@@ -102,6 +106,7 @@ export async function runBurstPhase(options: {
   await allConfirmed;
   clearTimeout(timeout);
   const secondsToAllConfirmations = (performance.now() - started) / 1000;
+  const cpuSeconds = cpu();
   stop();
   await stack.idle();
 
@@ -130,5 +135,6 @@ export async function runBurstPhase(options: {
     duplicates: [...received.values()].filter((n) => n > 1).length,
     missing: bookings - received.size,
     deadLetters: stack.deadLetters.length,
+    cpuSeconds,
   };
 }

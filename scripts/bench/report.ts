@@ -90,6 +90,14 @@ export function summary(figures: BenchFigures) {
   };
 }
 
+/** Where the burst's CPU went: on 2 cores, what it waits on (older figure files have none). */
+const cpuLine = ({ cpuSeconds, secondsToAllConfirmations }: BurstFigures) =>
+  cpuSeconds === undefined
+    ? ''
+    : `; CPU meanwhile ${cpuSeconds.dynamodbLocal === undefined ? '' : `DynamoDB Local ${cpuSeconds.dynamodbLocal.toFixed(1)} s, `}` +
+      `the Node process (functions, emulators, benchmark) ${cpuSeconds.nodeProcess.toFixed(1)} s, ` +
+      `in ${secondsToAllConfirmations.toFixed(1)} s on ${cpus().length} cores`;
+
 export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().toISOString()): string {
   const m = machine();
   const s = summary(figures);
@@ -100,7 +108,9 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
     `${run.bookings} BookingCreated published in batches of 10 in ${run.publishSeconds.toFixed(1)} s; ` +
     `every confirmation handed to SES after ${run.secondsToAllConfirmations.toFixed(1)} s ` +
     `(${run.eventsPerSecond.toFixed(0)} events/s); publish → email p50 ${ms(run.latencyMs.p50)}, p95 ${ms(run.latencyMs.p95)}, p99 ${ms(run.latencyMs.p99)}, max ${ms(run.latencyMs.max)}; ` +
-    `${run.confirmationsOnce} patients got exactly one confirmation, ${run.duplicates} more than one, ${run.missing} none; ${run.deadLetters} dead letters.`;
+    `${run.confirmationsOnce} patients got exactly one confirmation, ${run.duplicates} more than one, ${run.missing} none; ${run.deadLetters} dead letters` +
+    cpuLine(run) +
+    '.';
   const runs = (pair: { smallBurst?: BurstFigures; burst: BurstFigures }) =>
     [pair.smallBurst, pair.burst]
       .filter((run): run is BurstFigures => run !== undefined)
