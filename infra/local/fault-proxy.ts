@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { leaveIdleConnectionsToClients } from './idle-connections';
 
 /**
  * Fault injection for the local stack: an HTTP proxy (node:http, no dependencies) that
@@ -279,6 +280,7 @@ export async function createFaultProxy(options: FaultProxyOptions): Promise<Faul
       })
       .catch(() => res.destroy());
   });
+  leaveIdleConnectionsToClients(server);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

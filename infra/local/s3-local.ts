@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
+import { leaveIdleConnectionsToClients } from './idle-connections';
 
 /**
  * The local stack's S3-compatible endpoint (contract LOCAL.md 1.1): path-style, in memory, in
@@ -169,6 +170,7 @@ export async function startS3Local(options: S3LocalOptions): Promise<S3Local> {
       );
     });
   });
+  leaveIdleConnectionsToClients(server);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { leaveIdleConnectionsToClients } from './idle-connections';
 
 /** The SES v2 emulator (aws-ses-v2-local), in process: its inbox at `/`, sent mail at `/store`. */
 export async function startSesLocal(options: {
@@ -13,7 +14,7 @@ export async function startSesLocal(options: {
   };
   const start = module.default.default ?? module.default;
   const host = options.host ?? '127.0.0.1';
-  const server = await start({ port: options.port, host });
+  const server = leaveIdleConnectionsToClients(await start({ port: options.port, host }));
   return {
     endpoint: `http://${host}:${options.port}`,
     stop: () =>

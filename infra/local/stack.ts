@@ -19,6 +19,7 @@ import {
   type DynamoDbLocal,
 } from './dynamodb-local';
 import { createEventBridgeEmulator } from './eventbridge-emulator';
+import { leaveIdleConnectionsToClients } from './idle-connections';
 import {
   parseFaults,
   startFaultProxies,
@@ -323,6 +324,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!res.headersSent) json(res, 500, { message: error instanceof Error ? error.message : String(error) });
     });
   });
+  leaveIdleConnectionsToClients(server);
   const handlers = new Map<string, LocalHandler>();
   // POST /_local/clock and the console's buttons alike: what fell due has finished when it answers.
   const advanceClock = async ({ scheduler, dueJobs }: Emulators, seconds: number) => {

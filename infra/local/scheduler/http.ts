@@ -16,6 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { leaveIdleConnectionsToClients } from '../idle-connections';
 
 import { SchedulerError, type ScheduleGroup, type SchedulerEngine, type StoredSchedule } from './engine';
 import {
@@ -195,6 +196,7 @@ export function createSchedulerHttp(engine: SchedulerEngine): SchedulerHttp {
         send(res, STATUS[known.type], requestId, { message: known.message, Message: known.message }, known.type);
       });
   });
+  leaveIdleConnectionsToClients(server);
 
   const listen = (port = 0, host = '127.0.0.1'): Promise<string> =>
     new Promise((resolve, reject) => {
