@@ -120,8 +120,31 @@ async function step(title: string, events: PublishEvent[], expectEmails: number)
   await report(title, expectEmails);
 }
 
+/**
+ * CareLoop records each email it sent (EmailSent, through the outbox) just after SES took it.
+ * Each step waits for those records too: the next step's event then comes after them, as the
+ * console's story of the booking tells it, however slow the machine.
+ */
+async function waitForEmailsRecorded(count: number) {
+  type Published = { detailType: string; detail: { patientId?: string } };
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const events = await call<Published[]>('/_local/events?source=careloop.email');
+    const recorded = events.filter(
+      (event) => event.detailType === 'EmailSent' && event.detail.patientId === patientId,
+    ).length;
+    if (recorded >= count) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `expected ${count} EmailSent for patient ${patientId}, found ${recorded} (see /_local/dead-letters)`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function report(title: string, expectEmails: number) {
   const emails = await waitForEmails(seen + expectEmails);
+  await waitForEmailsRecorded(seen + expectEmails);
   for (const message of emails.slice(seen)) console.log(`   ✉️  "${message.subject}"`);
   if (expectEmails === 0) console.log('   (no email, as expected)');
   seen = emails.length;
