@@ -464,16 +464,18 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return file;
     },
 
-    async save(changes) {
+    async save(changes, options = {}) {
+      const puts = changes.map((change) => versionedPut(tableName, change, retention));
+      const { marker } = options;
+      if (marker && puts.length > 0) {
+        const { clinicId, detailType, eventId, consumer, at } = marker;
+        puts.push({ TableName: tableName, Item: toItem(processedMarker(clinicId, detailType, eventId, consumer, at)) });
+      }
       try {
-        if (changes.length === 1) {
-          await client.send(new PutItemCommand(versionedPut(tableName, changes[0]!, retention)));
-        } else if (changes.length > 1) {
-          await client.send(
-            new TransactWriteItemsCommand({
-              TransactItems: changes.map((change) => ({ Put: versionedPut(tableName, change, retention) })),
-            }),
-          );
+        if (puts.length === 1) {
+          await client.send(new PutItemCommand(puts[0]!));
+        } else if (puts.length > 1) {
+          await client.send(new TransactWriteItemsCommand({ TransactItems: puts.map((put) => ({ Put: put })) }));
         }
       } catch (error) {
         const conflict =
@@ -727,7 +729,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       return (await readHoldings(clinicId, patientId)).holdings;
     },
 
-    async erasePatient(marker, patientVersion, outbox) {
+    async erasePatient(marker, patientVersion, outbox, options) {
       const { itemKeys } = await readHoldings(marker.clinicId, marker.patientId);
       const profile = keys.patient(marker.clinicId, marker.patientId);
       const doomed = itemKeys.filter((key) => key.pk !== profile.pk || key.sk !== profile.sk);
@@ -741,10 +743,13 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       }
       // The marker replaces the profile (a versioned write, so a change that landed meanwhile is
       // seen by the retry), with the event that reports the erasure: both or neither.
-      await store.save([
-        { type: 'patient', record: marker, version: patientVersion },
-        { type: 'outbox', entry: outbox },
-      ]);
+      await store.save(
+        [
+          { type: 'patient', record: marker, version: patientVersion },
+          { type: 'outbox', entry: outbox },
+        ],
+        options,
+      );
     },
 
     async removeOutboxEntry(storedAt) {

@@ -53,7 +53,8 @@ export async function onClinicProfileUpdated(deps: Needs, event: ClinicProfileUp
   const applied = await withOptimisticRetry(async () => {
     const current = await deps.store.getClinicProfile(event.clinicId);
     const next = applyClinicProfileUpdated(current?.record, event);
-    if (next) await deps.store.save([{ type: 'clinic', record: next, version: current?.version }]);
+    if (next)
+      await deps.store.save([{ type: 'clinic', record: next, version: current?.version }], { completesEvent: true });
     return next !== undefined;
   });
   return { applied };

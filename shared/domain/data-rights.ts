@@ -69,9 +69,12 @@ export async function onPatientErasureRequested(
       patientId,
       requestId,
     });
-    await deps.store.erasePatient(erasureMarker(clinicId, patientId, erasedAt, requestId), holdings.patient?.version, {
-      event: erased,
-    });
+    await deps.store.erasePatient(
+      erasureMarker(clinicId, patientId, erasedAt, requestId),
+      holdings.patient?.version,
+      { event: erased },
+      { completesEvent: true },
+    );
     return { erased: true, bookings: holdings.bookings.length, schedulesRemoved };
   });
 }
@@ -258,10 +261,13 @@ export async function onPatientDataExportRequested(
     expiresAt: record.expiresAt,
   });
   try {
-    await deps.store.save([
-      { type: 'export', record, version: undefined },
-      { type: 'outbox', entry: { event: ready } },
-    ]);
+    await deps.store.save(
+      [
+        { type: 'export', record, version: undefined },
+        { type: 'outbox', entry: { event: ready } },
+      ],
+      { completesEvent: true },
+    );
   } catch (error) {
     // Recorded by a concurrent delivery of the same request: its event is the one published.
     if (error instanceof ConcurrentUpdateError) return { exported: false, reason: 'duplicate' };

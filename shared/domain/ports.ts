@@ -158,6 +158,26 @@ export interface PatientHoldings {
   exports: ExportRecord[];
 }
 
+/** That a function has handled an event: the marker a repeat of the event is recognised by. */
+export interface ProcessedEvent {
+  clinicId: string;
+  detailType: string;
+  eventId: string;
+  consumer: string;
+  at: Date;
+}
+
+/**
+ * A use case's last write, after which nothing it does can fail, says `completesEvent`: the event
+ * handler then has the event's marker (`marker`, which it fills in) written in the same
+ * transaction, and makes no call of its own for it. A write that fails writes no marker either,
+ * so the retry does the work again.
+ */
+export interface WriteOptions {
+  completesEvent?: boolean;
+  marker?: ProcessedEvent;
+}
+
 /** A record a use case reads by its key: what an event handler can read along with the event's marker. */
 export type RecordRead =
   { type: 'booking'; clinicId: string; bookingId: string } | { type: 'patient'; clinicId: string; patientId: string };
@@ -168,7 +188,7 @@ export interface Store {
   /** The patient's profile, sessions and plans in one read. */
   getPatientFile(clinicId: string, patientId: string): Promise<PatientFile>;
   /** Writes the records together or not at all; `version` is what was read (undefined: new record). */
-  save(changes: RecordChange[]): Promise<void>;
+  save(changes: RecordChange[], options?: WriteOptions): Promise<void>;
   /** The patient's earliest active booking starting after the instant, if any. */
   nextActiveBookingAfter(clinicId: string, patientId: string, after: Date): Promise<UpcomingBooking | undefined>;
   /** The clinic's latest profile; undefined until its first. */
@@ -238,7 +258,12 @@ export interface Store {
    * erasure) with the outbox entry that reports it, together. Throws ConcurrentUpdateError when
    * the profile changed since `patientVersion` was read.
    */
-  erasePatient(marker: PatientRecord, patientVersion: number | undefined, outbox: OutboxEntry): Promise<void>;
+  erasePatient(
+    marker: PatientRecord,
+    patientVersion: number | undefined,
+    outbox: OutboxEntry,
+    options?: WriteOptions,
+  ): Promise<void>;
   /**
    * Writes the outbox entry together with the writer's marker of its event, unless that marker is
    * already there: then nothing is written, and it answers false. For an entry that goes with no

@@ -15,6 +15,7 @@ import {
   type RecordRead,
 } from '../domain/ports';
 import { servingFirstReads } from './first-reads';
+import { markingWithLastWrite } from './last-write';
 import { parseDueJob, type DueJob } from '../due-jobs';
 import { logger, metrics, runtime } from './runtime';
 import type { Wiring } from './wiring';
@@ -66,7 +67,8 @@ const subjectOf = (detail: object): Record<string, string> => {
 
 /**
  * A Lambda handler for one contract event: validate through the EventBridge envelope, skip
- * an event already processed, run the domain, record it as processed. An event that breaks
+ * an event already processed, run the domain, record it as processed (in the use case's last
+ * write when it says that write completes the event: WriteOptions). An event that breaks
  * the contract will never succeed, so it is not retried: it goes to the rejected-events
  * queue with a reason naming the fields. Any other failure throws, and Lambda retries.
  *
@@ -127,8 +129,13 @@ export function createEventHandler<T extends DetailType, P extends OptionalPort>
       }
       const requestId = context.awsRequestId;
       const invocation = requestId ? { requestId, trigger: `${detailType}#${eventId}` } : undefined;
+      let markedWithLastWrite = false;
+      store = markingWithLastWrite(store, { clinicId, detailType, eventId, consumer }, dependencies.clock, () => {
+        markedWithLastWrite = true;
+      });
       const outcome = await useCase({ ...dependencies, store, ...(invocation && { invocation }) }, detail);
-      await dependencies.store.markEventProcessed(clinicId, detailType, eventId, consumer, dependencies.clock.now());
+      if (!markedWithLastWrite)
+        await dependencies.store.markEventProcessed(clinicId, detailType, eventId, consumer, dependencies.clock.now());
       logger.info('event processed', { outcome });
       metrics.count(METRIC_NAMES.eventsProcessed, { detailType, status: 'processed' });
       return { status: 'processed', outcome };

@@ -21,6 +21,7 @@ import {
   type OutboxEntry,
   type OutgoingEmail,
   type OwnEvent,
+  type ProcessedEvent,
   type ScheduledJob,
   type Store,
 } from '../../shared/domain/ports';
@@ -50,6 +51,8 @@ export function createMemoryStore(): Store & {
   >();
   const suppressed = new Set<string>();
   const processed = new Set<string>();
+  const markProcessed = (event: Omit<ProcessedEvent, 'at'>) =>
+    void processed.add(`${event.clinicId}/${event.detailType}/${event.eventId}/${event.consumer}`);
   const outbox: OutboxEntry[] = [];
   const published = new Set<string>();
   const addToOutbox = (entry: OutboxEntry) => {
@@ -96,7 +99,7 @@ export function createMemoryStore(): Store & {
         plans: inPartition<PlanRecord>(`plan/${clinicId}/${patientId}/`),
       };
     },
-    async save(changes) {
+    async save(changes, options) {
       const keyed = changes.flatMap((change) =>
         change.type === 'outbox' ? [] : [{ key: keyOf(change.type, change.record as never), change }],
       );
@@ -109,6 +112,7 @@ export function createMemoryStore(): Store & {
         records.set(key, { record: clone(change.record), version: (change.version ?? 0) + 1 });
       }
       for (const change of changes) if (change.type === 'outbox') addToOutbox(change.entry);
+      if (options?.marker && changes.length > 0) markProcessed(options.marker);
     },
     getClinicProfile: async (clinicId) => get<ClinicProfileRecord>(`clinic/${clinicId}`),
     getResponse: async (clinicId, patientId, bookingId, kind) =>
@@ -182,7 +186,7 @@ export function createMemoryStore(): Store & {
       ),
     }),
     markEventProcessed: async (clinicId, detailType, eventId, consumer) =>
-      void processed.add(`${clinicId}/${detailType}/${eventId}/${consumer}`),
+      markProcessed({ clinicId, detailType, eventId, consumer }),
     async saveOutboxEntryOnce(entry, writer) {
       const { detailType, detail } = entry.event;
       const marker = `${detail.clinicId}/${detailType}/${detail.eventId}/${writer}`;
@@ -226,7 +230,7 @@ export function createMemoryStore(): Store & {
         exports: inPartition<ExportRecord>(`export/${clinicId}/${patientId}/`).map(({ record }) => record),
       };
     },
-    async erasePatient(marker, patientVersion, entry) {
+    async erasePatient(marker, patientVersion, entry, options) {
       const { clinicId, patientId } = marker;
       const profileKey = `patient/${clinicId}/${patientId}`;
       if ((records.get(profileKey)?.version ?? undefined) !== patientVersion) {
@@ -247,6 +251,7 @@ export function createMemoryStore(): Store & {
       }
       records.set(profileKey, { record: clone(marker), version: (patientVersion ?? 0) + 1 });
       addToOutbox(entry);
+      if (options?.marker) markProcessed(options.marker);
     },
   };
 }

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observeSdkCalls, type SdkCall } from '../../scripts/bench/sdk-probe';
+import { createHarness, type Harness } from '../support/harness';
+import { scenario } from '../support/scenario';
+
+/**
+ * Against DynamoDB Local: a use case whose last write completes its event has the event's
+ * processed marker written in that same transaction (WriteOptions), not by a call of its own;
+ * a repeat of the event is still recognised by it.
+ */
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await createHarness({ now: new Date('2027-03-01T09:30:00Z') });
+});
+afterAll(async () => harness?.close());
+
+async function callsOf(run: () => Promise<unknown>) {
+  const calls: SdkCall[] = [];
+  const stop = observeSdkCalls((call) => void calls.push(call));
+  try {
+    return { result: await run(), calls };
+  } finally {
+    stop();
+  }
+}
+
+/** Each DynamoDB write, as the sort keys it writes. */
+const writes = (calls: SdkCall[]) =>
+  calls.flatMap((call) => {
+    const input = call.input as {
+      Item?: { sk: { S: string } };
+      TransactItems?: { Put?: { Item: { sk: { S: string } } } }[];
+    };
+    if (call.command === 'PutItemCommand') return [[input.Item!.sk.S]];
+    if (call.command === 'TransactWriteItemsCommand')
+      return [input.TransactItems!.map((item) => item.Put?.Item.sk.S ?? 'not a put')];
+    return [];
+  });
+
+describe("the processed marker in the use case's last write", () => {
+  it('ClinicProfileUpdated: the profile and the marker in one transaction; the repeat is a duplicate', async () => {
+    const s = scenario({ clinicId: `clinic-${randomUUID().slice(0, 8)}` });
+    const event = s.clinicProfile();
+    const first = await callsOf(() => harness.publish('ClinicProfileUpdated', event));
+    expect(first.result).toMatchObject({ status: 'processed', outcome: { applied: true } });
+    expect(writes(first.calls)).toEqual([['PROFILE', 'PROCESSED#clinic-profile-updated']]);
+    await expect(harness.publish('ClinicProfileUpdated', event)).resolves.toEqual({ status: 'duplicate' });
+  });
+
+  it('ClinicProfileUpdated older than the stored profile writes nothing but the marker', async () => {
+    const s = scenario({ clinicId: `clinic-${randomUUID().slice(0, 8)}` });
+    await harness.publish('ClinicProfileUpdated', s.clinicProfile({ occurredAt: '2027-03-01T09:00:00Z' }));
+    const older = s.clinicProfile({ eventId: `older-${randomUUID()}`, occurredAt: '2027-03-01T08:00:00Z' });
+    const { result, calls } = await callsOf(() => harness.publish('ClinicProfileUpdated', older));
+    expect(result).toMatchObject({ status: 'processed', outcome: { applied: false } });
+    expect(writes(calls)).toEqual([['PROCESSED#clinic-profile-updated']]);
+  });
+
+  it('PatientDataExportRequested: the export, its event and the marker together', async () => {
+    const s = scenario({ clinicId: `clinic-${randomUUID().slice(0, 8)}` });
+    await harness.publish('BookingCreated', s.created());
+    const request = s.exportRequested({ occurredAt: harness.clock.now().toISOString() });
+    const { result, calls } = await callsOf(() => harness.publish('PatientDataExportRequested', request));
+    expect(result).toMatchObject({ status: 'processed', outcome: { exported: true } });
+    expect(writes(calls)).toEqual([
+      [`EXPORT#${request.requestId}`, 'OUTBOX', 'PROCESSED#patient-data-export-requested'],
+    ]);
+    await expect(harness.publish('PatientDataExportRequested', request)).resolves.toEqual({ status: 'duplicate' });
+  });
+
+  it('PatientErasureRequested: the erased profile, its event and the marker together', async () => {
+    const s = scenario({ clinicId: `clinic-${randomUUID().slice(0, 8)}` });
+    await harness.publish('BookingCreated', s.created());
+    await harness.settled();
+    const request = s.erasureRequested({ occurredAt: harness.clock.now().toISOString() });
+    const { result, calls } = await callsOf(() => harness.publish('PatientErasureRequested', request));
+    expect(result).toMatchObject({ status: 'processed', outcome: { erased: true } });
+    expect(writes(calls)).toEqual([['PROFILE', 'OUTBOX', 'PROCESSED#patient-erasure-requested']]);
+    await expect(harness.publish('PatientErasureRequested', request)).resolves.toEqual({ status: 'duplicate' });
+  });
+});
