@@ -100,7 +100,8 @@ export class DuplicateInFlightError extends EmailInFlightError {
 /**
  * What is handling the trigger now: Lambda's request id (the same on each of Lambda's own retries
  * of an asynchronous invocation, another on a redelivery) and the trigger (the event), so a claim
- * tells a retry of its own invocation from a duplicate delivery of its event.
+ * tells a retry of its own invocation from a duplicate delivery of its event. For a due job, the
+ * queue message's id stands for both: SQS delivers it again only after the earlier receive ended.
  */
 export interface Invocation {
   requestId: string;

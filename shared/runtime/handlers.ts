@@ -245,7 +245,11 @@ export function createDueJobsHandler<P extends OptionalPort>(useCases: DueJobUse
           continue;
         }
         ids = idsOf(parsed.job);
-        const outcome = await runJob(dependencies, parsed.job);
+        // SQS delivers a message again only once its earlier receive has ended (the visibility
+        // timeout outlasts the function's), as Lambda retries its own request: an email claim the
+        // message's earlier receive left is known to be no one's send in flight.
+        const invocation = { requestId: messageId, trigger: `${parsed.job.kind}#${messageId}` };
+        const outcome = await runJob({ ...dependencies, invocation }, parsed.job);
         logger.info('scheduled job done', { job, messageId, ...ids, outcome });
         metrics.count(METRIC_NAMES.scheduledJobs, { job, outcome: outcomeName(outcome) });
       } catch (error) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createFaultProxy, type FaultProxy } from '../../infra/local/fault-proxy';
 import { dueJobMessage } from '../../shared/due-jobs';
@@ -76,6 +77,51 @@ describe('due-jobs consumer', () => {
     expect(harness.rejectedEvents.length - rejectedBefore).toBe(2);
     expect(harness.rejectedEvents.at(-1)).toMatchObject({ source: 'aws.scheduler', detailType: 'due job' });
     expect(harness.rejectedEvents.at(-1)!.error).toMatch(/bookingId/);
+  });
+
+  it("takes a claim its own message's earlier receive left as no one's send: no second email, no waiting", async () => {
+    const s = scenario({ startsAt: '2027-03-12T15:30:00+02:00' });
+    await harness.publish('BookingCreated', s.created());
+    const job = {
+      clinicId: 'riverside',
+      bookingId: s.bookingId,
+      startsAt: '2027-03-12T13:30:00.000Z',
+      offsetMinutes: 1440,
+    };
+    const [message] = sqsEvent([dueJobMessage('reminder', job)]).Records as [SQSRecord];
+    const receive = (record: SQSRecord, count: number) =>
+      harness.invoke('due-jobs', {
+        Records: [{ ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(count) } }],
+      }) as Promise<SQSBatchResponse>;
+    const reminders = async () =>
+      (await harness.inbox(s.email)).filter((email) => email.subject.startsWith('Reminder:')).length;
+
+    // SES takes the reminder, then recording it as sent fails: the claim stays "claimed".
+    const send = DynamoDBClient.prototype.send;
+    let failed = 0;
+    DynamoDBClient.prototype.send = function (this: DynamoDBClient, ...args: Parameters<DynamoDBClient['send']>) {
+      const [command] = args;
+      if (command instanceof UpdateItemCommand && command.input.Key?.sk?.S?.startsWith('EMAIL#reminder') && !failed++)
+        return Promise.reject(
+          Object.assign(new Error('injected: the answer was lost'), { name: 'InternalServerError' }),
+        );
+      return send.apply(this, args) as never;
+    } as DynamoDBClient['send'];
+    try {
+      expect((await receive(message, 1)).batchItemFailures).toHaveLength(1);
+    } finally {
+      DynamoDBClient.prototype.send = send;
+    }
+    expect(failed).toBe(1);
+    expect(await reminders()).toBe(1);
+
+    // Another message for the same reminder (a schedule that fired twice) finds it in flight and waits.
+    const [other] = sqsEvent([dueJobMessage('reminder', job)]).Records as [SQSRecord];
+    expect((await receive(other, 1)).batchItemFailures).toHaveLength(1);
+    // The same message again, seconds later: its own earlier receive has ended, so the job is done
+    // without a second email (the claim is counted as stuck, at most once).
+    expect(await receive(message, 2)).toEqual({ batchItemFailures: [] });
+    expect(await reminders()).toBe(1);
   });
 
   // 200 in the suite; CARELOOP_BURST=1000 runs the full burst of docs/RELIABILITY.md (a much longer run).
