@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, SQSBatchResponse } from 'aws-lambda';
 import { careLoopFunctions } from '../../functions/catalog';
 import { LOCAL_QUIET_HOURS } from '../../shared/defaults';
@@ -79,6 +79,12 @@ export interface LocalStackOptions {
   exportBucket: string;
   /** Keep DynamoDB's data in this folder across restarts; in memory when absent. */
   persistPath?: string;
+  /**
+   * A DynamoDB Local already running, and the table the stack makes there (and deletes when it
+   * stops), instead of a JVM of its own on `dynamodbPort`: the test suite runs every stack on its
+   * one DynamoDB Local, whose start and first requests cost more than a stack's whole test.
+   */
+  dynamodb?: { endpoint: string; tableName: string };
   /** A clinic's self-care overrides (JSON), as `-c selfCareFile=` gives the deployed functions. */
   selfCareFile?: string;
   /** `off` by default here: the local stack times emails exactly as EVENTS.md states them. */
@@ -173,7 +179,7 @@ export function localStackOptionsFromEnv(argv: string[] = process.argv.slice(2))
 export function localFunctionSettings(options: LocalStackOptions): LocalFunctionSettings {
   return {
     prefix: LOCAL_PREFIX,
-    tableName: LOCAL_TABLE,
+    tableName: options.dynamodb?.tableName ?? LOCAL_TABLE,
     scheduleGroupName: LOCAL_PREFIX,
     senderAddress: options.senderAddress,
     reminderOffsetsMinutes: options.reminderOffsetsMinutes,
@@ -244,6 +250,8 @@ export interface LocalStack {
   /** Every event the bus accepted, in order: what `GET /_local/events` answers. */
   acceptedEvents: AcceptedEvent[];
   startupMs: number;
+  /** The stack's table: LOCAL_TABLE unless `dynamodb` named another. */
+  tableName: string;
   /** DynamoDB Local's JVM, the stack's one child process: the benchmark reads how much CPU it took. */
   dynamodbProcessId?: number;
   /** The fault proxies in front of DynamoDB, SES and Scheduler, when `faults` is set. */
@@ -290,6 +298,7 @@ export async function startLocalStackOnFreePorts(options: Partial<LocalStackOpti
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const started = Date.now();
   const functions = options.functions ?? careLoopFunctions;
+  const tableName = options.dynamodb?.tableName ?? LOCAL_TABLE;
   const publicFunction = functions.find((descriptor) => triggerOf(descriptor, 'public-url'));
   const clock = new LocalClock();
   const deadLetters: DeadLetter[] = [];
@@ -352,7 +361,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       return json(res, ready ? 200 : 503, {
         status: ready ? 'ready' : 'starting',
         endpoints: ready ? stack?.endpoints : undefined,
-        tables: ready ? [LOCAL_TABLE] : [],
+        tables: ready ? [tableName] : [],
         buckets: ready ? [options.exportBucket] : [],
       });
     }
@@ -408,7 +417,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const eventsPort = await listen(server, options.eventsPort, options.host);
   const events = `http://${options.host}:${eventsPort}`;
 
-  let dynamo: DynamoDbLocal | undefined;
+  let dynamo: RunningDynamoDb | undefined;
   let ses: Awaited<ReturnType<typeof startSesLocal>> | undefined;
   let s3: S3Local | undefined;
   let stack: LocalStack | undefined;
@@ -452,7 +461,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Awaited below; a failure before then must not surface as an unhandled rejection.
     bundling?.catch(() => undefined);
     [dynamo, ses, s3] = await startTogether([
-      startDynamoDbLocal({ port: options.dynamodbPort, host: options.host, persistPath: options.persistPath }),
+      options.dynamodb
+        ? tableOnRunningDynamoDb(options.dynamodb)
+        : startDynamoDbLocal({ port: options.dynamodbPort, host: options.host, persistPath: options.persistPath }),
       startSesLocal({ port: options.sesPort, host: options.host }),
       startS3Local({ port: options.s3Port, host: options.host, buckets: [options.exportBucket] }),
     ]);
@@ -461,7 +472,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
-    const { streamArn } = await createCareLoopTable(dynamoClient, LOCAL_TABLE);
+    const { streamArn } = await createCareLoopTable(dynamoClient, tableName);
     dynamoClient.destroy();
 
     // Schedules send to the due-jobs queue; its consumer is the due-jobs function, as on AWS.
@@ -632,7 +643,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         s3: s3.endpoint,
       },
       exportBucket: options.exportBucket,
-      ...(dynamo.process.pid !== undefined && { dynamodbProcessId: dynamo.process.pid }),
+      ...(dynamo.process?.pid !== undefined && { dynamodbProcessId: dynamo.process.pid }),
+      tableName,
       frontEndEnvironment: {
         AWS_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
@@ -641,7 +653,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         CARELOOP_EVENT_BUS: options.busName,
-        CARELOOP_TABLE: LOCAL_TABLE,
+        CARELOOP_TABLE: tableName,
         CARELOOP_EXPORT_BUCKET: options.exportBucket,
       },
       clock,
@@ -674,6 +686,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll().catch(() => undefined);
     throw error;
   }
+}
+
+/** DynamoDB Local as the stack uses it: its own JVM (with its process), or one already running. */
+type RunningDynamoDb = Pick<DynamoDbLocal, 'endpoint' | 'stop'> & { process?: DynamoDbLocal['process'] };
+
+/** A DynamoDB Local someone else runs: the stack's table there is gone when the stack stops. */
+async function tableOnRunningDynamoDb(shared: { endpoint: string; tableName: string }): Promise<RunningDynamoDb> {
+  return {
+    endpoint: shared.endpoint,
+    async stop() {
+      const client = new DynamoDBClient({
+        endpoint: shared.endpoint,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      });
+      try {
+        await client.send(new DeleteTableCommand({ TableName: shared.tableName }));
+      } catch (error) {
+        // Never made (the start failed before), or already gone.
+        if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+      } finally {
+        client.destroy();
+      }
+    },
+  };
 }
 
 /**

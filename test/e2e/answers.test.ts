@@ -6,7 +6,8 @@ import { parsePublishedEvent } from '../../events/published';
 import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
 import { emailTagsOf } from '../../shared/domain/email-tags';
 import { sesEvent } from '../support/aws-events';
-import { startLocalStackOnFreePorts, type AcceptedEvent, type LocalStack } from '../../infra/local/stack';
+import type { AcceptedEvent, LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { scenario } from '../support/scenario';
 
 /**
@@ -19,7 +20,7 @@ let stack: LocalStack;
 let client: EventBridgeClient;
 
 beforeAll(async () => {
-  stack = await startLocalStackOnFreePorts();
+  stack = await startTestStack();
   client = new EventBridgeClient({
     endpoint: stack.endpoints.events,
     region: 'eu-central-1',

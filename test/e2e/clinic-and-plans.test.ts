@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DetailType } from '../../events/catalog';
 import { eventCatalog } from '../../events/catalog';
 import { readInbox, type StoredEmail } from '../../infra/local/ses-local';
-import { startLocalStackOnFreePorts, type AcceptedEvent, type LocalStack } from '../../infra/local/stack';
+import type { AcceptedEvent, LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { scenario } from '../support/scenario';
 
 /**
@@ -17,7 +18,7 @@ let stack: LocalStack;
 let client: EventBridgeClient;
 
 beforeAll(async () => {
-  stack = await startLocalStackOnFreePorts({ quietHours: '21:00-08:00' });
+  stack = await startTestStack({ quietHours: '21:00-08:00' });
   client = new EventBridgeClient({
     endpoint: stack.endpoints.events,
     region: 'eu-central-1',

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
 import type { FunctionDescriptor } from '../../functions/descriptor';
 import { readClinicsFile } from '../../infra/clinics-file';
-import { startLocalStackOnFreePorts, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { runClinic } from '../../scripts/clinic';
 import { projectWithProbe } from '../support/new-function';
 import { projectRoot } from '../support/examples';
@@ -47,7 +48,7 @@ beforeAll(async () => {
   root = projectWithProbe();
   mkdirSync(join(root, 'functions', profileProbe.name));
   writeFileSync(join(root, 'functions', profileProbe.name, 'handler.ts'), PROBE_HANDLER);
-  stack = await startLocalStackOnFreePorts({
+  stack = await startTestStack({
     functions: [...careLoopFunctions, profileProbe],
     projectRoot: root,
     onLog: ({ functionName, line }) => {

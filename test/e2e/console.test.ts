@@ -5,7 +5,8 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCatalog, type DetailType } from '../../events/catalog';
 import { readInbox } from '../../infra/local/ses-local';
-import { startLocalStackOnFreePorts, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { projectRoot } from '../support/examples';
 import { scenario } from '../support/scenario';
 
@@ -25,7 +26,7 @@ let stack: LocalStack;
 let client: EventBridgeClient;
 
 beforeAll(async () => {
-  stack = await startLocalStackOnFreePorts();
+  stack = await startTestStack();
   client = new EventBridgeClient({
     endpoint: stack.endpoints.events,
     region: 'eu-central-1',

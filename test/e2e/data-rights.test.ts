@@ -6,7 +6,8 @@ import { eventCatalog, type DetailType } from '../../events/catalog';
 import { parsePublishedEvent } from '../../events/published';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { readInbox } from '../../infra/local/ses-local';
-import { startLocalStackOnFreePorts, type AcceptedEvent, type LocalStack } from '../../infra/local/stack';
+import type { AcceptedEvent, LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { scenario } from '../support/scenario';
 
 /**
@@ -20,7 +21,7 @@ let client: EventBridgeClient;
 let s3: S3Client;
 
 beforeAll(async () => {
-  stack = await startLocalStackOnFreePorts();
+  stack = await startTestStack();
   client = new EventBridgeClient({
     endpoint: stack.endpoints.events,
     region: LOCAL_REGION,

@@ -46,9 +46,9 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 beforeAll(async () => {
   process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-  const { startLocalStackOnFreePorts } = await import('../../infra/local/stack');
+  const { startTestStack } = await import('../support/test-stack');
   // Quiet hours as a deployment has them: the run's reminders and check-ins move around them.
-  stack = await startLocalStackOnFreePorts({ quietHours: DEFAULT_TIMING.quietHours, faults: FAULTS });
+  stack = await startTestStack({ quietHours: DEFAULT_TIMING.quietHours, faults: FAULTS });
   eventBridge = new EventBridgeClient({ endpoint: stack.endpoints.events, region: 'eu-central-1', credentials });
 }, 90_000);
 

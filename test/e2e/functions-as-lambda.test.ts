@@ -12,7 +12,8 @@ import { functionCode } from '../../infra/constructs/careloop-function';
 import { handlerEntry } from '../../infra/function-plan';
 import { eventBridgeEnvelope, localFunctionEnvironment } from '../../infra/local/functions';
 import { lambdaRuntimeVariables, type FunctionLogLine } from '../../infra/local/lambda-workers';
-import { LOCAL_TABLE, startLocalStackOnFreePorts, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { ENV } from '../../shared/config';
 import { scenario } from '../support/scenario';
 
@@ -30,7 +31,7 @@ const MARKER = 'CARELOOP_TEST_PROCESS_ONLY';
 
 beforeAll(async () => {
   process.env[MARKER] = 'set in the test process';
-  stack = await startLocalStackOnFreePorts({ onLog: (line) => void lines.push(line) });
+  stack = await startTestStack({ onLog: (line) => void lines.push(line) });
   client = new EventBridgeClient({
     endpoint: stack.endpoints.events,
     region: 'eu-central-1',
@@ -122,7 +123,7 @@ describe('functions run as Lambda runs them', () => {
     // Which variables a function is given follows from its descriptor alone; their values, from the stack.
     const settings = {
       prefix: 'careloop-local',
-      tableName: LOCAL_TABLE,
+      tableName: stack.tableName,
       scheduleGroupName: 'careloop-local',
       senderAddress: 'appointments@careloop.local',
       eventBusName: 'clinic-events',

@@ -2,7 +2,8 @@ import { rmSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { careLoopFunctions } from '../../functions/catalog';
-import { startLocalStackOnFreePorts, type LocalStack } from '../../infra/local/stack';
+import type { LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { probeFunction, projectWithProbe, recurringProbeFunction } from '../support/new-function';
 import { scenario } from '../support/scenario';
 
@@ -16,7 +17,7 @@ const invoked: string[] = [];
 
 beforeAll(async () => {
   root = projectWithProbe();
-  stack = await startLocalStackOnFreePorts({
+  stack = await startTestStack({
     functions: [...careLoopFunctions, probeFunction, recurringProbeFunction],
     projectRoot: root,
     onInvocation: (name) => invoked.push(name),

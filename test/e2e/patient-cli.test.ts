@@ -4,7 +4,8 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventCatalog, type DetailType } from '../../events/catalog';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
-import { startLocalStackOnFreePorts, type AcceptedEvent, type LocalStack } from '../../infra/local/stack';
+import type { AcceptedEvent, LocalStack } from '../../infra/local/stack';
+import { startTestStack } from '../support/test-stack';
 import { runPatient, type PatientArgs } from '../../scripts/patient';
 import { projectRoot } from '../support/examples';
 import { scenario } from '../support/scenario';
@@ -20,7 +21,7 @@ let client: EventBridgeClient;
 let s3: S3Client;
 
 beforeAll(async () => {
-  stack = await startLocalStackOnFreePorts();
+  stack = await startTestStack();
   client = new EventBridgeClient({
     endpoint: stack.endpoints.events,
     region: LOCAL_REGION,
