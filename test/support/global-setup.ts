@@ -1,8 +1,11 @@
 import type { TestProject } from 'vitest/node';
+import { careLoopFunctions } from '../../functions/catalog';
 import { startDynamoDbLocal } from '../../infra/local/dynamodb-local';
+import { localBundles } from '../../infra/local/function-bundles';
 import { freePort } from '../../infra/local/free-port';
 import { startS3Local } from '../../infra/local/s3-local';
 import { startSesLocal } from '../../infra/local/ses-local';
+import { LOCAL_PROJECT_ROOT } from '../../infra/local/functions';
 import { LOCAL_EXPORT_BUCKET } from '../../infra/local/stack';
 
 declare module 'vitest' {
@@ -24,6 +27,10 @@ export default async function setup(project: TestProject) {
   const [dynamo, s3] = await Promise.all([
     startDynamoDbLocal({ port: dynamoPort }),
     startS3Local({ port: 0, buckets: [LOCAL_EXPORT_BUCKET] }),
+    // The functions' local bundles, once, while the JVM starts: on a fresh clone the e2e stacks
+    // that start together would otherwise each build them all (their cache is per content). A
+    // build that fails here fails again, with its error, in the tests whose stacks build it.
+    localBundles(careLoopFunctions, LOCAL_PROJECT_ROOT).catch(() => undefined),
   ]);
   const ses = await startSesLocal({ port: sesPort });
   project.provide('dynamoEndpoint', dynamo.endpoint);
