@@ -17,11 +17,12 @@ declare module 'vitest' {
   }
 }
 
-/**
- * One DynamoDB Local (a JVM, slow to start), one SES emulator and one S3 endpoint for the whole
- * run; each test file makes its own table and its own addresses, so files stay independent.
- */
-export default async function setup(project: TestProject) {
+interface TestServices {
+  endpoints: { dynamoEndpoint: string; sesEndpoint: string; s3Endpoint: string };
+  stop(): Promise<void>;
+}
+
+async function startTestServices(): Promise<TestServices> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   const [dynamoPort, sesPort] = [await freePort(), await freePort()];
   const [dynamo, s3] = await Promise.all([
@@ -33,11 +34,36 @@ export default async function setup(project: TestProject) {
     localBundles(careLoopFunctions, LOCAL_PROJECT_ROOT).catch(() => undefined),
   ]);
   const ses = await startSesLocal({ port: sesPort });
-  project.provide('dynamoEndpoint', dynamo.endpoint);
-  project.provide('sesEndpoint', ses.endpoint);
-  project.provide('s3Endpoint', s3.endpoint);
+  return {
+    endpoints: { dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, s3Endpoint: s3.endpoint },
+    stop: async () => {
+      await Promise.all([dynamo.stop(), ses.stop(), s3.stop()]);
+    },
+  };
+}
+
+/**
+ * Kept on the process, not the module: each project (shared, isolated) runs the global setup,
+ * in the same process but possibly from its own copy of this module.
+ */
+const registry = globalThis as { careLoopTestServices?: { started: Promise<TestServices>; users: number } };
+
+/**
+ * One DynamoDB Local (a JVM, slow to start), one SES emulator and one S3 endpoint for the whole
+ * run, whichever project's setup comes first; each test file makes its own table and its own
+ * addresses, so files stay independent. They stop when the last project is done with them.
+ */
+export default async function setup(project: TestProject) {
+  const shared = (registry.careLoopTestServices ??= { started: startTestServices(), users: 0 });
+  shared.users++;
+  const services = await shared.started;
+  project.provide('dynamoEndpoint', services.endpoints.dynamoEndpoint);
+  project.provide('sesEndpoint', services.endpoints.sesEndpoint);
+  project.provide('s3Endpoint', services.endpoints.s3Endpoint);
   return async () => {
-    await Promise.all([dynamo.stop(), ses.stop(), s3.stop()]);
+    if (--shared.users > 0) return;
+    delete registry.careLoopTestServices;
+    await services.stop();
   };
 }
 
