@@ -34,12 +34,15 @@ import {
   type PatientFile,
   type PatientHoldings,
   type RecordChange,
+  type SendingRead,
   type StaffAlertRequest,
   type Store,
   type StoredOutboxEntry,
 } from '../domain/ports';
 import { expiresAtOf, type Retention } from '../retention';
 import { EMAIL_SORT_KEY_PREFIX, OUTBOX_SORT_KEY, tableDefinition } from '../table-definition';
+
+type ItemKey = { pk: string; sk: string };
 
 /** How long a processed-event marker is kept: well past EventBridge's 24 h retry window and archive replays of a month. */
 const PROCESSED_MARKER_DAYS = 35;
@@ -333,16 +336,27 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
    * the suppression under both its keys, until none keyed the old way is left.
    */
   const suppressionAnd = async (address: string, alongWith: { pk: string; sk: string }[]) => {
-    const key = keys.suppressedAddress(address, await addressKey());
-    const legacyKey = keys.legacySuppressedAddress(address);
-    const itemAt = await batchGet([key, legacyKey, ...alongWith], 'the suppression lookup');
-    if (itemAt(key)) return { suppressed: true, itemAt };
+    const suppressionKeys = await suppressionKeysOf(address);
+    const itemAt = await batchGet([...suppressionKeys, ...alongWith], 'the suppression lookup');
+    return { suppressed: await suppressionIn(suppressionKeys, itemAt), itemAt };
+  };
+
+  /** The suppression's two keys: as it is kept, and as it was kept before (until none is left). */
+  const suppressionKeysOf = async (address: string) =>
+    [keys.suppressedAddress(address, await addressKey()), keys.legacySuppressedAddress(address)] as const;
+
+  /** Whether a read of the suppression's keys found it; one found under the old key is re-keyed. */
+  const suppressionIn = async (
+    [key, legacyKey]: readonly [ItemKey, ItemKey],
+    itemAt: (at: ItemKey) => Record<string, AttributeValue> | undefined,
+  ) => {
+    if (itemAt(key)) return true;
     const legacy = itemAt(legacyKey);
-    if (!legacy) return { suppressed: false, itemAt };
+    if (!legacy) return false;
     // Re-keyed on first sight; the old item goes only once the new one is written.
     await client.send(new PutItemCommand({ TableName: tableName, Item: toItem({ ...unmarshall(legacy), ...key }) }));
     await client.send(new DeleteItemCommand({ TableName: tableName, Key: marshall(legacyKey) }));
-    return { suppressed: true, itemAt };
+    return true;
   };
 
   const getVersioned = async <T>(key: { pk: string; sk: string }) => {
@@ -561,7 +575,7 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
       }
     },
 
-    async recordEmailSent(claim, messageId, sentAt, outbox, settledFrom) {
+    async recordEmailSent(claim, messageId, sentAt, outbox, settledFrom, options = {}) {
       // Counted again from the send, which the log records; `off` leaves the claim without one.
       const expiresAt = expiresAtOf(sentAt, retention);
       // The claim carries its EmailSent: the stream's record of this write is the outbox entry
@@ -601,17 +615,36 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
           ExpressionAttributeValues: { ':settled': { N: String(settledFrom.bookingVersion) } },
         },
       };
+      const { marker } = options;
+      const markerPut: TransactWriteItem[] = marker
+        ? [
+            {
+              Put: {
+                TableName: tableName,
+                Item: toItem(
+                  processedMarker(marker.clinicId, marker.detailType, marker.eventId, marker.consumer, marker.at),
+                ),
+              },
+            },
+          ]
+        : [];
       try {
-        await client.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: markSent }, bookingCheck] }));
-        return { bookingUnchanged: true };
+        await client.send(
+          new TransactWriteItemsCommand({ TransactItems: [{ Update: markSent }, bookingCheck, ...markerPut] }),
+        );
+        return { bookingUnchanged: true, ...(marker && { eventMarked: true }) };
       } catch (error) {
-        const [claimReason, bookingReason] =
+        const [claimReason, bookingReason, markerReason] =
           error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
         // A conflict on the booking is a write to it landing now: changed, as far as settling goes.
-        const onlyTheBookingChanged =
-          ['ConditionalCheckFailed', 'TransactionConflict'].includes(bookingReason?.Code ?? '') &&
-          (!claimReason?.Code || claimReason.Code === 'None');
-        if (!onlyTheBookingChanged) throw error;
+        // One on the marker (a repeat of the event writing it now) is taken the same way: the
+        // caller reads the booking again, and the handler writes the marker after.
+        const failed = (reason: typeof claimReason) => reason?.Code !== undefined && reason.Code !== 'None';
+        const onlyTheBookingOrMarker =
+          !failed(claimReason) &&
+          (['ConditionalCheckFailed', 'TransactionConflict'].includes(bookingReason?.Code ?? '') ||
+            failed(markerReason));
+        if (!onlyTheBookingOrMarker) throw error;
       }
       // The email went out: it is recorded all the same, and the caller settles the booking again.
       await client.send(new UpdateItemCommand(markSent));
@@ -668,17 +701,29 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string, opt
 
     async readEventStart(clinicId, detailType, eventId, consumer, reads) {
       const marker = keys.processedEvent(clinicId, detailType, eventId, consumer);
-      const recordKeys = reads.map((read) =>
-        read.type === 'booking'
-          ? keys.booking(read.clinicId, read.bookingId)
-          : keys.patient(read.clinicId, read.patientId),
+      const keysOfRead = await Promise.all(
+        reads.map(async (read) =>
+          read.type === 'booking'
+            ? [keys.booking(read.clinicId, read.bookingId)]
+            : read.type === 'patient'
+              ? [keys.patient(read.clinicId, read.patientId)]
+              : [keys.clinicProfile(read.clinicId), ...(await suppressionKeysOf(read.address))],
+        ),
       );
-      const itemAt = await batchGet([marker, ...recordKeys], 'the event and its records');
+      const itemAt = await batchGet([marker, ...keysOfRead.flat()], 'the event and its records');
+      const records = await Promise.all(
+        keysOfRead.map(async ([key, ...suppressionKeys]) =>
+          suppressionKeys.length === 0
+            ? versioned<BookingRecord | PatientRecord>(itemAt(key!))
+            : ({
+                suppressed: await suppressionIn(suppressionKeys as [ItemKey, ItemKey], itemAt),
+                clinicProfile: versioned<ClinicProfileRecord>(itemAt(key!)),
+              } satisfies SendingRead),
+        ),
+      );
       return {
         processed: itemAt(marker) !== undefined,
-        records: recordKeys.map((key) => versioned<BookingRecord | PatientRecord>(itemAt(key))) as (
-          Versioned<BookingRecord> | Versioned<PatientRecord> | undefined
-        )[],
+        records: records as (Versioned<BookingRecord> | Versioned<PatientRecord> | SendingRead | undefined)[],
       };
     },
 

@@ -7,6 +7,7 @@ import { erasedSince, ignoredAfterErasure } from './erasure';
 import {
   type Dependencies,
   type Needs,
+  type PatientFile,
   type RecordChange,
   type RecordRead,
   type ScheduledJob,
@@ -23,7 +24,7 @@ import { withOptimisticRetry } from './optimistic';
 import { outsideQuietHours, type QuietHours } from './quiet-hours';
 import { recipientOf } from './recipient';
 import { sendOnce, sendOnceWithChecks, type SendOnceRequest, type SendOnceResult } from './send-once';
-import { deliverAwaitingFollowUps } from './awaiting-follow-ups';
+import { deliverAwaitingFollowUps, followUpsAwait } from './awaiting-follow-ups';
 import { syncPlanCheck } from './plans';
 
 /** A reminder delivered later than this after its moment is not sent: a late reminder misleads. */
@@ -149,6 +150,19 @@ interface Written {
   booking: Versioned<BookingRecord>;
   replaced: BookingRecord | null;
   patient?: Versioned<PatientRecord>;
+  /**
+   * Reads the patient's profile as it is now, once the reminders are settled: the email is written
+   * from that read instead of `patient`, so there is nothing to check it against before the send.
+   */
+  readPatient?: () => Promise<Versioned<PatientRecord> | undefined>;
+}
+
+/** What a use case reads once its write is done, before the settling's first round. */
+interface AfterWrite {
+  /** The patient's profile as it is now: the first round's email is written from it. */
+  patient: Versioned<PatientRecord> | undefined;
+  /** Nothing follows the settling: the email recorded last may carry the event's marker. */
+  completesEvent: boolean;
 }
 
 /**
@@ -160,18 +174,23 @@ async function settleBooking(
   deps: Needs<'scheduler' | 'mailer'> & Partial<Pick<Dependencies, 'unsubscribeLinks'>>,
   { record: booking, version }: Versioned<BookingRecord>,
   trigger: { type: BookingTrigger; eventId: string },
-  written?: Omit<Written, 'booking'>,
+  written: Omit<Written, 'booking'> | undefined,
+  completesEvent: () => boolean,
 ): Promise<Omit<BookingOutcome, 'applied'> & { bookingUnchanged?: boolean }> {
   const schedules = await syncReminders(deps, booking, written?.replaced);
-  const known = written?.patient?.record.patientId === booking.patientId ? written?.patient : undefined;
+  const readAfterWrite = written?.readPatient !== undefined;
+  const fromWrite = readAfterWrite ? await written.readPatient!() : written?.patient;
+  const known = fromWrite?.record.patientId === booking.patientId ? fromWrite : undefined;
   // The email is the settling's last step: the write recording it says whether the booking moved
-  // since, and the read before it whether the patient's profile the email was written from did.
+  // since, and the read before it whether the patient's profile the email was written from did
+  // (unless that profile was itself read after the write).
   let bookingUnchanged: boolean | undefined;
   const sendChecked = async (request: SendOnceRequest) => {
     const sent = await sendOnceWithChecks(deps, {
       ...request,
       bookingVersion: version,
-      ...(known && { patientVersion: known.version }),
+      ...(known && !readAfterWrite && { patientVersion: known.version }),
+      ...(completesEvent() && { completesEvent: true }),
     });
     bookingUnchanged = sent.result === 'patient-changed' ? false : sent.bookingUnchanged;
     return sent.result;
@@ -258,6 +277,15 @@ async function applyAndSettle(
     /** The patient's profile once the changes are written, when the merge read it. */
     patient?: Versioned<PatientRecord>;
   }>,
+  options: {
+    /**
+     * Read after the write, when something was written, once the first round's reminders are
+     * settled: the first round's email is written from the patient it reads.
+     */
+    afterWrite?: () => Promise<AfterWrite>;
+    /** Nothing follows the settling (until afterWrite says otherwise). */
+    completesEvent?: boolean;
+  } = {},
 ): Promise<BookingOutcome & { patientId?: string }> {
   let written: Written | undefined;
   const applied = await withOptimisticRetry(async () => {
@@ -273,6 +301,18 @@ async function applyAndSettle(
     };
     return next !== undefined;
   });
+  let completesEvent = options.completesEvent ?? false;
+  const { afterWrite } = options;
+  if (written && afterWrite) {
+    written = {
+      ...written,
+      readPatient: async () => {
+        const after = await afterWrite();
+        completesEvent = after.completesEvent;
+        return after.patient;
+      },
+    };
+  }
   // Settle what the booking is now, not what this invocation wrote: another change may have
   // landed in between, and settling a stale copy would leave its schedules or email behind.
   // The first round starts from the write itself (no read); the version check after each
@@ -288,7 +328,7 @@ async function applyAndSettle(
     const before = fromWrite ? fromWrite.booking : await deps.store.getBooking(clinicId, bookingId);
     if (!before) return outcome;
     if (before.record.patientId !== undefined) outcome.patientId = before.record.patientId;
-    const settled = await settleBooking(deps, before, trigger, fromWrite);
+    const settled = await settleBooking(deps, before, trigger, fromWrite, () => completesEvent);
     Object.assign(outcome.emails, settled.emails);
     outcome.remindersScheduled += settled.remindersScheduled;
     outcome.remindersRemoved += settled.remindersRemoved;
@@ -303,10 +343,17 @@ async function applyAndSettle(
 /** A booking changing under every settle this many times in a row is settled by the changes themselves. */
 const MAX_SETTLE_ROUNDS = 5;
 
-/** What onBookingCreated reads before anything else: the booking, then (its merge) the patient. */
+/**
+ * What onBookingCreated reads before anything else: the booking, then (its merge) the patient,
+ * and what the confirmation to the address the event gives needs (readForSending): a profile
+ * that keeps another address is read for again when the email is sent.
+ */
 export const bookingCreatedReadsFirst = (event: BookingCreated): RecordRead[] => [
   { type: 'booking', clinicId: event.clinicId, bookingId: event.booking.bookingId },
   { type: 'patient', clinicId: event.clinicId, patientId: event.patient.patientId },
+  ...(event.patient.email !== undefined
+    ? [{ type: 'sending' as const, clinicId: event.clinicId, address: event.patient.email }]
+    : []),
 ];
 
 /** What the other booking events read before anything else: the booking. */
@@ -321,6 +368,7 @@ export async function onBookingCreated(
   const { clinicId } = event;
   const { patientId } = event.patient;
   let erased = false;
+  let file: PatientFile | undefined;
   const { patientId: _settledFor, ...outcome } = await applyAndSettle(
     deps,
     clinicId,
@@ -339,6 +387,16 @@ export async function onBookingCreated(
         patient: nextPatient ? { record: nextPatient, version: (patient?.version ?? 0) + 1 } : patient,
       };
     },
+    {
+      // Read after the booking (and the address it may bring) is written, so that a session that
+      // waited for an address is found here or finds the address itself; and after the reminders,
+      // just before the confirmation, which is written from the profile this read gives. When
+      // nothing waits, recording the confirmation completes the event.
+      afterWrite: async () => {
+        file = await deps.store.getPatientFile(clinicId, patientId);
+        return { patient: file.patient, completesEvent: !followUpsAwait(file) };
+      },
+    },
   );
   if (erased) {
     return {
@@ -346,7 +404,7 @@ export async function onBookingCreated(
       ...ignoredAfterErasure(deps, 'BookingCreated', { clinicId, patientId, eventId: event.eventId }),
     };
   }
-  await deliverAwaitingFollowUps(deps, clinicId, patientId);
+  await deliverAwaitingFollowUps(deps, clinicId, patientId, file);
   return outcome;
 }
 
@@ -360,6 +418,7 @@ export async function onBookingRescheduled(
     event.bookingId,
     { type: 'BookingRescheduled', eventId: event.eventId },
     async (current) => ({ booking: applyBookingRescheduled(current?.record, event), extra: [] }),
+    { completesEvent: true },
   );
   return outcome;
 }

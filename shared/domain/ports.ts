@@ -179,9 +179,21 @@ export interface WriteOptions {
   marker?: ProcessedEvent;
 }
 
-/** A record a use case reads by its key: what an event handler can read along with the event's marker. */
+/**
+ * What a use case reads by its key, and an event handler can read along with the event's marker:
+ * a booking, a patient's profile, or what an email to an address needs before it is claimed
+ * (readForSending without the patient).
+ */
 export type RecordRead =
-  { type: 'booking'; clinicId: string; bookingId: string } | { type: 'patient'; clinicId: string; patientId: string };
+  | { type: 'booking'; clinicId: string; bookingId: string }
+  | { type: 'patient'; clinicId: string; patientId: string }
+  | { type: 'sending'; clinicId: string; address: string };
+
+/** What readForSending answers for an address and a clinic, without the patient. */
+export interface SendingRead {
+  suppressed: boolean;
+  clinicProfile: Versioned<ClinicProfileRecord> | undefined;
+}
 
 export interface Store {
   getBooking(clinicId: string, bookingId: string): Promise<Versioned<BookingRecord> | undefined>;
@@ -207,7 +219,9 @@ export interface Store {
    * Marks the claim sent, with the outbox entry (EmailSent) that says so, together (the store may
    * keep the entry on the claim itself). Given the version of the claim's booking the email was
    * settled from, it also says whether the booking is still at it when the email is recorded
-   * (checked in the same write; the email is recorded either way).
+   * (checked in the same write; the email is recorded either way). Given a marker (WriteOptions),
+   * it writes it in the same write only when the booking is still at that version, and says so
+   * (`eventMarked`): a booking that moved is settled again, so the event is not complete yet.
    */
   recordEmailSent(
     claim: EmailClaim,
@@ -215,7 +229,8 @@ export interface Store {
     sentAt: Date,
     outbox: OutboxEntry,
     settledFrom?: { bookingVersion: number },
-  ): Promise<{ bookingUnchanged?: boolean } | void>;
+    options?: WriteOptions,
+  ): Promise<{ bookingUnchanged?: boolean; eventMarked?: boolean } | void>;
   releaseEmailClaim(claim: EmailClaim): Promise<void>;
 
   /** Whether mail to this address bounced permanently or drew a complaint. */
@@ -229,18 +244,14 @@ export interface Store {
     address: string,
     clinicId: string,
     patient?: { patientId: string },
-  ): Promise<{
-    suppressed: boolean;
-    clinicProfile: Versioned<ClinicProfileRecord> | undefined;
-    patient?: Versioned<PatientRecord> | undefined;
-  }>;
+  ): Promise<SendingRead & { patient?: Versioned<PatientRecord> | undefined }>;
   suppressAddress(address: string, reason: SuppressionReason, at: Date): Promise<void>;
 
   /** Whether this consumer (a function) has handled the event: each function that handles it marks its own. */
   isEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string): Promise<boolean>;
   /**
-   * isEventProcessed, and in the same read the records named, each as getBooking or getPatient
-   * would return it (in the order named).
+   * isEventProcessed, and in the same read what is named, each as getBooking, getPatient or
+   * readForSending (without a patient) would return it (in the order named).
    */
   readEventStart(
     clinicId: string,
@@ -248,7 +259,10 @@ export interface Store {
     eventId: string,
     consumer: string,
     reads: readonly RecordRead[],
-  ): Promise<{ processed: boolean; records: (Versioned<BookingRecord> | Versioned<PatientRecord> | undefined)[] }>;
+  ): Promise<{
+    processed: boolean;
+    records: (Versioned<BookingRecord> | Versioned<PatientRecord> | SendingRead | undefined)[];
+  }>;
   markEventProcessed(clinicId: string, detailType: string, eventId: string, consumer: string, at: Date): Promise<void>;
 
   /** Everything held about the patient: their partition, and each of their bookings' partitions. */

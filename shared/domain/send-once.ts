@@ -49,6 +49,11 @@ export interface SendOnceRequest {
    * profile as it is now (an address changed, an erasure).
    */
   patientVersion?: number;
+  /**
+   * Nothing the use case does after recording this email can fail: the record of the send may
+   * carry the event's marker (WriteOptions), when the booking is still at `bookingVersion`.
+   */
+  completesEvent?: boolean;
 }
 
 export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-suppressed';
@@ -174,7 +179,14 @@ export async function sendOnceWithChecks(
   });
   const { bookingVersion } = request;
   const settledFrom = bookingVersion !== undefined ? { bookingVersion } : undefined;
-  const recorded = await store.recordEmailSent(claim, messageId, sentAt, { event: emailSent }, settledFrom);
+  const recorded = await store.recordEmailSent(
+    claim,
+    messageId,
+    sentAt,
+    { event: emailSent },
+    settledFrom,
+    request.completesEvent ? { completesEvent: true } : undefined,
+  );
   log('email sent', { kind: claim.kind, ...idsOf(claim), key: claim.key, messageId });
   return {
     result: 'sent',

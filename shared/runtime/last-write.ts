@@ -19,6 +19,12 @@ export function markingWithLastWrite(
       await store.save(changes, withMarker(options));
       if (options?.completesEvent && changes.length > 0) marked();
     },
+    async recordEmailSent(claim, messageId, sentAt, outbox, settledFrom, options) {
+      const recorded = await store.recordEmailSent(claim, messageId, sentAt, outbox, settledFrom, withMarker(options));
+      // Only a write whose booking check passed carries the marker: it says so.
+      if (recorded?.eventMarked) marked();
+      return recorded;
+    },
     async erasePatient(patient, patientVersion, outbox, options) {
       await store.erasePatient(patient, patientVersion, outbox, withMarker(options));
       if (options?.completesEvent) marked();

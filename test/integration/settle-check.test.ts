@@ -7,7 +7,7 @@ import { createCareLoopTable, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infr
 import { createDynamoStore, keys } from '../../shared/adapters/dynamo-store';
 import type { BookingRecord } from '../../shared/domain/model';
 import { ownEvent, ownEventId } from '../../shared/domain/own-events';
-import type { EmailClaim, Store } from '../../shared/domain/ports';
+import type { EmailClaim, ProcessedEvent, Store, WriteOptions } from '../../shared/domain/ports';
 
 /**
  * A booking's settling learns whether the booking moved from the write that records its email
@@ -74,8 +74,8 @@ async function claimed(version: number | 'none') {
       messageId: 'ses-message-1',
     }),
   };
-  const record = (bookingVersion: number) =>
-    store.recordEmailSent(claim, 'ses-message-1', sentAt, outbox, { bookingVersion });
+  const record = (bookingVersion: number, options?: WriteOptions) =>
+    store.recordEmailSent(claim, 'ses-message-1', sentAt, outbox, { bookingVersion }, options);
   return { claim, record, sent: async () => (await itemAt(keys.email(claim)))?.status };
 }
 
@@ -96,5 +96,36 @@ describe('recording an email settled from a booking version', () => {
     const email = await claimed('none');
     expect(await email.record(1)).toEqual({ bookingUnchanged: false });
     expect(await email.sent()).toBe('sent');
+  });
+});
+
+describe("recording an email with the event's processed marker", () => {
+  const markerOf = (): ProcessedEvent => ({
+    clinicId: 'riverside',
+    detailType: 'BookingCreated',
+    eventId: `evt-${randomUUID()}`,
+    consumer: 'careloop-booking-created',
+    at: new Date('2027-03-04T12:00:01Z'),
+  });
+  const markerItem = (marker: ProcessedEvent) =>
+    itemAt(keys.processedEvent(marker.clinicId, marker.detailType, marker.eventId, marker.consumer));
+
+  it('writes the marker with the record when the booking is still at that version, and says so', async () => {
+    const email = await claimed(1);
+    const marker = markerOf();
+    expect(await email.record(1, { completesEvent: true, marker })).toEqual({
+      bookingUnchanged: true,
+      eventMarked: true,
+    });
+    expect(await email.sent()).toBe('sent');
+    expect(await markerItem(marker)).toMatchObject({ processedAt: marker.at.toISOString() });
+  });
+
+  it('leaves the marker out when the booking moved on (settled again), and records the email all the same', async () => {
+    const email = await claimed(2);
+    const marker = markerOf();
+    expect(await email.record(1, { completesEvent: true, marker })).toEqual({ bookingUnchanged: false });
+    expect(await email.sent()).toBe('sent');
+    expect(await markerItem(marker)).toBeUndefined();
   });
 });

@@ -198,6 +198,11 @@ export async function createHarness(
     },
     /** Waits until the due jobs are handled and the outbox has published what they and the events wrote. */
     settled,
+    /**
+     * Stops the outbox's stream reader until the returned release is called (what is written
+     * meanwhile is published after it): a test counting a function's own calls sees no others.
+     */
+    holdOutbox: () => stream.outbox?.hold() ?? Promise.resolve(() => undefined),
     /** What CareLoop published on its bus, in order, once the outbox has caught up. */
     async publishedEvents() {
       await settled();

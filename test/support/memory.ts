@@ -154,14 +154,18 @@ export function createMemoryStore(): Store & {
       });
       return { status: 'claimed' };
     },
-    async recordEmailSent(claim, _messageId, _sentAt, entry, settledFrom) {
+    async recordEmailSent(claim, _messageId, _sentAt, entry, settledFrom, options = {}) {
       const existing = emailClaims.get(claimKey(claim));
       if (existing?.token !== claim.token) return;
       existing.status = 'sent';
       addToOutbox(entry);
       if (settledFrom === undefined || claim.bookingId === undefined) return;
       const booking = records.get(`booking/${claim.clinicId}/${claim.bookingId}`);
-      return { bookingUnchanged: booking?.version === settledFrom.bookingVersion };
+      const bookingUnchanged = booking?.version === settledFrom.bookingVersion;
+      // As the table's transaction: the marker only with the booking's check passing.
+      if (!bookingUnchanged || !options.marker) return { bookingUnchanged };
+      markProcessed(options.marker);
+      return { bookingUnchanged, eventMarked: true };
     },
     async releaseEmailClaim(claim) {
       const key = claimKey(claim);
@@ -182,7 +186,12 @@ export function createMemoryStore(): Store & {
       records: reads.map((read) =>
         read.type === 'booking'
           ? get<BookingRecord>(`booking/${read.clinicId}/${read.bookingId}`)
-          : get<PatientRecord>(`patient/${read.clinicId}/${read.patientId}`),
+          : read.type === 'patient'
+            ? get<PatientRecord>(`patient/${read.clinicId}/${read.patientId}`)
+            : {
+                suppressed: suppressed.has(read.address.trim().toLowerCase()),
+                clinicProfile: get<ClinicProfileRecord>(`clinic/${read.clinicId}`),
+              },
       ),
     }),
     markEventProcessed: async (clinicId, detailType, eventId, consumer) =>

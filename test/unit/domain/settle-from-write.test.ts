@@ -13,10 +13,12 @@ import { createMemoryDependencies } from '../../support/memory';
 import { scenario } from '../../support/scenario';
 
 /**
- * A new booking's confirmation is written from the patient's profile as the booking's own write
- * left it, not read back; the read just before the send checks it is still that profile. These
- * change the profile in between (while the reminders are being scheduled) and expect the email to
- * follow the profile as it is at the send.
+ * A settling starts from its own write rather than reading it back. A session's follow-up is
+ * written from the patient's profile as the session's write left it, and the read just before
+ * the send checks it is still that profile; a new booking's confirmation is written from the
+ * patient's file read once the reminders are scheduled (the read that also finds follow-ups
+ * waiting for the address). These change the profile in between (while the reminders are being
+ * scheduled) and expect the email to follow the profile as it is at the send.
  */
 
 const NOW = new Date('2027-03-01T09:15:00Z');

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { ClinicProfileRecord } from '../../../shared/domain/model';
+import type { BookingRecord, ClinicProfileRecord } from '../../../shared/domain/model';
+import type { EmailClaim, OutboxEntry } from '../../../shared/domain/ports';
 import { markingWithLastWrite } from '../../../shared/runtime/last-write';
 import { failOnce } from '../../support/faults';
 import { createMemoryStore } from '../../support/memory';
@@ -41,5 +42,42 @@ describe("the event's marker in the use case's last write", () => {
     expect(fault.fired).toBe(true);
     expect(await isMarked(store)).toBe(false);
     expect(marked).not.toHaveBeenCalled();
+  });
+
+  it("goes with an email's record when that completes the event and the booking is unchanged; not when it moved", async () => {
+    const store = createMemoryStore();
+    const booking = { clinicId: 'riverside', bookingId: 'bk-1', status: 'active' } as unknown as BookingRecord;
+    await store.save([{ type: 'booking', record: booking, version: undefined }]);
+    const marked = vi.fn();
+    const seen = markingWithLastWrite(store, EVENT, clock, marked);
+    const claim = (key: string): EmailClaim => ({
+      clinicId: 'riverside',
+      patientId: 'pt-1',
+      bookingId: 'bk-1',
+      key,
+      kind: 'confirmation',
+      token: `token-${key}`,
+      claimedAt: clock.now(),
+    });
+    const record = async (key: string, bookingVersion: number) => {
+      await store.claimEmail(claim(key));
+      const emailSent = { event: { detail: { clinicId: 'riverside', eventId: `sent-${key}` } } } as OutboxEntry;
+      return seen.recordEmailSent(
+        claim(key),
+        'ses-1',
+        clock.now(),
+        emailSent,
+        { bookingVersion },
+        {
+          completesEvent: true,
+        },
+      );
+    };
+    expect(await record('moved', 2)).toEqual({ bookingUnchanged: false });
+    expect(await isMarked(store)).toBe(false);
+    expect(marked).not.toHaveBeenCalled();
+    expect(await record('unchanged', 1)).toEqual({ bookingUnchanged: true, eventMarked: true });
+    expect(await isMarked(store)).toBe(true);
+    expect(marked).toHaveBeenCalledTimes(1);
   });
 });
