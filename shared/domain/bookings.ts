@@ -190,6 +190,8 @@ async function settleBooking(
       ...request,
       bookingVersion: version,
       ...(known && !readAfterWrite && { patientVersion: known.version }),
+      // The first round of a new booking: what the send needs was read with the event.
+      ...(readAfterWrite && { readWithTheEvent: true }),
       ...(completesEvent() && { completesEvent: true }),
     });
     bookingUnchanged = sent.result === 'patient-changed' ? false : sent.bookingUnchanged;

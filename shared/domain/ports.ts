@@ -238,12 +238,16 @@ export interface Store {
   /**
    * What an email needs before it is claimed, in one read: whether its address is suppressed
    * (as isAddressSuppressed), the clinic's latest profile (as getClinicProfile) and, when named,
-   * the patient's profile as it is now (as getPatient).
+   * the patient's profile as it is now (as getPatient). `readWithTheEvent`: the caller takes what
+   * was read for this address with the event's marker, if it was (a new booking's confirmation, a
+   * few calls after that read); only the event handler's view of the store has such a read
+   * (servingFirstReads), and the table is read otherwise.
    */
   readForSending(
     address: string,
     clinicId: string,
     patient?: { patientId: string },
+    options?: { readWithTheEvent?: boolean },
   ): Promise<SendingRead & { patient?: Versioned<PatientRecord> | undefined }>;
   suppressAddress(address: string, reason: SuppressionReason, at: Date): Promise<void>;
 

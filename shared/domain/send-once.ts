@@ -54,6 +54,12 @@ export interface SendOnceRequest {
    * carry the event's marker (WriteOptions), when the booking is still at `bookingVersion`.
    */
   completesEvent?: boolean;
+  /**
+   * What the address needs was read with the event's marker and may answer (readForSending):
+   * only for the email the event's settling sends a few calls later, never for one sent after
+   * other work (a follow-up released by the same event reads for itself).
+   */
+  readWithTheEvent?: boolean;
 }
 
 export type SendOnceResult = 'sent' | 'already-sent' | 'claim-stuck' | 'address-suppressed';
@@ -93,7 +99,12 @@ export async function sendOnceWithChecks(
   // Read at sending time: an email speaks for the clinic as its profile is now.
   const { patientVersion } = request;
   const checked = patientVersion !== undefined ? { patientId } : undefined;
-  const { suppressed, clinicProfile, patient } = await store.readForSending(request.to, clinicId, checked);
+  const { suppressed, clinicProfile, patient } = await store.readForSending(
+    request.to,
+    clinicId,
+    checked,
+    request.readWithTheEvent ? { readWithTheEvent: true } : undefined,
+  );
   if (checked && patient?.version !== patientVersion) return result('patient-changed');
   // A hard bounce or a complaint stops all mail to that address until the patient gives another.
   if (suppressed) {

@@ -9,10 +9,10 @@ const readKey = (read: RecordRead) =>
 
 /**
  * The store as the use case sees it: what was read with the event's marker answers the first
- * getBooking or getPatient of each record, and the first readForSending of the address (one that
- * does not ask for the patient's profile, which only a read now can answer); every read after
- * goes to the table. Only the first: a read after a write, or again after a conflict, must see
- * what is there now.
+ * getBooking or getPatient of each record, and the first readForSending of the address that asks
+ * for it (`readWithTheEvent`) and not for the patient's profile, which only a read now can
+ * answer; every read after goes to the table. Only the first: a read after a write, or again
+ * after a conflict, must see what is there now.
  */
 export function servingFirstReads(store: Store, reads: readonly RecordRead[], records: unknown[]): Store {
   const waiting = new Map(reads.map((read, index) => [readKey(read), records[index]]));
@@ -29,8 +29,8 @@ export function servingFirstReads(store: Store, reads: readonly RecordRead[], re
       take({ type: 'booking', clinicId, bookingId }, () => store.getBooking(clinicId, bookingId)),
     getPatient: (clinicId, patientId) =>
       take({ type: 'patient', clinicId, patientId }, () => store.getPatient(clinicId, patientId)),
-    readForSending: (address, clinicId, patient) =>
-      patient
+    readForSending: (address, clinicId, patient, options) =>
+      patient || !options?.readWithTheEvent
         ? store.readForSending(address, clinicId, patient)
         : take<SendingRead>({ type: 'sending', clinicId, address }, () => store.readForSending(address, clinicId)),
   };

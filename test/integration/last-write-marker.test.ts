@@ -16,6 +16,13 @@ beforeAll(async () => {
 });
 afterAll(async () => harness?.close());
 
+/** callsOf a function's invocation alone: the outbox's reader, which shares this process, held meanwhile. */
+async function ownCallsOf(run: () => Promise<unknown>) {
+  await harness.settled();
+  const release = await harness.holdOutbox();
+  return callsOf(run).finally(release);
+}
+
 async function callsOf(run: () => Promise<unknown>) {
   const calls: SdkCall[] = [];
   const stop = observeSdkCalls((call) => void calls.push(call));
@@ -96,9 +103,7 @@ describe("the processed marker in the use case's last write", () => {
   it("BookingCreated: the address's suppression and the clinic's profile read with the event, the marker with the confirmation's record", async () => {
     const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
     const event = s.created();
-    await harness.settled();
-    const release = await harness.holdOutbox();
-    const { result, calls } = await callsOf(() => harness.publish('BookingCreated', event)).finally(release);
+    const { result, calls } = await ownCallsOf(() => harness.publish('BookingCreated', event));
     expect(result).toMatchObject({ status: 'processed', outcome: { emails: { confirmation: 'sent' } } });
     // One read before the write and one after it (the patient's file), none before the claim.
     expect(commandsOf(calls)).toEqual([
@@ -118,7 +123,7 @@ describe("the processed marker in the use case's last write", () => {
     const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
     await harness.publish('SessionCompleted', s.sessionCompleted({ completedAt: '2027-03-01T09:00:00Z' }));
     const event = s.created();
-    const { result, calls } = await callsOf(() => harness.publish('BookingCreated', event));
+    const { result, calls } = await ownCallsOf(() => harness.publish('BookingCreated', event));
     expect(result).toMatchObject({ status: 'processed', outcome: { emails: { confirmation: 'sent' } } });
     expect(commandsOf(calls).filter((command) => command === 'SendEmail')).toHaveLength(2);
     const recorded = writes(calls).find((written) => written.includes('update EMAIL#confirmation'));
@@ -132,7 +137,7 @@ describe("the processed marker in the use case's last write", () => {
     await harness.publish('BookingCreated', s.created());
     await harness.settled();
     const moved = s.rescheduled({ startsAt: '2027-03-12T10:00:00+01:00' });
-    const { result, calls } = await callsOf(() => harness.publish('BookingRescheduled', moved));
+    const { result, calls } = await ownCallsOf(() => harness.publish('BookingRescheduled', moved));
     expect(result).toMatchObject({ status: 'processed', outcome: { emails: { reschedule: 'sent' } } });
     expect(writes(calls).at(-1)).toEqual([
       `update EMAIL#reschedule#${moved.eventId}`,

@@ -5,7 +5,8 @@ import type {
   SessionCompleted,
   TreatmentPlanCreated,
 } from '../../../events/schemas';
-import { onBookingCreated, onBookingRescheduled } from '../../../shared/domain/bookings';
+import { bookingCreatedReadsFirst, onBookingCreated, onBookingRescheduled } from '../../../shared/domain/bookings';
+import { servingFirstReads } from '../../../shared/runtime/first-reads';
 import { onTreatmentPlanCreated } from '../../../shared/domain/plans';
 import { onSessionCompleted } from '../../../shared/domain/sessions';
 import type { PatientRecord } from '../../../shared/domain/model';
@@ -83,6 +84,39 @@ describe("a new booking's confirmation, written from the booking's own write", (
       s,
     );
     await onBookingCreated(deps, createdEvent(s));
+    expect(mailer.sent).toEqual([]);
+  });
+});
+
+describe('what the address needs, read with the event', () => {
+  /** onBookingCreated with the store as the event handler gives it: its first reads served from the marker's read. */
+  async function withFirstReads(deps: ReturnType<typeof world>['deps'], event: BookingCreated) {
+    const reads = bookingCreatedReadsFirst(event);
+    const start = await deps.store.readEventStart(event.clinicId, 'BookingCreated', event.eventId, 'fn', reads);
+    return { ...deps, store: servingFirstReads(deps.store, reads, start.records) };
+  }
+
+  it('answers the confirmation, which follows it within a few calls', async () => {
+    const { deps, mailer } = world();
+    const s = scenario({ startsAt: '2027-03-10T15:30:00+02:00' });
+    const event = createdEvent(s);
+    await deps.store.suppressAddress(s.email, 'bounce', NOW);
+    const outcome = await onBookingCreated(await withFirstReads(deps, event), event);
+    expect(outcome.emails).toEqual({ confirmation: 'address-suppressed' });
+    expect(mailer.sent).toEqual([]);
+  });
+
+  it('does not answer a follow-up the booking releases: that send reads the address as it is then', async () => {
+    const { deps, store, mailer } = world();
+    // A visit already past (no confirmation is owed), whose session waited for the address.
+    const s = scenario({ startsAt: '2027-02-20T10:00:00+01:00' });
+    const session = s.sessionCompleted({ completedAt: '2027-02-20T11:00:00+01:00' }) as unknown as SessionCompleted;
+    expect((await onSessionCompleted(deps, session)).followUp).toBe('awaiting-contact');
+    const event = createdEvent(s);
+    const served = await withFirstReads(deps, event);
+    // A bounce recorded after the event's first read, before the follow-up goes.
+    await store.suppressAddress(s.email, 'bounce', NOW);
+    await onBookingCreated(served, event);
     expect(mailer.sent).toEqual([]);
   });
 });
