@@ -16,8 +16,11 @@ export interface BenchFigures {
   burst: BurstFigures;
   /** The busy minute's burst, run before the big one (not in a --quick run). */
   smallBurst?: BurstFigures;
-  /** The same bursts on a stack whose functions run in workers, as `npm start` runs them (not in a --quick run). */
-  workerBursts?: { smallBurst?: BurstFigures; burst: BurstFigures };
+  /**
+   * The same bursts on a stack whose functions run in workers, as `npm start` runs them (not in a
+   * --quick run), and the busy minute's once more after them, on the stack they warmed.
+   */
+  workerBursts?: { smallBurst?: BurstFigures; burst: BurstFigures; smallBurstOnWarmStack?: BurstFigures };
   cost: LifecycleCost;
 }
 
@@ -70,8 +73,12 @@ export function summary(figures: BenchFigures) {
   const overCallTarget = figures.functions
     .filter((f) => f.warmSdkCalls.length > callTarget(f.name))
     .map((f) => ({ name: f.name, calls: f.warmSdkCalls.length, target: callTarget(f.name) }));
-  // Judged where a developer meets them: the stack as npm start runs it, when it was measured.
+  // Judged where a developer meets them: the stack as npm start runs it, when it was measured,
+  // the busy minute's on a stack just started (the dearest case).
   const { smallBurst, burst } = figures.workerBursts ?? figures;
+  const warm = figures.workerBursts?.smallBurstOnWarmStack;
+  const smallBurstMeets = (run: BurstFigures) =>
+    run.eventsPerSecond >= TARGETS.smallBurst.eventsPerSecond && run.latencyMs.p95 <= TARGETS.smallBurst.p95Ms;
   return {
     worstColdStartRatio: worstCold,
     coldStartWithinTarget: worstCold <= TARGETS.coldStartRatio,
@@ -80,10 +87,9 @@ export function summary(figures: BenchFigures) {
     burstEveryConfirmationOnce: burstOnce,
     overCallTarget,
     ...(smallBurst?.bookings === TARGETS.smallBurst.bookings && {
-      smallBurstWithinTarget:
-        smallBurst.eventsPerSecond >= TARGETS.smallBurst.eventsPerSecond &&
-        smallBurst.latencyMs.p95 <= TARGETS.smallBurst.p95Ms,
+      smallBurstWithinTarget: smallBurstMeets(smallBurst),
     }),
+    ...(warm?.bookings === TARGETS.smallBurst.bookings && { smallBurstOnWarmStackWithinTarget: smallBurstMeets(warm) }),
     ...(burst.bookings === TARGETS.burst.bookings && {
       burstWithinTarget: burst.secondsToAllConfirmations <= TARGETS.burst.seconds,
     }),
@@ -111,11 +117,12 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
     `${run.confirmationsOnce} patients got exactly one confirmation, ${run.duplicates} more than one, ${run.missing} none; ${run.deadLetters} dead letters` +
     cpuLine(run) +
     '.';
-  const runs = (pair: { smallBurst?: BurstFigures; burst: BurstFigures }) =>
+  const runs = (pair: { smallBurst?: BurstFigures; burst: BurstFigures; smallBurstOnWarmStack?: BurstFigures }) =>
     [pair.smallBurst, pair.burst]
       .filter((run): run is BurstFigures => run !== undefined)
       .map(burstLine)
-      .join(' Then ');
+      .join(' Then ') +
+    (pair.smallBurstOnWarmStack ? ` Then, on the stack now warm: ${burstLine(pair.smallBurstOnWarmStack)}` : '');
   const lines = [
     `Generated ${generatedAt.slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on ${m.cpu}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}.`,
     `Cold starts: median of ${figures.options.coldTrials} fresh processes each; warm: ${figures.options.warmInvocations} invocations.`,
@@ -152,6 +159,16 @@ export function renderMarkdown(figures: BenchFigures, generatedAt = new Date().t
                 `≥ ${TARGETS.smallBurst.eventsPerSecond}/s, ≤ ${TARGETS.smallBurst.p95Ms / 1000} s`,
                 `${judged.smallBurst.eventsPerSecond.toFixed(0)}/s, ${(judged.smallBurst.latencyMs.p95 / 1000).toFixed(2)} s`,
                 s.smallBurstWithinTarget ? 'met' : '**not met**',
+              ],
+            ]
+          : []),
+        ...(figures.workerBursts?.smallBurstOnWarmStack && s.smallBurstOnWarmStackWithinTarget !== undefined
+          ? [
+              [
+                `the same burst once the stack is warm (after the ${judged.burst.bookings})`,
+                `≥ ${TARGETS.smallBurst.eventsPerSecond}/s, ≤ ${TARGETS.smallBurst.p95Ms / 1000} s`,
+                `${figures.workerBursts.smallBurstOnWarmStack.eventsPerSecond.toFixed(0)}/s, ${(figures.workerBursts.smallBurstOnWarmStack.latencyMs.p95 / 1000).toFixed(2)} s`,
+                s.smallBurstOnWarmStackWithinTarget ? 'met (not the judged run)' : '**not met**',
               ],
             ]
           : []),
